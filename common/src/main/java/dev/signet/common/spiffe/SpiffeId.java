@@ -44,8 +44,9 @@ public record SpiffeId(TrustDomain trustDomain, String path) implements Comparab
     int slash = rest.indexOf('/');
     String td = slash < 0 ? rest : rest.substring(0, slash);
     String path = slash < 0 ? "" : rest.substring(slash);
-    if (td.isEmpty()) {
-      throw new InvalidSpiffeIdException("spiffe id \"" + text + "\" has no trust domain");
+    String uriProblem = uriComponentProblem(td, rest);
+    if (uriProblem != null) {
+      throw new InvalidSpiffeIdException("spiffe id \"" + text + "\" " + uriProblem);
     }
     String tdProblem = TrustDomain.problemWith(td);
     if (tdProblem != null) {
@@ -56,6 +57,29 @@ public record SpiffeId(TrustDomain trustDomain, String path) implements Comparab
       throw new InvalidSpiffeIdException("spiffe id \"" + text + "\": " + pathProblem);
     }
     return new SpiffeId(new TrustDomain(td), path);
+  }
+
+  /** Names the URI component a SPIFFE ID must not have (SPIFFE-ID §2, §2.1), or null. */
+  private static String uriComponentProblem(String td, String rest) {
+    if (td.isEmpty()) {
+      return "has no trust domain";
+    }
+    if (rest.indexOf('?') >= 0) {
+      return "must not have a query";
+    }
+    if (rest.indexOf('#') >= 0) {
+      return "must not have a fragment";
+    }
+    if (td.indexOf('@') >= 0) {
+      return "must not have userinfo";
+    }
+    if (td.indexOf(':') >= 0) {
+      return "must not have a port";
+    }
+    if (rest.indexOf('%') >= 0) {
+      return "must not be percent-encoded";
+    }
+    return null;
   }
 
   /** Returns null when the path is valid, else a description of the first problem. */

@@ -18,6 +18,14 @@ import java.util.List;
 public sealed interface Caller {
   /** Context key under which {@link CallerInterceptor} stores the caller of the current call. */
   Context.Key<Caller> CONTEXT_KEY = Context.key("signet.caller");
+  /** Context key for the peer's address (IP for TCP, "local" for the admin socket), the rate-limit key. */
+  Context.Key<String> PEER_ADDRESS = Context.key("signet.peer-address");
+
+  /** The current call's peer address; "unknown" outside a call. */
+  static String peerAddress() {
+    String address = PEER_ADDRESS.get();
+    return address == null ? "unknown" : address;
+  }
 
   /** The caller of the current gRPC call; anonymous outside a call. */
   static Caller current() {

@@ -9,6 +9,8 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -41,7 +43,13 @@ public final class CallerInterceptor implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     Caller caller = local ? new Caller.Local(call.getAttributes().get(PeerCredentials.TRANSPORT_ATTR))
         : fromTls(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
-    return Contexts.interceptCall(Context.current().withValue(Caller.CONTEXT_KEY, caller), call, headers, next);
+    String address = local ? "local" : ipOf(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+    Context context = Context.current().withValues(Caller.CONTEXT_KEY, caller, Caller.PEER_ADDRESS, address);
+    return Contexts.interceptCall(context, call, headers, next);
+  }
+
+  private static String ipOf(SocketAddress address) {
+    return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(address);
   }
 
   private static Caller fromTls(SSLSession session) {
