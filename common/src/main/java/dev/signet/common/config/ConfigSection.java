@@ -54,6 +54,14 @@ public final class ConfigSection {
     return values.isEmpty();
   }
 
+  /**
+   * Marks {@code key} as read without interpreting it (a key accepted for compatibility whose value is
+   * not used); returns whether it is present.
+   */
+  public boolean accept(String key) {
+    return take(key) != null;
+  }
+
   public Optional<String> getString(String key) {
     return Optional.ofNullable(take(key)).map(v -> ConfigValues.string(qualified(key), v));
   }

@@ -1,0 +1,67 @@
+package dev.signet.server.config;
+
+import dev.signet.common.crypto.KeyType;
+import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.common.spiffe.TrustDomain;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The checked, immutable server configuration: what {@code server.conf} plus flags mean once every
+ * key has been validated. Built only by {@link ServerConfigLoader}, which serves {@code run} and
+ * {@code validate} alike.
+ */
+public record ServerConfig(
+    TrustDomain trustDomain,
+    String bindAddress,
+    int bindPort,
+    Path socketPath,
+    Path dataDir,
+    String logLevel,
+    Duration caTtl,
+    Duration defaultX509SvidTtl,
+    Duration defaultJwtSvidTtl,
+    Duration agentTtl,
+    KeyType caKeyType,
+    KeyType jwtKeyType,
+    CaSubject caSubject,
+    String jwtIssuer,
+    List<SpiffeId> adminIds,
+    boolean attestationRateLimit,
+    boolean signingRateLimit,
+    DataStoreSettings dataStore,
+    KeyManagerSettings keyManager,
+    UpstreamSettings upstreamAuthority,
+    Map<String, Map<String, Object>> nodeAttestors,
+    HealthCheckSettings healthChecks) {
+
+  public ServerConfig {
+    Objects.requireNonNull(trustDomain, "trust_domain");
+    adminIds = List.copyOf(adminIds);
+    nodeAttestors = Map.copyOf(nodeAttestors);
+    if (bindPort < 0 || bindPort > 65535) {
+      throw new IllegalArgumentException("bind_port " + bindPort + " is out of range");
+    }
+  }
+
+  /** The server's own ID, {@code spiffe://<td>/spire/server}. */
+  public SpiffeId serverId() {
+    return trustDomain.id("/spire/server");
+  }
+
+  /** {@code DataStore "sql"} settings. */
+  public record DataStoreSettings(String databaseType, String connectionString, int maxOpenConns, int maxIdleConns,
+      Duration connMaxLifetime) {}
+
+  /** {@code KeyManager "memory"} or {@code KeyManager "disk"} with its {@code keys_path}. */
+  public record KeyManagerSettings(String name, Path keysPath) {}
+
+  /** {@code UpstreamAuthority "disk"}; null in {@link ServerConfig} when the CA is self-signed. */
+  public record UpstreamSettings(String name, Path certFilePath, Path keyFilePath, Path bundleFilePath) {}
+
+  /** {@code health_checks}; null when the listener is disabled. */
+  public record HealthCheckSettings(String bindAddress, int bindPort, String livePath, String readyPath) {}
+}

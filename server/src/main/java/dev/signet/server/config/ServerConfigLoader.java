@@ -1,0 +1,262 @@
+package dev.signet.server.config;
+
+import dev.signet.common.config.ConfigException;
+import dev.signet.common.config.ConfigSection;
+import dev.signet.common.config.EnvExpander;
+import dev.signet.common.config.HclDocument;
+import dev.signet.common.config.PluginBlock;
+import dev.signet.common.crypto.KeyType;
+import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.common.spiffe.TrustDomain;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns {@code server.conf} plus {@code run} flags into a checked {@link ServerConfig}; the one function
+ * behind both {@code run} and {@code validate}. Unknown keys are errors; SPIRE keys that Signet accepts
+ * but does not act on are returned as warnings so a SPIRE config starts unchanged.
+ */
+public final class ServerConfigLoader {
+  /** SPIRE server keys accepted for compatibility that change nothing in Signet. */
+  private static final Set<String> ACCEPTED_NO_EFFECT = Set.of("log_format", "log_file", "log_source_location",
+      "profiling_enabled", "profiling_port", "profiling_freq", "profiling_names", "audit_log_enabled",
+      "cache_reload_interval", "prune_events_older_than", "eventual_consistency", "experimental",
+      "federation", "use_legacy_downstream_x509_ca_ttl", "agent_ttl_disabled", "admin_ids_from_file");
+  private static final Set<String> KNOWN_PLUGIN_TYPES = Set.of("DataStore", "KeyManager", "NodeAttestor",
+      "UpstreamAuthority", "Notifier", "BundlePublisher", "CredentialComposer");
+
+  private final List<String> warnings = new ArrayList<>();
+
+  private ServerConfigLoader() {}
+
+  /** The result: the config and what the operator should be told about it. */
+  public record Loaded(ServerConfig config, List<String> warnings) {
+    public Loaded {
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /** Reads, expands (when asked) and checks a config file. */
+  public static Loaded load(Path file, ServerFlags flags) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file \"" + file + "\": " + e.getMessage(), e);
+    }
+    if (flags.expandEnv()) {
+      text = EnvExpander.expandFromEnvironment(text);
+    }
+    return parse(HclDocument.parse(text, file.toString()), flags);
+  }
+
+  /** Checks an already parsed document. */
+  public static Loaded parse(HclDocument document, ServerFlags flags) {
+    ServerConfigLoader loader = new ServerConfigLoader();
+    ServerConfig config = loader.build(document.root(), flags);
+    return new Loaded(config, loader.warnings);
+  }
+
+  private ServerConfig build(ConfigSection root, ServerFlags flags) {
+    ConfigSection server = root.section("server");
+    String tdText = or(flags.trustDomain(), server.getString("trust_domain").orElse(null));
+    if (tdText == null) {
+      throw new ConfigException("server.trust_domain is required");
+    }
+    TrustDomain trustDomain = TrustDomain.parse(tdText);
+    String bindAddress = or(flags.bindAddress(), server.getString("bind_address", "0.0.0.0"));
+    int filePort = server.getInt("bind_port", 8081);
+    int bindPort = flags.serverPort() != null ? flags.serverPort() : filePort;
+    Path socketPath = Path.of(or(flags.socketPath() == null ? null : flags.socketPath().toString(),
+        server.getString("socket_path", "/tmp/spire-server/private/api.sock")));
+    String dataDirText = or(flags.dataDir() == null ? null : flags.dataDir().toString(),
+        server.getString("data_dir").orElse(null));
+    if (dataDirText == null) {
+      throw new ConfigException("server.data_dir is required");
+    }
+    Path dataDir = Path.of(dataDirText);
+    String logLevel = or(flags.logLevel(), server.getString("log_level", "INFO")).toUpperCase(java.util.Locale.ROOT);
+    if (!Set.of("DEBUG", "INFO", "WARN", "ERROR", "TRACE").contains(logLevel)) {
+      throw new ConfigException("server.log_level \"" + logLevel + "\" is not one of DEBUG, INFO, WARN, ERROR");
+    }
+    Duration caTtl = server.getDuration("ca_ttl", Duration.ofHours(24));
+    Duration x509Ttl = server.getDuration("default_x509_svid_ttl",
+        server.getDuration("default_svid_ttl", Duration.ofHours(1)));
+    Duration jwtTtl = server.getDuration("default_jwt_svid_ttl", Duration.ofMinutes(5));
+    Duration agentTtl = server.getDuration("agent_ttl", x509Ttl);
+    requirePositive("ca_ttl", caTtl);
+    requirePositive("default_x509_svid_ttl", x509Ttl);
+    requirePositive("default_jwt_svid_ttl", jwtTtl);
+    requirePositive("agent_ttl", agentTtl);
+    if (x509Ttl.compareTo(caTtl) > 0) {
+      warnings.add("default_x509_svid_ttl " + x509Ttl + " exceeds ca_ttl " + caTtl + "; SVIDs are capped at the CA's expiry");
+    }
+    KeyType caKeyType = KeyType.fromConfigName(server.getString("ca_key_type", "ec-p256"));
+    KeyType jwtKeyType = KeyType.fromConfigName(server.getString("jwt_key_type", caKeyType.configName()));
+    CaSubject subject = caSubject(server);
+    String jwtIssuer = server.getString("jwt_issuer", "");
+    List<SpiffeId> adminIds = server.getList("admin_ids").stream().map(SpiffeId::parse).toList();
+    ConfigSection rateLimit = server.section("ratelimit");
+    boolean attestationLimit = rateLimit.getBool("attestation", true);
+    boolean signingLimit = rateLimit.getBool("signing", true);
+    acceptNoEffect(server);
+
+    Plugins plugins = plugins(root.plugins());
+    ServerConfig.HealthCheckSettings health = healthChecks(root);
+    acceptNoEffect(root, "telemetry");
+    root.requireNoUnknownKeys();
+    return new ServerConfig(trustDomain, bindAddress, bindPort, socketPath, dataDir, logLevel, caTtl, x509Ttl,
+        jwtTtl, agentTtl, caKeyType, jwtKeyType, subject, jwtIssuer, adminIds, attestationLimit, signingLimit,
+        plugins.dataStore(dataDir), plugins.keyManager(), plugins.upstream, plugins.nodeAttestors, health);
+  }
+
+  private static CaSubject caSubject(ConfigSection server) {
+    if (!server.has("ca_subject")) {
+      return CaSubject.DEFAULT;
+    }
+    List<ConfigSection> blocks = server.sections("ca_subject");
+    if (blocks.size() != 1) {
+      throw new ConfigException("server.ca_subject must be given once");
+    }
+    ConfigSection s = blocks.getFirst();
+    return new CaSubject(s.getList("country"), s.getList("organization"), s.getString("common_name", ""));
+  }
+
+  private void acceptNoEffect(ConfigSection section) {
+    ACCEPTED_NO_EFFECT.forEach(key -> acceptNoEffect(section, key));
+  }
+
+  private void acceptNoEffect(ConfigSection section, String key) {
+    if (section.accept(key)) {
+      warnings.add(qualified(section, key) + " is accepted for SPIRE compatibility and has no effect in signet");
+    }
+  }
+
+  private static String qualified(ConfigSection section, String key) {
+    return section.path().isEmpty() ? key : section.path() + "." + key;
+  }
+
+  private static ServerConfig.HealthCheckSettings healthChecks(ConfigSection root) {
+    if (!root.has("health_checks")) {
+      return null;
+    }
+    ConfigSection health = root.section("health_checks");
+    if (!health.getBool("listener_enabled", false)) {
+      health.keys().forEach(health::accept);
+      return null;
+    }
+    return new ServerConfig.HealthCheckSettings(health.getString("bind_address", "localhost"),
+        health.getInt("bind_port", 80), health.getString("live_path", "/live"),
+        health.getString("ready_path", "/ready"));
+  }
+
+  private static void requirePositive(String key, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new ConfigException("server." + key + " must be positive, got " + value);
+    }
+  }
+
+  private static String or(String override, String value) {
+    return override != null ? override : value;
+  }
+
+  private Plugins plugins(List<PluginBlock> blocks) {
+    Plugins plugins = new Plugins();
+    for (PluginBlock block : blocks) {
+      if (!KNOWN_PLUGIN_TYPES.contains(block.type())) {
+        throw new ConfigException("unknown plugin type \"" + block.type() + "\" (" + block.label() + ")");
+      }
+      if (!block.enabled()) {
+        warnings.add(block.label() + " is disabled");
+        continue;
+      }
+      if (Set.of("Notifier", "BundlePublisher", "CredentialComposer").contains(block.type())) {
+        warnings.add(block.label() + " is not supported by signet yet and is ignored");
+        continue;
+      }
+      if (block.isExternal()) {
+        throw new ConfigException(block.label() + ": external plugins (plugin_cmd) are not supported; "
+            + "signet builds its plugins in");
+      }
+      plugins.add(block, warnings);
+    }
+    return plugins;
+  }
+
+  /** The plugin blocks, sorted by type, with SPIRE's cardinality rules. */
+  private static final class Plugins {
+    private PluginBlock dataStore;
+    private PluginBlock keyManager;
+    private ServerConfig.UpstreamSettings upstream;
+    private final Map<String, Map<String, Object>> nodeAttestors = new LinkedHashMap<>();
+
+    void add(PluginBlock block, List<String> warnings) {
+      switch (block.type()) {
+        case "DataStore" -> dataStore = single(dataStore, block, "sql");
+        case "KeyManager" -> keyManager = single(keyManager, block, "memory", "disk");
+        case "UpstreamAuthority" -> upstream = upstream(single(null, block, "disk"));
+        case "NodeAttestor" -> {
+          if (nodeAttestors.put(block.name(), block.data().asMap()) != null) {
+            throw new ConfigException(block.label() + " is configured twice");
+          }
+        }
+        default -> throw new IllegalStateException("unhandled plugin type " + block.type());
+      }
+    }
+
+    private static PluginBlock single(PluginBlock previous, PluginBlock block, String... names) {
+      if (previous != null) {
+        throw new ConfigException("only one " + block.type() + " plugin may be configured, found "
+            + previous.label() + " and " + block.label());
+      }
+      if (!List.of(names).contains(block.name())) {
+        throw new ConfigException("unknown " + block.label() + "; built in: " + String.join(", ", names));
+      }
+      return block;
+    }
+
+    private static ServerConfig.UpstreamSettings upstream(PluginBlock block) {
+      ConfigSection data = block.data();
+      ServerConfig.UpstreamSettings settings = new ServerConfig.UpstreamSettings(block.name(),
+          Path.of(data.requireString("cert_file_path")), Path.of(data.requireString("key_file_path")),
+          data.getString("bundle_file_path").map(Path::of).orElse(null));
+      data.requireNoUnknownKeys();
+      return settings;
+    }
+
+    ServerConfig.DataStoreSettings dataStore(Path dataDir) {
+      if (dataStore == null) {
+        throw new ConfigException("a DataStore plugin is required (DataStore \"sql\")");
+      }
+      ConfigSection data = dataStore.data();
+      ServerConfig.DataStoreSettings settings = new ServerConfig.DataStoreSettings(
+          data.getString("database_type", "h2"),
+          data.getString("connection_string", dataDir.resolve("datastore").toString()),
+          data.getInt("max_open_conns", 10), data.getInt("max_idle_conns", 2),
+          data.getDuration("conn_max_lifetime", Duration.ZERO));
+      data.accept("disable_migration");
+      data.accept("ro_connection_string");
+      data.accept("log_sql");
+      data.requireNoUnknownKeys();
+      return settings;
+    }
+
+    ServerConfig.KeyManagerSettings keyManager() {
+      if (keyManager == null) {
+        throw new ConfigException("a KeyManager plugin is required (KeyManager \"disk\" or \"memory\")");
+      }
+      ConfigSection data = keyManager.data();
+      Path keysPath = keyManager.name().equals("disk") ? Path.of(data.requireString("keys_path")) : null;
+      data.requireNoUnknownKeys();
+      return new ServerConfig.KeyManagerSettings(keyManager.name(), keysPath);
+    }
+  }
+}

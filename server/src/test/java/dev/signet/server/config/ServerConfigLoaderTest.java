@@ -1,0 +1,118 @@
+package dev.signet.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.signet.common.config.ConfigException;
+import dev.signet.common.config.HclDocument;
+import dev.signet.common.crypto.KeyType;
+import dev.signet.common.spiffe.SpiffeId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ServerConfigLoaderTest {
+  private static final String MINIMAL = """
+      server {
+        trust_domain = "example.org"
+        data_dir = "/var/lib/signet"
+      }
+      plugins {
+        DataStore "sql" { plugin_data { database_type = "h2" } }
+        KeyManager "memory" { plugin_data {} }
+        NodeAttestor "join_token" { plugin_data {} }
+      }
+      """;
+
+  private static ServerConfigLoader.Loaded parse(String text) {
+    return ServerConfigLoader.parse(HclDocument.parse(text, "server.conf"), ServerFlags.NONE);
+  }
+
+  @Test
+  void aTypicalSpireConfigLoadsUnchanged() throws IOException {
+    String text;
+    try (InputStream in = getClass().getResourceAsStream("/config/server.conf")) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    ServerConfigLoader.Loaded loaded = parse(text);
+    ServerConfig config = loaded.config();
+    assertThat(config.trustDomain().name()).isEqualTo("example.org");
+    assertThat(config.bindPort()).isEqualTo(8081);
+    assertThat(config.caTtl()).isEqualTo(Duration.ofHours(168));
+    assertThat(config.agentTtl()).isEqualTo(Duration.ofHours(72));
+    assertThat(config.adminIds()).containsExactly(SpiffeId.parse("spiffe://example.org/admin/alice"),
+        SpiffeId.parse("spiffe://example.org/admin/bob"));
+    assertThat(config.signingRateLimit()).isFalse();
+    assertThat(config.dataStore().databaseType()).isEqualTo("sqlite3");
+    assertThat(config.dataStore().maxOpenConns()).isEqualTo(100);
+    assertThat(config.keyManager().keysPath()).isEqualTo(Path.of("/opt/spire/data/server/keys.json"));
+    assertThat(config.nodeAttestors()).containsOnlyKeys("join_token", "x509pop");
+    assertThat(config.healthChecks().bindPort()).isEqualTo(8080);
+    assertThat(loaded.warnings()).anyMatch(w -> w.contains("Notifier \"k8sbundle\""))
+        .anyMatch(w -> w.contains("server.federation"))
+        .anyMatch(w -> w.contains("NodeAttestor \"k8s_psat\" is disabled"));
+  }
+
+  @Test
+  void defaultsAreSpires() {
+    ServerConfig config = parse(MINIMAL).config();
+    assertThat(config.bindAddress()).isEqualTo("0.0.0.0");
+    assertThat(config.bindPort()).isEqualTo(8081);
+    assertThat(config.socketPath()).isEqualTo(Path.of("/tmp/spire-server/private/api.sock"));
+    assertThat(config.caTtl()).isEqualTo(Duration.ofHours(24));
+    assertThat(config.defaultX509SvidTtl()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.defaultJwtSvidTtl()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.caKeyType()).isEqualTo(KeyType.fromConfigName("ec-p256"));
+    assertThat(config.caSubject()).isEqualTo(CaSubject.DEFAULT);
+    assertThat(config.serverId()).isEqualTo(SpiffeId.parse("spiffe://example.org/spire/server"));
+    assertThat(config.healthChecks()).isNull();
+    assertThat(config.upstreamAuthority()).isNull();
+  }
+
+  @Test
+  void flagsOverrideTheFile() {
+    ServerFlags flags = new ServerFlags("127.0.0.1", 9999, Path.of("/tmp/x.sock"), "other.test", Path.of("/d"),
+        "debug", false);
+    ServerConfig config = ServerConfigLoader.parse(HclDocument.parse(MINIMAL, "server.conf"), flags).config();
+    assertThat(config.bindAddress()).isEqualTo("127.0.0.1");
+    assertThat(config.bindPort()).isEqualTo(9999);
+    assertThat(config.trustDomain().name()).isEqualTo("other.test");
+    assertThat(config.dataDir()).isEqualTo(Path.of("/d"));
+    assertThat(config.logLevel()).isEqualTo("DEBUG");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "unknown server key      | server { trust_domain = \"example.org\"\\n data_dir = \"/d\"\\n bogus = 1 } | \"server.bogus\"",
+      "unknown top-level block | server { trust_domain = \"example.org\"\\n data_dir = \"/d\" }\\n bogus { } | \"bogus\"",
+      "missing trust domain    | server { data_dir = \"/d\" }                                           | trust_domain",
+      "upper-case trust domain | server { trust_domain = \"Example.org\"\\n data_dir = \"/d\" }          | Example.org",
+      "bad ttl                 | server { trust_domain = \"example.org\"\\n data_dir = \"/d\"\\n ca_ttl = \"0s\" } | ca_ttl",
+      "bad log level           | server { trust_domain = \"example.org\"\\n data_dir = \"/d\"\\n log_level = \"LOUD\" } | LOUD",
+  })
+  void badServerSectionsAreRefused(String name, String server, String message) {
+    String text = server.replace("\\n", "\n") + "\n" + MINIMAL.substring(MINIMAL.indexOf("plugins"));
+    assertThatThrownBy(() -> parse(text)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+  }
+
+  @Test
+  void pluginCardinalityAndNamesAreChecked() {
+    String twoStores = MINIMAL.replace("KeyManager", "DataStore \"sql\" { plugin_data {} }\n KeyManager");
+    assertThatThrownBy(() -> parse(twoStores)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("DataStore \"sql\": block appears 2 times");
+    assertThatThrownBy(() -> parse(MINIMAL.replace("KeyManager \"memory\"", "KeyManager \"aws_kms\"")))
+        .hasMessageContaining("unknown KeyManager \"aws_kms\"");
+    assertThatThrownBy(() -> parse(MINIMAL.replace("KeyManager \"memory\" { plugin_data {} }", "")))
+        .hasMessageContaining("a KeyManager plugin is required");
+    assertThatThrownBy(() -> parse(MINIMAL.replace("database_type = \"h2\"", "database_type = \"h2\"\n typo = 1")))
+        .hasMessageContaining("typo");
+    assertThatThrownBy(() -> parse(MINIMAL.replace("NodeAttestor \"join_token\" { plugin_data {} }",
+        "NodeAttestor \"x\" { plugin_cmd = \"/bin/x\"\n plugin_data {} }")))
+        .hasMessageContaining("external plugins");
+  }
+}
