@@ -1,0 +1,61 @@
+package dev.signet.agent.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code signet-agent}: mirrors {@code spire-agent}'s verbs and Go-style single-dash flags.
+ * <ul>
+ *   <li>{@code run} — runs the agent (delegated to an {@link AgentRunner});</li>
+ *   <li>{@code api fetch x509 [-write DIR] [-silent]}, {@code api fetch jwt -audience A},
+ *       {@code api validate jwt -audience A -svid TOKEN} — Workload API clients;</li>
+ *   <li>{@code healthcheck [-shallow] [-verbose]} — {@code grpc.health.v1} on the agent socket.</li>
+ * </ul>
+ * The client commands take {@code -socketPath}, honouring {@code SPIFFE_ENDPOINT_SOCKET}, and
+ * {@code -output pretty|json}.
+ */
+@Command(name = "signet-agent", mixinStandardHelpOptions = true, version = "signet-agent 0.1.0",
+    description = "Signet agent: SPIRE-compatible node agent and Workload API",
+    subcommands = {RunCommand.class, AgentMain.Api.class, HealthcheckCommand.class})
+public final class AgentMain {
+  private final AgentRunner runner;
+
+  public AgentMain(AgentRunner runner) {
+    this.runner = runner;
+  }
+
+  /** The runner, or null when {@code run} is not wired in this build. */
+  AgentRunner runner() {
+    return runner;
+  }
+
+  /** A command line for this agent, writing to the given streams (tests capture them). */
+  public static CommandLine commandLine(AgentRunner runner, PrintWriter out, PrintWriter err) {
+    CommandLine commandLine = new CommandLine(new AgentMain(runner));
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    return commandLine;
+  }
+
+  /** Runs {@code args} and returns the exit code. */
+  public static int execute(AgentRunner runner, String... args) {
+    return commandLine(runner, new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(null, args));
+  }
+
+  /** {@code api}: Workload API client commands. */
+  @Command(name = "api", description = "Interact with the Workload API",
+      subcommands = {Api.Fetch.class, Api.Validate.class})
+  static final class Api {
+    @Command(name = "fetch", description = "Fetch SVIDs", subcommands = {FetchX509Command.class, FetchJwtCommand.class})
+    static final class Fetch {}
+
+    @Command(name = "validate", description = "Validate SVIDs", subcommands = {ValidateJwtCommand.class})
+    static final class Validate {}
+  }
+}

@@ -1,0 +1,58 @@
+package dev.signet.agent.cli;
+
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code healthcheck}: asks {@code grpc.health.v1} on the agent socket. Shallow checks the server as a
+ * whole; the default also checks the Workload API service itself.
+ */
+@Command(name = "healthcheck", description = "Determines agent health status")
+final class HealthcheckCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ClientOptions client;
+
+  @Option(names = {"-shallow", "--shallow"}, description = "Perform a less stringent health check")
+  boolean shallow;
+
+  @Option(names = {"-verbose", "--verbose"}, description = "Print verbose information")
+  boolean verbose;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<String> services = shallow ? List.of("") : List.of("", "SpiffeWorkloadAPI");
+    try (WorkloadApiClient api = new WorkloadApiClient(client.socket(), client.timeoutDuration())) {
+      for (String service : services) {
+        if (verbose) {
+          out.println("Checking " + (service.isEmpty() ? "agent" : service) + " health on " + client.socket() + "...");
+        }
+        HealthCheckResponse.ServingStatus status =
+            api.health().check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+        if (status != HealthCheckResponse.ServingStatus.SERVING) {
+          err.println("Agent is unhealthy: " + (service.isEmpty() ? "agent" : service) + " is " + status);
+          err.flush();
+          return 1;
+        }
+      }
+    } catch (StatusRuntimeException e) {
+      err.println("Agent is unhealthy: unable to determine health: " + Output.goCode(e.getStatus().getCode())
+          + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()));
+      err.flush();
+      return 1;
+    }
+    out.println("Agent is healthy.");
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.signet.agent.client;
+
+import dev.signet.common.bundle.Bundle;
+import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.common.svid.SvidValidationException;
+import dev.signet.common.svid.X509SvidValidator;
+import java.net.Socket;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * How the agent decides it talks to its server: the server's certificate must be a valid X509-SVID for
+ * exactly {@code spiffe://<td>/spire/server}, chaining to the agent's current trust bundle (read per
+ * handshake, so CA rotation takes effect at once). With insecure bootstrap and no bundle yet, only the
+ * identity is checked, as SPIRE's {@code insecure_bootstrap} does: that mode trusts the first server
+ * it reaches and is meant for tests.
+ */
+public final class ServerTrustManager extends X509ExtendedTrustManager {
+  private static final X509Certificate[] NO_ISSUERS = new X509Certificate[0];
+  private final SpiffeId serverId;
+  private final Supplier<Optional<Bundle>> bundle;
+  private final boolean insecureBootstrap;
+  private final Clock clock;
+
+  public ServerTrustManager(SpiffeId serverId, Supplier<Optional<Bundle>> bundle, boolean insecureBootstrap,
+      Clock clock) {
+    this.serverId = serverId;
+    this.bundle = bundle;
+    this.insecureBootstrap = insecureBootstrap;
+    this.clock = clock;
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    verify(chain);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    verify(chain);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    verify(chain);
+  }
+
+  private void verify(X509Certificate[] chain) throws CertificateException {
+    if (chain == null || chain.length == 0) {
+      throw new CertificateException("server presented no certificate");
+    }
+    Optional<Bundle> current = bundle.get().filter(b -> !b.x509Authorities().isEmpty());
+    SpiffeId presented;
+    try {
+      if (current.isEmpty()) {
+        if (!insecureBootstrap) {
+          throw new CertificateException("no trust bundle to verify the server with");
+        }
+        presented = X509SvidValidator.validateLeaf(chain[0]);
+      } else {
+        presented = X509SvidValidator.verify(List.of(chain), td -> current.filter(b -> b.trustDomain().equals(td)),
+            clock.instant());
+      }
+    } catch (SvidValidationException e) {
+      throw new CertificateException("server certificate is not a valid X509-SVID: " + e.getMessage(), e);
+    }
+    if (!presented.equals(serverId)) {
+      throw new CertificateException("server presented \"" + presented + "\", expected \"" + serverId + "\"");
+    }
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    throw new CertificateException("this trust manager only verifies the server");
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    throw new CertificateException("this trust manager only verifies the server");
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    throw new CertificateException("this trust manager only verifies the server");
+  }
+
+  @Override
+  public X509Certificate[] getAcceptedIssuers() {
+    return NO_ISSUERS;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.signet.agent.config;
+
+import dev.signet.common.config.PluginBlock;
+import dev.signet.common.crypto.KeyType;
+import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.common.spiffe.TrustDomain;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The checked, immutable agent configuration: what {@code agent.conf} plus flags mean once every key has
+ * been validated. Built only by {@link AgentConfigLoader}, which serves {@code run} and {@code validate}.
+ *
+ * @param trustBundlePath the bootstrap bundle file; null with a URL or insecure bootstrap
+ * @param trustBundleUrl an HTTPS URL serving the bootstrap bundle; null when unused
+ * @param joinToken the join token, or null when another node attestor is used
+ * @param keyManagerDirectory {@code KeyManager "disk"} directory; null for {@code KeyManager "memory"}
+ * @param healthChecks null when the HTTP health listener is disabled
+ */
+public record AgentConfig(
+    TrustDomain trustDomain,
+    String serverAddress,
+    int serverPort,
+    Path socketPath,
+    Path adminSocketPath,
+    Path dataDir,
+    String logLevel,
+    Path trustBundlePath,
+    String trustBundleUrl,
+    String trustBundleFormat,
+    boolean insecureBootstrap,
+    String joinToken,
+    List<SpiffeId> authorizedDelegates,
+    KeyType workloadKeyType,
+    int x509SvidCacheMaxSize,
+    int jwtSvidCacheMaxSize,
+    Duration syncInterval,
+    PluginBlock nodeAttestor,
+    String keyManager,
+    Path keyManagerDirectory,
+    List<PluginBlock> workloadAttestors,
+    HealthChecks healthChecks) {
+
+  public AgentConfig {
+    Objects.requireNonNull(trustDomain, "trust_domain");
+    Objects.requireNonNull(nodeAttestor, "NodeAttestor");
+    authorizedDelegates = List.copyOf(authorizedDelegates);
+    workloadAttestors = List.copyOf(workloadAttestors);
+    if (serverPort < 1 || serverPort > 65535) {
+      throw new IllegalArgumentException("server_port " + serverPort + " is out of range");
+    }
+  }
+
+  /** The SPIFFE ID the server must present: {@code spiffe://<td>/spire/server}. */
+  public SpiffeId serverId() {
+    return trustDomain.id("/spire/server");
+  }
+
+  @Override
+  public String toString() {
+    return "AgentConfig[trustDomain=" + trustDomain + ", server=" + serverAddress + ":" + serverPort
+        + ", socketPath=" + socketPath + ", dataDir=" + dataDir + ", joinToken=" + (joinToken == null ? "none" : "<set>")
+        + "]";
+  }
+
+  /** {@code health_checks} with the listener enabled. */
+  public record HealthChecks(String bindAddress, int bindPort, String livePath, String readyPath) {}
+}

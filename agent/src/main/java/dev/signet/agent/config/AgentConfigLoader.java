@@ -1,0 +1,257 @@
+package dev.signet.agent.config;
+
+import dev.signet.common.config.ConfigException;
+import dev.signet.common.config.ConfigSection;
+import dev.signet.common.config.EnvExpander;
+import dev.signet.common.config.HclDocument;
+import dev.signet.common.config.PluginBlock;
+import dev.signet.common.crypto.KeyType;
+import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.common.spiffe.TrustDomain;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Turns {@code agent.conf} plus {@code run} flags into a checked {@link AgentConfig}; the one function
+ * behind both {@code run} and {@code validate}. Unknown keys are errors; SPIRE keys Signet accepts without
+ * acting on them are returned as warnings, so a SPIRE config starts unchanged.
+ */
+public final class AgentConfigLoader {
+  private static final Set<String> ACCEPTED_NO_EFFECT = Set.of("log_format", "log_file", "log_source_location",
+      "profiling_enabled", "profiling_port", "profiling_freq", "profiling_names", "sds",
+      "allow_unauthenticated_verifiers", "allowed_foreign_jwt_claims", "availability_target", "require_pq_kem",
+      "retry_bootstrap", "rebootstrap_mode", "rebootstrap_delay");
+  private static final Set<String> IGNORED_PLUGIN_TYPES = Set.of("SVIDStore");
+
+  private final List<String> warnings = new ArrayList<>();
+
+  private AgentConfigLoader() {}
+
+  /** The result: the config and what the operator should be told about it. */
+  public record Loaded(AgentConfig config, List<String> warnings) {
+    public Loaded {
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /** Reads, expands (when asked) and checks a config file. */
+  public static Loaded load(Path file, AgentFlags flags) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file \"" + file + "\": " + e.getMessage(), e);
+    }
+    if (flags.expandEnv()) {
+      text = EnvExpander.expandFromEnvironment(text);
+    }
+    return parse(HclDocument.parse(text, file.toString()), flags);
+  }
+
+  /** Checks an already parsed document. */
+  public static Loaded parse(HclDocument document, AgentFlags flags) {
+    AgentConfigLoader loader = new AgentConfigLoader();
+    return new Loaded(loader.build(document.root(), flags), loader.warnings);
+  }
+
+  private AgentConfig build(ConfigSection root, AgentFlags flags) {
+    ConfigSection agent = root.section("agent");
+    TrustDomain trustDomain = TrustDomain.parse(required("agent.trust_domain",
+        or(flags.trustDomain(), agent.getString("trust_domain").orElse(null))));
+    String serverAddress = or(flags.serverAddress(), agent.getString("server_address").orElse(null));
+    required("agent.server_address", serverAddress);
+    int filePort = agent.getInt("server_port", 8081);
+    int serverPort = flags.serverPort() != null ? flags.serverPort() : filePort;
+    Path socketPath = Path.of(or(text(flags.socketPath()),
+        agent.getString("socket_path", "/tmp/spire-agent/public/api.sock")));
+    Path adminSocket = agent.getString("admin_socket_path").map(Path::of).orElse(null);
+    if (adminSocket != null && adminSocket.toAbsolutePath().getParent().equals(socketPath.toAbsolutePath().getParent())) {
+      throw new ConfigException("agent.admin_socket_path must not be in the same directory as the Workload API "
+          + "socket (" + socketPath + ")");
+    }
+    Path dataDir = Path.of(required("agent.data_dir", or(text(flags.dataDir()), agent.getString("data_dir").orElse(null))));
+    String logLevel = or(flags.logLevel(), agent.getString("log_level", "INFO")).toUpperCase(Locale.ROOT);
+    if (!Set.of("DEBUG", "INFO", "WARN", "ERROR", "TRACE").contains(logLevel)) {
+      throw new ConfigException("agent.log_level \"" + logLevel + "\" is not one of DEBUG, INFO, WARN, ERROR");
+    }
+    Path bundlePath = flags.trustBundle() != null ? flags.trustBundle()
+        : agent.getString("trust_bundle_path").map(Path::of).orElse(null);
+    String bundleUrl = or(flags.trustBundleUrl(), agent.getString("trust_bundle_url").orElse(null));
+    String bundleFormat = agent.getString("trust_bundle_format", "pem");
+    if (!Set.of("pem", "spiffe").contains(bundleFormat)) {
+      throw new ConfigException("agent.trust_bundle_format \"" + bundleFormat + "\" is not pem or spiffe");
+    }
+    boolean fileInsecure = agent.getBool("insecure_bootstrap", false);
+    boolean insecure = flags.insecureBootstrap() != null ? flags.insecureBootstrap() : fileInsecure;
+    checkBootstrap(bundlePath, bundleUrl, insecure);
+    String joinToken = joinToken(agent, flags);
+    List<SpiffeId> delegates = agent.getList("authorized_delegates").stream().map(SpiffeId::parse).toList();
+    KeyType keyType = KeyType.fromConfigName(agent.getString("workload_x509_svid_key_type", "ec-p256"));
+    int x509CacheSize = nonNegative("x509_svid_cache_max_size", agent.getInt("x509_svid_cache_max_size", 1000));
+    int jwtCacheSize = nonNegative("jwt_svid_cache_max_size", agent.getInt("jwt_svid_cache_max_size", 1000));
+    ConfigSection experimental = agent.section("experimental");
+    Duration syncInterval = experimental.getDuration("sync_interval", Duration.ofSeconds(5));
+    experimental.accept("use_sync_authorized_entries");
+    experimental.accept("named_pipe_name");
+    ACCEPTED_NO_EFFECT.forEach(key -> {
+      if (agent.accept(key)) {
+        warnings.add("agent." + key + " is accepted for SPIRE compatibility and has no effect in signet");
+      }
+    });
+
+    Plugins plugins = plugins(root.plugins());
+    if (plugins.nodeAttestor.name().equals("join_token") && joinToken == null) {
+      warnings.add("NodeAttestor \"join_token\" without a join token: the agent can only start with an SVID "
+          + "already stored in " + dataDir);
+    }
+    AgentConfig.HealthChecks health = healthChecks(root);
+    if (root.accept("telemetry")) {
+      warnings.add("telemetry is accepted for SPIRE compatibility and has no effect in signet");
+    }
+    root.requireNoUnknownKeys();
+    return new AgentConfig(trustDomain, serverAddress, serverPort, socketPath, adminSocket, dataDir, logLevel,
+        bundlePath, bundleUrl, bundleFormat, insecure, joinToken, delegates, keyType, x509CacheSize, jwtCacheSize,
+        syncInterval, plugins.nodeAttestor, plugins.keyManager.name(), plugins.keyDirectory(), plugins.workload,
+        health);
+  }
+
+  private static void checkBootstrap(Path bundlePath, String bundleUrl, boolean insecure) {
+    int ways = (bundlePath != null ? 1 : 0) + (bundleUrl != null ? 1 : 0);
+    if (ways > 1) {
+      throw new ConfigException("only one of trust_bundle_path and trust_bundle_url may be set");
+    }
+    if (insecure && ways > 0) {
+      throw new ConfigException("insecure_bootstrap cannot be combined with a trust bundle");
+    }
+    if (!insecure && ways == 0) {
+      throw new ConfigException("a trust bundle is required: set trust_bundle_path, trust_bundle_url or "
+          + "insecure_bootstrap");
+    }
+    if (bundleUrl != null && !bundleUrl.startsWith("https://")) {
+      throw new ConfigException("trust_bundle_url \"" + bundleUrl + "\" must use https");
+    }
+  }
+
+  private static String joinToken(ConfigSection agent, AgentFlags flags) {
+    String fileToken = agent.getString("join_token").orElse(null);
+    if (flags.joinToken() != null && flags.joinTokenFile() != null) {
+      throw new ConfigException("-joinToken and -joinTokenFile cannot both be given");
+    }
+    if (flags.joinTokenFile() != null) {
+      try {
+        return required("join token file", Files.readString(flags.joinTokenFile()).strip());
+      } catch (IOException e) {
+        throw new ConfigException("cannot read join token file \"" + flags.joinTokenFile() + "\": " + e.getMessage(), e);
+      }
+    }
+    String token = or(flags.joinToken(), fileToken);
+    return token == null || token.isBlank() ? null : token.strip();
+  }
+
+  private static AgentConfig.HealthChecks healthChecks(ConfigSection root) {
+    if (!root.has("health_checks")) {
+      return null;
+    }
+    ConfigSection health = root.section("health_checks");
+    if (!health.getBool("listener_enabled", false)) {
+      health.keys().forEach(health::accept);
+      return null;
+    }
+    return new AgentConfig.HealthChecks(health.getString("bind_address", "localhost"),
+        health.getInt("bind_port", 80), health.getString("live_path", "/live"), health.getString("ready_path", "/ready"));
+  }
+
+  private Plugins plugins(List<PluginBlock> blocks) {
+    Plugins plugins = new Plugins();
+    for (PluginBlock block : blocks) {
+      if (IGNORED_PLUGIN_TYPES.contains(block.type())) {
+        warnings.add(block.label() + " is not supported by signet yet and is ignored");
+      } else if (!block.enabled()) {
+        warnings.add(block.label() + " is disabled");
+      } else if (block.isExternal()) {
+        throw new ConfigException(block.label() + ": external plugins (plugin_cmd) are not supported; "
+            + "signet builds its plugins in");
+      } else {
+        plugins.add(block);
+      }
+    }
+    if (plugins.nodeAttestor == null) {
+      throw new ConfigException("a NodeAttestor plugin is required");
+    }
+    if (plugins.keyManager == null) {
+      throw new ConfigException("a KeyManager plugin is required (KeyManager \"disk\" or \"memory\")");
+    }
+    if (plugins.workload.isEmpty()) {
+      throw new ConfigException("at least one WorkloadAttestor plugin is required");
+    }
+    return plugins;
+  }
+
+  private static String required(String key, String value) {
+    if (value == null || value.isBlank()) {
+      throw new ConfigException(key + " is required");
+    }
+    return value;
+  }
+
+  private static int nonNegative(String key, int value) {
+    if (value < 0) {
+      throw new ConfigException("agent." + key + " must not be negative, got " + value);
+    }
+    return value;
+  }
+
+  private static String or(String override, String value) {
+    return override != null ? override : value;
+  }
+
+  private static String text(Path path) {
+    return path == null ? null : path.toString();
+  }
+
+  /** The plugin blocks with SPIRE's cardinality rules: one NodeAttestor, one KeyManager, any WorkloadAttestors. */
+  private static final class Plugins {
+    private PluginBlock nodeAttestor;
+    private PluginBlock keyManager;
+    private final List<PluginBlock> workload = new ArrayList<>();
+
+    void add(PluginBlock block) {
+      switch (block.type()) {
+        case "NodeAttestor" -> nodeAttestor = single(nodeAttestor, block);
+        case "KeyManager" -> keyManager = single(keyManager, block, "disk", "memory");
+        case "WorkloadAttestor" -> {
+          if (workload.stream().anyMatch(w -> w.name().equals(block.name()))) {
+            throw new ConfigException(block.label() + " is configured twice");
+          }
+          workload.add(block);
+        }
+        default -> throw new ConfigException("unknown plugin type \"" + block.type() + "\" (" + block.label() + ")");
+      }
+    }
+
+    private static PluginBlock single(PluginBlock previous, PluginBlock block, String... names) {
+      if (previous != null) {
+        throw new ConfigException("only one " + block.type() + " plugin may be configured, found "
+            + previous.label() + " and " + block.label());
+      }
+      if (names.length > 0 && !List.of(names).contains(block.name())) {
+        throw new ConfigException("unknown " + block.label() + "; built in: " + String.join(", ", names));
+      }
+      return block;
+    }
+
+    Path keyDirectory() {
+      ConfigSection data = keyManager.data();
+      Path directory = keyManager.name().equals("disk") ? Path.of(data.requireString("directory")) : null;
+      data.requireNoUnknownKeys();
+      return directory;
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package dev.signet.agent.runtime;
+
+import com.google.protobuf.ByteString;
+import dev.signet.agent.client.NodeAttestation;
+import dev.signet.agent.client.ServerConnection;
+import dev.signet.agent.client.ServerTrustManager;
+import dev.signet.agent.state.AgentState;
+import dev.signet.agent.state.AgentStateStore;
+import dev.signet.attestors.node.NodeAttestorClient;
+import dev.signet.common.bundle.Bundle;
+import dev.signet.common.crypto.Csrs;
+import dev.signet.common.crypto.KeyType;
+import dev.signet.common.proto.SvidProtos;
+import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.common.tls.SvidKeyManager;
+import dev.signet.proto.spire.api.server.agent.v1.AgentGrpc;
+import dev.signet.proto.spire.api.server.agent.v1.AgentX509SVIDParams;
+import dev.signet.proto.spire.api.server.agent.v1.AttestAgentResponse;
+import dev.signet.proto.spire.api.server.agent.v1.RenewAgentRequest;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's own identity: loads the stored agent SVID, attests when there is none usable, renews it,
+ * and opens connections to the server that present it. The key of the agent SVID never leaves memory
+ * and the state store.
+ */
+public final class AgentIdentity {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentIdentity.class);
+  private static final Duration ATTEST_TIMEOUT = Duration.ofSeconds(60);
+
+  private final String host;
+  private final int port;
+  private final TrustDomain trustDomain;
+  private final AgentStateStore store;
+  private final boolean insecureBootstrap;
+  private final Clock clock;
+  private volatile AgentState state;
+  private volatile Supplier<Optional<Bundle>> latestBundle = Optional::empty;
+  private SvidKeyManager keyManager;
+
+  public AgentIdentity(String host, int port, TrustDomain trustDomain, AgentStateStore store,
+      boolean insecureBootstrap, Clock clock) {
+    this.host = host;
+    this.port = port;
+    this.trustDomain = trustDomain;
+    this.store = store;
+    this.insecureBootstrap = insecureBootstrap;
+    this.clock = clock;
+  }
+
+  /**
+   * Makes sure the agent has a usable SVID: the stored one if it has not expired, else a new node
+   * attestation with {@code attestor}, trusting {@code bootstrap} (or, with insecure bootstrap, nothing).
+   *
+   * @return true when the agent attested now, false when it resumed a stored identity
+   */
+  public boolean establish(Optional<Bundle> bootstrap, NodeAttestorClient attestor) {
+    Optional<AgentState> stored = store.load();
+    if (stored.isPresent() && stored.get().notAfter().isAfter(clock.instant())
+        && stored.get().agentId().memberOf(trustDomain)) {
+      state = stored.get();
+      LOG.info("resuming as {} (agent svid valid until {})", state.agentId(), state.notAfter());
+      return false;
+    }
+    if (attestor == null) {
+      throw new IllegalStateException("no stored agent svid and no way to attest (is a join token configured?)");
+    }
+    attest(stored.map(s -> Bundle.ofX509(trustDomain, s.bundle())).or(() -> bootstrap), attestor);
+    return true;
+  }
+
+  /** Runs node attestation now (first start, or re-attestation of a re-attestable agent). */
+  public void attest(Optional<Bundle> trusted, NodeAttestorClient attestor) {
+    KeyPair key = KeyType.EC_P256.generate();
+    ServerTrustManager trust = new ServerTrustManager(serverId(), () -> trusted, insecureBootstrap, clock);
+    AttestAgentResponse.Result result;
+    try (ServerConnection connection = ServerConnection.open(host, port, trust, null)) {
+      result = NodeAttestation.attest(AgentGrpc.newStub(connection.channel()), attestor, Csrs.forKey(key),
+          ATTEST_TIMEOUT);
+    }
+    List<X509Certificate> chain = SvidProtos.chainOf(result.getSvid());
+    List<X509Certificate> roots = trusted.map(Bundle::x509Certificates).orElse(List.of());
+    state = new AgentState(chain, key.getPrivate(), roots, result.getReattestable());
+    store.save(state);
+    LOG.info("node attestation succeeded: {} (reattestable={}, valid until {})", state.agentId(),
+        result.getReattestable(), state.notAfter());
+  }
+
+  /** Renews the agent SVID with RenewAgent over {@code connection}; the caller then reconnects. */
+  public void renew(ServerConnection connection) {
+    KeyPair key = KeyType.EC_P256.generate();
+    var response = AgentGrpc.newBlockingStub(connection.channel()).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+        .renewAgent(RenewAgentRequest.newBuilder().setParams(AgentX509SVIDParams.newBuilder()
+            .setCsr(ByteString.copyFrom(Csrs.forKey(key)))).build());
+    state = state.withSvid(SvidProtos.chainOf(response.getSvid()), key.getPrivate());
+    store.save(state);
+    keyManager().update(material());
+    LOG.info("agent svid renewed, valid until {}", state.notAfter());
+  }
+
+  /** Records the bundle of the latest sync (persisted so a restart trusts the rotated CA). */
+  public void bundleChanged(Bundle bundle) {
+    latestBundle = () -> Optional.of(bundle);
+    if (!bundle.x509Certificates().equals(state.bundle())) {
+      state = state.withBundle(bundle.x509Certificates());
+      store.save(state);
+    }
+  }
+
+  /** A new mTLS connection presenting the current agent SVID. */
+  public ServerConnection connect() {
+    ServerTrustManager trust = new ServerTrustManager(serverId(), this::currentBundle, false, clock);
+    return ServerConnection.open(host, port, trust, keyManager());
+  }
+
+  /** Forgets the stored identity (banned or evicted agents must not come back with it). */
+  public void forget() {
+    store.clear();
+  }
+
+  public AgentState state() {
+    return state;
+  }
+
+  public SpiffeId serverId() {
+    return trustDomain.id("/spire/server");
+  }
+
+  private Optional<Bundle> currentBundle() {
+    return latestBundle.get().or(() -> Optional.of(Bundle.ofX509(trustDomain, state.bundle())));
+  }
+
+  private synchronized SvidKeyManager keyManager() {
+    if (keyManager == null) {
+      keyManager = new SvidKeyManager(material());
+    }
+    return keyManager;
+  }
+
+  private SvidKeyManager.KeyMaterial material() {
+    return new SvidKeyManager.KeyMaterial(state.privateKey(), state.svidChain());
+  }
+}

@@ -1,0 +1,167 @@
+package dev.signet.agent.runtime;
+
+import dev.signet.agent.sync.EntrySynchronizer;
+import dev.signet.agent.sync.ServerApi;
+import dev.signet.attestors.node.NodeAttestorClient;
+import dev.signet.common.proto.PermissionDenied;
+import dev.signet.proto.spire.api.types.PermissionDeniedDetails.Reason;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * When the agent syncs: at once on a push signal (coalesced), every {@code sync_interval}, when a
+ * workload SVID or the agent SVID reaches its renewal point, and after failures with a growing pause
+ * (0.5 s doubling to 30 s) while cached SVIDs keep being served. It also handles what the server says
+ * about the agent itself: renewal at half life, re-attestation where allowed, and a clean stop when the
+ * agent is banned or can no longer prove who it is.
+ */
+final class SyncLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
+  private static final Duration TICK = Duration.ofMillis(250);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  private final EntrySynchronizer synchronizer;
+  private final AgentIdentity identity;
+  private final ServerApi api;
+  private final Duration interval;
+  private final ScheduledExecutorService scheduler;
+  private final Clock clock;
+  private final Consumer<String> stop;
+  private final Supplier<Optional<NodeAttestorClient>> reattestor;
+  private final AtomicBoolean requested = new AtomicBoolean();
+  private Instant nextSync = Instant.MIN;
+  private Duration backoff = Duration.ZERO;
+  private boolean halted;
+
+  SyncLoop(EntrySynchronizer synchronizer, AgentIdentity identity, ServerApi api, Duration interval,
+      ScheduledExecutorService scheduler, Clock clock, Consumer<String> stop,
+      Supplier<Optional<NodeAttestorClient>> reattestor) {
+    this.synchronizer = synchronizer;
+    this.identity = identity;
+    this.api = api;
+    this.interval = interval;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.stop = stop;
+    this.reattestor = reattestor;
+  }
+
+  void start() {
+    scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Asks for a sync as soon as possible (push signal); several requests make one sync. */
+  void syncSoon() {
+    if (requested.compareAndSet(false, true)) {
+      scheduler.execute(this::tick);
+    }
+  }
+
+  /** Runs one sync now on the calling thread (start-up); failures are logged and retried later. */
+  void syncOnce() {
+    runSync();
+  }
+
+  private void tick() {
+    if (halted) {
+      return;
+    }
+    Instant now = clock.instant();
+    try {
+      if (!now.isBefore(identity.state().halfLife())) {
+        renewAgentSvid();
+      }
+    } catch (StatusRuntimeException e) {
+      handleFailure("agent svid renewal", e);
+      return;
+    }
+    Instant renewal = synchronizer.nextRenewal();
+    boolean due = requested.getAndSet(false) || !now.isBefore(nextSync) || (renewal != null && !now.isBefore(renewal));
+    if (due) {
+      runSync();
+    }
+  }
+
+  private void runSync() {
+    try {
+      EntrySynchronizer.Result result = synchronizer.sync();
+      identity.bundleChanged(result.bundle());
+      backoff = Duration.ZERO;
+      nextSync = clock.instant().plus(interval);
+      if (result.issued() > 0) {
+        LOG.info("synced {} entries, {} new x509-svids", result.entries(), result.issued());
+      }
+    } catch (StatusRuntimeException e) {
+      handleFailure("sync", e);
+    } catch (RuntimeException e) {
+      LOG.error("sync failed", e);
+      retryLater();
+    }
+  }
+
+  private void renewAgentSvid() {
+    try (var connection = identity.connect()) {
+      identity.renew(connection);
+    }
+    api.replace(identity.connect());
+  }
+
+  private void handleFailure(String what, StatusRuntimeException e) {
+    if (e.getStatus().getCode() != Status.Code.PERMISSION_DENIED) {
+      LOG.warn("{} failed, serving cached svids: {}", what, e.getStatus());
+      retryLater();
+      return;
+    }
+    Reason reason = PermissionDenied.reasonOf(e);
+    LOG.warn("{} refused by the server ({}): {}", what, reason, e.getStatus().getDescription());
+    switch (reason) {
+      case AGENT_BANNED -> halt("agent is banned", true);
+      case AGENT_CAN_REATTEST, AGENT_EXPIRED, AGENT_NOT_ATTESTED -> reattestOrHalt(reason);
+      default -> retryLater();
+    }
+  }
+
+  private void reattestOrHalt(Reason reason) {
+    Optional<NodeAttestorClient> attestor = identity.state().reattestable() ? reattestor.get() : Optional.empty();
+    if (attestor.isEmpty()) {
+      halt("the server no longer accepts this agent (" + reason + ") and it cannot re-attest", true);
+      return;
+    }
+    try {
+      identity.attest(synchronizer.bundle(), attestor.get());
+      api.replace(identity.connect());
+      syncSoon();
+    } catch (StatusRuntimeException e) {
+      LOG.warn("re-attestation failed: {}", e.getStatus());
+      retryLater();
+    }
+  }
+
+  private void halt(String why, boolean forget) {
+    halted = true;
+    if (forget) {
+      identity.forget();
+    }
+    stop.accept(why);
+  }
+
+  private void retryLater() {
+    backoff = backoff.isZero() ? Duration.ofMillis(500) : min(backoff.multipliedBy(2), MAX_BACKOFF);
+    nextSync = clock.instant().plus(backoff);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

@@ -1,0 +1,196 @@
+package dev.signet.agent.sync;
+
+import com.google.protobuf.ByteString;
+import dev.signet.agent.workload.CachedIdentity;
+import dev.signet.agent.workload.IdentitySnapshot;
+import dev.signet.agent.workload.JwtSvidCache;
+import dev.signet.agent.workload.WorkloadIdentityCache;
+import dev.signet.common.bundle.Bundle;
+import dev.signet.common.crypto.Csrs;
+import dev.signet.common.crypto.KeyType;
+import dev.signet.common.proto.BundleProtos;
+import dev.signet.common.proto.ProtoConversionException;
+import dev.signet.common.proto.SvidProtos;
+import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.common.svid.X509Svid;
+import dev.signet.proto.spire.api.server.bundle.v1.GetBundleRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.GetFederatedBundleRequest;
+import dev.signet.proto.spire.api.server.entry.v1.GetAuthorizedEntriesRequest;
+import dev.signet.proto.spire.api.server.svid.v1.BatchNewX509SVIDRequest;
+import dev.signet.proto.spire.api.server.svid.v1.BatchNewX509SVIDResponse;
+import dev.signet.proto.spire.api.server.svid.v1.NewX509SVIDParams;
+import dev.signet.proto.spire.api.types.Entry;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sync of the agent with its server, run on every push signal and every {@code sync_interval}: fetch
+ * the bundle(s) and the entries the agent is authorized for, get new X509-SVIDs (one fresh key per
+ * entry; the CSR carries only the key, the server decides the identity) for entries that are new,
+ * changed, or past their renewal point, and swap the result into the workload cache as one snapshot.
+ *
+ * <p>An SVID the server refuses to renew is kept until it expires; a server that cannot be reached leaves
+ * the cache as it is, so workloads keep being served.
+ */
+public final class EntrySynchronizer {
+  private static final Logger LOG = LoggerFactory.getLogger(EntrySynchronizer.class);
+  private static final int BATCH_SIZE = 500;
+
+  private final ServerApi api;
+  private final TrustDomain trustDomain;
+  private final WorkloadIdentityCache cache;
+  private final JwtSvidCache jwtCache;
+  private final KeyType keyType;
+  private final Clock clock;
+  private Map<String, HeldSvid> held = Map.of();
+  private volatile Bundle bundle;
+
+  public EntrySynchronizer(ServerApi api, TrustDomain trustDomain, WorkloadIdentityCache cache, JwtSvidCache jwtCache,
+      KeyType keyType, Clock clock) {
+    this.api = api;
+    this.trustDomain = trustDomain;
+    this.cache = cache;
+    this.jwtCache = jwtCache;
+    this.keyType = keyType;
+    this.clock = clock;
+  }
+
+  /** The result of one sync: the bundle received and how many SVIDs were issued. */
+  public record Result(Bundle bundle, int entries, int issued) {}
+
+  /**
+   * Runs one sync.
+   *
+   * @throws StatusRuntimeException when the server cannot be reached or refuses the agent
+   */
+  public synchronized Result sync() {
+    Bundle own = BundleProtos.fromProto(api.bundles().getBundle(GetBundleRequest.getDefaultInstance()));
+    if (!own.trustDomain().equals(trustDomain)) {
+      throw Status.INTERNAL.withDescription("server sent the bundle of \"" + own.trustDomain() + "\", expected \""
+          + trustDomain + "\"").asRuntimeException();
+    }
+    bundle = own;
+    List<AuthorizedEntry> entries = authorizedEntries();
+    Map<TrustDomain, Bundle> federated = federatedBundles(entries);
+    Instant now = clock.instant();
+    List<AuthorizedEntry> stale = entries.stream().filter(e -> needsSvid(e, now)).toList();
+    Map<String, HeldSvid> next = new LinkedHashMap<>();
+    Map<String, HeldSvid> issued = issue(stale);
+    for (AuthorizedEntry entry : entries) {
+      HeldSvid svid = issued.containsKey(entry.id()) ? issued.get(entry.id()) : held.get(entry.id());
+      if (svid != null && svid.svid().chain().getFirst().getNotAfter().toInstant().isAfter(now)) {
+        next.put(entry.id(), svid.entry().equals(entry) ? svid : new HeldSvid(entry, svid.svid(), svid.renewAt()));
+      }
+    }
+    held = Map.copyOf(next);
+    cache.update(snapshot(own, federated, entries));
+    jwtCache.retainEntries(next.keySet());
+    return new Result(own, entries.size(), issued.size());
+  }
+
+  /** The bundle of the last successful sync, if any. */
+  public Optional<Bundle> bundle() {
+    return Optional.ofNullable(bundle);
+  }
+
+  /** The earliest instant at which a held SVID is due for renewal; null with none held. */
+  public synchronized Instant nextRenewal() {
+    return held.values().stream().map(HeldSvid::renewAt).min(Instant::compareTo).orElse(null);
+  }
+
+  private boolean needsSvid(AuthorizedEntry entry, Instant now) {
+    HeldSvid current = held.get(entry.id());
+    return current == null || entry.needsNewSvidComparedTo(current.entry()) || current.dueAt(now);
+  }
+
+  private List<AuthorizedEntry> authorizedEntries() {
+    List<AuthorizedEntry> entries = new ArrayList<>();
+    for (Entry entry : api.entries().getAuthorizedEntries(GetAuthorizedEntriesRequest.getDefaultInstance())
+        .getEntriesList()) {
+      if (entry.getSelectorsCount() == 0) {
+        continue; // node aliases and downstream entries carry no workload selectors
+      }
+      try {
+        entries.add(AuthorizedEntry.fromProto(entry));
+      } catch (ProtoConversionException e) {
+        LOG.warn("ignoring authorized entry {}: {}", entry.getId(), e.getMessage());
+      }
+    }
+    return entries;
+  }
+
+  private Map<TrustDomain, Bundle> federatedBundles(List<AuthorizedEntry> entries) {
+    Set<TrustDomain> wanted = new LinkedHashSet<>();
+    entries.forEach(e -> wanted.addAll(e.federatesWith()));
+    wanted.remove(trustDomain);
+    Map<TrustDomain, Bundle> bundles = new LinkedHashMap<>();
+    for (TrustDomain domain : wanted) {
+      try {
+        bundles.put(domain, BundleProtos.fromProto(api.bundles().getFederatedBundle(
+            GetFederatedBundleRequest.newBuilder().setTrustDomain(domain.name()).build())));
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+          throw e;
+        }
+        LOG.warn("no federated bundle for \"{}\" yet", domain);
+      }
+    }
+    return bundles;
+  }
+
+  private Map<String, HeldSvid> issue(List<AuthorizedEntry> entries) {
+    Map<String, HeldSvid> issued = new LinkedHashMap<>();
+    for (int from = 0; from < entries.size(); from += BATCH_SIZE) {
+      List<AuthorizedEntry> batch = entries.subList(from, Math.min(entries.size(), from + BATCH_SIZE));
+      List<KeyPair> keys = new ArrayList<>(batch.size());
+      BatchNewX509SVIDRequest.Builder request = BatchNewX509SVIDRequest.newBuilder();
+      for (AuthorizedEntry entry : batch) {
+        KeyPair key = keyType.generate();
+        keys.add(key);
+        request.addParams(NewX509SVIDParams.newBuilder().setEntryId(entry.id())
+            .setCsr(ByteString.copyFrom(Csrs.forKey(key))));
+      }
+      BatchNewX509SVIDResponse response = api.svids().batchNewX509SVID(request.build());
+      for (int i = 0; i < response.getResultsCount() && i < batch.size(); i++) {
+        BatchNewX509SVIDResponse.Result result = response.getResults(i);
+        AuthorizedEntry entry = batch.get(i);
+        if (result.getStatus().getCode() != 0 || !result.hasSvid()) {
+          LOG.warn("server refused an x509-svid for entry {} ({}): {}", entry.id(), entry.spiffeId(),
+              result.getStatus().getMessage());
+          continue;
+        }
+        X509Svid svid = X509Svid.of(SvidProtos.chainOf(result.getSvid()), keys.get(i).getPrivate());
+        if (!svid.id().equals(entry.spiffeId())) {
+          LOG.warn("server issued \"{}\" for entry {} of \"{}\"; discarded", svid.id(), entry.id(), entry.spiffeId());
+          continue;
+        }
+        issued.put(entry.id(), HeldSvid.issued(entry, svid));
+      }
+    }
+    return issued;
+  }
+
+  private IdentitySnapshot snapshot(Bundle own, Map<TrustDomain, Bundle> federated, List<AuthorizedEntry> entries) {
+    List<CachedIdentity> identities = new ArrayList<>();
+    for (AuthorizedEntry entry : entries) {
+      HeldSvid svid = held.get(entry.id());
+      if (svid != null) {
+        identities.add(new CachedIdentity(entry.id(), entry.spiffeId(), entry.selectors(), svid.svid(), entry.hint(),
+            entry.federatesWith()));
+      }
+    }
+    return new IdentitySnapshot(own, federated, identities);
+  }
+}

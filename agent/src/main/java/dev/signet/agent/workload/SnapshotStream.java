@@ -1,0 +1,77 @@
+package dev.signet.agent.workload;
+
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.stub.ServerCallStreamObserver;
+
+/**
+ * Feeds one server stream from the {@link WorkloadIdentityCache}: the first response at once, then a new
+ * one whenever a snapshot changes what this caller would receive (an unchanged response is not resent).
+ * When the caller loses its last identity the stream ends with the status the composer throws
+ * (PERMISSION_DENIED "no identity issued"), as SPIRE does. Cancellation by the client unsubscribes.
+ *
+ * @param <R> the response message type
+ */
+final class SnapshotStream<R> {
+  /** Builds the caller's response from a snapshot, or throws the status that ends the stream. */
+  @FunctionalInterface
+  interface Composer<R> {
+    R compose(IdentitySnapshot snapshot) throws StatusException;
+  }
+
+  private final ServerCallStreamObserver<R> observer;
+  private final Composer<R> composer;
+  private R last;
+  private boolean done;
+  private WorkloadIdentityCache.Subscription subscription;
+
+  private SnapshotStream(ServerCallStreamObserver<R> observer, Composer<R> composer) {
+    this.observer = observer;
+    this.composer = composer;
+  }
+
+  /** Starts streaming; returns once the first response (or the error) has been handed to gRPC. */
+  static <R> void start(WorkloadIdentityCache cache, ServerCallStreamObserver<R> observer, Composer<R> composer) {
+    SnapshotStream<R> stream = new SnapshotStream<>(observer, composer);
+    observer.setOnCancelHandler(stream::finish);
+    WorkloadIdentityCache.Subscription subscription = cache.subscribe(stream::onSnapshot);
+    stream.attach(subscription);
+  }
+
+  private synchronized void attach(WorkloadIdentityCache.Subscription subscription) {
+    this.subscription = subscription;
+    if (done) {
+      subscription.close();
+    }
+  }
+
+  private synchronized void onSnapshot(IdentitySnapshot snapshot) {
+    if (done) {
+      return;
+    }
+    R next;
+    try {
+      next = composer.compose(snapshot);
+    } catch (StatusException e) {
+      finish();
+      observer.onError(e);
+      return;
+    } catch (RuntimeException e) {
+      finish();
+      observer.onError(Status.INTERNAL.withDescription("cannot compose response: " + e).withCause(e).asException());
+      throw e;
+    }
+    if (!next.equals(last)) {
+      last = next;
+      observer.onNext(next);
+    }
+  }
+
+  private synchronized void finish() {
+    done = true;
+    if (subscription != null) {
+      subscription.close();
+    }
+  }
+
+}

@@ -1,0 +1,118 @@
+package dev.signet.agent.workload;
+
+import dev.signet.proto.transport.UnixSockets;
+import dev.signet.proto.workload.SpiffeWorkloadAPIGrpc;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's public Unix socket: the SPIFFE Workload API (behind the security header check) and
+ * {@code grpc.health.v1}. Start with {@link #start}, stop with {@link #close}.
+ *
+ * <p>Security: the socket file is made world-accessible (0777), as SPIRE's is, because the socket is meant
+ * for every local process; authorization happens per call from SO_PEERCRED and workload attestation, never
+ * from file permissions. Restrict access with the parent directory's permissions if needed.
+ */
+public final class WorkloadApiServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkloadApiServer.class);
+  /** SPIRE's default agent socket. */
+  public static final Path DEFAULT_SOCKET = Path.of("/tmp/spire-agent/public/api.sock");
+
+  private final Path socket;
+  private final Server server;
+  private final HealthStatusManager health;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+
+  private WorkloadApiServer(Path socket, Server server, HealthStatusManager health, EventLoopGroup boss,
+      EventLoopGroup workers) {
+    this.socket = socket;
+    this.server = server;
+    this.health = health;
+    this.boss = boss;
+    this.workers = workers;
+  }
+
+  /**
+   * Binds {@code socket} (creating its parent directories, replacing a stale socket file) and starts
+   * serving {@code service}.
+   */
+  public static WorkloadApiServer start(Path socket, WorkloadApiService service) throws IOException {
+    Objects.requireNonNull(socket, "socket path");
+    Path absolute = socket.toAbsolutePath();
+    Files.createDirectories(absolute.getParent());
+    EventLoopGroup boss = UnixSockets.newEventLoopGroup(1);
+    EventLoopGroup workers = UnixSockets.newEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    HealthStatusManager health = new HealthStatusManager();
+    Server server = UnixSockets.serverBuilder(absolute, boss, workers)
+        .addService(ServerInterceptors.intercept(service, new SecurityHeaderInterceptor()))
+        .addService(health.getHealthService())
+        .build();
+    try {
+      server.start();
+      Files.setPosixFilePermissions(absolute, PosixFilePermissions.fromString("rwxrwxrwx"));
+    } catch (IOException | RuntimeException e) {
+      server.shutdownNow();
+      boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus(SpiffeWorkloadAPIGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    LOG.info("workload api listening on {}", absolute);
+    return new WorkloadApiServer(absolute, server, health, boss, workers);
+  }
+
+  public Path socket() {
+    return socket;
+  }
+
+  /** Marks the server NOT_SERVING for health checks (e.g. while the agent has lost its SVID). */
+  public void setServing(boolean serving) {
+    ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    health.setStatus("", status);
+    health.setStatus(SpiffeWorkloadAPIGrpc.SERVICE_NAME, status);
+  }
+
+  /** Stops accepting calls, ends open streams after {@code grace}, and removes the socket file. */
+  public void stop(Duration grace) {
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    } finally {
+      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      try {
+        Files.deleteIfExists(socket);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot remove socket " + socket, e);
+      }
+    }
+  }
+
+  /** {@link #stop} with no grace: open streams are cancelled at once. */
+  @Override
+  public void close() {
+    stop(Duration.ZERO);
+  }
+}

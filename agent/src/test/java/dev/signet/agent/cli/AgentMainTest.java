@@ -1,0 +1,158 @@
+package dev.signet.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.signet.agent.workload.CachedIdentity;
+import dev.signet.agent.workload.CallerAttestor;
+import dev.signet.agent.workload.IdentitySnapshot;
+import dev.signet.agent.workload.JwtSvidCache;
+import dev.signet.agent.workload.TestIdentities;
+import dev.signet.agent.workload.WorkloadApiServer;
+import dev.signet.agent.workload.WorkloadApiService;
+import dev.signet.agent.workload.WorkloadIdentityCache;
+import dev.signet.attestors.workload.EtcUserDirectory;
+import dev.signet.attestors.workload.LinuxProcFs;
+import dev.signet.attestors.workload.unix.UnixAttestorConfig;
+import dev.signet.attestors.workload.unix.UnixWorkloadAttestor;
+import dev.signet.common.bundle.PemCodec;
+import dev.signet.common.svid.JwtSvid;
+import dev.signet.common.testing.TestCertificate;
+import dev.signet.common.time.ManualClock;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client commands against a real Workload API server on a temp socket. */
+class AgentMainTest {
+  private static final TestIdentities TD = new TestIdentities("example.org");
+  private static final Instant NOW = TestCertificate.NOW;
+
+  @TempDir Path temp;
+  private WorkloadIdentityCache cache;
+  private WorkloadApiServer server;
+  private CachedIdentity web;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void start() throws Exception {
+    String uidLine = Files.readAllLines(Path.of("/proc/self/status")).stream()
+        .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
+    web = TD.identity("e1", "/web", "", "unix:uid:" + uidLine.split("\\s+")[2]);
+    cache = new WorkloadIdentityCache(new IdentitySnapshot(TD.bundle, Map.of(), List.of(web)));
+    LinuxProcFs proc = LinuxProcFs.system();
+    ManualClock clock = new ManualClock(NOW);
+    JwtSvidCache jwts = new JwtSvidCache((entryId, id, audiences) -> new JwtSvid(id,
+        TD.jwt(id.path(), audiences, NOW, NOW.plusSeconds(300)), audiences, NOW.plusSeconds(300), NOW), clock);
+    server = WorkloadApiServer.start(temp.resolve("api.sock"), new WorkloadApiService(cache,
+        new CallerAttestor(proc, List.of(new UnixWorkloadAttestor(UnixAttestorConfig.DEFAULT, proc,
+            EtcUserDirectory.system()))), jwts, clock));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private int run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    return AgentMain.commandLine(null, new PrintWriter(out, true), new PrintWriter(err, true))
+        .execute(all.toArray(String[]::new));
+  }
+
+  @Test
+  void fetchX509PrintsTheSvid() {
+    assertThat(run("api", "fetch", "x509", "-socketPath", server.socket().toString())).isZero();
+    assertThat(out.toString()).contains("Received 1 svid after", "SPIFFE ID:\t\tspiffe://example.org/web",
+        "SVID Valid After:\t2029-12-31 23:00:00 +0000 UTC", "CA #1 Valid Until:\t");
+  }
+
+  @Test
+  void fetchX509WritesPemFilesWithAPrivateKeyFile() throws Exception {
+    Path dir = temp.resolve("out");
+    assertThat(run("api", "fetch", "x509", "-socketPath", server.socket().toString(), "-write", dir.toString(),
+        "-silent")).isZero();
+    assertThat(out.toString()).isEmpty();
+    assertThat(PemCodec.decodeCertificates(Files.readString(dir.resolve("svid.0.pem"))))
+        .containsExactlyElementsOf(web.svid().chain());
+    assertThat(PemCodec.decodePrivateKey(Files.readString(dir.resolve("svid.0.key"))).getEncoded())
+        .isEqualTo(web.svid().privateKey().getEncoded());
+    assertThat(PemCodec.decodeCertificates(Files.readString(dir.resolve("bundle.0.pem"))))
+        .containsExactly(TD.ca.certificate());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("svid.0.key"))))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void fetchX509AsJson() {
+    assertThat(run("api", "fetch", "x509", "-socketPath", server.socket().toString(), "-output", "json")).isZero();
+    assertThat(out.toString()).contains("\"spiffe_id\": \"spiffe://example.org/web\"");
+  }
+
+  @Test
+  void noIdentityIsReportedLikeSpire() {
+    cache.update(IdentitySnapshot.empty(TD.bundle));
+    assertThat(run("api", "fetch", "x509", "-socketPath", server.socket().toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("rpc error: code = PermissionDenied desc = no identity issued");
+  }
+
+  @Test
+  void fetchJwtThenValidateIt() {
+    assertThat(run("api", "fetch", "jwt", "-audience", "db", "-socketPath", server.socket().toString())).isZero();
+    String printed = out.toString();
+    assertThat(printed).contains("token(spiffe://example.org/web):", "bundle(spiffe://example.org):");
+    String token = printed.lines().dropWhile(l -> !l.startsWith("token(")).skip(1).findFirst().orElseThrow().strip();
+
+    out.getBuffer().setLength(0);
+    assertThat(run("api", "validate", "jwt", "-audience", "db", "-svid", token,
+        "-socketPath", server.socket().toString())).isZero();
+    assertThat(out.toString()).contains("SVID is valid.", "SPIFFE ID : spiffe://example.org/web");
+
+    assertThat(run("api", "validate", "jwt", "-audience", "other", "-svid", token,
+        "-socketPath", server.socket().toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("code = InvalidArgument");
+  }
+
+  @Test
+  void healthcheck() {
+    assertThat(run("healthcheck", "-socketPath", server.socket().toString())).isZero();
+    assertThat(out.toString()).contains("Agent is healthy.");
+    server.setServing(false);
+    assertThat(run("healthcheck", "-shallow", "-socketPath", server.socket().toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("Agent is unhealthy");
+  }
+
+  @Test
+  void healthcheckOnAMissingSocketIsUnhealthy() {
+    assertThat(run("healthcheck", "-socketPath", temp.resolve("nope.sock").toString(), "-timeout", "2s")).isEqualTo(1);
+    assertThat(err.toString()).contains("Agent is unhealthy: unable to determine health: Unavailable");
+  }
+
+  @Test
+  void runWithoutARunnerFailsClearlyAndRunnerGetsTheFlags() {
+    assertThat(run("run", "-config", "x.conf")).isEqualTo(1);
+    assertThat(err.toString()).contains("not wired yet");
+
+    List<RunOptions> seen = new ArrayList<>();
+    int code = AgentMain.commandLine(options -> {
+      seen.add(options);
+      return 0;
+    }, new PrintWriter(out, true), new PrintWriter(err, true))
+        .execute("run", "-config", "a.conf", "-joinToken", "secret", "-serverPort", "9090", "-socketPath", "/run/s.sock");
+    assertThat(code).isZero();
+    assertThat(seen.getFirst().config()).isEqualTo(Path.of("a.conf"));
+    assertThat(seen.getFirst().joinToken()).isEqualTo("secret");
+    assertThat(seen.getFirst().serverPort()).isEqualTo(9090);
+    assertThat(seen.getFirst().toString()).doesNotContain("secret");
+  }
+}

@@ -1,0 +1,35 @@
+package dev.signet.ca.keymanager;
+
+import dev.signet.common.crypto.KeyType;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/** {@code KeyManager "memory"}: keys live only as long as the process; a restart starts a new CA. */
+public final class MemoryKeyManager implements KeyManager {
+  /** The SPIRE plugin name. */
+  public static final String NAME = "memory";
+  private final ConcurrentMap<String, ManagedKey> keys = new ConcurrentHashMap<>();
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public ManagedKey generateKey(String id, KeyType type) {
+    ManagedKey key = new ManagedKey(id, type, type.generate());
+    keys.put(id, key);
+    return key;
+  }
+
+  @Override
+  public Optional<ManagedKey> getKey(String id) {
+    return Optional.ofNullable(keys.get(id));
+  }
+
+  @Override
+  public String toString() {
+    return "MemoryKeyManager[keys=" + keys.keySet() + "]";
+  }
+}

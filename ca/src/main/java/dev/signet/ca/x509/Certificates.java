@@ -1,0 +1,99 @@
+package dev.signet.ca.x509;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
+import java.util.HexFormat;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import dev.signet.ca.CaRandom;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+
+/** Small X.509 helpers shared by the CA and SVID minters. */
+public final class Certificates {
+  private Certificates() {}
+
+  /**
+   * The subject key identifier of RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bit string,
+   * which is what SPIRE (and Go's x509 package) put in SKI and AKI.
+   */
+  public static byte[] subjectKeyId(PublicKey key) {
+    byte[] bits = SubjectPublicKeyInfo.getInstance(key.getEncoded()).getPublicKeyData().getBytes();
+    try {
+      return MessageDigest.getInstance("SHA-1").digest(bits);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK has no SHA-1", e);
+    }
+  }
+
+  /** SPIRE's authority ID: the lower-case hex of a subject key identifier. */
+  public static String authorityId(byte[] subjectKeyId) {
+    return HexFormat.of().formatHex(subjectKeyId);
+  }
+
+  /** The signature algorithm Go's x509 picks for a signer: ECDSA with the curve's hash, else SHA256withRSA. */
+  static String signatureAlgorithm(PrivateKey key) {
+    if (key instanceof ECKey ec) {
+      int bits = ec.getParams().getCurve().getField().getFieldSize();
+      return bits > 256 ? "SHA384withECDSA" : "SHA256withECDSA";
+    }
+    if (key.getAlgorithm().equals("RSA")) {
+      return "SHA256withRSA";
+    }
+    throw new IllegalArgumentException("cannot sign certificates with a " + key.getAlgorithm() + " key");
+  }
+
+  /** A content signer for {@code key} drawing nonces from the shared random. */
+  static ContentSigner signer(PrivateKey key, String algorithm) {
+    try {
+      return new JcaContentSignerBuilder(algorithm).setSecureRandom(CaRandom.get()).build(key);
+    } catch (OperatorCreationException e) {
+      throw new IllegalStateException("cannot sign with " + algorithm + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Converts BouncyCastle's holder to a JDK certificate. */
+  static X509Certificate toCertificate(X509CertificateHolder holder) {
+    try {
+      return (X509Certificate) CertificateFactory.getInstance("X.509")
+          .generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
+    } catch (CertificateException | IOException e) {
+      throw new IllegalStateException("a certificate we built cannot be parsed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Parses an RFC 4514 name ({@code O=SPIFFE,C=US}, most significant last, as {@code ca_subject} is
+   * rendered) into DER order, optionally appending a serialNumber attribute as SPIRE does for CA subjects.
+   */
+  static X500Name caSubject(String rfc4514, String serialNumber) {
+    X500Name parsed = X500Name.getInstance(new X500Principal(rfc4514).getEncoded());
+    X500NameBuilder builder = new X500NameBuilder(BCStyle.INSTANCE);
+    for (RDN rdn : parsed.getRDNs()) {
+      builder.addMultiValuedRDN(rdn.getTypesAndValues());
+    }
+    if (serialNumber != null && parsed.getRDNs(BCStyle.SERIALNUMBER).length == 0) {
+      builder.addRDN(BCStyle.SERIALNUMBER, serialNumber);
+    }
+    return builder.build();
+  }
+
+  /** The certificate's subject as BouncyCastle's name, keeping its exact DER. */
+  static X500Name subjectOf(X509Certificate certificate) {
+    return X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+  }
+}

@@ -1,0 +1,138 @@
+package dev.signet.ca.x509;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCSException;
+
+/**
+ * Parses and verifies PKCS#10 CSRs (DER). Refused: anything malformed, a signature that does not verify
+ * under the CSR's own key (proof of possession), signature algorithms outside the SHA-2 ECDSA/RSA allow-list
+ * (no MD5 or SHA-1), RSA keys under 2048 bits, EC keys on curves other than P-256 and P-384, and any other
+ * key algorithm. A CA:true request is reported, not refused here: the caller decides.
+ *
+ * <p>Verification runs on BouncyCastle's provider: its ECDSA verify is about 2.5 times faster than the JDK's
+ * (DESIGN §4), and CSR verification is half the cost of an issuance.
+ */
+public final class CsrParser {
+  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+  private static final int MIN_RSA_BITS = 2048;
+  private static final Set<ASN1ObjectIdentifier> CURVES = Set.of(SECObjectIdentifiers.secp256r1,
+      SECObjectIdentifiers.secp384r1);
+  private static final Set<ASN1ObjectIdentifier> SIGNATURES = Set.of(X9ObjectIdentifiers.ecdsa_with_SHA256,
+      X9ObjectIdentifiers.ecdsa_with_SHA384, X9ObjectIdentifiers.ecdsa_with_SHA512,
+      PKCSObjectIdentifiers.sha256WithRSAEncryption, PKCSObjectIdentifiers.sha384WithRSAEncryption,
+      PKCSObjectIdentifiers.sha512WithRSAEncryption, PKCSObjectIdentifiers.id_RSASSA_PSS);
+
+  private CsrParser() {}
+
+  /** Parses and verifies a DER CSR. */
+  public static ParsedCsr parse(byte[] der) throws InvalidCsrException {
+    if (der == null || der.length == 0) {
+      throw new InvalidCsrException("csr is empty");
+    }
+    PKCS10CertificationRequest csr;
+    Extensions extensions;
+    try {
+      csr = new PKCS10CertificationRequest(der);
+      extensions = csr.getRequestedExtensions();
+    } catch (IOException | IllegalArgumentException | IllegalStateException | ClassCastException e) {
+      throw new InvalidCsrException("csr is not a valid PKCS#10 request: " + e.getMessage(), e);
+    }
+    SubjectPublicKeyInfo keyInfo = csr.getSubjectPublicKeyInfo();
+    checkKeyStrength(keyInfo);
+    checkSignature(csr, keyInfo);
+    return new ParsedCsr(publicKey(keyInfo), requestsCa(extensions), names(extensions, GeneralName.uniformResourceIdentifier),
+        names(extensions, GeneralName.dNSName));
+  }
+
+  private static void checkKeyStrength(SubjectPublicKeyInfo keyInfo) throws InvalidCsrException {
+    AlgorithmIdentifier algorithm = keyInfo.getAlgorithm();
+    try {
+      if (algorithm.getAlgorithm().equals(PKCSObjectIdentifiers.rsaEncryption)) {
+        BigInteger modulus = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(keyInfo.parsePublicKey()).getModulus();
+        if (modulus.bitLength() < MIN_RSA_BITS) {
+          throw new InvalidCsrException("csr rsa key has " + modulus.bitLength() + " bits; at least " + MIN_RSA_BITS
+              + " are required");
+        }
+      } else if (algorithm.getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey)) {
+        if (!(algorithm.getParameters() instanceof ASN1ObjectIdentifier curve) || !CURVES.contains(curve)) {
+          throw new InvalidCsrException("csr ec key is on curve " + algorithm.getParameters()
+              + "; only P-256 (1.2.840.10045.3.1.7) and P-384 (1.3.132.0.34) are accepted");
+        }
+      } else {
+        throw new InvalidCsrException("csr key algorithm " + algorithm.getAlgorithm() + " is not supported (ec or rsa)");
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new InvalidCsrException("csr public key is malformed: " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkSignature(PKCS10CertificationRequest csr, SubjectPublicKeyInfo keyInfo)
+      throws InvalidCsrException {
+    ASN1ObjectIdentifier algorithm = csr.getSignatureAlgorithm().getAlgorithm();
+    if (!SIGNATURES.contains(algorithm)) {
+      throw new InvalidCsrException("csr signature algorithm " + algorithm + " is not allowed");
+    }
+    try {
+      if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BC).build(keyInfo))) {
+        throw new InvalidCsrException("csr signature does not verify with its own public key");
+      }
+    } catch (OperatorCreationException | PKCSException | IllegalArgumentException e) {
+      throw new InvalidCsrException("csr signature cannot be verified: " + e.getMessage(), e);
+    }
+  }
+
+  private static PublicKey publicKey(SubjectPublicKeyInfo keyInfo) throws InvalidCsrException {
+    try {
+      return new JcaPEMKeyConverter().getPublicKey(keyInfo);
+    } catch (IOException e) {
+      throw new InvalidCsrException("csr public key is unusable: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean requestsCa(Extensions extensions) throws InvalidCsrException {
+    Extension extension = extensions == null ? null : extensions.getExtension(Extension.basicConstraints);
+    try {
+      return extension != null && BasicConstraints.getInstance(extension.getParsedValue()).isCA();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidCsrException("csr basic constraints are malformed: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<String> names(Extensions extensions, int tag) throws InvalidCsrException {
+    List<String> names = new ArrayList<>();
+    try {
+      GeneralNames all = extensions == null ? null : GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+      if (all != null) {
+        for (GeneralName name : all.getNames()) {
+          if (name.getTagNo() == tag) {
+            names.add(name.getName().toString());
+          }
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw new InvalidCsrException("csr subject alternative names are malformed: " + e.getMessage(), e);
+    }
+    return names;
+  }
+}

@@ -1,0 +1,101 @@
+package dev.signet.ca.x509;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.signet.common.crypto.KeyType;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class CsrParserTest {
+  @ParameterizedTest
+  @EnumSource(KeyType.class)
+  void aValidCsrYieldsItsKeyAndRequestedNames(KeyType type) throws Exception {
+    KeyPair key = type.generate();
+    ParsedCsr csr = CsrParser.parse(TestCsr.forKey(key).uri("spiffe://example.org/w").dns("w.example.org").der());
+
+    assertThat(csr.publicKey().getEncoded()).isEqualTo(key.getPublic().getEncoded());
+    assertThat(csr.requestsCa()).isFalse();
+    assertThat(csr.uriSans()).containsExactly("spiffe://example.org/w");
+    assertThat(csr.dnsSans()).containsExactly("w.example.org");
+  }
+
+  @Test
+  void aCsrWithoutExtensionsHasNoNames() throws Exception {
+    ParsedCsr csr = CsrParser.parse(TestCsr.forKey(KeyType.EC_P256.generate()).der());
+    assertThat(csr.uriSans()).isEmpty();
+    assertThat(csr.dnsSans()).isEmpty();
+  }
+
+  @Test
+  void aCsrSignedByAnotherKeyIsRefused() {
+    byte[] der = TestCsr.forKey(KeyType.EC_P256.generate()).signedBy(KeyType.EC_P256.generate()).der();
+    assertThatThrownBy(() -> CsrParser.parse(der)).isInstanceOf(InvalidCsrException.class)
+        .hasMessageContaining("signature does not verify");
+  }
+
+  @Test
+  void aCsrWithATamperedSignatureIsRefused() {
+    byte[] der = TestCsr.forKey(KeyType.EC_P256.generate()).uri("spiffe://example.org/w").der();
+    der[der.length - 5] ^= 0x01;
+    assertThatThrownBy(() -> CsrParser.parse(der)).isInstanceOf(InvalidCsrException.class);
+  }
+
+  @Test
+  void aCsrWithATamperedBodyIsRefused() {
+    byte[] der = TestCsr.forKey(KeyType.EC_P256.generate()).uri("spiffe://example.org/aaaa").der();
+    String text = new String(der, java.nio.charset.StandardCharsets.ISO_8859_1);
+    int at = text.indexOf("aaaa");
+    der[at] = 'b';
+    assertThatThrownBy(() -> CsrParser.parse(der)).isInstanceOf(InvalidCsrException.class)
+        .hasMessageContaining("signature");
+  }
+
+  @Test
+  void aCaRequestIsReported() throws Exception {
+    assertThat(CsrParser.parse(TestCsr.forKey(KeyType.EC_P256.generate()).ca(true).der()).requestsCa()).isTrue();
+    assertThat(CsrParser.parse(TestCsr.forKey(KeyType.EC_P256.generate()).ca(false).der()).requestsCa()).isFalse();
+  }
+
+  @Test
+  void aWeakRsaKeyIsRefused() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(1024);
+    byte[] der = TestCsr.forKey(generator.generateKeyPair()).der();
+    assertThatThrownBy(() -> CsrParser.parse(der)).isInstanceOf(InvalidCsrException.class)
+        .hasMessageContaining("1024 bits");
+  }
+
+  @Test
+  void aKeyOnAnotherCurveIsRefused() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp521r1"));
+    byte[] der = TestCsr.forKey(generator.generateKeyPair()).der();
+    assertThatThrownBy(() -> CsrParser.parse(der)).isInstanceOf(InvalidCsrException.class)
+        .hasMessageContaining("curve");
+  }
+
+  @Test
+  void anEd25519KeyIsRefused() throws Exception {
+    KeyPair key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    var builder = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+        new org.bouncycastle.asn1.x500.X500Name("O=Test"), key.getPublic());
+    byte[] der = builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("Ed25519")
+        .build(key.getPrivate())).getEncoded();
+    assertThatThrownBy(() -> CsrParser.parse(der)).isInstanceOf(InvalidCsrException.class)
+        .hasMessageContaining("not supported");
+  }
+
+  @Test
+  void garbageAndEmptyInputAreRefused() {
+    assertThatThrownBy(() -> CsrParser.parse(new byte[0])).isInstanceOf(InvalidCsrException.class);
+    assertThatThrownBy(() -> CsrParser.parse(null)).isInstanceOf(InvalidCsrException.class);
+    assertThatThrownBy(() -> CsrParser.parse(new byte[] {0x30, 0x03, 0x02, 0x01, 0x01}))
+        .isInstanceOf(InvalidCsrException.class);
+    assertThatThrownBy(() -> CsrParser.parse("not a csr".getBytes())).isInstanceOf(InvalidCsrException.class);
+  }
+}
