@@ -45,7 +45,7 @@ public final class AgentMain {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(null, args));
+    System.exit(execute(new dev.signet.agent.runtime.AgentLauncher(), args));
   }
 
   /** {@code api}: Workload API client commands. */

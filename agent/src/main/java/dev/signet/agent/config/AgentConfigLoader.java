@@ -81,8 +81,8 @@ public final class AgentConfigLoader {
     if (!Set.of("DEBUG", "INFO", "WARN", "ERROR", "TRACE").contains(logLevel)) {
       throw new ConfigException("agent.log_level \"" + logLevel + "\" is not one of DEBUG, INFO, WARN, ERROR");
     }
-    Path bundlePath = flags.trustBundle() != null ? flags.trustBundle()
-        : agent.getString("trust_bundle_path").map(Path::of).orElse(null);
+    Path fileBundlePath = agent.getString("trust_bundle_path").map(Path::of).orElse(null);
+    Path bundlePath = flags.trustBundle() != null ? flags.trustBundle() : fileBundlePath;
     String bundleUrl = or(flags.trustBundleUrl(), agent.getString("trust_bundle_url").orElse(null));
     String bundleFormat = agent.getString("trust_bundle_format", "pem");
     if (!Set.of("pem", "spiffe").contains(bundleFormat)) {

@@ -74,8 +74,9 @@ public final class AgentRuntime implements AutoCloseable {
 
   private void startUp() throws IOException {
     List<WorkloadAttestor> attestors = workloadAttestors();
+    // As SPIRE: the agent SVID and bundle live in data_dir; with KeyManager "memory" nothing survives a restart.
     AgentStateStore store = config.keyManager().equals("disk")
-        ? AgentStateStore.disk(config.keyManagerDirectory()) : AgentStateStore.memory();
+        ? AgentStateStore.disk(config.dataDir()) : AgentStateStore.memory();
     identity = new AgentIdentity(config.serverAddress(), config.serverPort(), config.trustDomain(), store,
         config.insecureBootstrap(), clock);
     Optional<Bundle> bootstrap = BootstrapBundle.load(config);

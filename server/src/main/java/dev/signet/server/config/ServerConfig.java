@@ -3,6 +3,7 @@ package dev.signet.server.config;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.datastore.sql.SqlConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +33,7 @@ public record ServerConfig(
     List<SpiffeId> adminIds,
     boolean attestationRateLimit,
     boolean signingRateLimit,
-    DataStoreSettings dataStore,
+    SqlConfig dataStore,
     KeyManagerSettings keyManager,
     UpstreamSettings upstreamAuthority,
     Map<String, Map<String, Object>> nodeAttestors,
@@ -51,10 +52,6 @@ public record ServerConfig(
   public SpiffeId serverId() {
     return trustDomain.id("/spire/server");
   }
-
-  /** {@code DataStore "sql"} settings. */
-  public record DataStoreSettings(String databaseType, String connectionString, int maxOpenConns, int maxIdleConns,
-      Duration connMaxLifetime) {}
 
   /** {@code KeyManager "memory"} or {@code KeyManager "disk"} with its {@code keys_path}. */
   public record KeyManagerSettings(String name, Path keysPath) {}

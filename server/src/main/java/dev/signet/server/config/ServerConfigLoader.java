@@ -8,6 +8,7 @@ import dev.signet.common.config.PluginBlock;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.datastore.sql.SqlConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -115,7 +116,7 @@ public final class ServerConfigLoader {
     root.requireNoUnknownKeys();
     return new ServerConfig(trustDomain, bindAddress, bindPort, socketPath, dataDir, logLevel, caTtl, x509Ttl,
         jwtTtl, agentTtl, caKeyType, jwtKeyType, subject, jwtIssuer, adminIds, attestationLimit, signingLimit,
-        plugins.dataStore(dataDir), plugins.keyManager(), plugins.upstream, plugins.nodeAttestors, health);
+        plugins.dataStore(), plugins.keyManager(), plugins.upstream, plugins.nodeAttestors, health);
   }
 
   private static CaSubject caSubject(ConfigSection server) {
@@ -232,21 +233,17 @@ public final class ServerConfigLoader {
       return settings;
     }
 
-    ServerConfig.DataStoreSettings dataStore(Path dataDir) {
+    SqlConfig dataStore() {
       if (dataStore == null) {
         throw new ConfigException("a DataStore plugin is required (DataStore \"sql\")");
       }
       ConfigSection data = dataStore.data();
-      ServerConfig.DataStoreSettings settings = new ServerConfig.DataStoreSettings(
-          data.getString("database_type", "h2"),
-          data.getString("connection_string", dataDir.resolve("datastore").toString()),
-          data.getInt("max_open_conns", 10), data.getInt("max_idle_conns", 2),
-          data.getDuration("conn_max_lifetime", Duration.ZERO));
-      data.accept("disable_migration");
-      data.accept("ro_connection_string");
-      data.accept("log_sql");
-      data.requireNoUnknownKeys();
-      return settings;
+      data.keys().forEach(data::accept); // checked, unknown keys included, by SqlConfig
+      try {
+        return SqlConfig.fromPluginData(data.asMap());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(dataStore.label() + ": " + e.getMessage(), e);
+      }
     }
 
     ServerConfig.KeyManagerSettings keyManager() {

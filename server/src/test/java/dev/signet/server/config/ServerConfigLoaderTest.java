@@ -48,7 +48,7 @@ class ServerConfigLoaderTest {
     assertThat(config.adminIds()).containsExactly(SpiffeId.parse("spiffe://example.org/admin/alice"),
         SpiffeId.parse("spiffe://example.org/admin/bob"));
     assertThat(config.signingRateLimit()).isFalse();
-    assertThat(config.dataStore().databaseType()).isEqualTo("sqlite3");
+    assertThat(config.dataStore().databaseType().configName()).isEqualTo("sqlite3");
     assertThat(config.dataStore().maxOpenConns()).isEqualTo(100);
     assertThat(config.keyManager().keysPath()).isEqualTo(Path.of("/opt/spire/data/server/keys.json"));
     assertThat(config.nodeAttestors()).containsOnlyKeys("join_token", "x509pop");

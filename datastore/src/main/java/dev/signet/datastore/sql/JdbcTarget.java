@@ -1,0 +1,22 @@
+package dev.signet.datastore.sql;
+
+import java.util.Objects;
+
+/**
+ * A resolved database to connect to. {@link #toString()} never prints the password.
+ *
+ * @param embedded true for H2 (embedded, needs no server), false for PostgreSQL
+ * @param user null when the URL or the driver's defaults supply it
+ * @param password null when none
+ */
+public record JdbcTarget(boolean embedded, String jdbcUrl, String user, String password) {
+  public JdbcTarget {
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcTarget[" + jdbcUrl + (user == null ? "" : ", user=" + user)
+        + (password == null ? "" : ", password=<redacted>") + "]";
+  }
+}

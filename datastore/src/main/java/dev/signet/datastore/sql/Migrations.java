@@ -1,0 +1,53 @@
+package dev.signet.datastore.sql;
+
+import dev.signet.datastore.DataStoreException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies {@code db/migration} (one set of scripts for H2 and PostgreSQL) with Flyway, or, with
+ * {@code disable_migration}, only checks that the schema is already current.
+ */
+final class Migrations {
+  private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+
+  private Migrations() {}
+
+  static void run(DataSource dataSource, boolean disableMigration) {
+    Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
+        .dataSource(dataSource)
+        .locations("classpath:db/migration")
+        .table("signet_schema_history")
+        .load();
+    try {
+      if (disableMigration) {
+        int pending = flyway.info().pending().length;
+        if (pending > 0) {
+          throw new DataStoreException(DataStoreException.Kind.INTERNAL, "datastore: schema is not current and "
+              + "disable_migration is set; " + pending + " migrations are pending");
+        }
+        flyway.validate();
+      } else {
+        int applied = flyway.migrate().migrationsExecuted;
+        if (applied > 0) {
+          LOG.info("sql: applied {} schema migrations", applied);
+        }
+      }
+    } catch (FlywayException e) {
+      throw new DataStoreException(kindOf(e), "datastore: schema migration failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The kind of the SQL failure underneath, if any; a broken or foreign schema is INTERNAL. */
+  private static DataStoreException.Kind kindOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql) {
+        return SqlErrors.wrap(sql, "migrate").kind();
+      }
+    }
+    return DataStoreException.Kind.INTERNAL;
+  }
+}

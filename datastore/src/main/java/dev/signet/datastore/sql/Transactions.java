@@ -1,0 +1,83 @@
+package dev.signet.datastore.sql;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/**
+ * Runs reads and write transactions on the pool. A write runs its work, appends its change events
+ * (taking the event-head row lock last, so lock order is always "data rows, then event head" and no
+ * deadlock cycle involves the log), and commits; deadlocks and serialization failures are retried a
+ * few times, every other failure rolls back and surfaces as a {@link DataStoreException}.
+ */
+final class Transactions {
+  private static final int MAX_ATTEMPTS = 5;
+
+  private final DataSource dataSource;
+  private final EventLog events;
+  private final Clock clock;
+
+  Transactions(DataSource dataSource, EventLog events, Clock clock) {
+    this.dataSource = dataSource;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /**
+   * Runs {@code work} in a read-only REPEATABLE READ transaction, so the several queries of one read
+   * (entry rows, then their selectors…) see one snapshot; {@code action} describes it for errors.
+   */
+  <T> T read(Supplier<String> action, SqlWork<Connection, T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      connection.setReadOnly(true);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        // the pool restores auto-commit, isolation and read-only when the connection is returned
+        rollback(connection, e);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw SqlErrors.wrap(e, action.get());
+    }
+  }
+
+  /** Runs {@code work} and its events in one transaction. */
+  <T> T write(Supplier<String> action, SqlWork<Tx, T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection connection = dataSource.getConnection()) {
+        try {
+          connection.setAutoCommit(false);
+          Tx tx = new Tx(connection);
+          T result = work.run(tx);
+          events.append(tx, clock.instant());
+          connection.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          // the pool restores auto-commit when the connection is returned
+          rollback(connection, e);
+          throw e;
+        }
+      } catch (SQLException e) {
+        if (attempt < MAX_ATTEMPTS && SqlErrors.retryable(e)) {
+          continue;
+        }
+        throw SqlErrors.wrap(e, action.get());
+      }
+    }
+  }
+
+  private static void rollback(Connection connection, Exception cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+}

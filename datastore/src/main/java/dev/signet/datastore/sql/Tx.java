@@ -1,0 +1,35 @@
+package dev.signet.datastore.sql;
+
+import dev.signet.datastore.ChangeEvent;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A write transaction in progress: its connection and the change events it will append just before
+ * commit (see {@link EventLog#append}).
+ */
+final class Tx {
+  /** An event not yet numbered. */
+  record PendingEvent(ChangeEvent.Kind kind, String key) {}
+
+  private final Connection connection;
+  private final List<PendingEvent> events = new ArrayList<>();
+
+  Tx(Connection connection) {
+    this.connection = connection;
+  }
+
+  Connection connection() {
+    return connection;
+  }
+
+  /** Records that {@code key} of {@code kind} changed in this transaction. */
+  void changed(ChangeEvent.Kind kind, String key) {
+    events.add(new PendingEvent(kind, key));
+  }
+
+  List<PendingEvent> events() {
+    return events;
+  }
+}

@@ -1,0 +1,67 @@
+package dev.signet.datastore.sql;
+
+import static dev.signet.datastore.testing.TestEntries.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.signet.common.time.ManualClock;
+import dev.signet.datastore.DataStore;
+import dev.signet.datastore.EntryFilter;
+import dev.signet.datastore.RegistrationEntry;
+import dev.signet.datastore.testing.DataStoreContractTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The datastore contract on embedded H2 (in memory), plus H2-file specifics. */
+class H2DataStoreTest extends DataStoreContractTest {
+  @TempDir Path dataDir;
+
+  @Override
+  protected DataStore openEmptyStore(ManualClock clock) {
+    SqlConfig config = new SqlConfig(DatabaseType.H2, H2Urls.memory("contract-" + UUID.randomUUID()), 20, 1,
+        Duration.ZERO, false);
+    return SqlDataStore.open(config, null, clock);
+  }
+
+  @Test
+  void defaultStoreIsAFileUnderTheDataDirAndSurvivesReopening() {
+    RegistrationEntry created;
+    try (SqlDataStore file = SqlDataStore.open(SqlConfig.defaults(), dataDir, clock)) {
+      created = file.createEntry(entry("/a", "/p", "unix:uid:1"));
+    }
+    assertThat(dataDir.resolve("datastore.mv.db")).exists();
+
+    try (SqlDataStore reopened = SqlDataStore.open(SqlConfig.defaults(), dataDir, clock)) {
+      assertThat(reopened.fetchEntry(created.entryId())).contains(created);
+      assertThat(reopened.latestEventId()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void sqlite3ConfigurationIsServedByTheEmbeddedH2Store() throws Exception {
+    Path sqliteFile = dataDir.resolve("datastore.sqlite3");
+    SqlConfig config = SqlConfig.fromPluginData(Map.of("database_type", "sqlite3",
+        "connection_string", sqliteFile.toString()));
+
+    try (SqlDataStore store = SqlDataStore.open(config, dataDir, clock)) {
+      store.createEntry(entry("/a", "/p", "unix:uid:1"));
+      assertThat(store.countEntries(EntryFilter.ALL)).isEqualTo(1);
+    }
+    assertThat(dataDir.resolve("datastore.mv.db")).exists();
+    assertThat(Files.exists(sqliteFile)).isFalse();
+  }
+
+  @Test
+  void disableMigrationRefusesAnEmptySchema() {
+    SqlConfig config = new SqlConfig(DatabaseType.H2, H2Urls.memory("nomigrate-" + UUID.randomUUID()), 2, 1,
+        Duration.ZERO, true);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SqlDataStore.open(config, null, clock))
+        .isInstanceOf(dev.signet.datastore.DataStoreException.class)
+        .hasMessageContaining("disable_migration");
+  }
+}

@@ -1,0 +1,217 @@
+package dev.signet.datastore.testing;
+
+import dev.signet.datastore.sql.DatabaseType;
+import dev.signet.datastore.sql.SqlConfig;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A real, throw-away PostgreSQL server for tests, started from Debian's binaries
+ * ({@code /usr/lib/postgresql/<version>/bin/initdb} and {@code pg_ctl}) in a temporary directory on a free
+ * loopback port. As root the binaries run as the {@code postgres} user through {@code runuser}, since
+ * PostgreSQL refuses to run as root. Missing binaries are an error, never a reason to skip: a test
+ * that silently does not run cannot fail.
+ *
+ * <p>Typical use: start in {@code @BeforeAll}, {@link #createDatabase()} per test, {@link #close()} in
+ * {@code @AfterAll}.
+ */
+public final class PostgresTestServer implements AutoCloseable {
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+
+  private final Path binDir;
+  private final Path baseDir;
+  private final Path dataDir;
+  private final int port;
+  private final boolean asRoot;
+  private volatile boolean running;
+
+  private PostgresTestServer(Path binDir, Path baseDir, int port, boolean asRoot) {
+    this.binDir = binDir;
+    this.baseDir = baseDir;
+    this.dataDir = baseDir.resolve("data");
+    this.port = port;
+    this.asRoot = asRoot;
+  }
+
+  /** Initializes a cluster and starts the server; throws when PostgreSQL is not installed. */
+  public static PostgresTestServer start() throws IOException, InterruptedException {
+    Path binDir = findBinDir();
+    boolean asRoot = "root".equals(System.getProperty("user.name"));
+    Path baseDir = Files.createTempDirectory("signet-pg-");
+    if (asRoot) {
+      chownToPostgres(baseDir);
+    }
+    PostgresTestServer server = new PostgresTestServer(binDir, baseDir, freePort(), asRoot);
+    try {
+      server.initAndStart();
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    // safety net for a test JVM that exits without @AfterAll: never leave a postgres running
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.close();
+      } catch (IOException e) {
+        System.err.println("could not stop test postgres: " + e.getMessage());
+      }
+    }, "stop-test-postgres"));
+    return server;
+  }
+
+  /** The newest {@code /usr/lib/postgresql/*}{@code /bin} holding initdb and pg_ctl. */
+  public static Path findBinDir() throws IOException {
+    Path root = Path.of("/usr/lib/postgresql");
+    List<Path> candidates = new ArrayList<>();
+    if (Files.isDirectory(root)) {
+      try (Stream<Path> versions = Files.list(root)) {
+        versions.map(v -> v.resolve("bin"))
+            .filter(bin -> Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(bin.resolve("pg_ctl")))
+            .forEach(candidates::add);
+      }
+    }
+    candidates.sort(Comparator.comparingInt(PostgresTestServer::version));
+    if (candidates.isEmpty()) {
+      throw new IllegalStateException("PostgreSQL binaries not found: no /usr/lib/postgresql/*/bin/initdb and pg_ctl; "
+          + "install the Debian package \"postgresql\" to run the PostgreSQL datastore tests");
+    }
+    return candidates.getLast();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** JDBC URL of {@code database} on this server. */
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+  }
+
+  /** The superuser, who needs no password (trust authentication on loopback). */
+  public String user() {
+    return "postgres";
+  }
+
+  /** A fresh, empty database; returns its name. */
+  public String createDatabase() throws SQLException {
+    String name = "signet_test_" + DATABASES.incrementAndGet();
+    try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user(), "");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    }
+    return name;
+  }
+
+  /**
+   * A {@code DataStore "sql"} configuration for {@code database}, using SPIRE's libpq key/value
+   * connection string so that parsing is exercised too.
+   */
+  public SqlConfig sqlConfig(String database, int maxOpenConns) {
+    String dsn = "host=127.0.0.1 port=" + port + " dbname=" + database + " user=" + user() + " sslmode=disable";
+    return new SqlConfig(DatabaseType.POSTGRES, dsn, maxOpenConns, 1, Duration.ZERO, false);
+  }
+
+  /** Stops the server (fast shutdown) and deletes its directory. */
+  @Override
+  public synchronized void close() throws IOException {
+    try {
+      if (running) {
+        running = false;
+        run(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "fast", "-w", "stop"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping postgres in " + baseDir, e);
+    } finally {
+      deleteRecursively(baseDir);
+    }
+  }
+
+  private void initAndStart() throws IOException, InterruptedException {
+    run(List.of(binDir.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", "postgres", "-A", "trust",
+        "-E", "UTF8", "--no-sync"));
+    String options = "-p " + port + " -c listen_addresses=127.0.0.1 -k " + baseDir
+        + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+    run(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-l",
+        baseDir.resolve("postgres.log").toString(), "-w", "-t", "60", "-o", options, "start"));
+    running = true;
+  }
+
+  private void run(List<String> command) throws IOException, InterruptedException {
+    List<String> full = new ArrayList<>();
+    if (asRoot) {
+      full.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    full.addAll(command);
+    Path output = Files.createTempFile("signet-pg-cmd-", ".log");
+    try {
+      Process process = new ProcessBuilder(full).directory(baseDir.toFile()).redirectErrorStream(true)
+          .redirectOutput(output.toFile()).start();
+      if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException("timed out: " + String.join(" ", full) + "\n" + Files.readString(output));
+      }
+      if (process.exitValue() != 0) {
+        throw new IOException("failed with exit code " + process.exitValue() + ": " + String.join(" ", full) + "\n"
+            + Files.readString(output, StandardCharsets.UTF_8) + serverLog());
+      }
+    } finally {
+      Files.deleteIfExists(output);
+    }
+  }
+
+  private String serverLog() throws IOException {
+    Path log = baseDir.resolve("postgres.log");
+    return Files.exists(log) ? "\n--- postgres.log ---\n" + Files.readString(log, StandardCharsets.UTF_8) : "";
+  }
+
+  private static int version(Path bin) {
+    try {
+      return Integer.parseInt(bin.getParent().getFileName().toString().split("\\.")[0]);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void chownToPostgres(Path dir) throws IOException {
+    UserPrincipalLookupService lookup = dir.getFileSystem().getUserPrincipalLookupService();
+    Files.setOwner(dir, lookup.lookupPrincipalByName("postgres"));
+    GroupPrincipal group = lookup.lookupPrincipalByGroupName("postgres");
+    Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(group);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}

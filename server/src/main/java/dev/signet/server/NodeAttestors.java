@@ -1,0 +1,29 @@
+package dev.signet.server;
+
+import dev.signet.attestors.node.NodeAttestor;
+import dev.signet.attestors.node.jointoken.JoinTokenNodeAttestor;
+import dev.signet.common.config.ConfigException;
+import dev.signet.datastore.DataStore;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The registry of built-in server-side node attestors, keyed by SPIRE's plugin names. */
+final class NodeAttestors {
+  private NodeAttestors() {}
+
+  static Map<String, NodeAttestor> create(Map<String, Map<String, Object>> configured, DataStore dataStore,
+      Clock clock) {
+    Map<String, NodeAttestor> attestors = new LinkedHashMap<>();
+    configured.forEach((name, data) -> attestors.put(name, switch (name) {
+      case JoinTokenNodeAttestor.NAME -> {
+        if (!data.isEmpty()) {
+          throw new ConfigException("NodeAttestor \"join_token\": unknown plugin_data keys " + data.keySet());
+        }
+        yield new JoinTokenNodeAttestor(dataStore::consumeJoinToken, clock);
+      }
+      default -> throw new ConfigException("NodeAttestor \"" + name + "\" is not built into signet yet");
+    }));
+    return Map.copyOf(attestors);
+  }
+}

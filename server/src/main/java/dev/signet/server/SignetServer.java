@@ -1,0 +1,204 @@
+package dev.signet.server;
+
+import dev.signet.attestors.node.NodeAttestor;
+import dev.signet.ca.keymanager.DiskKeyManager;
+import dev.signet.ca.keymanager.KeyManager;
+import dev.signet.ca.keymanager.MemoryKeyManager;
+import dev.signet.ca.manager.CaConfig;
+import dev.signet.ca.manager.CaManager;
+import dev.signet.ca.upstream.DiskUpstreamAuthority;
+import dev.signet.ca.upstream.UpstreamAuthority;
+import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.datastore.DataStore;
+import dev.signet.datastore.sql.SqlDataStore;
+import dev.signet.server.api.agent.AgentService;
+import dev.signet.server.api.bundle.BundleService;
+import dev.signet.server.api.entry.EntryService;
+import dev.signet.server.api.svid.SvidService;
+import dev.signet.server.authz.AgentAuthorizer;
+import dev.signet.server.authz.AuthorizationInterceptor;
+import dev.signet.server.bundle.TrustBundles;
+import dev.signet.server.ca.DataStoreJournal;
+import dev.signet.server.ca.ServerSvid;
+import dev.signet.server.ca.SvidIssuer;
+import dev.signet.server.config.ServerConfig;
+import dev.signet.server.endpoint.Endpoints;
+import dev.signet.server.endpoint.PeerSvidTrustManager;
+import dev.signet.server.entrycache.EntryCache;
+import dev.signet.server.health.HealthListener;
+import dev.signet.server.push.EntryPushService;
+import dev.signet.server.ratelimit.PerKeyRateLimiter;
+import io.grpc.BindableService;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running server: the composition root that builds the datastore, CA, caches and API services from a
+ * checked {@link ServerConfig}, starts the TCP and admin endpoints, and runs the background work (CA
+ * rotation, server SVID renewal, datastore change polling for servers sharing a database).
+ */
+public final class SignetServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SignetServer.class);
+  private static final Duration ROTATION_CHECK = Duration.ofSeconds(10);
+  private static final Duration EVENT_POLL = Duration.ofSeconds(1);
+
+  private final ServerConfig config;
+  private final Clock clock;
+  private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "signet-server-background");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final ExecutorService callExecutor = Executors.newVirtualThreadPerTaskExecutor();
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private DataStore dataStore;
+  private CaManager ca;
+  private Endpoints endpoints;
+  private EntryPushService push;
+  private HealthListener healthListener;
+
+  private SignetServer(ServerConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** Builds and starts a server; on failure everything already started is stopped again. */
+  public static SignetServer start(ServerConfig config, Clock clock) throws IOException {
+    SignetServer server = new SignetServer(config, clock);
+    try {
+      server.startUp();
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  private void startUp() throws IOException {
+    SpiffeId serverId = config.serverId();
+    dataStore = SqlDataStore.open(config.dataStore(), config.dataDir(), clock);
+    TrustBundles bundles = new TrustBundles(dataStore, config.trustDomain());
+    ca = new CaManager(new CaConfig(config.trustDomain(), config.caSubject().toX500Name(), config.caKeyType(),
+        config.jwtKeyType(), config.caTtl()), keyManager(), upstream(), new DataStoreJournal(dataStore),
+        bundles::updateOwn, clock);
+    ca.rotate();
+    SvidIssuer issuer = new SvidIssuer(ca, clock, config.defaultX509SvidTtl(), config.defaultJwtSvidTtl(),
+        config.agentTtl(), config.jwtIssuer());
+    ServerSvid serverSvid = new ServerSvid(issuer, serverId, config.defaultX509SvidTtl(), clock);
+    EntryCache entryCache = new EntryCache(dataStore, serverId);
+    push = new EntryPushService();
+    entryCache.addListener(push::entriesChanged);
+    bundles.addListener(bundle -> push.bundleChanged());
+
+    Map<String, NodeAttestor> attestors = NodeAttestors.create(config.nodeAttestors(), dataStore, clock);
+    HealthStatusManager health = new HealthStatusManager();
+    List<BindableService> services = List.of(
+        new AgentService(config.trustDomain(), dataStore, issuer, attestors, entryCache,
+            config.attestationRateLimit() ? new PerKeyRateLimiter(1, clock) : null, callExecutor, clock),
+        new EntryService(config.trustDomain(), dataStore, entryCache, clock),
+        new BundleService(config.trustDomain(), bundles, dataStore, entryCache),
+        new SvidService(config.trustDomain(), dataStore, issuer, entryCache,
+            config.signingRateLimit() ? new PerKeyRateLimiter(500, clock) : null, clock),
+        push,
+        health.getHealthService());
+    AuthorizationInterceptor authorization = new AuthorizationInterceptor(new AgentAuthorizer(dataStore, clock),
+        id -> config.adminIds().contains(id) || entryCache.index().isAdmin(id),
+        id -> entryCache.index().isDownstream(id));
+    endpoints = new Endpoints();
+    endpoints.start(new InetSocketAddress(config.bindAddress(), config.bindPort()), config.socketPath(),
+        serverSvid.keyManager(), new PeerSvidTrustManager(bundles, clock), services, authorization, callExecutor);
+    health.setStatus("", ServingStatus.SERVING);
+
+    background.scheduleWithFixedDelay(() -> guard("ca rotation", () -> {
+      ca.rotate();
+      serverSvid.renewIfDue(issuer.activeAuthorityCertificate());
+    }), ROTATION_CHECK.toMillis(), ROTATION_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    background.scheduleWithFixedDelay(() -> guard("datastore event poll", () -> {
+      if (entryCache.pollEvents()) {
+        bundles.reload();
+      }
+    }), EVENT_POLL.toMillis(), EVENT_POLL.toMillis(), TimeUnit.MILLISECONDS);
+
+    if (config.healthChecks() != null) {
+      var settings = config.healthChecks();
+      healthListener = HealthListener.start(settings.bindAddress(), settings.bindPort(), settings.livePath(),
+          settings.readyPath(), () -> true, this::ready);
+    }
+    LOG.info("signet-server {} listening on {}:{} and {}", config.trustDomain(), config.bindAddress(),
+        endpoints.tcpPort(), config.socketPath());
+  }
+
+  /** Ready to serve: an active CA and a datastore that answers. */
+  private boolean ready() {
+    try {
+      dataStore.latestEventId();
+      return ca.currentX509Authority() != null;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private KeyManager keyManager() {
+    return config.keyManager().name().equals("disk") ? new DiskKeyManager(config.keyManager().keysPath())
+        : new MemoryKeyManager();
+  }
+
+  private UpstreamAuthority upstream() {
+    ServerConfig.UpstreamSettings upstream = config.upstreamAuthority();
+    return upstream == null ? null
+        : new DiskUpstreamAuthority(upstream.certFilePath(), upstream.keyFilePath(), upstream.bundleFilePath());
+  }
+
+  private static void guard(String what, Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      LOG.error("{} failed", what, e);
+    }
+  }
+
+  /** The bound TCP port (useful with {@code bind_port = 0}). */
+  public int tcpPort() {
+    return endpoints.tcpPort();
+  }
+
+  /** The port of the HTTP health listener, or -1 when it is off. */
+  public int healthPort() {
+    return healthListener == null ? -1 : healthListener.port();
+  }
+
+  @Override
+  public void close() {
+    background.shutdownNow();
+    if (push != null) {
+      push.closeAll();
+    }
+    if (healthListener != null) {
+      healthListener.close();
+    }
+    if (endpoints != null) {
+      try {
+        endpoints.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    callExecutor.shutdownNow();
+    if (dataStore != null) {
+      dataStore.close();
+    }
+  }
+}

@@ -1,0 +1,267 @@
+package dev.signet.server.api.agent;
+
+import dev.signet.attestors.node.AgentIds;
+import dev.signet.attestors.node.AttestResult;
+import dev.signet.attestors.node.AttestationException;
+import dev.signet.attestors.node.Challenger;
+import dev.signet.attestors.node.NodeAttestor;
+import dev.signet.common.spiffe.Selector;
+import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.datastore.AttestedNode;
+import dev.signet.datastore.DataStore;
+import dev.signet.datastore.JoinToken;
+import dev.signet.datastore.NodeFilter;
+import dev.signet.datastore.Page;
+import dev.signet.datastore.RegistrationEntry;
+import dev.signet.proto.spire.api.server.agent.v1.AgentGrpc;
+import dev.signet.proto.spire.api.server.agent.v1.AttestAgentRequest;
+import dev.signet.proto.spire.api.server.agent.v1.AttestAgentResponse;
+import dev.signet.proto.spire.api.server.agent.v1.BanAgentRequest;
+import dev.signet.proto.spire.api.server.agent.v1.CountAgentsRequest;
+import dev.signet.proto.spire.api.server.agent.v1.CountAgentsResponse;
+import dev.signet.proto.spire.api.server.agent.v1.CreateJoinTokenRequest;
+import dev.signet.proto.spire.api.server.agent.v1.DeleteAgentRequest;
+import dev.signet.proto.spire.api.server.agent.v1.GetAgentRequest;
+import dev.signet.proto.spire.api.server.agent.v1.ListAgentsRequest;
+import dev.signet.proto.spire.api.server.agent.v1.ListAgentsResponse;
+import dev.signet.proto.spire.api.server.agent.v1.PostStatusRequest;
+import dev.signet.proto.spire.api.server.agent.v1.PostStatusResponse;
+import dev.signet.proto.spire.api.server.agent.v1.RenewAgentRequest;
+import dev.signet.proto.spire.api.server.agent.v1.RenewAgentResponse;
+import dev.signet.proto.spire.api.types.Agent;
+import dev.signet.server.api.ApiErrors;
+import dev.signet.server.api.InputValidation;
+import dev.signet.server.api.Paging;
+import dev.signet.server.api.convert.EntryConverter;
+import dev.signet.common.proto.SvidProtos;
+import dev.signet.server.authz.AuthorizationInterceptor;
+import dev.signet.server.ca.SvidIssuer;
+import dev.signet.server.endpoint.Caller;
+import dev.signet.server.entrycache.EntryCache;
+import dev.signet.server.ratelimit.PerKeyRateLimiter;
+import com.google.protobuf.Empty;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * {@code spire.api.server.agent.v1.Agent}: node attestation, agent SVID renewal, join tokens and the
+ * management of attested agents (list, show, ban, evict).
+ */
+public final class AgentService extends AgentGrpc.AgentImplBase {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int DEFAULT_JOIN_TOKEN_TTL_SECONDS = 600;
+
+  private final TrustDomain trustDomain;
+  private final DataStore dataStore;
+  private final SvidIssuer issuer;
+  private final Map<String, NodeAttestor> attestors;
+  private final EntryCache entryCache;
+  private final PerKeyRateLimiter attestLimiter;
+  private final Executor executor;
+  private final Clock clock;
+
+  /** @param attestLimiter null when {@code ratelimit.attestation} is off */
+  public AgentService(TrustDomain trustDomain, DataStore dataStore, SvidIssuer issuer, Map<String, NodeAttestor> attestors,
+      EntryCache entryCache, PerKeyRateLimiter attestLimiter, Executor executor, Clock clock) {
+    this.trustDomain = trustDomain;
+    this.dataStore = dataStore;
+    this.issuer = issuer;
+    this.attestors = Map.copyOf(attestors);
+    this.entryCache = entryCache;
+    this.attestLimiter = attestLimiter;
+    this.executor = executor;
+    this.clock = clock;
+  }
+
+  @Override
+  public void countAgents(CountAgentsRequest request, StreamObserver<CountAgentsResponse> out) {
+    long count = ApiErrors.call(() -> dataStore.countAttestedNodes(NodeFilter.ALL));
+    out.onNext(CountAgentsResponse.newBuilder().setCount((int) count).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void listAgents(ListAgentsRequest request, StreamObserver<ListAgentsResponse> out) {
+    NodeFilter filter = AgentFilters.fromProto(request.getFilter(), clock);
+    int pageSize = Paging.pageSize(request.getPageSize());
+    Page<AttestedNode> page = ApiErrors.call(() -> dataStore.listAttestedNodes(filter, request.getPageToken(), pageSize));
+    ListAgentsResponse.Builder response = ListAgentsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+    page.items().forEach(node -> response.addAgents(AgentConverter.toProto(node)));
+    out.onNext(response.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void getAgent(GetAgentRequest request, StreamObserver<Agent> out) {
+    out.onNext(AgentConverter.toProto(fetch(agentId(request.getId()))));
+    out.onCompleted();
+  }
+
+  @Override
+  public void deleteAgent(DeleteAgentRequest request, StreamObserver<Empty> out) {
+    SpiffeId id = agentId(request.getId());
+    ApiErrors.call(() -> dataStore.deleteNode(id));
+    out.onNext(Empty.getDefaultInstance());
+    out.onCompleted();
+  }
+
+  @Override
+  public void banAgent(BanAgentRequest request, StreamObserver<Empty> out) {
+    SpiffeId id = agentId(request.getId());
+    ApiErrors.call(() -> dataStore.banNode(id));
+    out.onNext(Empty.getDefaultInstance());
+    out.onCompleted();
+  }
+
+  @Override
+  public StreamObserver<AttestAgentRequest> attestAgent(StreamObserver<AttestAgentResponse> out) {
+    String peer = Caller.peerAddress();
+    return new AttestAgentCall(out, executor, (params, challenger) -> attest(peer, params, challenger));
+  }
+
+  private AttestAgentResponse.Result attest(String peer, AttestAgentRequest.Params params, Challenger challenger) {
+    if (!params.hasData() || params.getData().getType().isEmpty()) {
+      throw InputValidation.invalid("malformed param: missing attestation data type");
+    }
+    if (params.getData().getPayload().isEmpty()) {
+      throw InputValidation.invalid("malformed param: missing attestation data payload");
+    }
+    if (!params.hasParams() || params.getParams().getCsr().isEmpty()) {
+      throw InputValidation.invalid("malformed param: missing X509-SVID params (csr)");
+    }
+    if (attestLimiter != null && !attestLimiter.tryAcquire(peer, 1)) {
+      throw Status.RESOURCE_EXHAUSTED.withDescription("rate (1 attestation per second per address) exceeded")
+          .asRuntimeException();
+    }
+    String type = params.getData().getType();
+    NodeAttestor attestor = attestors.get(type);
+    if (attestor == null) {
+      throw Status.FAILED_PRECONDITION.withDescription("error getting node attestor: could not find node attestor type \""
+          + type + "\"").asRuntimeException();
+    }
+    PublicKey key = issuer.csrPublicKey(params.getParams().getCsr().toByteArray());
+    AttestResult result;
+    try {
+      result = attestor.attest(trustDomain, params.getData().getPayload().toByteArray(), challenger);
+    } catch (AttestationException e) {
+      throw ApiErrors.fromAttestation(e);
+    }
+    SpiffeId agentId = result.agentId();
+    if (!agentId.memberOf(trustDomain) || !AgentIds.isAgentId(agentId)) {
+      throw Status.INTERNAL.withDescription(type + ": attestor produced an invalid agent id \"" + agentId + "\"")
+          .asRuntimeException();
+    }
+    Optional<AttestedNode> existing = ApiErrors.call(() -> dataStore.fetchAttestedNode(agentId));
+    if (existing.isPresent() && existing.get().banned()) {
+      throw Status.PERMISSION_DENIED.withDescription("failed to attest: agent is banned").asRuntimeException();
+    }
+    if (existing.isPresent() && !existing.get().canReattest()) {
+      throw Status.PERMISSION_DENIED.withDescription(
+          "failed to attest: attestation data has already been used to attest an agent").asRuntimeException();
+    }
+    List<X509Certificate> chain = issuer.issueAgentSvid(key, agentId);
+    X509Certificate leaf = chain.get(0);
+    AttestedNode node = new AttestedNode(agentId, type, leaf.getSerialNumber().toString(),
+        leaf.getNotAfter().toInstant(), "", null, result.canReattest(), false, result.selectors());
+    ApiErrors.call(() -> {
+      if (existing.isPresent()) {
+        dataStore.updateNodeSerials(agentId, node.certSerialNumber(), node.certNotAfter(), "", null);
+      } else {
+        dataStore.createAttestedNode(node);
+      }
+      dataStore.setNodeSelectors(agentId, result.selectors());
+      return null;
+    });
+    return AttestAgentResponse.Result.newBuilder()
+        .setSvid(SvidProtos.toProto(agentId, chain))
+        .setReattestable(result.canReattest())
+        .build();
+  }
+
+  @Override
+  public void renewAgent(RenewAgentRequest request, StreamObserver<RenewAgentResponse> out) {
+    AttestedNode node = AuthorizationInterceptor.AGENT_NODE.get();
+    if (!request.hasParams() || request.getParams().getCsr().isEmpty()) {
+      throw InputValidation.invalid("missing CSR");
+    }
+    PublicKey key = issuer.csrPublicKey(request.getParams().getCsr().toByteArray());
+    List<X509Certificate> chain = issuer.issueAgentSvid(key, node.spiffeId());
+    X509Certificate leaf = chain.get(0);
+    ApiErrors.call(() -> dataStore.updateNodeSerials(node.spiffeId(), node.certSerialNumber(), node.certNotAfter(),
+        leaf.getSerialNumber().toString(), leaf.getNotAfter().toInstant()));
+    out.onNext(RenewAgentResponse.newBuilder().setSvid(SvidProtos.toProto(node.spiffeId(), chain)).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void createJoinToken(CreateJoinTokenRequest request, StreamObserver<dev.signet.proto.spire.api.types.JoinToken> out) {
+    int ttl = request.getTtl() == 0 ? DEFAULT_JOIN_TOKEN_TTL_SECONDS : request.getTtl();
+    if (ttl < 0) {
+      throw InputValidation.invalid("ttl " + ttl + " is negative");
+    }
+    String token = request.getToken().isEmpty() ? newToken() : request.getToken();
+    SpiffeId tokenAgentId;
+    try {
+      tokenAgentId = AgentIds.agentId(trustDomain, "join_token", token);
+    } catch (IllegalArgumentException e) {
+      throw InputValidation.invalid("token \"" + token + "\" cannot form an agent id: " + e.getMessage());
+    }
+    SpiffeId alias = request.hasAgentId() ? InputValidation.inTrustDomain("agent_id",
+        EntryConverter.fromProto("agent_id", request.getAgentId()), trustDomain) : null;
+    Instant expiresAt = clock.instant().plus(Duration.ofSeconds(ttl));
+    ApiErrors.call(() -> {
+      dataStore.createJoinToken(new JoinToken(token, expiresAt));
+      if (alias != null) {
+        dataStore.createEntry(new RegistrationEntry("", alias, tokenAgentId,
+            List.of(new Selector("spiffe_id", tokenAgentId.toString())), 0, 0, List.of(), false, false, 0,
+            List.of(), 0, false, "", 0));
+      }
+      return null;
+    });
+    if (alias != null) {
+      entryCache.refresh();
+    }
+    out.onNext(dev.signet.proto.spire.api.types.JoinToken.newBuilder()
+        .setValue(token).setExpiresAt(expiresAt.getEpochSecond()).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void postStatus(PostStatusRequest request, StreamObserver<PostStatusResponse> out) {
+    out.onNext(PostStatusResponse.getDefaultInstance());
+    out.onCompleted();
+  }
+
+  private AttestedNode fetch(SpiffeId id) {
+    return ApiErrors.call(() -> dataStore.fetchAttestedNode(id)).orElseThrow(() ->
+        Status.NOT_FOUND.withDescription("agent \"" + id + "\" not found").asRuntimeException());
+  }
+
+  private SpiffeId agentId(dev.signet.proto.spire.api.types.SPIFFEID id) {
+    SpiffeId parsed = InputValidation.inTrustDomain("id", EntryConverter.fromProto("id", id), trustDomain);
+    if (!AgentIds.isAgentId(parsed)) {
+      throw InputValidation.invalid("id: \"" + parsed + "\" is not an agent id (expected /spire/agent/...)");
+    }
+    return parsed;
+  }
+
+  private static String newToken() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    String hex = HexFormat.of().formatHex(bytes);
+    return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
+        + hex.substring(16, 20) + "-" + hex.substring(20);
+  }
+}

@@ -1,0 +1,231 @@
+package dev.signet.server.api.bundle;
+
+import dev.signet.common.bundle.Bundle;
+import dev.signet.common.bundle.JwtAuthority;
+import dev.signet.common.bundle.X509Authority;
+import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.datastore.DataStore;
+import dev.signet.datastore.DeleteMode;
+import dev.signet.proto.spire.api.server.bundle.v1.AppendBundleRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.BatchCreateFederatedBundleRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.BatchCreateFederatedBundleResponse;
+import dev.signet.proto.spire.api.server.bundle.v1.BatchDeleteFederatedBundleRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.BatchDeleteFederatedBundleResponse;
+import dev.signet.proto.spire.api.server.bundle.v1.BatchSetFederatedBundleRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.BatchSetFederatedBundleResponse;
+import dev.signet.proto.spire.api.server.bundle.v1.BatchUpdateFederatedBundleRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.BatchUpdateFederatedBundleResponse;
+import dev.signet.proto.spire.api.server.bundle.v1.BundleGrpc;
+import dev.signet.proto.spire.api.server.bundle.v1.CountBundlesRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.CountBundlesResponse;
+import dev.signet.proto.spire.api.server.bundle.v1.GetBundleRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.GetFederatedBundleRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.ListFederatedBundlesRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.ListFederatedBundlesResponse;
+import dev.signet.server.api.ApiErrors;
+import dev.signet.server.api.InputValidation;
+import dev.signet.server.api.Paging;
+import dev.signet.common.proto.BundleProtos;
+import dev.signet.server.bundle.TrustBundles;
+import dev.signet.server.entrycache.EntryCache;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+
+/**
+ * {@code spire.api.server.bundle.v1.Bundle}: our own trust bundle (anyone may read it; admins may
+ * append authorities) and federated bundles (CRUD for admins, read for agents).
+ */
+public final class BundleService extends BundleGrpc.BundleImplBase {
+  private final TrustDomain ownDomain;
+  private final TrustBundles bundles;
+  private final DataStore dataStore;
+  private final EntryCache entryCache;
+
+  public BundleService(TrustDomain ownDomain, TrustBundles bundles, DataStore dataStore, EntryCache entryCache) {
+    this.ownDomain = ownDomain;
+    this.bundles = bundles;
+    this.dataStore = dataStore;
+    this.entryCache = entryCache;
+  }
+
+  @Override
+  public void getBundle(GetBundleRequest request, StreamObserver<dev.signet.proto.spire.api.types.Bundle> out) {
+    Bundle own = bundles.own();
+    if (own.isEmpty()) {
+      throw Status.NOT_FOUND.withDescription("bundle not found").asRuntimeException();
+    }
+    reply(out, BundleProtos.toProto(own));
+  }
+
+  @Override
+  public void appendBundle(AppendBundleRequest request, StreamObserver<dev.signet.proto.spire.api.types.Bundle> out) {
+    Bundle additions = InputValidation.bundle(dev.signet.proto.spire.api.types.Bundle.newBuilder()
+        .setTrustDomain(ownDomain.name())
+        .addAllX509Authorities(request.getX509AuthoritiesList())
+        .addAllJwtAuthorities(request.getJwtAuthoritiesList())
+        .build());
+    Bundle updated = ApiErrors.call(() -> bundles.updateOwn(current -> {
+      Bundle next = current;
+      for (X509Authority authority : additions.x509Authorities()) {
+        next = next.withX509Authority(authority);
+      }
+      for (JwtAuthority authority : additions.jwtAuthorities()) {
+        next = next.withJwtAuthority(authority);
+      }
+      return next;
+    }));
+    reply(out, BundleProtos.toProto(updated));
+  }
+
+  @Override
+  public void countBundles(CountBundlesRequest request, StreamObserver<CountBundlesResponse> out) {
+    int count = ApiErrors.call(() -> dataStore.listBundles().size());
+    reply(out, CountBundlesResponse.newBuilder().setCount(count).build());
+  }
+
+  @Override
+  public void listFederatedBundles(ListFederatedBundlesRequest request, StreamObserver<ListFederatedBundlesResponse> out) {
+    int pageSize = Paging.pageSize(request.getPageSize());
+    List<Bundle> federated = bundles.federated().stream()
+        .sorted((a, b) -> a.trustDomain().name().compareTo(b.trustDomain().name()))
+        .filter(b -> request.getPageToken().isEmpty() || b.trustDomain().name().compareTo(request.getPageToken()) > 0)
+        .toList();
+    List<Bundle> page = federated.subList(0, Math.min(pageSize, federated.size()));
+    ListFederatedBundlesResponse.Builder response = ListFederatedBundlesResponse.newBuilder();
+    page.forEach(b -> response.addBundles(BundleProtos.toProto(b)));
+    if (page.size() < federated.size()) {
+      response.setNextPageToken(page.get(page.size() - 1).trustDomain().name());
+    }
+    reply(out, response.build());
+  }
+
+  @Override
+  public void getFederatedBundle(GetFederatedBundleRequest request, StreamObserver<dev.signet.proto.spire.api.types.Bundle> out) {
+    TrustDomain td = federatedDomain(request.getTrustDomain());
+    Bundle bundle = bundles.bundleFor(td).orElseThrow(() ->
+        Status.NOT_FOUND.withDescription("bundle for \"" + td + "\" not found").asRuntimeException());
+    reply(out, BundleProtos.toProto(bundle));
+  }
+
+  @Override
+  public void batchCreateFederatedBundle(BatchCreateFederatedBundleRequest request,
+      StreamObserver<BatchCreateFederatedBundleResponse> out) {
+    Paging.checkBatch("bundle", request.getBundleCount());
+    var response = BatchCreateFederatedBundleResponse.newBuilder();
+    for (var proto : request.getBundleList()) {
+      var result = BatchCreateFederatedBundleResponse.Result.newBuilder();
+      try {
+        Bundle bundle = federatedBundle(proto);
+        ApiErrors.call(() -> {
+          dataStore.createBundle(TrustBundles.encode(bundle));
+          return null;
+        });
+        bundles.reload();
+        result.setStatus(ApiErrors.ok()).setBundle(BundleProtos.toProto(bundle));
+      } catch (StatusRuntimeException e) {
+        result.setStatus(ApiErrors.batchStatus(e));
+      }
+      response.addResults(result);
+    }
+    reply(out, response.build());
+  }
+
+  @Override
+  public void batchUpdateFederatedBundle(BatchUpdateFederatedBundleRequest request,
+      StreamObserver<BatchUpdateFederatedBundleResponse> out) {
+    Paging.checkBatch("bundle", request.getBundleCount());
+    var response = BatchUpdateFederatedBundleResponse.newBuilder();
+    for (var proto : request.getBundleList()) {
+      var result = BatchUpdateFederatedBundleResponse.Result.newBuilder();
+      try {
+        Bundle bundle = federatedBundle(proto);
+        if (bundles.bundleFor(bundle.trustDomain()).isEmpty()) {
+          throw Status.NOT_FOUND.withDescription("bundle for \"" + bundle.trustDomain() + "\" not found").asRuntimeException();
+        }
+        result.setStatus(ApiErrors.ok()).setBundle(BundleProtos.toProto(replace(bundle)));
+      } catch (StatusRuntimeException e) {
+        result.setStatus(ApiErrors.batchStatus(e));
+      }
+      response.addResults(result);
+    }
+    reply(out, response.build());
+  }
+
+  @Override
+  public void batchSetFederatedBundle(BatchSetFederatedBundleRequest request,
+      StreamObserver<BatchSetFederatedBundleResponse> out) {
+    Paging.checkBatch("bundle", request.getBundleCount());
+    var response = BatchSetFederatedBundleResponse.newBuilder();
+    for (var proto : request.getBundleList()) {
+      var result = BatchSetFederatedBundleResponse.Result.newBuilder();
+      try {
+        result.setStatus(ApiErrors.ok()).setBundle(BundleProtos.toProto(replace(federatedBundle(proto))));
+      } catch (StatusRuntimeException e) {
+        result.setStatus(ApiErrors.batchStatus(e));
+      }
+      response.addResults(result);
+    }
+    reply(out, response.build());
+  }
+
+  @Override
+  public void batchDeleteFederatedBundle(BatchDeleteFederatedBundleRequest request,
+      StreamObserver<BatchDeleteFederatedBundleResponse> out) {
+    Paging.checkBatch("bundle", request.getTrustDomainsCount());
+    DeleteMode mode = switch (request.getMode()) {
+      case RESTRICT -> DeleteMode.RESTRICT;
+      case DELETE -> DeleteMode.DELETE;
+      case DISSOCIATE -> DeleteMode.DISSOCIATE;
+      case UNRECOGNIZED -> throw InputValidation.invalid("unknown delete mode");
+    };
+    var response = BatchDeleteFederatedBundleResponse.newBuilder();
+    for (String name : request.getTrustDomainsList()) {
+      var result = BatchDeleteFederatedBundleResponse.Result.newBuilder().setTrustDomain(name);
+      try {
+        TrustDomain td = federatedDomain(name);
+        ApiErrors.call(() -> {
+          dataStore.deleteBundle(td.name(), mode);
+          return null;
+        });
+        result.setStatus(ApiErrors.ok());
+      } catch (StatusRuntimeException e) {
+        result.setStatus(ApiErrors.batchStatus(e));
+      }
+      response.addResults(result);
+    }
+    bundles.reload();
+    entryCache.refresh();
+    reply(out, response.build());
+  }
+
+  private Bundle replace(Bundle bundle) {
+    return ApiErrors.call(() -> bundles.update(bundle.trustDomain(), current -> new Bundle(bundle.trustDomain(),
+        bundle.x509Authorities(), bundle.jwtAuthorities(), current.sequenceNumber(), bundle.refreshHint())));
+  }
+
+  private Bundle federatedBundle(dev.signet.proto.spire.api.types.Bundle proto) {
+    Bundle bundle = InputValidation.bundle(proto);
+    if (bundle.trustDomain().equals(ownDomain)) {
+      throw InputValidation.invalid("bundle \"" + ownDomain + "\" is the server's own trust domain; use AppendBundle");
+    }
+    if (bundle.x509Authorities().isEmpty()) {
+      throw InputValidation.invalid("bundle \"" + bundle.trustDomain() + "\" has no x509 authorities");
+    }
+    return bundle;
+  }
+
+  private TrustDomain federatedDomain(String name) {
+    TrustDomain td = InputValidation.trustDomain("trust_domain", name);
+    if (td.equals(ownDomain)) {
+      throw InputValidation.invalid("\"" + name + "\" is the server's own trust domain, not a federated one");
+    }
+    return td;
+  }
+
+  private static <T> void reply(StreamObserver<T> out, T value) {
+    out.onNext(value);
+    out.onCompleted();
+  }
+}

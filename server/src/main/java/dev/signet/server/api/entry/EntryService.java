@@ -1,0 +1,190 @@
+package dev.signet.server.api.entry;
+
+import dev.signet.common.spiffe.Selector;
+import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.datastore.AttestedNode;
+import dev.signet.datastore.DataStore;
+import dev.signet.datastore.EntryFilter;
+import dev.signet.datastore.Page;
+import dev.signet.datastore.RegistrationEntry;
+import dev.signet.proto.spire.api.server.entry.v1.BatchCreateEntryRequest;
+import dev.signet.proto.spire.api.server.entry.v1.BatchCreateEntryResponse;
+import dev.signet.proto.spire.api.server.entry.v1.BatchDeleteEntryRequest;
+import dev.signet.proto.spire.api.server.entry.v1.BatchDeleteEntryResponse;
+import dev.signet.proto.spire.api.server.entry.v1.BatchUpdateEntryRequest;
+import dev.signet.proto.spire.api.server.entry.v1.BatchUpdateEntryResponse;
+import dev.signet.proto.spire.api.server.entry.v1.CountEntriesRequest;
+import dev.signet.proto.spire.api.server.entry.v1.CountEntriesResponse;
+import dev.signet.proto.spire.api.server.entry.v1.EntryGrpc;
+import dev.signet.proto.spire.api.server.entry.v1.GetAuthorizedEntriesRequest;
+import dev.signet.proto.spire.api.server.entry.v1.GetAuthorizedEntriesResponse;
+import dev.signet.proto.spire.api.server.entry.v1.GetEntryRequest;
+import dev.signet.proto.spire.api.server.entry.v1.ListEntriesRequest;
+import dev.signet.proto.spire.api.server.entry.v1.ListEntriesResponse;
+import dev.signet.proto.spire.api.server.entry.v1.SyncAuthorizedEntriesRequest;
+import dev.signet.proto.spire.api.server.entry.v1.SyncAuthorizedEntriesResponse;
+import dev.signet.proto.spire.api.types.Entry;
+import dev.signet.server.api.ApiErrors;
+import dev.signet.server.api.InputValidation;
+import dev.signet.server.api.Paging;
+import dev.signet.server.api.convert.EntryConverter;
+import dev.signet.server.authz.AuthorizationInterceptor;
+import dev.signet.server.entrycache.EntryCache;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code spire.api.server.entry.v1.Entry}: registration entry management and the authorized-entries
+ * views agents sync from. Batch RPCs answer per item; one bad item never blocks the others and never
+ * leaves a partial write.
+ */
+public final class EntryService extends EntryGrpc.EntryImplBase {
+  private final TrustDomain trustDomain;
+  private final DataStore dataStore;
+  private final EntryCache cache;
+  private final Clock clock;
+
+  public EntryService(TrustDomain trustDomain, DataStore dataStore, EntryCache cache, Clock clock) {
+    this.trustDomain = trustDomain;
+    this.dataStore = dataStore;
+    this.cache = cache;
+    this.clock = clock;
+  }
+
+  @Override
+  public void countEntries(CountEntriesRequest request, StreamObserver<CountEntriesResponse> out) {
+    EntryFilter filter = request.hasFilter() ? EntryFilters.fromProto(request.getFilter()) : EntryFilter.ALL;
+    long count = ApiErrors.call(() -> dataStore.countEntries(filter));
+    out.onNext(CountEntriesResponse.newBuilder().setCount((int) count).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void listEntries(ListEntriesRequest request, StreamObserver<ListEntriesResponse> out) {
+    EntryFilter filter = request.hasFilter() ? EntryFilters.fromProto(request.getFilter()) : EntryFilter.ALL;
+    int pageSize = Paging.pageSize(request.getPageSize());
+    Page<RegistrationEntry> page = ApiErrors.call(() -> dataStore.listEntries(filter, request.getPageToken(), pageSize));
+    ListEntriesResponse.Builder response = ListEntriesResponse.newBuilder().setNextPageToken(page.nextPageToken());
+    page.items().forEach(e -> response.addEntries(EntryConverter.toProto(e)));
+    out.onNext(response.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void getEntry(GetEntryRequest request, StreamObserver<Entry> out) {
+    if (request.getId().isEmpty()) {
+      throw InputValidation.invalid("missing id");
+    }
+    RegistrationEntry entry = ApiErrors.call(() -> dataStore.fetchEntry(request.getId())).orElseThrow(() ->
+        Status.NOT_FOUND.withDescription("entry \"" + request.getId() + "\" not found").asRuntimeException());
+    out.onNext(EntryConverter.toProto(entry));
+    out.onCompleted();
+  }
+
+  @Override
+  public void batchCreateEntry(BatchCreateEntryRequest request, StreamObserver<BatchCreateEntryResponse> out) {
+    Paging.checkBatch("entry", request.getEntriesCount());
+    BatchCreateEntryResponse.Builder response = BatchCreateEntryResponse.newBuilder();
+    boolean changed = false;
+    for (Entry proto : request.getEntriesList()) {
+      var result = BatchCreateEntryResponse.Result.newBuilder();
+      try {
+        RegistrationEntry created = ApiErrors.call(() -> dataStore.createEntry(EntryConverter.fromProto(proto, trustDomain)));
+        result.setStatus(ApiErrors.ok()).setEntry(EntryConverter.toProto(created));
+        changed = true;
+      } catch (StatusRuntimeException e) {
+        result.setStatus(ApiErrors.batchStatus(e));
+      }
+      response.addResults(result);
+    }
+    if (changed) {
+      cache.refresh();
+    }
+    out.onNext(response.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void batchUpdateEntry(BatchUpdateEntryRequest request, StreamObserver<BatchUpdateEntryResponse> out) {
+    Paging.checkBatch("entry", request.getEntriesCount());
+    Set<String> mask = request.hasInputMask() ? EntryMasks.fieldNames(request.getInputMask()) : EntryMasks.ALL_FIELDS;
+    BatchUpdateEntryResponse.Builder response = BatchUpdateEntryResponse.newBuilder();
+    boolean changed = false;
+    for (Entry proto : request.getEntriesList()) {
+      var result = BatchUpdateEntryResponse.Result.newBuilder();
+      try {
+        if (proto.getId().isEmpty()) {
+          throw InputValidation.invalid("missing entry id");
+        }
+        RegistrationEntry existing = ApiErrors.call(() -> dataStore.fetchEntry(proto.getId())).orElseThrow(() ->
+            Status.NOT_FOUND.withDescription("entry \"" + proto.getId() + "\" not found").asRuntimeException());
+        Entry merged = EntryMasks.merge(EntryConverter.toProto(existing), proto, mask);
+        RegistrationEntry updated = ApiErrors.call(() ->
+            dataStore.updateEntry(EntryConverter.fromProto(merged, trustDomain), mask));
+        result.setStatus(ApiErrors.ok()).setEntry(EntryConverter.toProto(updated));
+        changed = true;
+      } catch (StatusRuntimeException e) {
+        result.setStatus(ApiErrors.batchStatus(e));
+      }
+      response.addResults(result);
+    }
+    if (changed) {
+      cache.refresh();
+    }
+    out.onNext(response.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void batchDeleteEntry(BatchDeleteEntryRequest request, StreamObserver<BatchDeleteEntryResponse> out) {
+    Paging.checkBatch("entry", request.getIdsCount());
+    BatchDeleteEntryResponse.Builder response = BatchDeleteEntryResponse.newBuilder();
+    boolean changed = false;
+    for (String id : request.getIdsList()) {
+      var result = BatchDeleteEntryResponse.Result.newBuilder().setId(id);
+      try {
+        if (id.isEmpty()) {
+          throw InputValidation.invalid("missing entry id");
+        }
+        ApiErrors.call(() -> dataStore.deleteEntry(id));
+        result.setStatus(ApiErrors.ok());
+        changed = true;
+      } catch (StatusRuntimeException e) {
+        result.setStatus(ApiErrors.batchStatus(e));
+      }
+      response.addResults(result);
+    }
+    if (changed) {
+      cache.refresh();
+    }
+    out.onNext(response.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void getAuthorizedEntries(GetAuthorizedEntriesRequest request, StreamObserver<GetAuthorizedEntriesResponse> out) {
+    GetAuthorizedEntriesResponse.Builder response = GetAuthorizedEntriesResponse.newBuilder();
+    authorizedForCaller().forEach(e -> response.addEntries(EntryConverter.toProto(e)));
+    out.onNext(response.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public StreamObserver<SyncAuthorizedEntriesRequest> syncAuthorizedEntries(StreamObserver<SyncAuthorizedEntriesResponse> out) {
+    return new SyncAuthorizedEntriesCall(authorizedForCaller(), out);
+  }
+
+  /** Entries the calling agent (or downstream server) may mint SVIDs for. */
+  private List<RegistrationEntry> authorizedForCaller() {
+    AttestedNode node = AuthorizationInterceptor.AGENT_NODE.get();
+    if (node == null) {
+      throw Status.PERMISSION_DENIED.withDescription("caller is not an agent").asRuntimeException();
+    }
+    List<Selector> selectors = ApiErrors.call(() -> dataStore.getNodeSelectors(node.spiffeId()));
+    return cache.index().authorizedFor(node.spiffeId(), selectors, clock.instant());
+  }
+}

@@ -1,0 +1,97 @@
+package dev.signet.server.bundle;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.signet.common.bundle.Bundle;
+import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.common.svid.BundleSource;
+import dev.signet.datastore.DataStore;
+import dev.signet.datastore.StoredBundle;
+import dev.signet.common.proto.BundleProtos;
+import dev.signet.server.api.InputValidation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/**
+ * The server's view of all trust bundles (its own and federated ones), persisted in the datastore as
+ * {@code spire.api.types.Bundle} bytes and cached as an immutable snapshot that TLS verification reads
+ * on every handshake. Every change bumps the bundle's sequence number and notifies listeners.
+ */
+public final class TrustBundles implements BundleSource {
+  private final DataStore dataStore;
+  private final TrustDomain ownDomain;
+  private final AtomicReference<Map<TrustDomain, Bundle>> snapshot = new AtomicReference<>(Map.of());
+  private final List<Consumer<Bundle>> listeners = new CopyOnWriteArrayList<>();
+
+  public TrustBundles(DataStore dataStore, TrustDomain ownDomain) {
+    this.dataStore = dataStore;
+    this.ownDomain = ownDomain;
+    reload();
+  }
+
+  /** Re-reads every bundle from the datastore (after changes made by other servers). */
+  public void reload() {
+    snapshot.set(dataStore.listBundles().stream().map(TrustBundles::decode)
+        .collect(Collectors.toUnmodifiableMap(Bundle::trustDomain, b -> b)));
+  }
+
+  @Override
+  public Optional<Bundle> bundleFor(TrustDomain trustDomain) {
+    return Optional.ofNullable(snapshot.get().get(trustDomain));
+  }
+
+  /** Our own trust domain's bundle (empty before the CA has published anything). */
+  public Bundle own() {
+    return bundleFor(ownDomain).orElse(Bundle.empty(ownDomain));
+  }
+
+  /** All bundles except our own. */
+  public List<Bundle> federated() {
+    List<Bundle> result = new ArrayList<>();
+    snapshot.get().values().stream().filter(b -> !b.trustDomain().equals(ownDomain)).forEach(result::add);
+    return result;
+  }
+
+  /** Applies {@code change} to our own bundle, stores it with the next sequence number, and notifies. */
+  public synchronized Bundle updateOwn(UnaryOperator<Bundle> change) {
+    return update(ownDomain, change);
+  }
+
+  /** Applies {@code change} to a bundle (creating it when absent), stores it, and notifies. */
+  public synchronized Bundle update(TrustDomain trustDomain, UnaryOperator<Bundle> change) {
+    Bundle current = dataStore.fetchBundle(trustDomain.name()).map(TrustBundles::decode)
+        .orElse(Bundle.empty(trustDomain));
+    Bundle changed = change.apply(current);
+    if (changed.equals(current)) {
+      return current;
+    }
+    Bundle next = changed.withSequenceNumber(current.sequenceNumber() + 1);
+    dataStore.setBundle(encode(next));
+    reload();
+    listeners.forEach(listener -> listener.accept(next));
+    return next;
+  }
+
+  /** Called after every stored change of any bundle. */
+  public void addListener(Consumer<Bundle> listener) {
+    listeners.add(listener);
+  }
+
+  public static StoredBundle encode(Bundle bundle) {
+    return new StoredBundle(bundle.trustDomain().name(), BundleProtos.toProto(bundle).toByteArray());
+  }
+
+  public static Bundle decode(StoredBundle stored) {
+    try {
+      return InputValidation.bundle(dev.signet.proto.spire.api.types.Bundle.parseFrom(stored.data()));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("stored bundle of \"" + stored.trustDomain() + "\" is corrupt", e);
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.signet.server.ca;
+
+import dev.signet.ca.jwt.JwtSigningAuthority;
+import dev.signet.ca.jwt.JwtSvidMinter;
+import dev.signet.ca.manager.CaManager;
+import dev.signet.ca.x509.CredentialValidator;
+import dev.signet.ca.x509.CsrParser;
+import dev.signet.ca.x509.InvalidCsrException;
+import dev.signet.ca.x509.ParsedCsr;
+import dev.signet.ca.x509.X509SigningAuthority;
+import dev.signet.ca.x509.X509SvidMinter;
+import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.common.svid.JwtSvid;
+import dev.signet.server.api.InputValidation;
+import io.grpc.Status;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one place the server issues SVIDs: parses CSRs, applies TTL defaults, signs with the CA's
+ * currently active authority, and runs the credential validator on every result.
+ */
+public final class SvidIssuer {
+  private final CaManager ca;
+  private final Clock clock;
+  private final Duration defaultX509Ttl;
+  private final Duration defaultJwtTtl;
+  private final Duration agentTtl;
+  private final String jwtIssuer;
+
+  public SvidIssuer(CaManager ca, Clock clock, Duration defaultX509Ttl, Duration defaultJwtTtl, Duration agentTtl,
+      String jwtIssuer) {
+    this.ca = ca;
+    this.clock = clock;
+    this.defaultX509Ttl = defaultX509Ttl;
+    this.defaultJwtTtl = defaultJwtTtl;
+    this.agentTtl = agentTtl;
+    this.jwtIssuer = jwtIssuer;
+  }
+
+  /** Parses and verifies a PKCS#10 CSR; a bad signature, weak key or a CA request is INVALID_ARGUMENT. */
+  public ParsedCsr parseCsr(byte[] der) {
+    ParsedCsr csr;
+    try {
+      csr = CsrParser.parse(der);
+    } catch (InvalidCsrException e) {
+      throw InputValidation.invalid("malformed CSR: " + e.getMessage());
+    }
+    if (csr.requestsCa()) {
+      throw InputValidation.invalid("CSR asks for a CA certificate (basic constraints CA:true)");
+    }
+    return csr;
+  }
+
+  /** The public key of a valid CSR (agent SVIDs: the server decides the identity). */
+  public PublicKey csrPublicKey(byte[] der) {
+    return parseCsr(der).publicKey();
+  }
+
+  /** The X.509 TTL for an entry TTL in seconds (0 = the configured default). */
+  public Duration x509Ttl(int seconds) {
+    return seconds == 0 ? defaultX509Ttl : Duration.ofSeconds(seconds);
+  }
+
+  /** The JWT TTL for an entry TTL in seconds (0 = the configured default). */
+  public Duration jwtTtl(int seconds) {
+    return seconds == 0 ? defaultJwtTtl : Duration.ofSeconds(seconds);
+  }
+
+  /** Issues a workload X509-SVID; returns the chain leaf first, without the root. */
+  public List<X509Certificate> issueX509Svid(PublicKey key, SpiffeId id, List<String> dnsNames, Duration ttl) {
+    X509SigningAuthority authority = activeX509();
+    X509Certificate leaf = X509SvidMinter.mint(authority, key, id, dnsNames, ttl, clock.instant());
+    CredentialValidator.validateX509Svid(leaf, authority, id);
+    List<X509Certificate> chain = new ArrayList<>(1 + authority.upstreamChain().size());
+    chain.add(leaf);
+    chain.addAll(authority.chainWithoutRoot());
+    return chain;
+  }
+
+  /** Issues an agent SVID with {@code agent_ttl}. */
+  public List<X509Certificate> issueAgentSvid(PublicKey key, SpiffeId agentId) {
+    return issueX509Svid(key, agentId, List.of(), agentTtl);
+  }
+
+  /** Issues a JWT-SVID signed by the active JWT authority. */
+  public JwtSvid issueJwtSvid(SpiffeId id, List<String> audience, Duration ttl) {
+    JwtSigningAuthority authority = ca.currentJwtAuthority();
+    if (authority == null) {
+      throw Status.UNAVAILABLE.withDescription("no active JWT authority").asRuntimeException();
+    }
+    return JwtSvidMinter.mint(authority, id, audience, ttl, jwtIssuer, clock.instant());
+  }
+
+  /** The certificate of the active X.509 authority. */
+  public X509Certificate activeAuthorityCertificate() {
+    return activeX509().certificate();
+  }
+
+  private X509SigningAuthority activeX509() {
+    X509SigningAuthority authority = ca.currentX509Authority();
+    if (authority == null) {
+      throw Status.UNAVAILABLE.withDescription("no active X.509 authority").asRuntimeException();
+    }
+    return authority;
+  }
+}

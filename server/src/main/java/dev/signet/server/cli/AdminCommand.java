@@ -1,0 +1,55 @@
+package dev.signet.server.cli;
+
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+
+/**
+ * Base of every command that talks to the admin socket. Errors are printed the way spire-server prints
+ * them ({@code Error: rpc error: code = … desc = …}) and give exit code 1.
+ */
+public abstract class AdminCommand implements Callable<Integer> {
+  @Mixin
+  protected AdminClientOptions options;
+
+  /** Runs the command; returns the exit code. */
+  protected abstract int run(AdminClient client, Printer out);
+
+  @Override
+  public final Integer call() {
+    Printer out;
+    try {
+      out = new Printer(System.out, options.format());
+    } catch (IllegalArgumentException e) {
+      System.err.println("Error: " + e.getMessage());
+      return 1;
+    }
+    try (AdminClient client = new AdminClient(Path.of(options.socketPath))) {
+      return run(client, out);
+    } catch (StatusRuntimeException e) {
+      System.err.println("Error: " + describe(e));
+      return 1;
+    } catch (IllegalArgumentException e) {
+      System.err.println("Error: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** SPIRE's rendering of a gRPC error. */
+  public static String describe(StatusRuntimeException e) {
+    String code = e.getStatus().getCode().name();
+    String camel = toCamel(code);
+    String description = e.getStatus().getDescription();
+    return "rpc error: code = " + camel + " desc = " + (description == null ? "" : description);
+  }
+
+  /** Code names as Go prints them: ALREADY_EXISTS → AlreadyExists. */
+  public static String toCamel(String code) {
+    StringBuilder camel = new StringBuilder();
+    for (String part : code.split("_")) {
+      camel.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+    }
+    return camel.toString();
+  }
+}

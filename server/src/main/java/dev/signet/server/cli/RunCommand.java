@@ -1,0 +1,46 @@
+package dev.signet.server.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import dev.signet.server.SignetServer;
+import dev.signet.server.config.ServerConfigLoader;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code run}: starts the server and keeps it running until SIGTERM/SIGINT, then stops it cleanly. */
+@Command(name = "run", description = "Runs the server")
+public final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Mixin
+  ConfigOptions options;
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfigLoader.Loaded loaded;
+    try {
+      loaded = options.load();
+    } catch (IllegalArgumentException e) {
+      System.err.println("Error: " + e.getMessage());
+      return 1;
+    }
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(loaded.config().logLevel(), Level.INFO));
+    }
+    loaded.warnings().forEach(w -> LOG.warn("{}", w));
+    SignetServer server = SignetServer.start(loaded.config(), Clock.systemUTC());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("stopping");
+      server.close();
+      stopped.countDown();
+    }, "signet-server-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,27 @@
+package dev.signet.server.cli;
+
+import dev.signet.server.cli.agent.AgentCommands;
+import dev.signet.server.cli.bundle.BundleCommands;
+import dev.signet.server.cli.entry.EntryCommands;
+import dev.signet.server.cli.svid.MintCommands;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code signet-server}: the same verbs and Go-style flags as {@code spire-server}. */
+@Command(name = "signet-server", mixinStandardHelpOptions = true, version = "signet-server 0.1.0",
+    description = "SPIFFE server: CA and registration API of a trust domain",
+    subcommands = {RunCommand.class, ValidateCommand.class, HealthcheckCommand.class, TokenCommands.class,
+        EntryCommands.class, AgentCommands.class, BundleCommands.class, MintCommands.X509.class,
+        MintCommands.Jwt.class})
+public final class ServerMain {
+  private ServerMain() {}
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line (also used by tests to run commands in process). */
+  public static CommandLine commandLine() {
+    return new CommandLine(new ServerMain()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+}

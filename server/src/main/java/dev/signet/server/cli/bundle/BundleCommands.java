@@ -1,0 +1,170 @@
+package dev.signet.server.cli.bundle;
+
+import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.proto.spire.api.server.bundle.v1.BatchDeleteFederatedBundleRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.BatchSetFederatedBundleRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.CountBundlesRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.CountBundlesResponse;
+import dev.signet.proto.spire.api.server.bundle.v1.GetBundleRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.GetFederatedBundleRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.ListFederatedBundlesRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.ListFederatedBundlesResponse;
+import dev.signet.proto.spire.api.types.Bundle;
+import dev.signet.server.cli.AdminClient;
+import dev.signet.server.cli.AdminCommand;
+import dev.signet.server.cli.Printer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bundle show|list|set|delete|count}, as spire-server has them. */
+@Command(name = "bundle", description = "Manage trust bundles",
+    subcommands = {BundleCommands.ShowCommand.class, BundleCommands.ListCommand.class, BundleCommands.SetCommand.class,
+        BundleCommands.DeleteCommand.class, BundleCommands.CountCommand.class})
+public final class BundleCommands {
+  private BundleCommands() {}
+
+  /** {@code bundle show [-format pem|spiffe]}: the server's own bundle. */
+  @Command(name = "show", description = "Prints server CA bundle to stdout")
+  public static final class ShowCommand extends AdminCommand {
+    @Option(names = {"-format", "--format"}, defaultValue = "pem", description = "The format to show the bundle (only pretty output format supports this flag). Either \"pem\" or \"spiffe\"")
+    String format;
+
+    @Override
+    protected int run(AdminClient client, Printer out) {
+      BundleFormat chosen = BundleFormat.parse(format);
+      Bundle bundle = client.bundles().getBundle(GetBundleRequest.getDefaultInstance());
+      if (out.json()) {
+        out.json(bundle);
+      } else {
+        System.out.print(chosen.render(bundle));
+      }
+      return 0;
+    }
+  }
+
+  /** {@code bundle list [-id TD] [-format pem|spiffe]}: federated bundles. */
+  @Command(name = "list", description = "Lists federated bundles")
+  public static final class ListCommand extends AdminCommand {
+    @Option(names = {"-id", "--id"}, description = "SPIFFE ID of the trust domain")
+    String id;
+
+    @Option(names = {"-format", "--format"}, defaultValue = "pem", description = "The format to list federated bundles. Either \"pem\" or \"spiffe\"")
+    String format;
+
+    @Override
+    protected int run(AdminClient client, Printer out) {
+      BundleFormat chosen = BundleFormat.parse(format);
+      List<Bundle> bundles = new ArrayList<>();
+      if (id != null) {
+        bundles.add(client.bundles().getFederatedBundle(GetFederatedBundleRequest.newBuilder()
+            .setTrustDomain(TrustDomain.parse(id).name()).build()));
+      } else {
+        String token = "";
+        do {
+          ListFederatedBundlesResponse page = client.bundles().listFederatedBundles(
+              ListFederatedBundlesRequest.newBuilder().setPageToken(token).build());
+          bundles.addAll(page.getBundlesList());
+          token = page.getNextPageToken();
+        } while (!token.isEmpty());
+      }
+      if (out.json()) {
+        out.json(ListFederatedBundlesResponse.newBuilder().addAllBundles(bundles));
+        return 0;
+      }
+      for (Bundle bundle : bundles) {
+        if (id == null) {
+          out.line("****************************************");
+          out.line("* " + bundle.getTrustDomain());
+          out.line("****************************************");
+        }
+        System.out.print(chosen.render(bundle));
+      }
+      return 0;
+    }
+  }
+
+  /** {@code bundle set -id TD [-path FILE] [-format pem|spiffe]}: creates or replaces a federated bundle. */
+  @Command(name = "set", description = "Creates or updates federated bundle data")
+  public static final class SetCommand extends AdminCommand {
+    @Option(names = {"-id", "--id"}, required = true, description = "SPIFFE ID of the trust domain")
+    String id;
+
+    @Option(names = {"-path", "--path"}, description = "Path to the bundle data (default: stdin)")
+    String path;
+
+    @Option(names = {"-format", "--format"}, defaultValue = "pem", description = "The format of the bundle data. Either \"pem\" or \"spiffe\"")
+    String format;
+
+    @Override
+    protected int run(AdminClient client, Printer out) {
+      BundleFormat chosen = BundleFormat.parse(format);
+      String text;
+      try {
+        text = path == null ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : Files.readString(Path.of(path));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read bundle data", e);
+      }
+      Bundle bundle = chosen.parse(TrustDomain.parse(id), text);
+      var response = client.bundles().batchSetFederatedBundle(
+          BatchSetFederatedBundleRequest.newBuilder().addBundle(bundle).build());
+      var status = response.getResults(0).getStatus();
+      if (status.getCode() != 0) {
+        System.err.println("Error: failed to set federated bundle: " + status.getMessage());
+        return 1;
+      }
+      out.line("bundle set.");
+      return 0;
+    }
+  }
+
+  /** {@code bundle delete -id TD [-mode restrict|delete|dissociate]}. */
+  @Command(name = "delete", description = "Deletes federated bundle data")
+  public static final class DeleteCommand extends AdminCommand {
+    @Option(names = {"-id", "--id"}, required = true, description = "SPIFFE ID of the trust domain")
+    String id;
+
+    @Option(names = {"-mode", "--mode"}, defaultValue = "restrict", description = "Deletion mode: one of restrict, delete, or dissociate")
+    String mode;
+
+    @Override
+    protected int run(AdminClient client, Printer out) {
+      var chosen = switch (mode) {
+        case "restrict" -> BatchDeleteFederatedBundleRequest.Mode.RESTRICT;
+        case "delete" -> BatchDeleteFederatedBundleRequest.Mode.DELETE;
+        case "dissociate" -> BatchDeleteFederatedBundleRequest.Mode.DISSOCIATE;
+        default -> throw new IllegalArgumentException("unsupported mode \"" + mode + "\"");
+      };
+      var response = client.bundles().batchDeleteFederatedBundle(BatchDeleteFederatedBundleRequest.newBuilder()
+          .addTrustDomains(TrustDomain.parse(id).name()).setMode(chosen).build());
+      var status = response.getResults(0).getStatus();
+      if (status.getCode() != 0) {
+        System.err.println("Error: failed to delete federated bundle: " + status.getMessage());
+        return 1;
+      }
+      out.line("bundle deleted.");
+      return 0;
+    }
+  }
+
+  /** {@code bundle count}. */
+  @Command(name = "count", description = "Count bundles")
+  public static final class CountCommand extends AdminCommand {
+    @Override
+    protected int run(AdminClient client, Printer out) {
+      CountBundlesResponse response = client.bundles().countBundles(CountBundlesRequest.getDefaultInstance());
+      if (out.json()) {
+        out.json(response);
+      } else {
+        out.line(response.getCount() + " bundle" + (response.getCount() == 1 ? "" : "s"));
+      }
+      return 0;
+    }
+  }
+}

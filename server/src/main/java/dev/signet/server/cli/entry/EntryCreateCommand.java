@@ -1,0 +1,28 @@
+package dev.signet.server.cli.entry;
+
+import dev.signet.proto.spire.api.server.entry.v1.BatchCreateEntryRequest;
+import dev.signet.proto.spire.api.server.entry.v1.BatchCreateEntryResponse;
+import dev.signet.server.cli.AdminClient;
+import dev.signet.server.cli.AdminCommand;
+import dev.signet.server.cli.Printer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code entry create}: registers one workload or node entry. */
+@Command(name = "create", description = "Creates registration entries")
+public final class EntryCreateCommand extends AdminCommand {
+  @Mixin
+  EntryFlags flags;
+
+  @Option(names = {"-entryID", "--entryID"}, description = "A custom ID for this registration entry (optional)")
+  String entryId;
+
+  @Override
+  protected int run(AdminClient client, Printer out) {
+    BatchCreateEntryResponse response = client.entries().batchCreateEntry(
+        BatchCreateEntryRequest.newBuilder().addEntries(flags.toEntry(entryId)).build());
+    return EntryResults.print(out, "create", response.getResultsList().stream()
+        .map(r -> new EntryResults.Item(r.getStatus(), r.getEntry())).toList(), response);
+  }
+}

@@ -1,0 +1,34 @@
+package dev.signet.server.cli.entry;
+
+import dev.signet.proto.spire.api.server.entry.v1.BatchDeleteEntryRequest;
+import dev.signet.proto.spire.api.server.entry.v1.BatchDeleteEntryResponse;
+import dev.signet.server.cli.AdminClient;
+import dev.signet.server.cli.AdminCommand;
+import dev.signet.server.cli.Printer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code entry delete -entryID ID}. */
+@Command(name = "delete", description = "Deletes registration entries")
+public final class EntryDeleteCommand extends AdminCommand {
+  @Option(names = {"-entryID", "--entryID"}, required = true, description = "The Registration Entry ID of the record to delete")
+  String entryId;
+
+  @Override
+  protected int run(AdminClient client, Printer out) {
+    BatchDeleteEntryResponse response = client.entries().batchDeleteEntry(
+        BatchDeleteEntryRequest.newBuilder().addIds(entryId).build());
+    if (out.json()) {
+      out.json(response);
+    }
+    var result = response.getResults(0);
+    if (result.getStatus().getCode() != 0) {
+      System.err.println("Error: failed to delete entry: " + result.getStatus().getMessage());
+      return 1;
+    }
+    if (!out.json()) {
+      out.line("Deleted entry with ID: " + entryId);
+    }
+    return 0;
+  }
+}

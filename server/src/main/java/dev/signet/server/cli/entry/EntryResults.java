@@ -1,0 +1,35 @@
+package dev.signet.server.cli.entry;
+
+import com.google.protobuf.MessageOrBuilder;
+import dev.signet.proto.spire.api.types.Entry;
+import dev.signet.proto.spire.api.types.Status;
+import dev.signet.server.cli.AdminCommand;
+import dev.signet.server.cli.Printer;
+import java.util.List;
+
+/** Prints batch results: successes to stdout, failures to stderr, exit code 1 if any failed. */
+final class EntryResults {
+  record Item(Status status, Entry entry) {}
+
+  private EntryResults() {}
+
+  static int print(Printer out, String verb, List<Item> items, MessageOrBuilder response) {
+    boolean failed = false;
+    if (out.json()) {
+      out.json(response);
+    }
+    for (Item item : items) {
+      if (item.status().getCode() == 0) {
+        if (!out.json()) {
+          EntryPrinter.print(out, item.entry());
+        }
+      } else {
+        failed = true;
+        String code = AdminCommand.toCamel(io.grpc.Status.fromCodeValue(item.status().getCode()).getCode().name());
+        System.err.printf("Failed to %s the following entry (code: %s, msg: \"%s\"):%n", verb, code,
+            item.status().getMessage());
+      }
+    }
+    return failed ? 1 : 0;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.signet.server.cli.entry;
+
+import dev.signet.proto.spire.api.server.entry.v1.BatchUpdateEntryRequest;
+import dev.signet.proto.spire.api.server.entry.v1.BatchUpdateEntryResponse;
+import dev.signet.server.cli.AdminClient;
+import dev.signet.server.cli.AdminCommand;
+import dev.signet.server.cli.Printer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code entry update}: replaces the fields of an existing entry (all of them, as spire-server does). */
+@Command(name = "update", description = "Updates registration entries")
+public final class EntryUpdateCommand extends AdminCommand {
+  @Mixin
+  EntryFlags flags;
+
+  @Option(names = {"-entryID", "--entryID"}, required = true, description = "The Registration Entry ID of the record to update")
+  String entryId;
+
+  @Override
+  protected int run(AdminClient client, Printer out) {
+    BatchUpdateEntryResponse response = client.entries().batchUpdateEntry(
+        BatchUpdateEntryRequest.newBuilder().addEntries(flags.toEntry(entryId)).build());
+    return EntryResults.print(out, "update", response.getResultsList().stream()
+        .map(r -> new EntryResults.Item(r.getStatus(), r.getEntry())).toList(), response);
+  }
+}

@@ -1,0 +1,108 @@
+package dev.signet.server.endpoint;
+
+import dev.signet.common.tls.SvidKeyManager;
+import dev.signet.proto.transport.UnixSockets;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The server's two listeners: TCP with TLS (agents and remote admins; client certificates requested,
+ * not required) and the admin Unix socket (local callers only; directory mode 0770).
+ *
+ * <p>TLS session resumption is off: every connection runs a full handshake, so a client certificate is
+ * re-verified against the current bundle each time (SPIRE disables session tickets for the same reason).
+ */
+public final class Endpoints implements AutoCloseable {
+  static {
+    System.setProperty("jdk.tls.server.enableSessionTicketExtension", "false");
+  }
+
+  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
+  private Server tcp;
+  private Server admin;
+
+  /**
+   * Starts both listeners.
+   *
+   * @param services service implementations, each already wrapped with its authorization
+   * @param authorization the interceptor that runs after caller identification
+   */
+  public void start(InetSocketAddress tcpAddress, Path adminSocket, SvidKeyManager keyManager,
+      X509ExtendedTrustManager clientVerifier, List<BindableService> services, ServerInterceptor authorization,
+      Executor executor) throws IOException {
+    NettyServerBuilder tcpBuilder = NettyServerBuilder.forAddress(tcpAddress)
+        .channelType(EpollServerSocketChannel.class)
+        .bossEventLoopGroup(boss)
+        .workerEventLoopGroup(workers)
+        .executor(executor)
+        .sslContext(tlsContext(keyManager, clientVerifier))
+        .maxInboundMessageSize(16 * 1024 * 1024)
+        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true);
+    Path dir = adminSocket.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
+    NettyServerBuilder adminBuilder = UnixSockets.serverBuilder(adminSocket, boss, workers).executor(executor);
+    for (BindableService service : services) {
+      tcpBuilder.addService(ServerInterceptors.intercept(service, authorization, CallerInterceptor.forTcp()));
+      adminBuilder.addService(ServerInterceptors.intercept(service, authorization, CallerInterceptor.forAdminSocket()));
+    }
+    tcp = tcpBuilder.build().start();
+    admin = adminBuilder.build().start();
+  }
+
+  /** The bound TCP port (useful with {@code bind_port = 0}). */
+  public int tcpPort() {
+    return tcp.getPort();
+  }
+
+  private static SslContext tlsContext(SvidKeyManager keyManager, X509ExtendedTrustManager clientVerifier)
+      throws SSLException {
+    SslContextBuilder builder = SslContextBuilder.forServer(keyManager)
+        .trustManager(clientVerifier)
+        .clientAuth(ClientAuth.OPTIONAL)
+        .sessionCacheSize(1)
+        .sessionTimeout(1);
+    return GrpcSslContexts.configure(builder, SslProvider.JDK).build();
+  }
+
+  /** Stops accepting calls, lets running calls finish briefly, then closes. */
+  @Override
+  public void close() throws InterruptedException {
+    for (Server server : new Server[] {tcp, admin}) {
+      if (server != null) {
+        server.shutdown();
+      }
+    }
+    for (Server server : new Server[] {tcp, admin}) {
+      if (server != null && !server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    }
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+}
