@@ -13,7 +13,10 @@ import dev.signet.datastore.DataStore;
 import dev.signet.datastore.sql.SqlDataStore;
 import dev.signet.server.api.agent.AgentService;
 import dev.signet.server.api.bundle.BundleService;
+import dev.signet.server.api.debug.DebugService;
 import dev.signet.server.api.entry.EntryService;
+import dev.signet.server.api.localauthority.LocalAuthorityService;
+import dev.signet.server.api.logger.LoggerService;
 import dev.signet.server.api.svid.SvidService;
 import dev.signet.server.authz.AgentAuthorizer;
 import dev.signet.server.authz.AuthorizationInterceptor;
@@ -112,6 +115,9 @@ public final class SignetServer implements AutoCloseable {
         new BundleService(config.trustDomain(), bundles, dataStore, entryCache),
         new SvidService(config.trustDomain(), dataStore, issuer, entryCache,
             config.signingRateLimit() ? new PerKeyRateLimiter(500, clock) : null, clock),
+        new LocalAuthorityService(ca),
+        new LoggerService(),
+        new DebugService(serverSvid.keyManager(), dataStore, bundles, clock),
         push,
         health.getHealthService());
     AuthorizationInterceptor authorization = new AuthorizationInterceptor(new AgentAuthorizer(dataStore, clock),

@@ -1,7 +1,6 @@
 package dev.signet.server.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
+import dev.signet.common.logging.RootLogLevel;
 import dev.signet.server.SignetServer;
 import dev.signet.server.config.ServerConfigLoader;
 import java.time.Clock;
@@ -29,9 +28,7 @@ public final class RunCommand implements Callable<Integer> {
       System.err.println("Error: " + e.getMessage());
       return 1;
     }
-    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-      context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(loaded.config().logLevel(), Level.INFO));
-    }
+    RootLogLevel.launch(loaded.config().logLevel());
     loaded.warnings().forEach(w -> LOG.warn("{}", w));
     SignetServer server = SignetServer.start(loaded.config(), Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);

@@ -3,6 +3,7 @@ package dev.signet.server.cli;
 import dev.signet.server.cli.agent.AgentCommands;
 import dev.signet.server.cli.bundle.BundleCommands;
 import dev.signet.server.cli.entry.EntryCommands;
+import dev.signet.server.cli.localauthority.LocalAuthorityCommands;
 import dev.signet.server.cli.svid.MintCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
     description = "SPIFFE server: CA and registration API of a trust domain",
     subcommands = {RunCommand.class, ValidateCommand.class, HealthcheckCommand.class, TokenCommands.class,
         EntryCommands.class, AgentCommands.class, BundleCommands.class, MintCommands.X509.class,
-        MintCommands.Jwt.class})
+        MintCommands.Jwt.class, LocalAuthorityCommands.class})
 public final class ServerMain {
   private ServerMain() {}
 
