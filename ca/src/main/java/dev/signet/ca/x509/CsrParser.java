@@ -2,7 +2,15 @@ package dev.signet.ca.x509;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.HashMap;
+import java.util.Map;
+import org.bouncycastle.asn1.ASN1Encoding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,7 +26,6 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -43,7 +50,26 @@ public final class CsrParser {
       PKCSObjectIdentifiers.sha256WithRSAEncryption, PKCSObjectIdentifiers.sha384WithRSAEncryption,
       PKCSObjectIdentifiers.sha512WithRSAEncryption, PKCSObjectIdentifiers.id_RSASSA_PSS);
 
+  private static final Map<ASN1ObjectIdentifier, String> SIGNATURE_NAMES = Map.of(
+      X9ObjectIdentifiers.ecdsa_with_SHA256, "SHA256withECDSA", X9ObjectIdentifiers.ecdsa_with_SHA384, "SHA384withECDSA",
+      X9ObjectIdentifiers.ecdsa_with_SHA512, "SHA512withECDSA", PKCSObjectIdentifiers.sha256WithRSAEncryption,
+      "SHA256withRSA", PKCSObjectIdentifiers.sha384WithRSAEncryption, "SHA384withRSA",
+      PKCSObjectIdentifiers.sha512WithRSAEncryption, "SHA512withRSA");
+  // Signature and KeyFactory objects are not thread-safe; creating them per call costs more than verifying.
+  private static final ThreadLocal<Map<ASN1ObjectIdentifier, Signature>> VERIFIERS =
+      ThreadLocal.withInitial(HashMap::new);
+  private static final ThreadLocal<KeyFactory> EC_KEYS = ThreadLocal.withInitial(() -> keyFactory("EC"));
+  private static final ThreadLocal<KeyFactory> RSA_KEYS = ThreadLocal.withInitial(() -> keyFactory("RSA"));
+
   private CsrParser() {}
+
+  private static KeyFactory keyFactory(String algorithm) {
+    try {
+      return KeyFactory.getInstance(algorithm);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks " + algorithm + " keys", e);
+    }
+  }
 
   /** Parses and verifies a DER CSR. */
   public static ParsedCsr parse(byte[] der) throws InvalidCsrException {
@@ -60,8 +86,9 @@ public final class CsrParser {
     }
     SubjectPublicKeyInfo keyInfo = csr.getSubjectPublicKeyInfo();
     checkKeyStrength(keyInfo);
-    checkSignature(csr, keyInfo);
-    return new ParsedCsr(publicKey(keyInfo), requestsCa(extensions), names(extensions, GeneralName.uniformResourceIdentifier),
+    PublicKey key = publicKey(keyInfo);
+    checkSignature(csr, key);
+    return new ParsedCsr(key, requestsCa(extensions), names(extensions, GeneralName.uniformResourceIdentifier),
         names(extensions, GeneralName.dNSName));
   }
 
@@ -87,25 +114,46 @@ public final class CsrParser {
     }
   }
 
-  private static void checkSignature(PKCS10CertificationRequest csr, SubjectPublicKeyInfo keyInfo)
-      throws InvalidCsrException {
+  private static void checkSignature(PKCS10CertificationRequest csr, PublicKey key) throws InvalidCsrException {
     ASN1ObjectIdentifier algorithm = csr.getSignatureAlgorithm().getAlgorithm();
     if (!SIGNATURES.contains(algorithm)) {
       throw new InvalidCsrException("csr signature algorithm " + algorithm + " is not allowed");
     }
     try {
-      if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BC).build(keyInfo))) {
+      boolean valid;
+      if (algorithm.equals(PKCSObjectIdentifiers.id_RSASSA_PSS)) {
+        valid = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BC).build(key));
+      } else {
+        Signature verifier = VERIFIERS.get().computeIfAbsent(algorithm, CsrParser::newVerifier);
+        verifier.initVerify(key);
+        verifier.update(csr.toASN1Structure().getCertificationRequestInfo().getEncoded(ASN1Encoding.DER));
+        valid = verifier.verify(csr.getSignature());
+      }
+      if (!valid) {
         throw new InvalidCsrException("csr signature does not verify with its own public key");
       }
-    } catch (OperatorCreationException | PKCSException | IllegalArgumentException e) {
+    } catch (OperatorCreationException | PKCSException | GeneralSecurityException | IOException
+        | IllegalArgumentException e) {
       throw new InvalidCsrException("csr signature cannot be verified: " + e.getMessage(), e);
     }
   }
 
-  private static PublicKey publicKey(SubjectPublicKeyInfo keyInfo) throws InvalidCsrException {
+  /** A BouncyCastle verifier for an allowed signature algorithm; one per thread and algorithm is reused. */
+  private static Signature newVerifier(ASN1ObjectIdentifier algorithm) {
+    String name = SIGNATURE_NAMES.get(algorithm);
     try {
-      return new JcaPEMKeyConverter().getPublicKey(keyInfo);
-    } catch (IOException e) {
+      return Signature.getInstance(name, BC);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("bouncycastle lacks " + name, e);
+    }
+  }
+
+  private static PublicKey publicKey(SubjectPublicKeyInfo keyInfo) throws InvalidCsrException {
+    boolean ec = keyInfo.getAlgorithm().getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey);
+    try {
+      KeyFactory factory = (ec ? EC_KEYS : RSA_KEYS).get();
+      return factory.generatePublic(new X509EncodedKeySpec(keyInfo.getEncoded(ASN1Encoding.DER)));
+    } catch (IOException | GeneralSecurityException e) {
       throw new InvalidCsrException("csr public key is unusable: " + e.getMessage(), e);
     }
   }

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs the Workload API fetch load driver (FetchX509SVID first response, real unix attestor, real Unix
+# socket). Build first: ./mvnw -q install -DskipTests. Arguments: [sequentialCalls] [concurrency] [seconds]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
+CP="target/classes:$(cat target/classpath.txt)"
+exec "$JAVA" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile=../packaging/src/dist/conf/logback.xml \
+  -cp "$CP" dev.signet.benchmarks.WorkloadFetchLoad "$@"
