@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
  *   <li>{@code run} — runs the agent (delegated to an {@link AgentRunner});</li>
  *   <li>{@code api fetch x509 [-write DIR] [-silent]}, {@code api fetch jwt -audience A},
  *       {@code api validate jwt -audience A -svid TOKEN} — Workload API clients;</li>
+ *   <li>{@code validate -config FILE} — checks the config with the loader {@code run} uses;</li>
  *   <li>{@code healthcheck [-shallow] [-verbose]} — {@code grpc.health.v1} on the agent socket.</li>
  * </ul>
  * The client commands take {@code -socketPath}, honouring {@code SPIFFE_ENDPOINT_SOCKET}, and
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "signet-agent", mixinStandardHelpOptions = true, version = "signet-agent 0.1.0",
     description = "Signet agent: SPIRE-compatible node agent and Workload API",
-    subcommands = {RunCommand.class, AgentMain.Api.class, HealthcheckCommand.class})
+    subcommands = {RunCommand.class, ValidateCommand.class, AgentMain.Api.class, HealthcheckCommand.class})
 public final class AgentMain {
   private final AgentRunner runner;
 

@@ -47,6 +47,14 @@ public final class ServerConnection implements AutoCloseable {
     return new ServerConnection(channel);
   }
 
+  /**
+   * Wraps a channel opened elsewhere (an in-process or loopback server in tests, a channel with its own
+   * transport security); closing the connection shuts the channel down.
+   */
+  public static ServerConnection of(ManagedChannel channel) {
+    return new ServerConnection(java.util.Objects.requireNonNull(channel, "channel"));
+  }
+
   public ManagedChannel channel() {
     return channel;
   }

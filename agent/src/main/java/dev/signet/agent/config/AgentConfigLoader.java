@@ -29,6 +29,8 @@ public final class AgentConfigLoader {
       "allow_unauthenticated_verifiers", "allowed_foreign_jwt_claims", "availability_target", "require_pq_kem",
       "retry_bootstrap", "rebootstrap_mode", "rebootstrap_delay");
   private static final Set<String> IGNORED_PLUGIN_TYPES = Set.of("SVIDStore");
+  /** Node attestors whose agent half signet has (the runtime's switch must know each of them). */
+  public static final Set<String> AGENT_NODE_ATTESTORS = Set.of("join_token");
 
   private final List<String> warnings = new ArrayList<>();
 
@@ -184,6 +186,10 @@ public final class AgentConfigLoader {
     }
     if (plugins.nodeAttestor == null) {
       throw new ConfigException("a NodeAttestor plugin is required");
+    }
+    if (!AGENT_NODE_ATTESTORS.contains(plugins.nodeAttestor.name())) {
+      throw new ConfigException(plugins.nodeAttestor.label() + " has no agent half in signet yet (built in: "
+          + String.join(", ", AGENT_NODE_ATTESTORS.stream().sorted().toList()) + ")");
     }
     if (plugins.keyManager == null) {
       throw new ConfigException("a KeyManager plugin is required (KeyManager \"disk\" or \"memory\")");

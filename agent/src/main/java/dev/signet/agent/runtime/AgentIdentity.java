@@ -10,6 +10,7 @@ import dev.signet.attestors.node.NodeAttestorClient;
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.crypto.Csrs;
 import dev.signet.common.crypto.KeyType;
+import dev.signet.common.proto.BundleProtos;
 import dev.signet.common.proto.SvidProtos;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
@@ -18,6 +19,10 @@ import dev.signet.proto.spire.api.server.agent.v1.AgentGrpc;
 import dev.signet.proto.spire.api.server.agent.v1.AgentX509SVIDParams;
 import dev.signet.proto.spire.api.server.agent.v1.AttestAgentResponse;
 import dev.signet.proto.spire.api.server.agent.v1.RenewAgentRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.BundleGrpc;
+import dev.signet.proto.spire.api.server.bundle.v1.GetBundleRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -83,16 +88,47 @@ public final class AgentIdentity {
     KeyPair key = KeyType.EC_P256.generate();
     ServerTrustManager trust = new ServerTrustManager(serverId(), () -> trusted, insecureBootstrap, clock);
     AttestAgentResponse.Result result;
+    List<X509Certificate> roots;
     try (ServerConnection connection = ServerConnection.open(host, port, trust, null)) {
       result = NodeAttestation.attest(AgentGrpc.newStub(connection.channel()), attestor, Csrs.forKey(key),
           ATTEST_TIMEOUT);
+      roots = serverRoots(connection, trusted);
     }
     List<X509Certificate> chain = SvidProtos.chainOf(result.getSvid());
-    List<X509Certificate> roots = trusted.map(Bundle::x509Certificates).orElse(List.of());
     state = new AgentState(chain, key.getPrivate(), roots, result.getReattestable());
     store.save(state);
     LOG.info("node attestation succeeded: {} (reattestable={}, valid until {})", state.agentId(),
         result.getReattestable(), state.notAfter());
+  }
+
+  /**
+   * The roots to trust from now on, fetched with GetBundle over the connection that just attested (as
+   * SPIRE's agent does): with insecure bootstrap there is no other source, and otherwise the server's
+   * current bundle may already hold a CA the bootstrap bundle predates. Without a usable answer the
+   * bootstrap bundle stays; with insecure bootstrap that is an error, since the agent could never verify
+   * its server afterwards.
+   */
+  private List<X509Certificate> serverRoots(ServerConnection connection, Optional<Bundle> trusted) {
+    String problem;
+    try {
+      Bundle fetched = BundleProtos.fromProto(BundleGrpc.newBlockingStub(connection.channel())
+          .withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS).getBundle(GetBundleRequest.getDefaultInstance()));
+      if (fetched.trustDomain().equals(trustDomain) && !fetched.x509Certificates().isEmpty()) {
+        return fetched.x509Certificates();
+      }
+      problem = "server sent a bundle for \"" + fetched.trustDomain() + "\" with " + fetched.x509Certificates().size()
+          + " x509 authorities";
+    } catch (StatusRuntimeException e) {
+      problem = "GetBundle failed: " + e.getStatus();
+    } catch (IllegalArgumentException e) { // ProtoConversionException: a malformed bundle
+      problem = "server sent an unreadable bundle: " + e.getMessage();
+    }
+    if (trusted.isEmpty() || trusted.get().x509Certificates().isEmpty()) {
+      throw Status.UNAVAILABLE.withDescription("attested, but cannot learn the trust bundle (" + problem + ")")
+          .asRuntimeException();
+    }
+    LOG.warn("keeping the bootstrap bundle after attestation: {}", problem);
+    return trusted.get().x509Certificates();
   }
 
   /** Renews the agent SVID with RenewAgent over {@code connection}; the caller then reconnects. */

@@ -1,6 +1,12 @@
 package dev.signet.agent.runtime;
 
+import dev.signet.agent.admin.AdminApiServer;
+import dev.signet.agent.admin.AgentInfo;
+import dev.signet.agent.admin.DebugService;
+import dev.signet.agent.admin.DelegatedIdentityService;
+import dev.signet.agent.admin.LoggerService;
 import dev.signet.agent.config.AgentConfig;
+import dev.signet.agent.health.HealthHttpServer;
 import dev.signet.agent.state.AgentStateStore;
 import dev.signet.agent.sync.EntrySynchronizer;
 import dev.signet.agent.sync.PushWatcher;
@@ -20,8 +26,10 @@ import dev.signet.attestors.workload.WorkloadAttestor;
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.config.ConfigException;
 import java.io.IOException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -54,10 +62,15 @@ public final class AgentRuntime implements AutoCloseable {
   private SyncLoop loop;
   private PushWatcher push;
   private WorkloadApiServer workloadApi;
+  private JwtSvidCache jwtSvids;
+  private AdminApiServer adminApi;
+  private HealthHttpServer healthChecks;
+  private final Instant startedAt;
 
   private AgentRuntime(AgentConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
+    this.startedAt = clock.instant();
   }
 
   /** Attests (or resumes), syncs once, and starts serving the Workload API. */
@@ -74,6 +87,10 @@ public final class AgentRuntime implements AutoCloseable {
 
   private void startUp() throws IOException {
     List<WorkloadAttestor> attestors = workloadAttestors();
+    if (config.healthChecks() != null) {
+      // Up first, so an orchestrator sees "live, not ready" while the agent attests and syncs.
+      healthChecks = HealthHttpServer.start(config.healthChecks(), this::health);
+    }
     // As SPIRE: the agent SVID and bundle live in data_dir; with KeyManager "memory" nothing survives a restart.
     AgentStateStore store = config.keyManager().equals("disk")
         ? AgentStateStore.disk(config.dataDir()) : AgentStateStore.memory();
@@ -82,7 +99,7 @@ public final class AgentRuntime implements AutoCloseable {
     Optional<Bundle> bootstrap = BootstrapBundle.load(config);
     identity.establish(bootstrap, nodeAttestor());
     api = new ServerApi(identity.connect(), CALL_DEADLINE);
-    JwtSvidCache jwtSvids = new JwtSvidCache(new ServerJwtSvidSource(api), clock);
+    jwtSvids = new JwtSvidCache(new ServerJwtSvidSource(api), clock);
     cache = new WorkloadIdentityCache(IdentitySnapshot.empty(Bundle.ofX509(config.trustDomain(),
         identity.state().bundle())));
     EntrySynchronizer synchronizer = new EntrySynchronizer(api, config.trustDomain(), cache, jwtSvids,
@@ -90,9 +107,17 @@ public final class AgentRuntime implements AutoCloseable {
     loop = new SyncLoop(synchronizer, identity, api, config.syncInterval(), scheduler, clock, this::stop,
         this::reattestor);
     loop.syncOnce();
-    WorkloadApiService service = new WorkloadApiService(cache, new CallerAttestor(LinuxProcFs.system(), attestors),
-        jwtSvids, clock);
+    if (stopped.isDone()) {
+      return; // banned (or no longer accepted) at start-up: the launcher reports why and exits
+    }
+    CallerAttestor callers = new CallerAttestor(LinuxProcFs.system(), attestors);
+    WorkloadApiService service = new WorkloadApiService(cache, callers, jwtSvids, clock);
     workloadApi = WorkloadApiServer.start(config.socketPath(), service);
+    if (config.adminSocketPath() != null) {
+      adminApi = AdminApiServer.start(config.adminSocketPath(),
+          new DelegatedIdentityService(cache, callers, jwtSvids, config.authorizedDelegates()),
+          new DebugService(info(), clock), LoggerService.forRootLogger(config.logLevel()));
+    }
     loop.start();
     push = new PushWatcher(api, loop::syncSoon, scheduler);
     push.start();
@@ -117,6 +142,59 @@ public final class AgentRuntime implements AutoCloseable {
     return config.nodeAttestor().name().equals("join_token") ? Optional.empty() : Optional.ofNullable(nodeAttestor());
   }
 
+  /** What the Debug API reports, read live from the identity, the sync loop and the caches. */
+  AgentInfo info() {
+    return new AgentInfo() {
+      @Override
+      public List<X509Certificate> agentSvidChain() {
+        return identity == null || identity.state() == null ? List.of() : identity.state().svidChain();
+      }
+
+      @Override
+      public Instant startedAt() {
+        return startedAt;
+      }
+
+      @Override
+      public Optional<Instant> lastSyncSuccess() {
+        return loop == null ? Optional.empty() : Optional.ofNullable(loop.lastSuccess());
+      }
+
+      @Override
+      public int cachedX509Svids() {
+        return cache == null ? 0 : cache.current().identities().size();
+      }
+
+      @Override
+      public int cachedJwtSvids() {
+        return jwtSvids == null ? 0 : jwtSvids.size();
+      }
+
+      @Override
+      public boolean running() {
+        return !stopped.isDone();
+      }
+    };
+  }
+
+  /** Live while not stopped; ready after the first successful sync and while the agent SVID is valid. */
+  HealthHttpServer.Status health() {
+    boolean live = !stopped.isDone();
+    Instant now = clock.instant();
+    String reason = null;
+    if (!live) {
+      reason = "agent stopped";
+    } else if (identity == null || identity.state() == null) {
+      reason = "agent has no svid yet";
+    } else if (loop == null || loop.lastSuccess() == null) {
+      reason = "agent has not synced with the server yet";
+    } else if (!now.isBefore(identity.state().notAfter())
+        || now.isBefore(identity.state().leaf().getNotBefore().toInstant())) {
+      reason = "agent svid is not valid now (valid until " + identity.state().notAfter() + ")";
+    }
+    return new HealthHttpServer.Status(live, reason == null, reason);
+  }
+
   /** The cache the Workload API serves from (for tests and the admin API). */
   public WorkloadIdentityCache cache() {
     return cache;
@@ -132,6 +210,9 @@ public final class AgentRuntime implements AutoCloseable {
     if (workloadApi != null) {
       workloadApi.setServing(false);
     }
+    if (adminApi != null) {
+      adminApi.setServing(false);
+    }
     cache.update(IdentitySnapshot.empty(cache.current().bundle()));
     stopped.complete(reason);
   }
@@ -144,6 +225,12 @@ public final class AgentRuntime implements AutoCloseable {
     scheduler.shutdownNow();
     if (workloadApi != null) {
       workloadApi.close();
+    }
+    if (adminApi != null) {
+      adminApi.close();
+    }
+    if (healthChecks != null) {
+      healthChecks.close();
     }
     if (api != null) {
       api.close();

@@ -41,8 +41,10 @@ final class SyncLoop {
   private final Supplier<Optional<NodeAttestorClient>> reattestor;
   private final AtomicBoolean requested = new AtomicBoolean();
   private Instant nextSync = Instant.MIN;
+  private Instant nextRenewalAttempt = Instant.MIN;
   private Duration backoff = Duration.ZERO;
-  private boolean halted;
+  private volatile boolean halted;
+  private volatile Instant lastSuccess;
 
   SyncLoop(EntrySynchronizer synchronizer, AgentIdentity identity, ServerApi api, Duration interval,
       ScheduledExecutorService scheduler, Clock clock, Consumer<String> stop,
@@ -73,18 +75,40 @@ final class SyncLoop {
     runSync();
   }
 
+  /** When the last sync succeeded; null before the first success. */
+  Instant lastSuccess() {
+    return lastSuccess;
+  }
+
+  /** True once the loop stopped for good (banned, or unable to prove its identity). */
+  boolean halted() {
+    return halted;
+  }
+
   private void tick() {
     if (halted) {
       return;
     }
-    Instant now = clock.instant();
+    // An exception escaping a scheduleWithFixedDelay task cancels every later run: never let one out.
     try {
-      if (!now.isBefore(identity.state().halfLife())) {
+      tickOnce();
+    } catch (RuntimeException e) {
+      LOG.error("sync loop step failed", e);
+      retryLater();
+    }
+  }
+
+  private void tickOnce() {
+    Instant now = clock.instant();
+    if (!now.isBefore(identity.state().halfLife()) && !now.isBefore(nextRenewalAttempt)) {
+      try {
         renewAgentSvid();
+        nextRenewalAttempt = Instant.MIN;
+      } catch (StatusRuntimeException e) {
+        handleFailure("agent svid renewal", e);
+        nextRenewalAttempt = nextSync; // the same growing pause as a failed sync, not every tick
+        return;
       }
-    } catch (StatusRuntimeException e) {
-      handleFailure("agent svid renewal", e);
-      return;
     }
     Instant renewal = synchronizer.nextRenewal();
     boolean due = requested.getAndSet(false) || !now.isBefore(nextSync) || (renewal != null && !now.isBefore(renewal));
@@ -98,7 +122,8 @@ final class SyncLoop {
       EntrySynchronizer.Result result = synchronizer.sync();
       identity.bundleChanged(result.bundle());
       backoff = Duration.ZERO;
-      nextSync = clock.instant().plus(interval);
+      lastSuccess = clock.instant();
+      nextSync = lastSuccess.plus(interval);
       if (result.issued() > 0) {
         LOG.info("synced {} entries, {} new x509-svids", result.entries(), result.issued());
       }

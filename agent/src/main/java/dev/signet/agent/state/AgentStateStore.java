@@ -77,7 +77,9 @@ public final class AgentStateStore {
       return;
     }
     try {
-      Files.createDirectories(dir);
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
       write(KEY, PemCodec.encodePrivateKey(state.privateKey()), "rw-------");
       write(SVID, PemCodec.encodeCertificates(state.svidChain()), "rw-r--r--");
       write(BUNDLE, PemCodec.encodeCertificates(state.bundle()), "rw-r--r--");

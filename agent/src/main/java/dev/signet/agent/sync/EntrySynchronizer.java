@@ -24,6 +24,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.security.KeyPair;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class EntrySynchronizer {
   private static final Logger LOG = LoggerFactory.getLogger(EntrySynchronizer.class);
   private static final int BATCH_SIZE = 500;
+  /** How long an entry whose SVID the server refused to renew waits before it is asked for again. */
+  static final Duration REFUSED_RETRY = Duration.ofSeconds(10);
 
   private final ServerApi api;
   private final TrustDomain trustDomain;
@@ -89,9 +92,18 @@ public final class EntrySynchronizer {
     Map<String, HeldSvid> next = new LinkedHashMap<>();
     Map<String, HeldSvid> issued = issue(stale);
     for (AuthorizedEntry entry : entries) {
-      HeldSvid svid = issued.containsKey(entry.id()) ? issued.get(entry.id()) : held.get(entry.id());
-      if (svid != null && svid.svid().chain().getFirst().getNotAfter().toInstant().isAfter(now)) {
-        next.put(entry.id(), svid.entry().equals(entry) ? svid : new HeldSvid(entry, svid.svid(), svid.renewAt()));
+      HeldSvid svid = issued.get(entry.id());
+      if (svid == null) {
+        svid = held.get(entry.id());
+        if (svid != null && stale.contains(entry)) {
+          // Renewal refused or failed: keep the old SVID until it expires and ask again a little later,
+          // instead of on every tick. The held entry stays the one the SVID was issued for, so a changed
+          // entry is still seen as changed on the next sync.
+          svid = svid.retryNoEarlierThan(now.plus(REFUSED_RETRY));
+        }
+      }
+      if (svid != null && svid.svid().expiresAt().isAfter(now)) {
+        next.put(entry.id(), svid);
       }
     }
     held = Map.copyOf(next);
@@ -171,7 +183,18 @@ public final class EntrySynchronizer {
               result.getStatus().getMessage());
           continue;
         }
-        X509Svid svid = X509Svid.of(SvidProtos.chainOf(result.getSvid()), keys.get(i).getPrivate());
+        X509Svid svid;
+        try {
+          svid = X509Svid.of(SvidProtos.chainOf(result.getSvid()), keys.get(i).getPrivate());
+        } catch (IllegalArgumentException e) { // ProtoConversionException, no or bad URI SAN
+          LOG.warn("server sent an unusable x509-svid for entry {}: {}", entry.id(), e.getMessage());
+          continue;
+        }
+        if (!svid.leaf().getPublicKey().equals(keys.get(i).getPublic())) {
+          LOG.warn("server issued an x509-svid for entry {} that does not certify the key of its csr; discarded",
+              entry.id());
+          continue;
+        }
         if (!svid.id().equals(entry.spiffeId())) {
           LOG.warn("server issued \"{}\" for entry {} of \"{}\"; discarded", svid.id(), entry.id(), entry.spiffeId());
           continue;
@@ -186,7 +209,9 @@ public final class EntrySynchronizer {
     List<CachedIdentity> identities = new ArrayList<>();
     for (AuthorizedEntry entry : entries) {
       HeldSvid svid = held.get(entry.id());
-      if (svid != null) {
+      // An SVID kept for an entry whose SPIFFE ID changed (and whose new SVID was refused) is not served:
+      // it names an identity the entry no longer grants.
+      if (svid != null && svid.svid().id().equals(entry.spiffeId())) {
         identities.add(new CachedIdentity(entry.id(), entry.spiffeId(), entry.selectors(), svid.svid(), entry.hint(),
             entry.federatesWith()));
       }

@@ -20,6 +20,11 @@ record HeldSvid(AuthorizedEntry entry, X509Svid svid, Instant renewAt) {
     return new HeldSvid(entry, svid, notBefore.plus(lifetime.dividedBy(2)).minusMillis(jitterMillis));
   }
 
+  /** This SVID with its renewal moved to {@code earliest} when that is later than the current renewal point. */
+  HeldSvid retryNoEarlierThan(Instant earliest) {
+    return earliest.isAfter(renewAt) ? new HeldSvid(entry, svid, earliest) : this;
+  }
+
   boolean dueAt(Instant now) {
     return !now.isBefore(renewAt);
   }

@@ -54,6 +54,22 @@ public final class CallerAttestor {
       throw denied("process " + pid + " runs as uid " + before.status().effectiveUid() + " gid "
           + before.status().effectiveGid() + " but connected as uid " + caller.uid() + " gid " + caller.gid());
     }
+    return attestGuarded(pid, before);
+  }
+
+  /**
+   * The selectors of process {@code pid} named by a trusted party (an authorized delegate on the admin
+   * socket), not by the kernel: there are no socket credentials to compare with, so only steps 2 and 3
+   * of the guard apply (the process must keep its start time and uid/gid while it is attested).
+   */
+  public Set<Selector> attestProcess(int pid) throws StatusException {
+    if (pid <= 0) {
+      throw Status.INVALID_ARGUMENT.withDescription("pid " + pid + " is not a process").asException();
+    }
+    return attestGuarded(pid, fingerprint(pid));
+  }
+
+  private Set<Selector> attestGuarded(int pid, Fingerprint before) throws StatusException {
     Set<Selector> selectors = new LinkedHashSet<>();
     for (WorkloadAttestor attestor : attestors) {
       try {

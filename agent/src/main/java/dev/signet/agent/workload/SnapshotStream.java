@@ -12,10 +12,10 @@ import io.grpc.stub.ServerCallStreamObserver;
  *
  * @param <R> the response message type
  */
-final class SnapshotStream<R> {
+public final class SnapshotStream<R> {
   /** Builds the caller's response from a snapshot, or throws the status that ends the stream. */
   @FunctionalInterface
-  interface Composer<R> {
+  public interface Composer<R> {
     R compose(IdentitySnapshot snapshot) throws StatusException;
   }
 
@@ -31,7 +31,7 @@ final class SnapshotStream<R> {
   }
 
   /** Starts streaming; returns once the first response (or the error) has been handed to gRPC. */
-  static <R> void start(WorkloadIdentityCache cache, ServerCallStreamObserver<R> observer, Composer<R> composer) {
+  public static <R> void start(WorkloadIdentityCache cache, ServerCallStreamObserver<R> observer, Composer<R> composer) {
     SnapshotStream<R> stream = new SnapshotStream<>(observer, composer);
     observer.setOnCancelHandler(stream::finish);
     WorkloadIdentityCache.Subscription subscription = cache.subscribe(stream::onSnapshot);

@@ -114,4 +114,28 @@ class CallerAttestorTest {
         .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.UNAVAILABLE))
         .hasMessageContaining("broken: cannot reach the runtime");
   }
+
+  @Test
+  void aProcessNamedByADelegateIsAttestedUnderTheSameReuseGuard() throws Exception {
+    proc.processes.put(PID, new FakeProcFs.Proc(100, 1000, 1000));
+    assertThat(new CallerAttestor(proc, List.of(attestor(() -> { }))).attestProcess(PID))
+        .containsExactly(Selector.parse("fake:uid:1000"));
+
+    CallerAttestor racing = new CallerAttestor(proc,
+        List.of(attestor(() -> proc.processes.put(PID, new FakeProcFs.Proc(300, 0, 0)))));
+    assertThatThrownBy(() -> racing.attestProcess(PID))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.PERMISSION_DENIED))
+        .hasMessageContaining("was replaced during attestation");
+  }
+
+  @Test
+  void aDelegateCannotNameAMissingOrImpossibleProcess() {
+    CallerAttestor attestor = new CallerAttestor(proc, List.of(attestor(() -> { })));
+    assertThatThrownBy(() -> attestor.attestProcess(0))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> attestor.attestProcess(-5))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> attestor.attestProcess(4242))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.PERMISSION_DENIED));
+  }
 }

@@ -68,6 +68,24 @@ public final class InputValidation {
     return id;
   }
 
+  /**
+   * Requires {@code id} to name a workload of {@code trustDomain}: a member with a non-empty path outside
+   * the reserved {@code /spire} namespace (SPIRE's {@code VerifyTrustDomainWorkloadID}), so a client can
+   * never register an ID that would pass for an agent or the server.
+   */
+  public static SpiffeId workloadId(String field, SpiffeId id, TrustDomain trustDomain) {
+    inTrustDomain(field, id, trustDomain);
+    if (id.isTrustDomainId()) {
+      throw invalid(field + ": \"" + id + "\" is not a workload in trust domain \"" + trustDomain
+          + "\"; path is empty");
+    }
+    if (id.path().equals("/spire") || id.path().startsWith("/spire/")) {
+      throw invalid(field + ": \"" + id + "\" is not a workload in trust domain \"" + trustDomain
+          + "\"; path is in the reserved namespace");
+    }
+    return id;
+  }
+
   public static TrustDomain trustDomain(String field, String name) {
     try {
       return TrustDomain.parse(name);

@@ -3,11 +3,16 @@ package dev.signet.server.endpoint;
 import dev.signet.common.tls.SvidKeyManager;
 import dev.signet.proto.transport.UnixSockets;
 import io.grpc.BindableService;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.ForwardingServerCallListener;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -39,6 +44,65 @@ public final class Endpoints implements AutoCloseable {
     System.setProperty("jdk.tls.server.enableSessionTicketExtension", "false");
   }
 
+  /**
+   * Service code reports failures by throwing {@link StatusRuntimeException}; grpc-java itself would close
+   * such a call with UNKNOWN ("Application error processing RPC"), losing the code SPIRE clients act on.
+   * This guard closes the call with the thrown status and trailers instead, whether the handler threw while
+   * starting (streaming handlers run in {@code startCall}) or in a listener callback (unary handlers run on
+   * half-close). Handlers that throw run on the call's own serialized executor, so closing here does not
+   * race with their writes.
+   */
+  private static final ServerInterceptor STATUS_EXCEPTIONS = new ServerInterceptor() {
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+        ServerCallHandler<Q, R> next) {
+      ServerCall.Listener<Q> listener;
+      try {
+        listener = next.startCall(call, headers);
+      } catch (StatusRuntimeException e) {
+        close(call, e);
+        return new ServerCall.Listener<>() {};
+      }
+      return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+        @Override
+        public void onMessage(Q message) {
+          try {
+            super.onMessage(message);
+          } catch (StatusRuntimeException e) {
+            close(call, e);
+          }
+        }
+
+        @Override
+        public void onHalfClose() {
+          try {
+            super.onHalfClose();
+          } catch (StatusRuntimeException e) {
+            close(call, e);
+          }
+        }
+
+        @Override
+        public void onReady() {
+          try {
+            super.onReady();
+          } catch (StatusRuntimeException e) {
+            close(call, e);
+          }
+        }
+      };
+    }
+
+    private static <Q, R> void close(ServerCall<Q, R> call, StatusRuntimeException e) {
+      Metadata trailers = e.getTrailers();
+      try {
+        call.close(e.getStatus(), trailers == null ? new Metadata() : trailers);
+      } catch (IllegalStateException alreadyClosed) {
+        // The handler closed the call before throwing; the client already has its answer.
+      }
+    }
+  };
+
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
   private Server tcp;
@@ -66,9 +130,13 @@ public final class Endpoints implements AutoCloseable {
     Files.createDirectories(dir);
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
     NettyServerBuilder adminBuilder = UnixSockets.serverBuilder(adminSocket, boss, workers).executor(executor);
+    // Interceptors run last-listed first: caller identification, then authorization, then the guard that
+    // turn a StatusRuntimeException thrown by service code into that status (see STATUS_EXCEPTIONS).
     for (BindableService service : services) {
-      tcpBuilder.addService(ServerInterceptors.intercept(service, authorization, CallerInterceptor.forTcp()));
-      adminBuilder.addService(ServerInterceptors.intercept(service, authorization, CallerInterceptor.forAdminSocket()));
+      tcpBuilder.addService(ServerInterceptors.intercept(service, STATUS_EXCEPTIONS, authorization,
+          CallerInterceptor.forTcp()));
+      adminBuilder.addService(ServerInterceptors.intercept(service, STATUS_EXCEPTIONS, authorization,
+          CallerInterceptor.forAdminSocket()));
     }
     tcp = tcpBuilder.build().start();
     admin = adminBuilder.build().start();

@@ -61,7 +61,6 @@ import java.util.concurrent.Executor;
  */
 public final class AgentService extends AgentGrpc.AgentImplBase {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final int DEFAULT_JOIN_TOKEN_TTL_SECONDS = 600;
 
   private final TrustDomain trustDomain;
   private final DataStore dataStore;
@@ -207,9 +206,10 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
 
   @Override
   public void createJoinToken(CreateJoinTokenRequest request, StreamObserver<dev.signet.proto.spire.api.types.JoinToken> out) {
-    int ttl = request.getTtl() == 0 ? DEFAULT_JOIN_TOKEN_TTL_SECONDS : request.getTtl();
-    if (ttl < 0) {
-      throw InputValidation.invalid("ttl " + ttl + " is negative");
+    // SPIRE refuses a missing (0) or negative TTL rather than defaulting; the CLI supplies its default.
+    int ttl = request.getTtl();
+    if (ttl < 1) {
+      throw InputValidation.invalid("ttl is required, you must provide one");
     }
     String token = request.getToken().isEmpty() ? newToken() : request.getToken();
     SpiffeId tokenAgentId;
@@ -218,7 +218,7 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
     } catch (IllegalArgumentException e) {
       throw InputValidation.invalid("token \"" + token + "\" cannot form an agent id: " + e.getMessage());
     }
-    SpiffeId alias = request.hasAgentId() ? InputValidation.inTrustDomain("agent_id",
+    SpiffeId alias = request.hasAgentId() ? InputValidation.workloadId("agent_id",
         EntryConverter.fromProto("agent_id", request.getAgentId()), trustDomain) : null;
     Instant expiresAt = clock.instant().plus(Duration.ofSeconds(ttl));
     ApiErrors.call(() -> {

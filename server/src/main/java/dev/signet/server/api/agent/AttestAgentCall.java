@@ -14,12 +14,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One AttestAgent stream: the first message carries the params, later messages answer challenges.
  * Attestation runs off the transport thread; challenges block it until the agent answers (or 30 s).
  */
 final class AttestAgentCall implements StreamObserver<AttestAgentRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(AttestAgentCall.class);
   private static final long CHALLENGE_TIMEOUT_SECONDS = 30;
   private static final byte[] HUNG_UP = new byte[0];
 
@@ -68,6 +71,11 @@ final class AttestAgentCall implements StreamObserver<AttestAgentRequest> {
       }
     } catch (StatusRuntimeException e) {
       fail(e);
+    } catch (RuntimeException e) {
+      // Runs on an executor thread: an unexpected failure must still end the stream, or the agent waits
+      // for its deadline. It is our bug, so INTERNAL, with the cause kept for the server log.
+      LOG.error("attestation failed unexpectedly", e);
+      fail(Status.INTERNAL.withDescription("failed to attest: " + e.getMessage()).withCause(e).asRuntimeException());
     }
   }
 

@@ -68,15 +68,13 @@ public final class EntryConverter {
    * ignored; the ID is kept only when the client chose one.
    */
   public static RegistrationEntry fromProto(Entry entry, TrustDomain trustDomain) {
-    SpiffeId spiffeId = InputValidation.inTrustDomain("spiffe_id", fromProto("spiffe_id", entry.getSpiffeId()),
+    SpiffeId spiffeId = InputValidation.workloadId("spiffe_id", fromProto("spiffe_id", entry.getSpiffeId()),
         trustDomain);
     SpiffeId parentId = InputValidation.inTrustDomain("parent_id", fromProto("parent_id", entry.getParentId()),
         trustDomain);
-    if (spiffeId.isTrustDomainId()) {
-      throw InputValidation.invalid("spiffe_id: \"" + spiffeId + "\" is a trust domain id, not a workload id");
-    }
-    if (spiffeId.path().startsWith("/spire/")) {
-      throw InputValidation.invalid("spiffe_id: \"" + spiffeId + "\" is in the reserved /spire namespace");
+    if (parentId.isTrustDomainId()) {
+      throw InputValidation.invalid("parent_id: \"" + parentId + "\" is not a member of trust domain \""
+          + trustDomain + "\"; path is empty");
     }
     if (entry.getSelectorsCount() == 0) {
       throw InputValidation.invalid("selector list is empty");

@@ -99,10 +99,14 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
     for (NewX509SVIDParams params : request.getParamsList()) {
       var result = BatchNewX509SVIDResponse.Result.newBuilder();
       try {
-        RegistrationEntry entry = authorizedEntry(authorized, params.getEntryId());
+        // SPIRE's order: both inputs present, then authorization, then the CSR itself.
+        if (params.getEntryId().isEmpty()) {
+          throw InputValidation.invalid("missing entry ID");
+        }
         if (params.getCsr().isEmpty()) {
           throw InputValidation.invalid("missing CSR");
         }
+        RegistrationEntry entry = authorizedEntry(authorized, params.getEntryId());
         ParsedCsr csr = issuer.parseCsr(params.getCsr().toByteArray());
         checkCsrAsksOnlyFor(csr, entry);
         List<X509Certificate> chain = issuer.issueX509Svid(csr.publicKey(), entry.spiffeId(), entry.dnsNames(),
@@ -147,8 +151,7 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
     }
     RegistrationEntry entry = authorized.get(entryId);
     if (entry == null) {
-      throw Status.NOT_FOUND.withDescription("entry \"" + entryId + "\" not found or not authorized")
-          .asRuntimeException();
+      throw Status.NOT_FOUND.withDescription("entry not found or not authorized").asRuntimeException();
     }
     return entry;
   }

@@ -1,0 +1,125 @@
+package dev.signet.agent.admin;
+
+import dev.signet.proto.spire.agent.debug.v1.DebugGrpc;
+import dev.signet.proto.spire.api.agent.delegatedidentity.v1.DelegatedIdentityGrpc;
+import dev.signet.proto.spire.api.agent.logger.v1.LoggerGrpc;
+import dev.signet.proto.transport.UnixSockets;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's admin socket ({@code admin_socket_path}): DelegatedIdentity, Debug, Logger and
+ * {@code grpc.health.v1}, on a Unix socket separate from the Workload API's.
+ *
+ * <p>Security: unlike the public Workload API socket this one is not for every local process. Its
+ * directory must be owned by the agent's user and must not be writable by others (otherwise another user
+ * could replace the socket file with their own); a missing directory is created {@code 0770}. The socket
+ * file is {@code 0770}: the agent's user and group may connect. Delegated identity is additionally
+ * authorized per call ({@link DelegatedIdentityService}); Debug and Logger rely on the file permissions,
+ * as SPIRE's admin socket does.
+ */
+public final class AdminApiServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AdminApiServer.class);
+
+  private final Path socket;
+  private final Server server;
+  private final HealthStatusManager health;
+  private final EventLoopGroup group;
+
+  private AdminApiServer(Path socket, Server server, HealthStatusManager health, EventLoopGroup group) {
+    this.socket = socket;
+    this.server = server;
+    this.health = health;
+    this.group = group;
+  }
+
+  /** Binds {@code socket} and serves the three admin services plus health. */
+  public static AdminApiServer start(Path socket, DelegatedIdentityService delegated, DebugService debug,
+      LoggerService logger) throws IOException {
+    Objects.requireNonNull(socket, "admin socket path");
+    Path absolute = socket.toAbsolutePath();
+    prepareDirectory(absolute.getParent());
+    EventLoopGroup group = UnixSockets.newEventLoopGroup(1);
+    HealthStatusManager health = new HealthStatusManager();
+    List<BindableService> services = List.of(delegated, debug, logger);
+    var builder = UnixSockets.serverBuilder(absolute, group, group);
+    services.forEach(builder::addService);
+    Server server = builder.addService(health.getHealthService()).build();
+    try {
+      server.start();
+      Files.setPosixFilePermissions(absolute, PosixFilePermissions.fromString("rwxrwx---"));
+    } catch (IOException | RuntimeException e) {
+      server.shutdownNow();
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
+    health.setStatus("", ServingStatus.SERVING);
+    for (String name : List.of(DelegatedIdentityGrpc.SERVICE_NAME, DebugGrpc.SERVICE_NAME, LoggerGrpc.SERVICE_NAME)) {
+      health.setStatus(name, ServingStatus.SERVING);
+    }
+    LOG.info("admin api listening on {}", absolute);
+    return new AdminApiServer(absolute, server, health, group);
+  }
+
+  /** Creates the socket directory 0770 when missing; refuses one owned by another user or writable by others. */
+  static void prepareDirectory(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      Files.createDirectories(directory);
+      Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwx---")); // not the umask's
+    }
+    int owner = (Integer) Files.getAttribute(directory, "unix:uid");
+    int self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid"); // /proc/self belongs to our euid
+    if (owner != self) {
+      throw new IOException("admin socket directory \"" + directory + "\" is owned by uid " + owner
+          + ", not by the agent's uid " + self);
+    }
+    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
+    if (permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new IOException("admin socket directory \"" + directory + "\" is writable by others ("
+          + PosixFilePermissions.toString(permissions) + ")");
+    }
+  }
+
+  public Path socket() {
+    return socket;
+  }
+
+  /** Marks the admin services NOT_SERVING (the agent stopped by itself). */
+  public void setServing(boolean serving) {
+    health.setStatus("", serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+  }
+
+  /** Cancels open streams, stops the server and removes the socket file. */
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    server.shutdownNow();
+    try {
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      try {
+        Files.deleteIfExists(socket);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot remove admin socket " + socket, e);
+      }
+    }
+  }
+}

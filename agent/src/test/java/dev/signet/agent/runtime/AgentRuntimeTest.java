@@ -1,0 +1,148 @@
+package dev.signet.agent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.signet.agent.config.AgentConfig;
+import dev.signet.agent.config.AgentConfigLoader;
+import dev.signet.agent.config.AgentFlags;
+import dev.signet.agent.state.AgentState;
+import dev.signet.agent.state.AgentStateStore;
+import dev.signet.agent.sync.FakeSpireServer;
+import dev.signet.common.bundle.PemCodec;
+import dev.signet.common.config.HclDocument;
+import dev.signet.common.proto.PermissionDenied;
+import dev.signet.common.testing.TestCertificate;
+import dev.signet.common.time.ManualClock;
+import dev.signet.proto.spire.agent.debug.v1.DebugGrpc;
+import dev.signet.proto.spire.agent.debug.v1.GetInfoRequest;
+import dev.signet.proto.spire.agent.debug.v1.GetInfoResponse;
+import dev.signet.proto.spire.api.types.PermissionDeniedDetails.Reason;
+import dev.signet.proto.transport.UnixSockets;
+import io.grpc.ManagedChannel;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The composed agent against a TLS fake server: it resumes a stored identity, syncs over mTLS, serves the
+ * Workload API, the admin socket and the HTTP health checks, and stops when the server bans it.
+ */
+class AgentRuntimeTest {
+  private static final Instant NOW = TestCertificate.NOW;
+
+  @TempDir Path temp;
+  private final ManualClock clock = new ManualClock(NOW);
+  private final HttpClient http = HttpClient.newHttpClient();
+  private FakeSpireServer server;
+  private AgentRuntime runtime;
+  private int healthPort;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new FakeSpireServer("example.org", clock, true);
+    server.put(server.entry("e1", "/web", 1, "unix:uid:4242"));
+    Path bundle = temp.resolve("bootstrap.pem");
+    Files.writeString(bundle, PemCodec.encodeCertificates(List.of(server.ca.certificate())));
+    TestCertificate.Issued agentSvid = TestCertificate.leaf("spiffe://example.org/spire/agent/join_token/t", server.ca)
+        .validity(NOW.minusSeconds(60), NOW.plus(Duration.ofHours(1))).issue();
+    AgentStateStore.disk(temp.resolve("data")).save(new AgentState(List.of(agentSvid.certificate()),
+        agentSvid.keyPair().getPrivate(), List.of(server.ca.certificate()), false));
+    try (ServerSocket free = new ServerSocket(0)) {
+      healthPort = free.getLocalPort();
+    }
+    String conf = """
+        agent {
+          trust_domain = "example.org"
+          server_address = "127.0.0.1"
+          server_port = %d
+          data_dir = "%s"
+          trust_bundle_path = "%s"
+          socket_path = "%s"
+          admin_socket_path = "%s"
+          log_level = "INFO"
+        }
+        plugins {
+          NodeAttestor "join_token" { plugin_data {} }
+          KeyManager "disk" { plugin_data { directory = "%s" } }
+          WorkloadAttestor "unix" { plugin_data {} }
+        }
+        health_checks {
+          listener_enabled = true
+          bind_address = "127.0.0.1"
+          bind_port = "%d"
+          live_path = "/live"
+          ready_path = "/ready"
+        }
+        """.formatted(server.port(), temp.resolve("data"), bundle, temp.resolve("public/api.sock"),
+        temp.resolve("private/admin.sock"), temp.resolve("data"), healthPort);
+    AgentConfig config = AgentConfigLoader.parse(HclDocument.parse(conf, "agent.conf"), AgentFlags.NONE).config();
+    runtime = AgentRuntime.start(config, clock);
+  }
+
+  @AfterEach
+  void stop() {
+    if (runtime != null) {
+      runtime.close();
+    }
+    server.close();
+    http.close();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void servesAfterTheFirstSyncAndStopsWhenBanned() throws Exception {
+    assertThat(runtime.cache().current().identities()).singleElement()
+        .satisfies(i -> assertThat(i.spiffeId().toString()).isEqualTo("spiffe://example.org/web"));
+    assertThat(temp.resolve("public/api.sock")).exists();
+    assertThat(get("/live").statusCode()).isEqualTo(200);
+    assertThat(get("/ready").statusCode()).isEqualTo(200);
+
+    var group = UnixSockets.newEventLoopGroup(1);
+    ManagedChannel admin = UnixSockets.channel(temp.resolve("private/admin.sock"), group);
+    try {
+      GetInfoResponse info = DebugGrpc.newBlockingStub(admin).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .getInfo(GetInfoRequest.getDefaultInstance());
+      assertThat(info.getSvidChain(0).getId().getPath()).isEqualTo("/spire/agent/join_token/t");
+      assertThat(info.getLastSyncSuccess()).isEqualTo(NOW.getEpochSecond());
+      assertThat(info.getCachedX509SvidsCount()).isEqualTo(1);
+    } finally {
+      admin.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    }
+
+    server.failure = PermissionDenied.of(Reason.AGENT_BANNED, "agent is banned");
+    clock.advance(Duration.ofSeconds(6)); // past sync_interval: the next tick syncs
+
+    assertThat(runtime.stopped().get(20, TimeUnit.SECONDS)).isEqualTo("agent is banned");
+    assertThat(runtime.cache().current().identities()).isEmpty();
+    assertThat(get("/live").statusCode()).isEqualTo(503);
+    assertThat(get("/ready").statusCode()).isEqualTo(503);
+    assertThat(AgentStateStore.disk(temp.resolve("data")).load()).isEmpty();
+  }
+
+  @Test
+  void notReadyOnceTheAgentSvidHasExpired() throws Exception {
+    assertThat(get("/ready").statusCode()).isEqualTo(200);
+    clock.set(NOW.plus(Duration.ofHours(2)));
+    HttpResponse<String> ready = get("/ready");
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(ready.body()).contains("agent svid is not valid now");
+    assertThat(get("/live").statusCode()).isEqualTo(200);
+  }
+}

@@ -1,0 +1,425 @@
+package dev.signet.server.api;
+
+import static dev.signet.server.api.ServerFixture.TD;
+import static dev.signet.server.api.ServerFixture.entry;
+import static dev.signet.server.api.ServerFixture.id;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.signet.common.crypto.Csrs;
+import dev.signet.common.crypto.KeyType;
+import dev.signet.common.proto.PermissionDenied;
+import dev.signet.common.proto.SvidProtos;
+import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.common.svid.BundleSource;
+import dev.signet.common.svid.JwtSvidClaims;
+import dev.signet.common.svid.JwtSvidValidator;
+import dev.signet.common.svid.X509SvidValidator;
+import dev.signet.proto.signet.agent.push.v1.EntryPushGrpc;
+import dev.signet.proto.signet.agent.push.v1.WatchEvent;
+import dev.signet.proto.signet.agent.push.v1.WatchRequest;
+import dev.signet.proto.spire.api.server.agent.v1.AgentGrpc;
+import dev.signet.proto.spire.api.server.agent.v1.AgentX509SVIDParams;
+import dev.signet.proto.spire.api.server.agent.v1.BanAgentRequest;
+import dev.signet.proto.spire.api.server.agent.v1.DeleteAgentRequest;
+import dev.signet.proto.spire.api.server.agent.v1.RenewAgentRequest;
+import dev.signet.proto.spire.api.server.agent.v1.RenewAgentResponse;
+import dev.signet.proto.spire.api.server.entry.v1.EntryGrpc;
+import dev.signet.proto.spire.api.server.entry.v1.GetAuthorizedEntriesRequest;
+import dev.signet.proto.spire.api.server.entry.v1.SyncAuthorizedEntriesRequest;
+import dev.signet.proto.spire.api.server.entry.v1.SyncAuthorizedEntriesResponse;
+import dev.signet.proto.spire.api.server.svid.v1.BatchNewX509SVIDRequest;
+import dev.signet.proto.spire.api.server.svid.v1.BatchNewX509SVIDResponse;
+import dev.signet.proto.spire.api.server.svid.v1.NewJWTSVIDRequest;
+import dev.signet.proto.spire.api.server.svid.v1.NewX509SVIDParams;
+import dev.signet.proto.spire.api.server.svid.v1.SVIDGrpc;
+import dev.signet.proto.spire.api.types.Entry;
+import dev.signet.proto.spire.api.types.PermissionDeniedDetails;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What an attested agent can do over mTLS with its agent SVID, and what it cannot: authorized entries,
+ * SVID issuance, renewal, and the refusals after renewal, ban and eviction.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AgentApiTest {
+  private ServerFixture fixture;
+
+  @BeforeAll
+  void start() throws Exception {
+    fixture = new ServerFixture();
+  }
+
+  @AfterAll
+  void stop() {
+    fixture.close();
+  }
+
+  private static EntryGrpc.EntryBlockingStub entries(ManagedChannel channel) {
+    return EntryGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  private static SVIDGrpc.SVIDBlockingStub svids(ManagedChannel channel) {
+    return SVIDGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  private static AgentGrpc.AgentBlockingStub agents(ManagedChannel channel) {
+    return AgentGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  private static List<String> authorizedIds(ManagedChannel channel) {
+    return entries(channel).getAuthorizedEntries(GetAuthorizedEntriesRequest.getDefaultInstance()).getEntriesList()
+        .stream().map(Entry::getId).sorted().toList();
+  }
+
+  private static void assertDenied(Runnable call, PermissionDeniedDetails.Reason reason) {
+    assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(PermissionDenied.reasonOf(e)).isEqualTo(reason);
+    });
+  }
+
+  @Test
+  void authorizedEntriesAreExactlyTheAgentsDescendants() {
+    ServerFixture.Identity agent = fixture.attestNewAgent();
+    ServerFixture.Identity other = fixture.attestNewAgent();
+    Entry direct = fixture.createEntry(entry("/ae/web", agent.id()).build());
+    Entry child = fixture.createEntry(entry("/ae/web/sidecar", TD.id("/ae/web")).build());
+    Entry grandChild = fixture.createEntry(entry("/ae/web/sidecar/log", TD.id("/ae/web/sidecar")).build());
+    Entry foreign = fixture.createEntry(entry("/ae/other", other.id()).build());
+    fixture.createEntry(entry("/ae/unrelated", TD.id("/ae/nobody")).build());
+    // A node alias whose selectors this join-token agent does not have authorizes nothing for it.
+    fixture.createEntry(entry("/ae/alias", ServerFixture.SERVER_ID).clearSelectors()
+        .addSelectors(ServerFixture.selector("k8s_psat", "cluster:prod")).build());
+    fixture.createEntry(entry("/ae/via-alias", TD.id("/ae/alias")).build());
+    long expiredAt = fixture.clock.instant().getEpochSecond() - 1;
+    fixture.createEntry(entry("/ae/expired", agent.id()).setExpiresAt(expiredAt).build());
+
+    ManagedChannel channel = fixture.mtls(agent);
+    assertThat(authorizedIds(channel))
+        .containsExactlyInAnyOrderElementsOf(List.of(direct.getId(), child.getId(), grandChild.getId()));
+    assertThat(authorizedIds(fixture.mtls(other))).containsExactly(foreign.getId());
+  }
+
+  @Test
+  void aJoinTokenAliasAuthorizesEntriesParentedToTheAlias() {
+    String token = fixture.adminAgents().createJoinToken(
+        dev.signet.proto.spire.api.server.agent.v1.CreateJoinTokenRequest.newBuilder().setTtl(600)
+            .setAgentId(id("/ae/node/rack-9")).build()).getValue();
+    KeyPair key = KeyType.EC_P256.generate();
+    var result = fixture.attest(ServerFixture.joinTokenParams(token, Csrs.forKey(key)));
+    ServerFixture.Identity agent = new ServerFixture.Identity(TD.id("/spire/agent/join_token/" + token), key,
+        SvidProtos.chainOf(result.getSvid()));
+    Entry workload = fixture.createEntry(entry("/ae/rack-9/db", TD.id("/ae/node/rack-9")).build());
+
+    List<Entry> authorized = entries(fixture.mtls(agent))
+        .getAuthorizedEntries(GetAuthorizedEntriesRequest.getDefaultInstance()).getEntriesList();
+    assertThat(authorized).extracting(e -> e.getSpiffeId().getPath())
+        .containsExactlyInAnyOrder("/ae/node/rack-9", "/ae/rack-9/db");
+    assertThat(authorized).extracting(Entry::getId).contains(workload.getId());
+  }
+
+  @Test
+  void syncAuthorizedEntriesReturnsTheSameEntries() throws Exception {
+    ServerFixture.Identity agent = fixture.attestNewAgent();
+    Entry direct = fixture.createEntry(entry("/sync/web", agent.id()).build());
+    ManagedChannel channel = fixture.mtls(agent);
+
+    CompletableFuture<List<Entry>> done = new CompletableFuture<>();
+    List<Entry> received = new ArrayList<>();
+    StreamObserver<SyncAuthorizedEntriesRequest> requests = EntryGrpc.newStub(channel)
+        .withDeadlineAfter(20, TimeUnit.SECONDS).syncAuthorizedEntries(new StreamObserver<>() {
+          @Override
+          public void onNext(SyncAuthorizedEntriesResponse value) {
+            received.addAll(value.getEntriesList());
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            done.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {
+            done.complete(received);
+          }
+        });
+    requests.onNext(SyncAuthorizedEntriesRequest.getDefaultInstance());
+    requests.onCompleted();
+
+    assertThat(done.get(20, TimeUnit.SECONDS)).extracting(Entry::getId).containsExactly(direct.getId());
+  }
+
+  @Test
+  void batchNewX509SvidTakesIdDnsAndTtlFromTheEntryAndOnlyTheKeyFromTheCsr() {
+    ServerFixture.Identity agent = fixture.attestNewAgent();
+    Entry web = fixture.createEntry(entry("/svid/web", agent.id()).addDnsNames("web.example.org")
+        .setX509SvidTtl(600).build());
+    KeyPair key = KeyType.EC_P256.generate();
+
+    BatchNewX509SVIDResponse response = svids(fixture.mtls(agent)).batchNewX509SVID(BatchNewX509SVIDRequest.newBuilder()
+        .addParams(NewX509SVIDParams.newBuilder().setEntryId(web.getId())
+            .setCsr(ByteString.copyFrom(Csrs.forKey(key))))
+        .build());
+
+    BatchNewX509SVIDResponse.Result result = response.getResults(0);
+    assertThat(result.getStatus().getCode()).isZero();
+    List<X509Certificate> chain = SvidProtos.chainOf(result.getSvid());
+    X509Certificate leaf = chain.getFirst();
+    assertThat(X509SvidValidator.verify(chain, BundleSource.of(fixture.bundle()), fixture.clock.instant()))
+        .isEqualTo(TD.id("/svid/web"));
+    assertThat(result.getSvid().getId()).isEqualTo(id("/svid/web"));
+    assertThat(leaf.getPublicKey()).isEqualTo(key.getPublic());
+    assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
+    assertThat(dnsNames(leaf)).containsExactly("web.example.org");
+    assertThat(Duration.between(fixture.clock.instant(), leaf.getNotAfter().toInstant()).toSeconds())
+        .isBetween(598L, 600L);
+  }
+
+  @Test
+  void aCsrCannotAskForAnotherIdOrExtraDnsNames() {
+    ServerFixture.Identity agent = fixture.attestNewAgent();
+    Entry web = fixture.createEntry(entry("/svid/csr-web", agent.id()).addDnsNames("web.example.org").build());
+    KeyPair key = KeyType.EC_P256.generate();
+    ManagedChannel channel = fixture.mtls(agent);
+
+    byte[] otherId = Csrs.create(key, SpiffeId.parse("spiffe://example.org/admin"), List.of());
+    byte[] extraDns = Csrs.create(key, null, List.of("evil.example.org"));
+    byte[] sameAsEntry = Csrs.create(key, TD.id("/svid/csr-web"), List.of("web.example.org"));
+    BatchNewX509SVIDResponse response = svids(channel).batchNewX509SVID(BatchNewX509SVIDRequest.newBuilder()
+        .addParams(NewX509SVIDParams.newBuilder().setEntryId(web.getId()).setCsr(ByteString.copyFrom(otherId)))
+        .addParams(NewX509SVIDParams.newBuilder().setEntryId(web.getId()).setCsr(ByteString.copyFrom(extraDns)))
+        .addParams(NewX509SVIDParams.newBuilder().setEntryId(web.getId()).setCsr(ByteString.copyFrom(sameAsEntry)))
+        .build());
+
+    assertThat(response.getResults(0).getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+    assertThat(response.getResults(0).hasSvid()).isFalse();
+    assertThat(response.getResults(1).getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+    assertThat(response.getResults(1).hasSvid()).isFalse();
+    assertThat(response.getResults(2).getStatus().getCode()).isZero();
+    assertThat(response.getResults(2).getSvid().getId()).isEqualTo(id("/svid/csr-web"));
+  }
+
+  @Test
+  void batchNewX509SvidAnswersPerItemForUnauthorizedMissingAndBrokenParams() {
+    ServerFixture.Identity agent = fixture.attestNewAgent();
+    ServerFixture.Identity other = fixture.attestNewAgent();
+    Entry mine = fixture.createEntry(entry("/svid/mine", agent.id()).build());
+    Entry theirs = fixture.createEntry(entry("/svid/theirs", other.id()).build());
+    byte[] csr = Csrs.forKey(KeyType.EC_P256.generate());
+    byte[] badSignature = csr.clone();
+    badSignature[badSignature.length - 2] ^= 0x01;
+
+    BatchNewX509SVIDResponse response = svids(fixture.mtls(agent)).batchNewX509SVID(BatchNewX509SVIDRequest.newBuilder()
+        .addParams(NewX509SVIDParams.newBuilder().setEntryId(theirs.getId()).setCsr(ByteString.copyFrom(csr)))
+        .addParams(NewX509SVIDParams.newBuilder().setEntryId("no-such-entry").setCsr(ByteString.copyFrom(csr)))
+        .addParams(NewX509SVIDParams.newBuilder().setCsr(ByteString.copyFrom(csr)))
+        .addParams(NewX509SVIDParams.newBuilder().setEntryId(mine.getId()))
+        .addParams(NewX509SVIDParams.newBuilder().setEntryId(theirs.getId()))
+        .addParams(NewX509SVIDParams.newBuilder().setEntryId(mine.getId()).setCsr(ByteString.copyFrom(badSignature)))
+        .addParams(NewX509SVIDParams.newBuilder().setEntryId(mine.getId()).setCsr(ByteString.copyFrom(csr)))
+        .build());
+
+    assertThat(response.getResultsList()).extracting(r -> r.getStatus().getCode()).containsExactly(
+        Status.Code.NOT_FOUND.value(),
+        Status.Code.NOT_FOUND.value(),
+        Status.Code.INVALID_ARGUMENT.value(),
+        Status.Code.INVALID_ARGUMENT.value(),
+        Status.Code.INVALID_ARGUMENT.value(), // SPIRE checks a missing CSR before authorization
+        Status.Code.INVALID_ARGUMENT.value(),
+        0);
+    assertThat(response.getResults(0).getStatus().getMessage()).isEqualTo("entry not found or not authorized");
+    assertThat(response.getResults(2).getStatus().getMessage()).isEqualTo("missing entry ID");
+    assertThat(response.getResults(3).getStatus().getMessage()).isEqualTo("missing CSR");
+    assertThat(response.getResultsList().subList(0, 6)).allSatisfy(r -> assertThat(r.hasSvid()).isFalse());
+  }
+
+  @Test
+  void newJwtSvidWorksForAuthorizedEntriesOnly() {
+    ServerFixture.Identity agent = fixture.attestNewAgent();
+    ServerFixture.Identity other = fixture.attestNewAgent();
+    Entry mine = fixture.createEntry(entry("/jwt/mine", agent.id()).setJwtSvidTtl(120).build());
+    Entry theirs = fixture.createEntry(entry("/jwt/theirs", other.id()).build());
+    ManagedChannel channel = fixture.mtls(agent);
+
+    var svid = svids(channel).newJWTSVID(NewJWTSVIDRequest.newBuilder().setEntryId(mine.getId())
+        .addAudience("db").build()).getSvid();
+    JwtSvidClaims claims = JwtSvidValidator.validate(svid.getToken(), BundleSource.of(fixture.bundle()), "db",
+        fixture.clock.instant());
+    assertThat(claims.subject()).isEqualTo(TD.id("/jwt/mine"));
+    assertThat(svid.getExpiresAt() - svid.getIssuedAt()).isEqualTo(120);
+
+    assertThatThrownBy(() -> svids(channel).newJWTSVID(NewJWTSVIDRequest.newBuilder().setEntryId(theirs.getId())
+        .addAudience("db").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+          assertThat(e.getStatus().getDescription()).isEqualTo("entry not found or not authorized");
+        });
+    assertThatThrownBy(() -> svids(channel).newJWTSVID(NewJWTSVIDRequest.newBuilder().setEntryId(mine.getId())
+        .build()))
+        .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void renewalIssuesANewSvidAndTheOldOneStopsWorkingOnceTheNewOneIsUsed() {
+    ServerFixture.Identity agent = fixture.attestNewAgent();
+    ManagedChannel oldChannel = fixture.mtls(agent);
+    KeyPair newKey = KeyType.EC_P256.generate();
+
+    RenewAgentResponse renewed = agents(oldChannel).renewAgent(RenewAgentRequest.newBuilder()
+        .setParams(AgentX509SVIDParams.newBuilder().setCsr(ByteString.copyFrom(Csrs.forKey(newKey)))).build());
+
+    List<X509Certificate> newChain = SvidProtos.chainOf(renewed.getSvid());
+    assertThat(X509SvidValidator.verify(newChain, BundleSource.of(fixture.bundle()), fixture.clock.instant()))
+        .isEqualTo(agent.id());
+    assertThat(newChain.getFirst().getSerialNumber()).isNotEqualTo(agent.leaf().getSerialNumber());
+    assertThat(newChain.getFirst().getPublicKey()).isEqualTo(newKey.getPublic());
+    assertThat(authorizedIds(oldChannel)).as("the old SVID works until the new one is used").isEmpty();
+
+    ManagedChannel newChannel = fixture.mtls(new ServerFixture.Identity(agent.id(), newKey, newChain));
+    assertThat(authorizedIds(newChannel)).isEmpty();
+
+    assertDenied(() -> authorizedIds(oldChannel), PermissionDeniedDetails.Reason.AGENT_NOT_ACTIVE);
+    assertDenied(() -> authorizedIds(fixture.mtls(agent)), PermissionDeniedDetails.Reason.AGENT_NOT_ACTIVE);
+    assertThat(authorizedIds(newChannel)).isEmpty();
+  }
+
+  @Test
+  void renewalNeedsACsr() {
+    ServerFixture.Identity agent = fixture.attestNewAgent();
+    assertThatThrownBy(() -> agents(fixture.mtls(agent)).renewAgent(RenewAgentRequest.getDefaultInstance()))
+        .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void aBannedAgentIsRefusedWithAgentBannedAndCannotReattest() {
+    ServerFixture.Identity agent = fixture.attestNewAgent();
+    ManagedChannel channel = fixture.mtls(agent);
+    assertThat(authorizedIds(channel)).isEmpty();
+
+    fixture.adminAgents().banAgent(BanAgentRequest.newBuilder().setId(id(agent.id())).build());
+
+    assertDenied(() -> authorizedIds(channel), PermissionDeniedDetails.Reason.AGENT_BANNED);
+    assertDenied(() -> authorizedIds(fixture.mtls(agent)), PermissionDeniedDetails.Reason.AGENT_BANNED);
+    assertDenied(() -> agents(channel).renewAgent(RenewAgentRequest.newBuilder().setParams(AgentX509SVIDParams
+        .newBuilder().setCsr(ByteString.copyFrom(Csrs.forKey(KeyType.EC_P256.generate())))).build()),
+        PermissionDeniedDetails.Reason.AGENT_BANNED);
+  }
+
+  @Test
+  void anEvictedAgentIsRefusedWithAgentNotAttested() {
+    ServerFixture.Identity agent = fixture.attestNewAgent();
+    ManagedChannel channel = fixture.mtls(agent);
+    assertThat(authorizedIds(channel)).isEmpty();
+
+    fixture.adminAgents().deleteAgent(DeleteAgentRequest.newBuilder().setId(id(agent.id())).build());
+
+    assertDenied(() -> authorizedIds(channel), PermissionDeniedDetails.Reason.AGENT_NOT_ATTESTED);
+    assertThatThrownBy(() -> fixture.adminAgents().deleteAgent(DeleteAgentRequest.newBuilder()
+        .setId(id(agent.id())).build()))
+        .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+
+  @Test
+  void anExpiredAgentSvidIsRefused() throws Exception {
+    try (ServerFixture own = new ServerFixture()) {
+      ServerFixture.Identity agent = own.attestNewAgent();
+      ManagedChannel channel = own.mtls(agent);
+      assertThat(authorizedIds(channel)).isEmpty();
+
+      own.clock.advance(Duration.ofHours(2)); // agent_ttl is 1 h
+      // The TLS layer (server clock) refuses a new connection; an open one is refused per call.
+      assertDenied(() -> authorizedIds(channel), PermissionDeniedDetails.Reason.AGENT_EXPIRED);
+      assertThatThrownBy(() -> authorizedIds(own.mtls(agent)))
+          .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    }
+  }
+
+  @Test
+  void thePushStreamTellsAnAttestedAgentAboutNewEntries() throws Exception {
+    ServerFixture.Identity agent = fixture.attestNewAgent();
+    ManagedChannel channel = fixture.mtls(agent);
+    assertThat(authorizedIds(channel)).isEmpty(); // connection is up and the agent is authorized
+    BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    EntryPushGrpc.newStub(channel).watch(WatchRequest.getDefaultInstance(), new StreamObserver<>() {
+      @Override
+      public void onNext(WatchEvent value) {
+        events.add(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        events.add(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        events.add("completed");
+      }
+    });
+
+    // The stream registers asynchronously; each attempt creates one more entry until an event arrives.
+    Object event = null;
+    for (int attempt = 0; attempt < 20 && event == null; attempt++) {
+      fixture.createEntry(entry("/push/web-" + attempt, agent.id()).build());
+      event = events.poll(500, TimeUnit.MILLISECONDS);
+    }
+    assertThat(event).isInstanceOfSatisfying(WatchEvent.class, e -> {
+      assertThat(e.getEntriesChanged()).isTrue();
+      assertThat(e.getRevision()).isPositive();
+    });
+  }
+
+  @Test
+  void thePushStreamIsForAgentsOnly() throws Exception {
+    CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    EntryPushGrpc.newStub(fixture.anonymous()).watch(WatchRequest.getDefaultInstance(), new StreamObserver<>() {
+      @Override
+      public void onNext(WatchEvent value) {
+        failed.completeExceptionally(new AssertionError("anonymous caller got an event"));
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        failed.complete(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        failed.completeExceptionally(new AssertionError("stream completed"));
+      }
+    });
+    assertThat(Status.fromThrowable(failed.get(20, TimeUnit.SECONDS)).getCode())
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+  }
+
+  private static List<String> dnsNames(X509Certificate leaf) {
+    try {
+      List<String> names = new ArrayList<>();
+      if (leaf.getSubjectAlternativeNames() != null) {
+        leaf.getSubjectAlternativeNames().stream().filter(n -> (Integer) n.get(0) == 2)
+            .forEach(n -> names.add((String) n.get(1)));
+      }
+      return names;
+    } catch (java.security.cert.CertificateParsingException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
