@@ -181,6 +181,11 @@ public final class SignetServer implements AutoCloseable {
     return endpoints.tcpPort();
   }
 
+  /** The server's datastore, for embedding code and tests that need to inspect or seed stored state. */
+  public DataStore dataStore() {
+    return dataStore;
+  }
+
   /** The port of the HTTP health listener, or -1 when it is off. */
   public int healthPort() {
     return healthListener == null ? -1 : healthListener.port();

@@ -2,14 +2,12 @@ package dev.signet.agent.config;
 
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
-import dev.signet.common.config.EnvExpander;
 import dev.signet.common.config.HclDocument;
 import dev.signet.common.config.PluginBlock;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,16 +43,7 @@ public final class AgentConfigLoader {
 
   /** Reads, expands (when asked) and checks a config file. */
   public static Loaded load(Path file, AgentFlags flags) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ConfigException("cannot read config file \"" + file + "\": " + e.getMessage(), e);
-    }
-    if (flags.expandEnv()) {
-      text = EnvExpander.expandFromEnvironment(text);
-    }
-    return parse(HclDocument.parse(text, file.toString()), flags);
+    return parse(HclDocument.load(file, flags.expandEnv()), flags);
   }
 
   /** Checks an already parsed document. */

@@ -7,6 +7,7 @@ import dev.signet.agent.cli.RunOptions;
 import dev.signet.agent.config.AgentConfig;
 import dev.signet.agent.config.AgentConfigLoader;
 import dev.signet.agent.config.AgentFlags;
+import dev.signet.common.process.TerminationSignals;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,13 +33,11 @@ public final class AgentLauncher implements AgentRunner {
     setLogLevel(config.logLevel());
     loaded.warnings().forEach(w -> LOG.warn("{}", w));
     AgentRuntime runtime = AgentRuntime.start(config, Clock.systemUTC());
-    Thread hook = new Thread(runtime::close, "signet-agent-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    TerminationSignals.onTerminate(runtime::close);
     String reason = runtime.stopped().get();
     if (reason.equals("closed")) {
       return 0;
     }
-    Runtime.getRuntime().removeShutdownHook(hook);
     runtime.close();
     System.err.println("Error: " + reason);
     return 1;

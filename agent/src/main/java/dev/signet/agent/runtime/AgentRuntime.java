@@ -99,13 +99,16 @@ public final class AgentRuntime implements AutoCloseable {
     Optional<Bundle> bootstrap = BootstrapBundle.load(config);
     identity.establish(bootstrap, nodeAttestor());
     api = new ServerApi(identity.connect(), CALL_DEADLINE);
-    jwtSvids = new JwtSvidCache(new ServerJwtSvidSource(api), clock);
+    jwtSvids = new JwtSvidCache(new ServerJwtSvidSource(api), clock,
+        orDefault(config.jwtSvidCacheMaxSize(), JwtSvidCache.DEFAULT_MAX_SIZE));
     cache = new WorkloadIdentityCache(IdentitySnapshot.empty(Bundle.ofX509(config.trustDomain(),
         identity.state().bundle())));
     EntrySynchronizer synchronizer = new EntrySynchronizer(api, config.trustDomain(), cache, jwtSvids,
-        config.workloadKeyType(), clock);
+        config.workloadKeyType(), clock,
+        orDefault(config.x509SvidCacheMaxSize(), EntrySynchronizer.DEFAULT_X509_SVID_CACHE_MAX_SIZE));
     loop = new SyncLoop(synchronizer, identity, api, config.syncInterval(), scheduler, clock, this::stop,
         this::reattestor);
+    cache.onDemand(loop::syncSoon); // a workload matched an entry beyond x509_svid_cache_max_size
     loop.syncOnce();
     if (stopped.isDone()) {
       return; // banned (or no longer accepted) at start-up: the launcher reports why and exits
@@ -122,6 +125,11 @@ public final class AgentRuntime implements AutoCloseable {
     push = new PushWatcher(api, loop::syncSoon, scheduler);
     push.start();
     LOG.info("agent {} serving the workload api on {}", identity.state().agentId(), config.socketPath());
+  }
+
+  /** As SPIRE: a cache size of 0 means the default. */
+  private static int orDefault(int configured, int defaultSize) {
+    return configured > 0 ? configured : defaultSize;
   }
 
   private List<WorkloadAttestor> workloadAttestors() {

@@ -152,7 +152,7 @@ final class SyncLoop {
     LOG.warn("{} refused by the server ({}): {}", what, reason, e.getStatus().getDescription());
     switch (reason) {
       case AGENT_BANNED -> halt("agent is banned", true);
-      case AGENT_CAN_REATTEST, AGENT_EXPIRED, AGENT_NOT_ATTESTED -> reattestOrHalt(reason);
+      case AGENT_MUST_REATTEST, AGENT_EXPIRED, AGENT_NOT_ATTESTED -> reattestOrHalt(reason);
       default -> retryLater();
     }
   }

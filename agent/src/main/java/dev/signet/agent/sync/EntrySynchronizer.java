@@ -4,22 +4,20 @@ import com.google.protobuf.ByteString;
 import dev.signet.agent.workload.CachedIdentity;
 import dev.signet.agent.workload.IdentitySnapshot;
 import dev.signet.agent.workload.JwtSvidCache;
+import dev.signet.agent.workload.PendingIdentity;
 import dev.signet.agent.workload.WorkloadIdentityCache;
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.crypto.Csrs;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.proto.BundleProtos;
-import dev.signet.common.proto.ProtoConversionException;
 import dev.signet.common.proto.SvidProtos;
 import dev.signet.common.spiffe.TrustDomain;
 import dev.signet.common.svid.X509Svid;
 import dev.signet.proto.spire.api.server.bundle.v1.GetBundleRequest;
 import dev.signet.proto.spire.api.server.bundle.v1.GetFederatedBundleRequest;
-import dev.signet.proto.spire.api.server.entry.v1.GetAuthorizedEntriesRequest;
 import dev.signet.proto.spire.api.server.svid.v1.BatchNewX509SVIDRequest;
 import dev.signet.proto.spire.api.server.svid.v1.BatchNewX509SVIDResponse;
 import dev.signet.proto.spire.api.server.svid.v1.NewX509SVIDParams;
-import dev.signet.proto.spire.api.types.Entry;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.security.KeyPair;
@@ -27,20 +25,26 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One sync of the agent with its server, run on every push signal and every {@code sync_interval}: fetch
- * the bundle(s) and the entries the agent is authorized for, get new X509-SVIDs (one fresh key per
- * entry; the CSR carries only the key, the server decides the identity) for entries that are new,
- * changed, or past their renewal point, and swap the result into the workload cache as one snapshot.
+ * One sync of the agent with its server, run on every push signal, every {@code sync_interval} and when a
+ * workload demands an SVID the agent does not hold: fetch the bundle(s) and the entries the agent is
+ * authorized for ({@link AuthorizedEntryFetcher}: SyncAuthorizedEntries, or GetAuthorizedEntries from a
+ * server without it), get new X509-SVIDs (one fresh key per entry; the CSR carries only the key, the
+ * server decides the identity) for entries that are new, changed, past their renewal point, or signed by
+ * an authority the bundle marks tainted ({@link TaintedAuthorities}), and swap the result into the
+ * workload cache as one snapshot. SVIDs are held for at most {@code x509_svid_cache_max_size} entries
+ * ({@link SvidCachePolicy}); the others are served as pending and issued on demand.
  *
  * <p>An SVID the server refuses to renew is kept until it expires; a server that cannot be reached leaves
  * the cache as it is, so workloads keep being served.
@@ -48,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class EntrySynchronizer {
   private static final Logger LOG = LoggerFactory.getLogger(EntrySynchronizer.class);
   private static final int BATCH_SIZE = 500;
+  /** SPIRE's default {@code x509_svid_cache_max_size}. */
+  public static final int DEFAULT_X509_SVID_CACHE_MAX_SIZE = 1000;
   /** How long an entry whose SVID the server refused to renew waits before it is asked for again. */
   static final Duration REFUSED_RETRY = Duration.ofSeconds(10);
 
@@ -57,11 +63,22 @@ public final class EntrySynchronizer {
   private final JwtSvidCache jwtCache;
   private final KeyType keyType;
   private final Clock clock;
+  private final AuthorizedEntryFetcher fetcher;
+  private final SvidCachePolicy policy;
+  private TaintedAuthorities tainted = TaintedAuthorities.NONE;
   private Map<String, HeldSvid> held = Map.of();
   private volatile Bundle bundle;
 
+  /** With SPIRE's default {@code x509_svid_cache_max_size} (1000). */
   public EntrySynchronizer(ServerApi api, TrustDomain trustDomain, WorkloadIdentityCache cache, JwtSvidCache jwtCache,
       KeyType keyType, Clock clock) {
+    this(api, trustDomain, cache, jwtCache, keyType, clock, DEFAULT_X509_SVID_CACHE_MAX_SIZE);
+  }
+
+  public EntrySynchronizer(ServerApi api, TrustDomain trustDomain, WorkloadIdentityCache cache, JwtSvidCache jwtCache,
+      KeyType keyType, Clock clock, int x509SvidCacheMaxSize) {
+    this.fetcher = new AuthorizedEntryFetcher(api);
+    this.policy = new SvidCachePolicy(x509SvidCacheMaxSize);
     this.api = api;
     this.trustDomain = trustDomain;
     this.cache = cache;
@@ -85,17 +102,31 @@ public final class EntrySynchronizer {
           + trustDomain + "\"").asRuntimeException();
     }
     bundle = own;
-    List<AuthorizedEntry> entries = authorizedEntries();
+    tainted = TaintedAuthorities.of(own, tainted);
+    List<AuthorizedEntry> entries = fetcher.fetch();
     Map<TrustDomain, Bundle> federated = federatedBundles(entries);
     Instant now = clock.instant();
-    List<AuthorizedEntry> stale = entries.stream().filter(e -> needsSvid(e, now)).toList();
+    Set<String> demanded = cache.demanded();
+    Set<String> pinned = new HashSet<>(cache.activeEntryIds());
+    pinned.addAll(demanded);
+    Set<String> chosen = policy.choose(entries, pinned, cache.lastServed());
+    List<AuthorizedEntry> stale = entries.stream().filter(e -> chosen.contains(e.id()) && needsSvid(e, now)).toList();
+    Set<String> staleIds = stale.stream().map(AuthorizedEntry::id).collect(Collectors.toSet());
     Map<String, HeldSvid> next = new LinkedHashMap<>();
     Map<String, HeldSvid> issued = issue(stale);
+    List<PendingIdentity> pending = new ArrayList<>();
+    Set<String> authorized = new HashSet<>();
     for (AuthorizedEntry entry : entries) {
+      authorized.add(entry.id());
+      if (!chosen.contains(entry.id())) {
+        pending.add(new PendingIdentity(entry.id(), entry.spiffeId(), entry.selectors(), entry.hint(),
+            entry.federatesWith()));
+        continue; // beyond the SVID cache size: its SVID (if any) is evicted
+      }
       HeldSvid svid = issued.get(entry.id());
       if (svid == null) {
         svid = held.get(entry.id());
-        if (svid != null && stale.contains(entry)) {
+        if (svid != null && staleIds.contains(entry.id())) {
           // Renewal refused or failed: keep the old SVID until it expires and ask again a little later,
           // instead of on every tick. The held entry stays the one the SVID was issued for, so a changed
           // entry is still seen as changed on the next sync.
@@ -107,8 +138,14 @@ public final class EntrySynchronizer {
       }
     }
     held = Map.copyOf(next);
-    cache.update(snapshot(own, federated, entries));
-    jwtCache.retainEntries(next.keySet());
+    cache.update(snapshot(own, federated, entries, pending));
+    cache.settleDemands(demanded);
+    cache.retainServed(authorized);
+    jwtCache.retainEntries(authorized); // JWT-SVIDs need no X509-SVID: pending entries keep theirs
+    int dropped = jwtCache.dropSignedBy(tainted.jwtKeyIds());
+    if (dropped > 0) {
+      LOG.info("dropped {} cached jwt-svids signed by tainted keys {}", dropped, tainted.jwtKeyIds());
+    }
     return new Result(own, entries.size(), issued.size());
   }
 
@@ -124,23 +161,19 @@ public final class EntrySynchronizer {
 
   private boolean needsSvid(AuthorizedEntry entry, Instant now) {
     HeldSvid current = held.get(entry.id());
-    return current == null || entry.needsNewSvidComparedTo(current.entry()) || current.dueAt(now);
+    if (current == null || entry.needsNewSvidComparedTo(current.entry()) || current.dueAt(now)) {
+      return true;
+    }
+    if (!current.retrying() && tainted.signed(current.svid())) {
+      LOG.info("re-issuing the x509-svid of entry {} ({}): its authority is tainted", entry.id(), entry.spiffeId());
+      return true;
+    }
+    return false;
   }
 
-  private List<AuthorizedEntry> authorizedEntries() {
-    List<AuthorizedEntry> entries = new ArrayList<>();
-    for (Entry entry : api.entries().getAuthorizedEntries(GetAuthorizedEntriesRequest.getDefaultInstance())
-        .getEntriesList()) {
-      if (entry.getSelectorsCount() == 0) {
-        continue; // node aliases and downstream entries carry no workload selectors
-      }
-      try {
-        entries.add(AuthorizedEntry.fromProto(entry));
-      } catch (ProtoConversionException e) {
-        LOG.warn("ignoring authorized entry {}: {}", entry.getId(), e.getMessage());
-      }
-    }
-    return entries;
+  /** False once the server answered UNIMPLEMENTED to SyncAuthorizedEntries (GetAuthorizedEntries is used). */
+  public boolean usesSyncAuthorizedEntries() {
+    return fetcher.usesSyncStream();
   }
 
   private Map<TrustDomain, Bundle> federatedBundles(List<AuthorizedEntry> entries) {
@@ -205,7 +238,8 @@ public final class EntrySynchronizer {
     return issued;
   }
 
-  private IdentitySnapshot snapshot(Bundle own, Map<TrustDomain, Bundle> federated, List<AuthorizedEntry> entries) {
+  private IdentitySnapshot snapshot(Bundle own, Map<TrustDomain, Bundle> federated, List<AuthorizedEntry> entries,
+      List<PendingIdentity> pending) {
     List<CachedIdentity> identities = new ArrayList<>();
     for (AuthorizedEntry entry : entries) {
       HeldSvid svid = held.get(entry.id());
@@ -216,6 +250,6 @@ public final class EntrySynchronizer {
             entry.federatesWith()));
       }
     }
-    return new IdentitySnapshot(own, federated, identities);
+    return new IdentitySnapshot(own, federated, identities, pending);
   }
 }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PushWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(PushWatcher.class);
-  private static final long MAX_BACKOFF_MILLIS = 30_000;
+  private static final long MAX_BACKOFF_MILLIS = 5_000;
 
   private final ServerApi api;
   private final Runnable syncNow;

@@ -35,6 +35,16 @@ public final class ServerApi implements AutoCloseable {
     return EntryGrpc.newBlockingStub(connection.get().channel()).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** The async entry stub (SyncAuthorizedEntries is a bidi stream), with the per-call deadline. */
+  public EntryGrpc.EntryStub entriesAsync() {
+    return EntryGrpc.newStub(connection.get().channel()).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The per-call deadline of every stub. */
+  public Duration deadline() {
+    return deadline;
+  }
+
   public BundleGrpc.BundleBlockingStub bundles() {
     return BundleGrpc.newBlockingStub(connection.get().channel()).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }

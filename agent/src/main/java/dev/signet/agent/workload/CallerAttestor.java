@@ -8,9 +8,13 @@ import dev.signet.common.spiffe.Selector;
 import dev.signet.proto.transport.PeerCredentials;
 import io.grpc.Status;
 import io.grpc.StatusException;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Turns the kernel's account of a caller (SO_PEERCRED) into selectors by running every configured
@@ -29,14 +33,48 @@ import java.util.Set;
  * </ol>
  * Any mismatch, or the process vanishing, is PERMISSION_DENIED and nothing is served. A process that
  * changed its uid/gid after connecting is refused too; it must reconnect.
+ *
+ * <p>Performance — the selector cache: the selectors of a Workload API caller are kept for a short time
+ * ({@link #DEFAULT_SELECTOR_TTL}) under (pid, process start time, socket uid, socket gid). Every call still
+ * runs step 1 afresh (start time and credentials read now, effective uid/gid compared with the socket's),
+ * and a cached result is used only when the start time read now equals the cached one (so the process is
+ * the same one, not a reuse of its pid) and the whole credential set read now (real, effective, saved and
+ * filesystem uids and gids, supplementary groups) equals the one the selectors were computed from. What
+ * the cache can return is therefore only ever what this very process was attested as less than the TTL
+ * ago, under the same credentials; a process that {@code exec}s another binary keeps its pid and start time
+ * and may see its old binary's selectors for up to the TTL, which grants nothing it could not already have
+ * obtained (it held that identity a moment before and could have fetched and kept it). Delegated
+ * attestation ({@link #attestProcess}) is never cached.
  */
 public final class CallerAttestor {
+  /** How long a caller's selectors are reused (see the class comment). */
+  public static final Duration DEFAULT_SELECTOR_TTL = Duration.ofSeconds(1);
+  /** Cached callers beyond which expired results are pruned (and, if still too many, all are dropped). */
+  static final int MAX_CACHED_CALLERS = 4096;
+
+  private record CallerKey(int pid, long startTime, int uid, int gid) {}
+
+  private record CachedSelectors(ProcessStatus status, Set<Selector> selectors, long attestedAt) {}
+
   private final ProcFs proc;
   private final List<WorkloadAttestor> attestors;
+  private final long ttlNanos;
+  private final LongSupplier ticker;
+  private final Map<CallerKey, CachedSelectors> cache = new ConcurrentHashMap<>();
 
   public CallerAttestor(ProcFs proc, List<WorkloadAttestor> attestors) {
+    this(proc, attestors, DEFAULT_SELECTOR_TTL, System::nanoTime);
+  }
+
+  /**
+   * With the selector cache's lifetime ({@link Duration#ZERO} disables it) and the monotonic clock in
+   * nanoseconds that ages it.
+   */
+  public CallerAttestor(ProcFs proc, List<WorkloadAttestor> attestors, Duration selectorTtl, LongSupplier ticker) {
     this.proc = proc;
     this.attestors = List.copyOf(attestors);
+    this.ttlNanos = selectorTtl.toNanos();
+    this.ticker = ticker;
   }
 
   /** The caller's selectors; throws a {@link StatusException} carrying the status to answer with. */
@@ -54,7 +92,24 @@ public final class CallerAttestor {
       throw denied("process " + pid + " runs as uid " + before.status().effectiveUid() + " gid "
           + before.status().effectiveGid() + " but connected as uid " + caller.uid() + " gid " + caller.gid());
     }
-    return attestGuarded(pid, before);
+    if (ttlNanos <= 0) {
+      return attestGuarded(pid, before);
+    }
+    CallerKey key = new CallerKey(pid, before.startTime(), caller.uid(), caller.gid());
+    long now = ticker.getAsLong();
+    CachedSelectors cached = cache.get(key);
+    if (cached != null && now - cached.attestedAt() < ttlNanos && cached.status().equals(before.status())) {
+      return cached.selectors();
+    }
+    Set<Selector> selectors = attestGuarded(pid, before);
+    if (cache.size() >= MAX_CACHED_CALLERS) {
+      cache.values().removeIf(c -> now - c.attestedAt() >= ttlNanos);
+      if (cache.size() >= MAX_CACHED_CALLERS) {
+        cache.clear();
+      }
+    }
+    cache.put(key, new CachedSelectors(before.status(), selectors, now));
+    return selectors;
   }
 
   /**

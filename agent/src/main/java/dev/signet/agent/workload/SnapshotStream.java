@@ -13,7 +13,10 @@ import io.grpc.stub.ServerCallStreamObserver;
  * @param <R> the response message type
  */
 public final class SnapshotStream<R> {
-  /** Builds the caller's response from a snapshot, or throws the status that ends the stream. */
+  /**
+   * Builds the caller's response from a snapshot, or throws the status that ends the stream; null means
+   * "nothing to send for this snapshot" (the stream waits for the next one).
+   */
   @FunctionalInterface
   public interface Composer<R> {
     R compose(IdentitySnapshot snapshot) throws StatusException;
@@ -21,18 +24,26 @@ public final class SnapshotStream<R> {
 
   private final ServerCallStreamObserver<R> observer;
   private final Composer<R> composer;
+  private final Runnable onFinish;
   private R last;
   private boolean done;
   private WorkloadIdentityCache.Subscription subscription;
 
-  private SnapshotStream(ServerCallStreamObserver<R> observer, Composer<R> composer) {
+  private SnapshotStream(ServerCallStreamObserver<R> observer, Composer<R> composer, Runnable onFinish) {
     this.observer = observer;
     this.composer = composer;
+    this.onFinish = onFinish;
   }
 
   /** Starts streaming; returns once the first response (or the error) has been handed to gRPC. */
   public static <R> void start(WorkloadIdentityCache cache, ServerCallStreamObserver<R> observer, Composer<R> composer) {
-    SnapshotStream<R> stream = new SnapshotStream<>(observer, composer);
+    start(cache, observer, composer, () -> { });
+  }
+
+  /** As {@link #start(WorkloadIdentityCache, ServerCallStreamObserver, Composer)}; {@code onFinish} runs once when the stream ends. */
+  public static <R> void start(WorkloadIdentityCache cache, ServerCallStreamObserver<R> observer, Composer<R> composer,
+      Runnable onFinish) {
+    SnapshotStream<R> stream = new SnapshotStream<>(observer, composer, onFinish);
     observer.setOnCancelHandler(stream::finish);
     WorkloadIdentityCache.Subscription subscription = cache.subscribe(stream::onSnapshot);
     stream.attach(subscription);
@@ -61,14 +72,17 @@ public final class SnapshotStream<R> {
       observer.onError(Status.INTERNAL.withDescription("cannot compose response: " + e).withCause(e).asException());
       throw e;
     }
-    if (!next.equals(last)) {
+    if (next != null && !next.equals(last)) {
       last = next;
       observer.onNext(next);
     }
   }
 
   private synchronized void finish() {
-    done = true;
+    if (!done) {
+      done = true;
+      onFinish.run();
+    }
     if (subscription != null) {
       subscription.close();
     }

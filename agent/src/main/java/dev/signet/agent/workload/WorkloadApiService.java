@@ -26,24 +26,29 @@ import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The SPIFFE Workload API. Every call is attested afresh from the kernel's peer credentials
  * ({@link CallerAttestor}); what a caller receives is the {@link WorkloadView} its selectors select from
- * the current {@link IdentitySnapshot}. The security header is checked before this service runs
+ * the current {@link IdentitySnapshot}; views and encoded responses are reused per (snapshot, caller
+ * selector set) ({@link SnapshotResponses}). The security header is checked before this service runs
  * ({@link SecurityHeaderInterceptor}).
  *
  * <p>Status codes follow SPIRE: a caller with no matching identity gets PERMISSION_DENIED
  * "no identity issued"; a request without an audience, or a token that does not validate, gets
- * INVALID_ARGUMENT; a JWT-SVID the server cannot mint right now gets UNAVAILABLE.
+ * INVALID_ARGUMENT; a JWT-SVID the server cannot mint right now gets UNAVAILABLE. A caller entitled only
+ * to entries whose X509-SVIDs the agent does not hold yet (beyond {@code x509_svid_cache_max_size}) is
+ * not refused: the agent is asked to issue them and FetchX509SVID answers when they arrive.
  */
 public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorkloadAPIImplBase {
   private final WorkloadIdentityCache cache;
   private final CallerAttestor attestor;
   private final JwtSvidCache jwtSvids;
   private final Clock clock;
+  private final SnapshotResponses.Holder responses = new SnapshotResponses.Holder();
 
   public WorkloadApiService(WorkloadIdentityCache cache, CallerAttestor attestor, JwtSvidCache jwtSvids, Clock clock) {
     this.cache = cache;
@@ -54,17 +59,30 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
 
   @Override
   public void fetchX509SVID(X509SVIDRequest request, StreamObserver<X509SVIDResponse> observer) {
-    stream(observer, selectors -> WorkloadResponses.x509Svids(entitled(selectors)));
+    stream(observer, (entitlement, lease) -> {
+      WorkloadView view = entitled(entitlement);
+      if (!view.pending().isEmpty()) {
+        cache.demand(view.pending()); // SVIDs beyond x509_svid_cache_max_size: the sync issues them now
+      }
+      if (view.isEmpty()) {
+        return null; // entitled, but its SVIDs are still being issued: the stream answers when they arrive
+      }
+      lease.hold(entitlement.entryIds(view));
+      cache.markServed(view.identities());
+      return entitlement.responses().x509Svids(entitlement.selectors(), view);
+    });
   }
 
   @Override
   public void fetchX509Bundles(X509BundlesRequest request, StreamObserver<X509BundlesResponse> observer) {
-    stream(observer, selectors -> WorkloadResponses.x509Bundles(entitled(selectors)));
+    stream(observer, (entitlement, lease) ->
+        entitlement.responses().x509Bundles(entitlement.selectors(), entitled(entitlement)));
   }
 
   @Override
   public void fetchJWTBundles(JWTBundlesRequest request, StreamObserver<JWTBundlesResponse> observer) {
-    stream(observer, selectors -> WorkloadResponses.jwtBundles(entitled(selectors)));
+    stream(observer, (entitlement, lease) ->
+        entitlement.responses().jwtBundles(entitlement.selectors(), entitled(entitlement)));
   }
 
   @Override
@@ -74,18 +92,21 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
         throw Status.INVALID_ARGUMENT.withDescription("audience must be specified").asException();
       }
       SpiffeId wanted = request.getSpiffeId().isEmpty() ? null : parseId(request.getSpiffeId());
-      WorkloadView view = cache.current().viewFor(attest());
-      List<CachedIdentity> identities = view.identities().stream()
-          .filter(i -> wanted == null || i.spiffeId().equals(wanted)).toList();
-      if (identities.isEmpty()) {
+      WorkloadView view = view(attest());
+      // A JWT-SVID needs no X509-SVID: entries pending under the X509-SVID cache size are minted for too.
+      List<JwtTarget> targets = new ArrayList<>();
+      view.identities().forEach(i -> targets.add(new JwtTarget(i.entryId(), i.spiffeId(), i.hint())));
+      view.pending().forEach(p -> targets.add(new JwtTarget(p.entryId(), p.spiffeId(), p.hint())));
+      targets.removeIf(t -> wanted != null && !t.spiffeId().equals(wanted));
+      if (targets.isEmpty()) {
         throw noIdentity();
       }
       JWTSVIDResponse.Builder response = JWTSVIDResponse.newBuilder();
-      for (CachedIdentity identity : identities) {
+      for (JwtTarget target : targets) {
         response.addSvids(JWTSVID.newBuilder()
-            .setSpiffeId(identity.spiffeId().toString())
-            .setSvid(mint(identity, request.getAudienceList()).token())
-            .setHint(identity.hint()));
+            .setSpiffeId(target.spiffeId().toString())
+            .setSvid(mint(target, request.getAudienceList()).token())
+            .setHint(target.hint()));
       }
       observer.onNext(response.build());
       observer.onCompleted();
@@ -105,7 +126,7 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
       }
       // As in SPIRE, validation needs no identity of its own: the caller's trust domain bundle is always
       // usable, federated bundles only when one of the caller's identities federates with them.
-      WorkloadView view = cache.current().viewFor(attest());
+      WorkloadView view = view(attest());
       JwtSvidClaims claims;
       try {
         claims = JwtSvidValidator.validate(request.getSvid(), view.bundleSource(), request.getAudience(), clock.instant());
@@ -130,32 +151,49 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
       observer.onError(e);
       return;
     }
+    WorkloadIdentityCache.Lease lease = cache.lease();
     SnapshotStream.start(cache, (ServerCallStreamObserver<R>) observer,
-        snapshot -> composer.compose(new Entitlement(snapshot, selectors)));
+        snapshot -> composer.compose(new Entitlement(responses.forSnapshot(snapshot), selectors), lease), lease::close);
   }
 
-  /** Builds a response from the caller's entitlement under one snapshot. */
+  /** Builds a response from the caller's entitlement under one snapshot; null sends nothing yet. */
   @FunctionalInterface
   private interface ViewComposer<R> {
-    R compose(Entitlement entitlement) throws StatusException;
+    R compose(Entitlement entitlement, WorkloadIdentityCache.Lease lease) throws StatusException;
   }
 
-  /** A snapshot and the selectors of the caller looking at it. */
-  private record Entitlement(IdentitySnapshot snapshot, Set<Selector> selectors) {}
+  /** A snapshot (with its cached responses) and the selectors of the caller looking at it. */
+  private record Entitlement(SnapshotResponses responses, Set<Selector> selectors) {
+    WorkloadView view() {
+      return responses.view(selectors);
+    }
 
+    List<String> entryIds(WorkloadView view) {
+      return view.identities().stream().map(CachedIdentity::entryId).toList();
+    }
+  }
+
+  /** An entry a JWT-SVID is minted for. */
+  private record JwtTarget(String entryId, SpiffeId spiffeId, String hint) {}
+
+  /** The caller's view; PERMISSION_DENIED when it is entitled to nothing, held or pending. */
   private static WorkloadView entitled(Entitlement entitlement) throws StatusException {
-    WorkloadView view = entitlement.snapshot().viewFor(entitlement.selectors());
-    if (view.isEmpty()) {
+    WorkloadView view = entitlement.view();
+    if (view.isUnentitled()) {
       throw noIdentity();
     }
     return view;
+  }
+
+  private WorkloadView view(Set<Selector> selectors) {
+    return responses.forSnapshot(cache.current()).view(selectors);
   }
 
   private Set<Selector> attest() throws StatusException {
     return attestor.attest(PeerCredentials.current());
   }
 
-  private JwtSvid mint(CachedIdentity identity, List<String> audiences) throws StatusException {
+  private JwtSvid mint(JwtTarget identity, List<String> audiences) throws StatusException {
     try {
       return jwtSvids.fetch(identity.entryId(), identity.spiffeId(), audiences);
     } catch (JwtSvidUnavailableException e) {

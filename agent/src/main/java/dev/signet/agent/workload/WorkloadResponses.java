@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Encodes {@link WorkloadView}s into Workload API messages, in the wire formats the SPIFFE Workload API
@@ -22,18 +23,28 @@ final class WorkloadResponses {
 
   static X509SVIDResponse x509Svids(WorkloadView view) {
     ByteString bundle = der(view.bundle().x509Certificates());
+    return x509Svids(view, identity -> x509Svid(identity, bundle));
+  }
+
+  /** With each identity's message from {@code encoded} (which may reuse messages encoded earlier). */
+  static X509SVIDResponse x509Svids(WorkloadView view, Function<CachedIdentity, X509SVID> encoded) {
     X509SVIDResponse.Builder response = X509SVIDResponse.newBuilder();
     for (CachedIdentity identity : view.identities()) {
-      response.addSvids(X509SVID.newBuilder()
-          .setSpiffeId(identity.spiffeId().toString())
-          .setX509Svid(der(identity.svid().chain()))
-          .setX509SvidKey(ByteString.copyFrom(identity.svid().privateKey().getEncoded()))
-          .setBundle(bundle)
-          .setHint(identity.hint()));
+      response.addSvids(encoded.apply(identity));
     }
     view.federatedBundles().forEach((domain, federated) ->
         response.putFederatedBundles(domain.idString(), der(federated.x509Certificates())));
     return response.build();
+  }
+
+  static X509SVID x509Svid(CachedIdentity identity, ByteString bundle) {
+    return X509SVID.newBuilder()
+        .setSpiffeId(identity.spiffeId().toString())
+        .setX509Svid(der(identity.svid().chain()))
+        .setX509SvidKey(ByteString.copyFrom(identity.svid().privateKey().getEncoded()))
+        .setBundle(bundle)
+        .setHint(identity.hint())
+        .build();
   }
 
   static X509BundlesResponse x509Bundles(WorkloadView view) {
@@ -56,17 +67,17 @@ final class WorkloadResponses {
     return response.build();
   }
 
-
-  private static ByteString der(List<X509Certificate> certificates) {
-    ByteString der = ByteString.EMPTY;
+  static ByteString der(List<X509Certificate> certificates) {
+    ByteString.Output out = ByteString.newOutput();
     for (X509Certificate certificate : certificates) {
       try {
-        der = der.concat(ByteString.copyFrom(certificate.getEncoded()));
+        byte[] encoded = certificate.getEncoded();
+        out.write(encoded, 0, encoded.length);
       } catch (CertificateEncodingException e) {
         throw new IllegalStateException("certificate " + certificate.getSubjectX500Principal().getName()
             + " cannot be DER-encoded", e);
       }
     }
-    return der;
+    return out.toByteString();
   }
 }

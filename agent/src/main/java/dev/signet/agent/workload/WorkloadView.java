@@ -13,17 +13,33 @@ import java.util.Optional;
 /**
  * The part of an {@link IdentitySnapshot} one caller may see.
  *
- * @param federatedBundles only the bundles the caller's identities federate with, in first-seen order
+ * @param federatedBundles only the bundles the caller's entries federate with, in first-seen order
+ * @param pending entries the caller is entitled to whose X509-SVID the agent does not hold yet
  */
-public record WorkloadView(Bundle bundle, Map<TrustDomain, Bundle> federatedBundles, List<CachedIdentity> identities) {
+public record WorkloadView(Bundle bundle, Map<TrustDomain, Bundle> federatedBundles, List<CachedIdentity> identities,
+    List<PendingIdentity> pending) {
   public WorkloadView {
     federatedBundles = Collections.unmodifiableMap(new LinkedHashMap<>(federatedBundles));
     identities = List.copyOf(identities);
+    pending = List.copyOf(pending);
   }
 
-  /** True when no identity applies: the Workload API then answers PERMISSION_DENIED. */
+  /** A view with nothing pending. */
+  public WorkloadView(Bundle bundle, Map<TrustDomain, Bundle> federatedBundles, List<CachedIdentity> identities) {
+    this(bundle, federatedBundles, identities, List.of());
+  }
+
+  /** True when no X509-SVID is held for this caller (it may still be entitled to pending entries). */
   public boolean isEmpty() {
     return identities.isEmpty();
+  }
+
+  /**
+   * True when the caller is entitled to nothing at all, held or pending: the Workload API then answers
+   * PERMISSION_DENIED.
+   */
+  public boolean isUnentitled() {
+    return identities.isEmpty() && pending.isEmpty();
   }
 
   /** The trust domain bundle followed by the federated bundles. */

@@ -58,13 +58,21 @@ public record HclDocument(String origin, Map<String, Object> tree) {
 
   /** Reads and parses a UTF-8 file. */
   public static HclDocument load(Path file) {
+    return load(file, false);
+  }
+
+  /**
+   * Reads and parses a UTF-8 file; with {@code expandEnv}, {@code $VAR} and {@code ${VAR}} are first
+   * replaced from the environment (SPIRE's {@code -expandEnv}).
+   */
+  public static HclDocument load(Path file, boolean expandEnv) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ConfigException("cannot read config file \"" + file + "\": " + e, e);
     }
-    return parse(text, file.toString());
+    return parse(expandEnv ? EnvExpander.expandFromEnvironment(text) : text, file.toString());
   }
 
   /** A fresh accessor over the whole document that records which keys get read. */

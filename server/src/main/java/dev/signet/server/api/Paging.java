@@ -1,15 +1,26 @@
 package dev.signet.server.api;
 
-/** Page and batch size limits shared by the list and batch RPCs. */
+/**
+ * Page and batch size limits shared by the list and batch RPCs.
+ *
+ * <p>SPIRE caps neither: its only bound is gRPC's inbound message size (4 MiB by default on both of its
+ * endpoints), so a huge batch fails late and a huge page can exhaust memory. Signet refuses both up
+ * front with INVALID_ARGUMENT naming the size and the limit. The limits are far above what SPIRE's own
+ * clients send (the CLI pages by hundreds, an agent batches its CSRs by entry), so no SPIRE client
+ * meets them in practice, and every item must still fit in one {@code Endpoints#MAX_INBOUND_MESSAGE_BYTES}
+ * message.
+ */
 public final class Paging {
-  /** Largest page a client may ask for; 0 asks for this many. */
-  public static final int MAX_PAGE_SIZE = 1000;
+  /** The page size used when a client sends 0 (SPIRE: "everything"; we still page, with a next token). */
+  public static final int DEFAULT_PAGE_SIZE = 1000;
+  /** Largest page a client may ask for. */
+  public static final int MAX_PAGE_SIZE = 10_000;
   /** Largest number of items in one batch request. */
-  public static final int MAX_BATCH_SIZE = 1000;
+  public static final int MAX_BATCH_SIZE = 10_000;
 
   private Paging() {}
 
-  /** Validates a requested page size; 0 means the server's maximum. */
+  /** Validates a requested page size; 0 means {@link #DEFAULT_PAGE_SIZE}. */
   public static int pageSize(int requested) {
     if (requested < 0) {
       throw InputValidation.invalid("page_size " + requested + " is negative");
@@ -17,13 +28,14 @@ public final class Paging {
     if (requested > MAX_PAGE_SIZE) {
       throw InputValidation.invalid("page_size " + requested + " exceeds the maximum of " + MAX_PAGE_SIZE);
     }
-    return requested == 0 ? MAX_PAGE_SIZE : requested;
+    return requested == 0 ? DEFAULT_PAGE_SIZE : requested;
   }
 
-  /** Rejects a batch larger than {@link #MAX_BATCH_SIZE}. */
+  /** Rejects a batch of more than {@link #MAX_BATCH_SIZE} items; {@code what} names the items ("entries"). */
   public static void checkBatch(String what, int size) {
     if (size > MAX_BATCH_SIZE) {
-      throw InputValidation.invalid(what + " batch of " + size + " exceeds the maximum of " + MAX_BATCH_SIZE);
+      throw InputValidation.invalid("batch of " + size + " " + what + " exceeds the maximum of " + MAX_BATCH_SIZE
+          + " per request");
     }
   }
 }

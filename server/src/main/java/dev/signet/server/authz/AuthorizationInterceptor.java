@@ -1,8 +1,8 @@
 package dev.signet.server.authz;
 
-
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.datastore.AttestedNode;
+import dev.signet.datastore.DataStoreException;
 import dev.signet.proto.spire.api.types.PermissionDeniedDetails;
 import dev.signet.server.endpoint.Caller;
 import io.grpc.Context;
@@ -55,7 +55,12 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
         return next.startCall(call, headers);
       }
       if (roles.contains(Role.AGENT)) {
-        AgentAuthorizer.Decision decision = agents.check(x509.id(), x509.leaf());
+        AgentAuthorizer.Decision decision;
+        try {
+          decision = agents.check(x509.id(), x509.leaf());
+        } catch (DataStoreException e) {
+          return fail(call, lookupFailure(x509.id(), e));
+        }
         if (decision.allowed()) {
           Context context = Context.current().withValue(AGENT_NODE, decision.node());
           return Contexts.interceptCall(context, call, headers, next);
@@ -63,8 +68,24 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
         return refuse(call, decision.message(), PermissionDeniedDetails.Reason.valueOf(decision.denial().name()));
       }
     }
-    call.close(Status.PERMISSION_DENIED.withDescription(
-        "authorization denied for method " + method + " to " + caller.describe()), new Metadata());
+    return fail(call, Status.PERMISSION_DENIED.withDescription(
+        "authorization denied for method " + method + " to " + caller.describe()));
+  }
+
+  /**
+   * The status for a datastore failure while checking an agent. It happens before any service code runs,
+   * so nothing else would translate it and grpc-java would answer UNKNOWN. An unreachable database is
+   * UNAVAILABLE (the agent retries); anything else is INTERNAL, as in SPIRE ("unable to look up agent
+   * information"). The agent is neither refused nor let through.
+   */
+  static Status lookupFailure(SpiffeId agentId, DataStoreException e) {
+    Status status = e.kind() == DataStoreException.Kind.UNAVAILABLE ? Status.UNAVAILABLE : Status.INTERNAL;
+    return status.withDescription("unable to look up agent information for \"" + agentId + "\": "
+        + e.getMessage()).withCause(e);
+  }
+
+  private static <Q, R> ServerCall.Listener<Q> fail(ServerCall<Q, R> call, Status status) {
+    call.close(status, new Metadata());
     return new ServerCall.Listener<>() {};
   }
 

@@ -8,11 +8,11 @@ public final class AdminClientOptions {
   public static final String DEFAULT_SOCKET = "/tmp/spire-server/private/api.sock";
 
   @Option(names = {"-socketPath", "--socketPath"}, paramLabel = "PATH",
-      description = "Path to the SPIRE Server API socket (default: ${DEFAULT-VALUE})", defaultValue = DEFAULT_SOCKET)
+      description = "Admin API socket to connect to (default: ${DEFAULT-VALUE})", defaultValue = DEFAULT_SOCKET)
   String socketPath;
 
   @Option(names = {"-output", "--output"}, paramLabel = "pretty|json", defaultValue = "pretty",
-      description = "Desired output format (pretty, json; default: pretty)")
+      description = "How to print results: pretty or json (default: pretty)")
   String output;
 
   /** The chosen output format; an unknown value is a usage error. */

@@ -9,16 +9,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code healthcheck}: asks the server over its admin socket whether it serves; exit 0 when healthy. */
-@Command(name = "healthcheck", description = "Determines server health status")
+@Command(name = "healthcheck", description = "Check whether the server is up and healthy")
 public final class HealthcheckCommand implements Callable<Integer> {
   @Option(names = {"-socketPath", "--socketPath"}, defaultValue = AdminClientOptions.DEFAULT_SOCKET,
-      description = "Path to the SPIRE Server API socket")
+      description = "Admin API socket to probe")
   String socketPath;
 
-  @Option(names = {"-shallow", "--shallow"}, arity = "0..1", description = "Perform a less stringent health check")
+  @Option(names = {"-shallow", "--shallow"}, arity = "0..1", description = "Only check that the server answers, not that it is ready")
   boolean shallow;
 
-  @Option(names = {"-verbose", "--verbose"}, arity = "0..1", description = "Print verbose information")
+  @Option(names = {"-verbose", "--verbose"}, arity = "0..1", description = "Explain each step of the check")
   boolean verbose;
 
   @Override

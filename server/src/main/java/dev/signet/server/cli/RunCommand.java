@@ -1,6 +1,7 @@
 package dev.signet.server.cli;
 
 import dev.signet.common.logging.RootLogLevel;
+import dev.signet.common.process.TerminationSignals;
 import dev.signet.server.SignetServer;
 import dev.signet.server.config.ServerConfigLoader;
 import java.time.Clock;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code run}: starts the server and keeps it running until SIGTERM/SIGINT, then stops it cleanly. */
-@Command(name = "run", description = "Runs the server")
+@Command(name = "run", description = "Start the server")
 public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
@@ -32,11 +33,11 @@ public final class RunCommand implements Callable<Integer> {
     loaded.warnings().forEach(w -> LOG.warn("{}", w));
     SignetServer server = SignetServer.start(loaded.config(), Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    TerminationSignals.onTerminate(() -> {
       LOG.info("stopping");
       server.close();
       stopped.countDown();
-    }, "signet-server-shutdown"));
+    });
     stopped.await();
     return 0;
   }

@@ -7,9 +7,14 @@ import dev.signet.server.cli.localauthority.LocalAuthorityCommands;
 import dev.signet.server.cli.svid.MintCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
-/** {@code signet-server}: the same verbs and Go-style flags as {@code spire-server}. */
-@Command(name = "signet-server", mixinStandardHelpOptions = true, version = "signet-server 0.1.0",
+/**
+ * {@code signet-server}: the same verbs and Go-style flags as {@code spire-server}. The help and version
+ * flags are inherited, so {@code -h} works on every subcommand as it does with spire-server.
+ */
+@Command(name = "signet-server", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+    version = "signet-server 0.1.0",
     description = "SPIFFE server: CA and registration API of a trust domain",
     subcommands = {RunCommand.class, ValidateCommand.class, HealthcheckCommand.class, TokenCommands.class,
         EntryCommands.class, AgentCommands.class, BundleCommands.class, MintCommands.X509.class,

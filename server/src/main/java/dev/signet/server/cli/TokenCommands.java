@@ -8,17 +8,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code token generate}. */
-@Command(name = "token", description = "Manage join tokens", subcommands = TokenCommands.GenerateCommand.class)
+@Command(name = "token", description = "Join tokens for agent attestation", subcommands = TokenCommands.GenerateCommand.class)
 public final class TokenCommands {
   private TokenCommands() {}
 
   /** Generates a join token; with {@code -spiffeID}, also an entry aliasing the agent to that ID. */
-  @Command(name = "generate", description = "Generates a join token")
+  @Command(name = "generate", description = "Create a one-time join token")
   public static final class GenerateCommand extends AdminCommand {
-    @Option(names = {"-spiffeID", "--spiffeID"}, description = "Additional SPIFFE ID to assign the token owner (optional)")
+    @Option(names = {"-spiffeID", "--spiffeID"}, description = "Optional extra SPIFFE ID (an alias entry) for the agent that uses the token")
     String spiffeId;
 
-    @Option(names = {"-ttl", "--ttl"}, defaultValue = "600", description = "Token TTL in seconds")
+    @Option(names = {"-ttl", "--ttl"}, defaultValue = "600", description = "Seconds until the token expires")
     int ttl;
 
     @Override

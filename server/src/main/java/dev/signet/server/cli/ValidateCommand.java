@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code validate}: checks a config file with the same code {@code run} uses, starts nothing. */
-@Command(name = "validate", description = "Validates a SPIRE server configuration file")
+@Command(name = "validate", description = "Check a server configuration file without starting")
 public final class ValidateCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions options;

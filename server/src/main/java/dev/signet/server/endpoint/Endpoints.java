@@ -103,6 +103,14 @@ public final class Endpoints implements AutoCloseable {
     }
   };
 
+  /**
+   * Largest request message either listener accepts; a larger one is refused by gRPC with
+   * RESOURCE_EXHAUSTED naming both sizes before any of it is parsed. SPIRE leaves grpc-go's 4 MiB default
+   * on both of its endpoints; 16 MiB accepts everything SPIRE does plus a full batch of
+   * {@code Paging.MAX_BATCH_SIZE} ordinary entries or several large federated bundles.
+   */
+  public static final int MAX_INBOUND_MESSAGE_BYTES = 16 * 1024 * 1024;
+
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
   private Server tcp;
@@ -123,13 +131,17 @@ public final class Endpoints implements AutoCloseable {
         .workerEventLoopGroup(workers)
         .executor(executor)
         .sslContext(tlsContext(keyManager, clientVerifier))
-        .maxInboundMessageSize(16 * 1024 * 1024)
+        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true);
     Path dir = adminSocket.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
-    NettyServerBuilder adminBuilder = UnixSockets.serverBuilder(adminSocket, boss, workers).executor(executor);
+    if (!Files.isDirectory(dir)) {
+      // A directory we create is 0770; an existing one (even /tmp) is the operator's and keeps its mode.
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwx---")));
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
+    }
+    NettyServerBuilder adminBuilder = UnixSockets.serverBuilder(adminSocket, boss, workers).executor(executor)
+        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
     // Interceptors run last-listed first: caller identification, then authorization, then the guard that
     // turn a StatusRuntimeException thrown by service code into that status (see STATUS_EXCEPTIONS).
     for (BindableService service : services) {

@@ -23,6 +23,9 @@ public final class EntryPushService extends EntryPushGrpc.EntryPushImplBase {
   public void watch(WatchRequest request, StreamObserver<WatchEvent> observer) {
     ServerCallStreamObserver<WatchEvent> stream = (ServerCallStreamObserver<WatchEvent>) observer;
     stream.setOnCancelHandler(() -> watchers.remove(stream));
+    // The first event tells a (re)connecting agent to sync at once: it may have missed changes.
+    stream.onNext(WatchEvent.newBuilder().setRevision(revision.get()).setEntriesChanged(true).setBundleChanged(true)
+        .build());
     watchers.add(stream);
   }
 

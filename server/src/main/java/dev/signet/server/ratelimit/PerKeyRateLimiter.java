@@ -23,6 +23,11 @@ public final class PerKeyRateLimiter {
     this.clock = clock;
   }
 
+  /** The most tokens one request can ever take (the bucket size); a larger request always fails. */
+  public int burst() {
+    return (int) perSecond;
+  }
+
   /** Takes {@code cost} tokens for {@code key}; false (and nothing taken) when the key is over its limit. */
   public boolean tryAcquire(String key, int cost) {
     if (cost > perSecond) {

@@ -309,6 +309,30 @@ class AgentApiTest {
   }
 
   @Test
+  void anAgentThatCanReattestIsToldToReattestInsteadOfRenewing() {
+    ServerFixture.Identity agent = fixture.attestNewAgent();
+    fixture.makeReattestable(agent);
+    ManagedChannel channel = fixture.mtls(agent);
+    RenewAgentRequest renew = RenewAgentRequest.newBuilder().setParams(AgentX509SVIDParams.newBuilder()
+        .setCsr(ByteString.copyFrom(Csrs.forKey(KeyType.EC_P256.generate())))).build();
+
+    assertThatThrownBy(() -> agents(channel).renewAgent(renew))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+          assertThat(e.getStatus().getDescription()).isEqualTo("agent must reattest instead of renew");
+          assertThat(PermissionDenied.reasonOf(e)).isEqualTo(PermissionDeniedDetails.Reason.AGENT_MUST_REATTEST);
+        });
+    // Refused before the request is read: even a request without a CSR gets the re-attest answer.
+    assertDenied(() -> agents(channel).renewAgent(RenewAgentRequest.getDefaultInstance()),
+        PermissionDeniedDetails.Reason.AGENT_MUST_REATTEST);
+
+    var node = fixture.dataStore().fetchAttestedNode(agent.id()).orElseThrow();
+    assertThat(node.certSerialNumber()).isEqualTo(agent.leaf().getSerialNumber().toString());
+    assertThat(node.newCertSerialNumber()).as("no SVID was issued").isEmpty();
+    assertThat(authorizedIds(channel)).as("the current SVID keeps working").isEmpty();
+  }
+
+  @Test
   void aBannedAgentIsRefusedWithAgentBannedAndCannotReattest() {
     ServerFixture.Identity agent = fixture.attestNewAgent();
     ManagedChannel channel = fixture.mtls(agent);

@@ -70,7 +70,7 @@ class EntryApiTest {
         entry("/spire", VALIDATION_PARENT),
         entry("/ev/td-id", VALIDATION_PARENT).setSpiffeId(id("")),
         entry("/ev/no-parent", VALIDATION_PARENT).clearParentId(),
-        entry("/ev/bad-selector", VALIDATION_PARENT).clearSelectors().addSelectors(selector("unix", "uid:abc")),
+        entry("/ev/bad-selector", VALIDATION_PARENT).clearSelectors().addSelectors(selector("unix:uid", "1000")),
         entry("/ev/bad-dns", VALIDATION_PARENT).addDnsNames("not a dns name"),
         entry("/ev/valid", VALIDATION_PARENT));
 

@@ -12,6 +12,8 @@ import dev.signet.common.svid.BundleSource;
 import dev.signet.common.svid.SvidValidationException;
 import dev.signet.common.svid.X509SvidValidator;
 import dev.signet.common.time.ManualClock;
+import dev.signet.datastore.AttestedNode;
+import dev.signet.datastore.DataStore;
 import dev.signet.datastore.sql.SqlConfig;
 import dev.signet.proto.spire.api.server.agent.v1.AgentGrpc;
 import dev.signet.proto.spire.api.server.agent.v1.AgentX509SVIDParams;
@@ -251,6 +253,29 @@ final class ServerFixture implements AutoCloseable {
     KeyPair key = KeyType.EC_P256.generate();
     AttestAgentResponse.Result result = attest(joinTokenParams(token, Csrs.forKey(key)));
     return new Identity(TD.id("/spire/agent/join_token/" + token), key, SvidProtos.chainOf(result.getSvid()));
+  }
+
+  /** The admin socket, for running CLI commands against this server. */
+  Path socketPath() {
+    return socketDir.resolve("private/api.sock");
+  }
+
+  /** The server's datastore, to seed state the API cannot create and to check that nothing changed. */
+  DataStore dataStore() {
+    return server.dataStore();
+  }
+
+  /**
+   * Marks an attested agent as able to re-attest (as a node attestor with {@code canReattest} would have),
+   * keeping its current SVID serial, so the agent's existing mTLS identity still authorizes.
+   */
+  void makeReattestable(Identity agent) {
+    AttestedNode node = dataStore().fetchAttestedNode(agent.id()).orElseThrow();
+    dataStore().deleteNode(agent.id());
+    dataStore().createAttestedNode(new AttestedNode(node.spiffeId(), node.attestationDataType(),
+        node.certSerialNumber(), node.certNotAfter(), node.newCertSerialNumber(), node.newCertNotAfter(), true,
+        false, node.selectors()));
+    dataStore().setNodeSelectors(agent.id(), node.selectors());
   }
 
   @Override

@@ -30,10 +30,12 @@ import dev.signet.proto.spire.api.server.agent.v1.PostStatusResponse;
 import dev.signet.proto.spire.api.server.agent.v1.RenewAgentRequest;
 import dev.signet.proto.spire.api.server.agent.v1.RenewAgentResponse;
 import dev.signet.proto.spire.api.types.Agent;
+import dev.signet.proto.spire.api.types.PermissionDeniedDetails;
 import dev.signet.server.api.ApiErrors;
 import dev.signet.server.api.InputValidation;
 import dev.signet.server.api.Paging;
 import dev.signet.server.api.convert.EntryConverter;
+import dev.signet.common.proto.PermissionDenied;
 import dev.signet.common.proto.SvidProtos;
 import dev.signet.server.authz.AuthorizationInterceptor;
 import dev.signet.server.ca.SvidIssuer;
@@ -192,6 +194,12 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
   @Override
   public void renewAgent(RenewAgentRequest request, StreamObserver<RenewAgentResponse> out) {
     AttestedNode node = AuthorizationInterceptor.AGENT_NODE.get();
+    // SPIRE's order: an agent that can re-attest is refused before its request is even looked at, with a
+    // reason that tells it to re-attest (a fresh attestation proves the node again; a renewal would not).
+    if (node.canReattest()) {
+      throw PermissionDenied.of(PermissionDeniedDetails.Reason.AGENT_MUST_REATTEST,
+          "agent must reattest instead of renew");
+    }
     if (!request.hasParams() || request.getParams().getCsr().isEmpty()) {
       throw InputValidation.invalid("missing CSR");
     }

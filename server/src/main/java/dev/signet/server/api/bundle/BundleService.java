@@ -112,7 +112,7 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
   @Override
   public void batchCreateFederatedBundle(BatchCreateFederatedBundleRequest request,
       StreamObserver<BatchCreateFederatedBundleResponse> out) {
-    Paging.checkBatch("bundle", request.getBundleCount());
+    Paging.checkBatch("bundles", request.getBundleCount());
     var response = BatchCreateFederatedBundleResponse.newBuilder();
     for (var proto : request.getBundleList()) {
       var result = BatchCreateFederatedBundleResponse.Result.newBuilder();
@@ -135,7 +135,7 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
   @Override
   public void batchUpdateFederatedBundle(BatchUpdateFederatedBundleRequest request,
       StreamObserver<BatchUpdateFederatedBundleResponse> out) {
-    Paging.checkBatch("bundle", request.getBundleCount());
+    Paging.checkBatch("bundles", request.getBundleCount());
     var response = BatchUpdateFederatedBundleResponse.newBuilder();
     for (var proto : request.getBundleList()) {
       var result = BatchUpdateFederatedBundleResponse.Result.newBuilder();
@@ -156,7 +156,7 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
   @Override
   public void batchSetFederatedBundle(BatchSetFederatedBundleRequest request,
       StreamObserver<BatchSetFederatedBundleResponse> out) {
-    Paging.checkBatch("bundle", request.getBundleCount());
+    Paging.checkBatch("bundles", request.getBundleCount());
     var response = BatchSetFederatedBundleResponse.newBuilder();
     for (var proto : request.getBundleList()) {
       var result = BatchSetFederatedBundleResponse.Result.newBuilder();
@@ -173,7 +173,7 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
   @Override
   public void batchDeleteFederatedBundle(BatchDeleteFederatedBundleRequest request,
       StreamObserver<BatchDeleteFederatedBundleResponse> out) {
-    Paging.checkBatch("bundle", request.getTrustDomainsCount());
+    Paging.checkBatch("trust domains", request.getTrustDomainsCount());
     DeleteMode mode = switch (request.getMode()) {
       case RESTRICT -> DeleteMode.RESTRICT;
       case DELETE -> DeleteMode.DELETE;

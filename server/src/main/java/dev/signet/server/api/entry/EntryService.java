@@ -87,7 +87,7 @@ public final class EntryService extends EntryGrpc.EntryImplBase {
 
   @Override
   public void batchCreateEntry(BatchCreateEntryRequest request, StreamObserver<BatchCreateEntryResponse> out) {
-    Paging.checkBatch("entry", request.getEntriesCount());
+    Paging.checkBatch("entries", request.getEntriesCount());
     BatchCreateEntryResponse.Builder response = BatchCreateEntryResponse.newBuilder();
     boolean changed = false;
     for (Entry proto : request.getEntriesList()) {
@@ -110,7 +110,7 @@ public final class EntryService extends EntryGrpc.EntryImplBase {
 
   @Override
   public void batchUpdateEntry(BatchUpdateEntryRequest request, StreamObserver<BatchUpdateEntryResponse> out) {
-    Paging.checkBatch("entry", request.getEntriesCount());
+    Paging.checkBatch("entries", request.getEntriesCount());
     Set<String> mask = request.hasInputMask() ? EntryMasks.fieldNames(request.getInputMask()) : EntryMasks.ALL_FIELDS;
     BatchUpdateEntryResponse.Builder response = BatchUpdateEntryResponse.newBuilder();
     boolean changed = false;
@@ -141,7 +141,7 @@ public final class EntryService extends EntryGrpc.EntryImplBase {
 
   @Override
   public void batchDeleteEntry(BatchDeleteEntryRequest request, StreamObserver<BatchDeleteEntryResponse> out) {
-    Paging.checkBatch("entry", request.getIdsCount());
+    Paging.checkBatch("entry ids", request.getIdsCount());
     BatchDeleteEntryResponse.Builder response = BatchDeleteEntryResponse.newBuilder();
     boolean changed = false;
     for (String id : request.getIdsList()) {

@@ -92,7 +92,7 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
 
   @Override
   public void batchNewX509SVID(BatchNewX509SVIDRequest request, StreamObserver<BatchNewX509SVIDResponse> out) {
-    Paging.checkBatch("svid", request.getParamsCount());
+    Paging.checkBatch("svid params", request.getParamsCount());
     limit(request.getParamsCount());
     Map<String, RegistrationEntry> authorized = authorizedEntries();
     BatchNewX509SVIDResponse.Builder response = BatchNewX509SVIDResponse.newBuilder();
@@ -132,6 +132,11 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
   }
 
   private void limit(int svids) {
+    if (signLimiter != null && svids > signLimiter.burst()) {
+      // SPIRE's answer to a request that can never fit in the bucket, whatever the wait.
+      throw Status.RESOURCE_EXHAUSTED.withDescription("rate (" + svids + ") exceeds burst size ("
+          + signLimiter.burst() + ")").asRuntimeException();
+    }
     if (signLimiter != null && !signLimiter.tryAcquire(Caller.peerAddress(), svids)) {
       throw Status.RESOURCE_EXHAUSTED.withDescription("rate (500 SVIDs per second per address) exceeded")
           .asRuntimeException();

@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code agent list|show|count|ban|evict}, as spire-server has them. */
-@Command(name = "agent", description = "Manage attested agents",
+@Command(name = "agent", description = "Inspect, ban and evict attested agents",
     subcommands = {AgentCommands.ListCommand.class, AgentCommands.ShowCommand.class, AgentCommands.CountCommand.class,
         AgentCommands.BanCommand.class, AgentCommands.EvictCommand.class})
 public final class AgentCommands {
@@ -45,7 +45,7 @@ public final class AgentCommands {
   }
 
   /** {@code agent list}. */
-  @Command(name = "list", description = "Lists attested agents and their SPIFFE IDs")
+  @Command(name = "list", description = "Print every attested agent")
   public static final class ListCommand extends AdminCommand {
     @Override
     protected int run(AdminClient client, Printer out) {
@@ -72,9 +72,9 @@ public final class AgentCommands {
   }
 
   /** {@code agent show -spiffeID ID}. */
-  @Command(name = "show", description = "Shows the details of an attested agent given its SPIFFE ID")
+  @Command(name = "show", description = "Print one attested agent in detail")
   public static final class ShowCommand extends AdminCommand {
-    @Option(names = {"-spiffeID", "--spiffeID"}, required = true, description = "The SPIFFE ID of the agent")
+    @Option(names = {"-spiffeID", "--spiffeID"}, required = true, description = "Agent SPIFFE ID")
     String spiffeId;
 
     @Override
@@ -92,7 +92,7 @@ public final class AgentCommands {
   }
 
   /** {@code agent count}. */
-  @Command(name = "count", description = "Count attested agents")
+  @Command(name = "count", description = "Print how many agents are attested")
   public static final class CountCommand extends AdminCommand {
     @Override
     protected int run(AdminClient client, Printer out) {
@@ -107,9 +107,9 @@ public final class AgentCommands {
   }
 
   /** {@code agent ban -spiffeID ID}. */
-  @Command(name = "ban", description = "Ban an attested agent given its SPIFFE ID")
+  @Command(name = "ban", description = "Refuse an agent from now on, until it is evicted")
   public static final class BanCommand extends AdminCommand {
-    @Option(names = {"-spiffeID", "--spiffeID"}, required = true, description = "The SPIFFE ID of the agent to ban")
+    @Option(names = {"-spiffeID", "--spiffeID"}, required = true, description = "Agent SPIFFE ID to ban")
     String spiffeId;
 
     @Override
@@ -121,9 +121,9 @@ public final class AgentCommands {
   }
 
   /** {@code agent evict -spiffeID ID}. */
-  @Command(name = "evict", description = "Evicts an attested agent given its SPIFFE ID")
+  @Command(name = "evict", description = "Forget an agent; it must attest again to get back in")
   public static final class EvictCommand extends AdminCommand {
-    @Option(names = {"-spiffeID", "--spiffeID"}, required = true, description = "The SPIFFE ID of the agent to evict")
+    @Option(names = {"-spiffeID", "--spiffeID"}, required = true, description = "Agent SPIFFE ID to evict")
     String spiffeId;
 
     @Override

@@ -24,16 +24,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bundle show|list|set|delete|count}, as spire-server has them. */
-@Command(name = "bundle", description = "Manage trust bundles",
+@Command(name = "bundle", description = "Show our trust bundle; manage federated ones",
     subcommands = {BundleCommands.ShowCommand.class, BundleCommands.ListCommand.class, BundleCommands.SetCommand.class,
         BundleCommands.DeleteCommand.class, BundleCommands.CountCommand.class})
 public final class BundleCommands {
   private BundleCommands() {}
 
   /** {@code bundle show [-format pem|spiffe]}: the server's own bundle. */
-  @Command(name = "show", description = "Prints server CA bundle to stdout")
+  @Command(name = "show", description = "Print this trust domain's bundle")
   public static final class ShowCommand extends AdminCommand {
-    @Option(names = {"-format", "--format"}, defaultValue = "pem", description = "The format to show the bundle (only pretty output format supports this flag). Either \"pem\" or \"spiffe\"")
+    @Option(names = {"-format", "--format"}, defaultValue = "pem", description = "Bundle encoding, pem or spiffe (ignored with -output json)")
     String format;
 
     @Override
@@ -50,12 +50,12 @@ public final class BundleCommands {
   }
 
   /** {@code bundle list [-id TD] [-format pem|spiffe]}: federated bundles. */
-  @Command(name = "list", description = "Lists federated bundles")
+  @Command(name = "list", description = "Print the bundles of federated trust domains")
   public static final class ListCommand extends AdminCommand {
-    @Option(names = {"-id", "--id"}, description = "SPIFFE ID of the trust domain")
+    @Option(names = {"-id", "--id"}, description = "Trust domain, as spiffe://<name>")
     String id;
 
-    @Option(names = {"-format", "--format"}, defaultValue = "pem", description = "The format to list federated bundles. Either \"pem\" or \"spiffe\"")
+    @Option(names = {"-format", "--format"}, defaultValue = "pem", description = "Bundle encoding, pem or spiffe")
     String format;
 
     @Override
@@ -91,15 +91,15 @@ public final class BundleCommands {
   }
 
   /** {@code bundle set -id TD [-path FILE] [-format pem|spiffe]}: creates or replaces a federated bundle. */
-  @Command(name = "set", description = "Creates or updates federated bundle data")
+  @Command(name = "set", description = "Store (create or replace) a federated trust domain's bundle")
   public static final class SetCommand extends AdminCommand {
-    @Option(names = {"-id", "--id"}, required = true, description = "SPIFFE ID of the trust domain")
+    @Option(names = {"-id", "--id"}, required = true, description = "Trust domain, as spiffe://<name>")
     String id;
 
-    @Option(names = {"-path", "--path"}, description = "Path to the bundle data (default: stdin)")
+    @Option(names = {"-path", "--path"}, description = "File holding the bundle; standard input when omitted")
     String path;
 
-    @Option(names = {"-format", "--format"}, defaultValue = "pem", description = "The format of the bundle data. Either \"pem\" or \"spiffe\"")
+    @Option(names = {"-format", "--format"}, defaultValue = "pem", description = "Encoding of the input, pem or spiffe")
     String format;
 
     @Override
@@ -125,12 +125,12 @@ public final class BundleCommands {
   }
 
   /** {@code bundle delete -id TD [-mode restrict|delete|dissociate]}. */
-  @Command(name = "delete", description = "Deletes federated bundle data")
+  @Command(name = "delete", description = "Remove a federated trust domain's bundle")
   public static final class DeleteCommand extends AdminCommand {
-    @Option(names = {"-id", "--id"}, required = true, description = "SPIFFE ID of the trust domain")
+    @Option(names = {"-id", "--id"}, required = true, description = "Trust domain, as spiffe://<name>")
     String id;
 
-    @Option(names = {"-mode", "--mode"}, defaultValue = "restrict", description = "Deletion mode: one of restrict, delete, or dissociate")
+    @Option(names = {"-mode", "--mode"}, defaultValue = "restrict", description = "What happens to entries federating with it: restrict (refuse if any), delete (delete them) or dissociate (unlink them)")
     String mode;
 
     @Override
@@ -154,7 +154,7 @@ public final class BundleCommands {
   }
 
   /** {@code bundle count}. */
-  @Command(name = "count", description = "Count bundles")
+  @Command(name = "count", description = "Print how many bundles are stored")
   public static final class CountCommand extends AdminCommand {
     @Override
     protected int run(AdminClient client, Printer out) {

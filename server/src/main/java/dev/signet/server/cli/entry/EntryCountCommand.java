@@ -8,7 +8,7 @@ import dev.signet.server.cli.Printer;
 import picocli.CommandLine.Command;
 
 /** {@code entry count}. */
-@Command(name = "count", description = "Count registration entries")
+@Command(name = "count", description = "Print how many entries are registered")
 public final class EntryCountCommand extends AdminCommand {
   @Override
   protected int run(AdminClient client, Printer out) {

@@ -10,12 +10,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code entry create}: registers one workload or node entry. */
-@Command(name = "create", description = "Creates registration entries")
+@Command(name = "create", description = "Register a workload or node alias")
 public final class EntryCreateCommand extends AdminCommand {
   @Mixin
   EntryFlags flags;
 
-  @Option(names = {"-entryID", "--entryID"}, description = "A custom ID for this registration entry (optional)")
+  @Option(names = {"-entryID", "--entryID"}, description = "Choose the entry ID instead of a generated one")
   String entryId;
 
   @Override

@@ -9,9 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code entry delete -entryID ID}. */
-@Command(name = "delete", description = "Deletes registration entries")
+@Command(name = "delete", description = "Remove a registration entry")
 public final class EntryDeleteCommand extends AdminCommand {
-  @Option(names = {"-entryID", "--entryID"}, required = true, description = "The Registration Entry ID of the record to delete")
+  @Option(names = {"-entryID", "--entryID"}, required = true, description = "ID of the entry to remove")
   String entryId;
 
   @Override

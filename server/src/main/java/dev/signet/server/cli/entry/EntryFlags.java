@@ -10,43 +10,43 @@ import picocli.CommandLine.Option;
 
 /** The entry fields spire-server's {@code entry create} and {@code entry update} take as flags. */
 final class EntryFlags {
-  @Option(names = {"-spiffeID", "--spiffeID"}, description = "The SPIFFE ID that this record represents")
+  @Option(names = {"-spiffeID", "--spiffeID"}, description = "SPIFFE ID the entry issues")
   String spiffeId;
 
-  @Option(names = {"-parentID", "--parentID"}, description = "The SPIFFE ID of this record's parent")
+  @Option(names = {"-parentID", "--parentID"}, description = "SPIFFE ID of the agent (or alias) the entry hangs under")
   String parentId;
 
-  @Option(names = {"-selector", "--selector"}, description = "A colon-delimited type:value selector. Can be used more than once")
+  @Option(names = {"-selector", "--selector"}, description = "Selector as type:value (repeatable)")
   List<String> selectors = new ArrayList<>();
 
-  @Option(names = {"-x509SVIDTTL", "--x509SVIDTTL"}, description = "The lifetime, in seconds, for x509-SVIDs issued based on this registration entry")
+  @Option(names = {"-x509SVIDTTL", "--x509SVIDTTL"}, description = "X509-SVID lifetime in seconds for this entry (0: server default)")
   int x509SvidTtl;
 
-  @Option(names = {"-jwtSVIDTTL", "--jwtSVIDTTL"}, description = "The lifetime, in seconds, for JWT-SVIDs issued based on this registration entry")
+  @Option(names = {"-jwtSVIDTTL", "--jwtSVIDTTL"}, description = "JWT-SVID lifetime in seconds for this entry (0: server default)")
   int jwtSvidTtl;
 
-  @Option(names = {"-federatesWith", "--federatesWith"}, description = "SPIFFE ID of a trust domain to federate with. Can be used more than once")
+  @Option(names = {"-federatesWith", "--federatesWith"}, description = "Federated trust domain whose bundle the workload also gets, as spiffe://<name> (repeatable)")
   List<String> federatesWith = new ArrayList<>();
 
-  @Option(names = {"-admin", "--admin"}, arity = "0..1", description = "If set, the SPIFFE ID in this entry will be granted access to the SPIRE Server's management APIs")
+  @Option(names = {"-admin", "--admin"}, arity = "0..1", description = "Let this identity call the server's admin APIs")
   boolean admin;
 
-  @Option(names = {"-downstream", "--downstream"}, arity = "0..1", description = "A boolean value that, when set, indicates that the entry describes a downstream SPIRE server")
+  @Option(names = {"-downstream", "--downstream"}, arity = "0..1", description = "Mark the identity as a downstream (nested) server")
   boolean downstream;
 
-  @Option(names = {"-entryExpiry", "--entryExpiry"}, description = "An expiry, from epoch in seconds, for the resulting registration entry to be pruned")
+  @Option(names = {"-entryExpiry", "--entryExpiry"}, description = "Unix time (seconds) after which the entry is pruned")
   long entryExpiry;
 
-  @Option(names = {"-dns", "--dns"}, description = "A DNS name that will be included in SVIDs issued based on this entry, where appropriate. Can be used more than once")
+  @Option(names = {"-dns", "--dns"}, description = "DNS SAN to put in the X509-SVID (repeatable)")
   List<String> dnsNames = new ArrayList<>();
 
-  @Option(names = {"-storeSVID", "--storeSVID"}, arity = "0..1", description = "A boolean value that, when set, indicates that the resulting issued SVID from this entry must be stored through an SVIDStore plugin")
+  @Option(names = {"-storeSVID", "--storeSVID"}, arity = "0..1", description = "Hand the issued SVID to an SVIDStore plugin instead of a workload")
   boolean storeSvid;
 
-  @Option(names = {"-hint", "--hint"}, description = "The entry hint, used to disambiguate entries with the same SPIFFE ID")
+  @Option(names = {"-hint", "--hint"}, description = "Hint that tells apart entries with the same SPIFFE ID")
   String hint = "";
 
-  @Option(names = {"-node", "--node"}, arity = "0..1", description = "If set, this entry will be applied to matching nodes rather than workloads")
+  @Option(names = {"-node", "--node"}, arity = "0..1", description = "Make a node alias: match agents by their node selectors, not workloads")
   boolean node;
 
   /** Builds the API entry; flags are parsed here so a bad value fails before anything is sent. */

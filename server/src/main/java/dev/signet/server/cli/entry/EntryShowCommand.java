@@ -17,35 +17,35 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code entry show}: one entry by ID, or all entries matching the filters (paged through). */
-@Command(name = "show", description = "Displays configured registration entries")
+@Command(name = "show", description = "Print registration entries, optionally filtered")
 public final class EntryShowCommand extends AdminCommand {
-  @Option(names = {"-entryID", "--entryID"}, description = "The Entry ID of the records to show")
+  @Option(names = {"-entryID", "--entryID"}, description = "Only the entry with this ID")
   String entryId;
 
-  @Option(names = {"-spiffeID", "--spiffeID"}, description = "The SPIFFE ID of the records to show")
+  @Option(names = {"-spiffeID", "--spiffeID"}, description = "Only entries issuing this SPIFFE ID")
   String spiffeId;
 
-  @Option(names = {"-parentID", "--parentID"}, description = "The Parent ID of the records to show")
+  @Option(names = {"-parentID", "--parentID"}, description = "Only entries under this parent ID")
   String parentId;
 
-  @Option(names = {"-selector", "--selector"}, description = "A colon-delimited type:value selector. Can be used more than once")
+  @Option(names = {"-selector", "--selector"}, description = "Selector as type:value (repeatable)")
   List<String> selectors = new ArrayList<>();
 
   @Option(names = {"-matchSelectorsOn", "--matchSelectorsOn"}, defaultValue = "superset",
-      description = "The match mode used when filtering by selectors. Options: exact, any, superset and subset")
+      description = "How -selector filters match: exact, any, superset or subset")
   String matchSelectorsOn;
 
-  @Option(names = {"-federatesWith", "--federatesWith"}, description = "SPIFFE ID of a trust domain an entry is federate with. Can be used more than once")
+  @Option(names = {"-federatesWith", "--federatesWith"}, description = "Only entries federating with this trust domain (repeatable)")
   List<String> federatesWith = new ArrayList<>();
 
   @Option(names = {"-matchFederatesWithOn", "--matchFederatesWithOn"}, defaultValue = "superset",
-      description = "The match mode used when filtering by federates with. Options: exact, any, superset and subset")
+      description = "How -federatesWith filters match: exact, any, superset or subset")
   String matchFederatesWithOn;
 
-  @Option(names = {"-downstream", "--downstream"}, arity = "0..1", description = "A boolean value that, when set, indicates that the entry describes a downstream SPIRE server")
+  @Option(names = {"-downstream", "--downstream"}, arity = "0..1", description = "Mark the identity as a downstream (nested) server")
   Boolean downstream;
 
-  @Option(names = {"-hint", "--hint"}, description = "The Hint of the records to show (optional)")
+  @Option(names = {"-hint", "--hint"}, description = "Only entries with this hint")
   String hint;
 
   @Override

@@ -10,12 +10,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code entry update}: replaces the fields of an existing entry (all of them, as spire-server does). */
-@Command(name = "update", description = "Updates registration entries")
+@Command(name = "update", description = "Change an existing registration entry")
 public final class EntryUpdateCommand extends AdminCommand {
   @Mixin
   EntryFlags flags;
 
-  @Option(names = {"-entryID", "--entryID"}, required = true, description = "The Registration Entry ID of the record to update")
+  @Option(names = {"-entryID", "--entryID"}, required = true, description = "ID of the entry to change")
   String entryId;
 
   @Override

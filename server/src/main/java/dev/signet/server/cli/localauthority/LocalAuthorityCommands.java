@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * localauthority}: manual CA rotation and the emergency path for a compromised key (prepare, activate,
  * taint the old authority so agents rotate away from it, then revoke it).
  */
-@Command(name = "localauthority", description = "Manage local authorities",
+@Command(name = "localauthority", description = "Rotate this server's own X.509 and JWT signing authorities",
     subcommands = {LocalAuthorityCommands.X509.class, LocalAuthorityCommands.Jwt.class})
 public final class LocalAuthorityCommands {
   private LocalAuthorityCommands() {}
@@ -40,22 +40,22 @@ public final class LocalAuthorityCommands {
   }
 
   /** The X.509 commands. */
-  @Command(name = "x509", description = "Manage X.509 authorities", subcommands = {X509Show.class, X509Prepare.class,
+  @Command(name = "x509", description = "X.509 CA rotation: show, prepare, activate, taint, revoke", subcommands = {X509Show.class, X509Prepare.class,
       X509Activate.class, X509Taint.class, X509Revoke.class})
   public static final class X509 {}
 
   /** The JWT commands. */
-  @Command(name = "jwt", description = "Manage JWT authorities", subcommands = {JwtShow.class, JwtPrepare.class,
+  @Command(name = "jwt", description = "JWT signing key rotation: show, prepare, activate, taint, revoke", subcommands = {JwtShow.class, JwtPrepare.class,
       JwtActivate.class, JwtTaint.class, JwtRevoke.class})
   public static final class Jwt {}
 
   /** A command that names an authority with {@code -authorityID}. */
   abstract static class ById extends AdminCommand {
-    @Option(names = {"-authorityID", "--authorityID"}, required = true, description = "The authority ID")
+    @Option(names = {"-authorityID", "--authorityID"}, required = true, description = "Authority to act on (as printed by show)")
     String authorityId;
   }
 
-  @Command(name = "show", description = "Shows the local X.509 authorities")
+  @Command(name = "show", description = "Print the active, prepared and old X.509 authorities")
   static final class X509Show extends AdminCommand {
     @Override
     protected int run(AdminClient client, Printer out) {
@@ -70,7 +70,7 @@ public final class LocalAuthorityCommands {
     }
   }
 
-  @Command(name = "prepare", description = "Prepares a new X.509 authority for use")
+  @Command(name = "prepare", description = "Create the next X.509 authority without using it yet")
   static final class X509Prepare extends AdminCommand {
     @Override
     protected int run(AdminClient client, Printer out) {
@@ -84,7 +84,7 @@ public final class LocalAuthorityCommands {
     }
   }
 
-  @Command(name = "activate", description = "Activates a prepared X.509 authority")
+  @Command(name = "activate", description = "Start signing with the prepared X.509 authority")
   static final class X509Activate extends ById {
     @Override
     protected int run(AdminClient client, Printer out) {
@@ -99,7 +99,7 @@ public final class LocalAuthorityCommands {
     }
   }
 
-  @Command(name = "taint", description = "Marks the old X.509 authority as tainted")
+  @Command(name = "taint", description = "Flag the old X.509 authority so agents rotate away from it")
   static final class X509Taint extends ById {
     @Override
     protected int run(AdminClient client, Printer out) {
@@ -114,7 +114,7 @@ public final class LocalAuthorityCommands {
     }
   }
 
-  @Command(name = "revoke", description = "Revokes a tainted X.509 authority")
+  @Command(name = "revoke", description = "Drop a tainted X.509 authority from the bundle")
   static final class X509Revoke extends ById {
     @Override
     protected int run(AdminClient client, Printer out) {
@@ -129,7 +129,7 @@ public final class LocalAuthorityCommands {
     }
   }
 
-  @Command(name = "show", description = "Shows the local JWT authorities")
+  @Command(name = "show", description = "Print the active, prepared and old JWT authorities")
   static final class JwtShow extends AdminCommand {
     @Override
     protected int run(AdminClient client, Printer out) {
@@ -144,7 +144,7 @@ public final class LocalAuthorityCommands {
     }
   }
 
-  @Command(name = "prepare", description = "Prepares a new JWT authority for use")
+  @Command(name = "prepare", description = "Create the next JWT signing key without using it yet")
   static final class JwtPrepare extends AdminCommand {
     @Override
     protected int run(AdminClient client, Printer out) {
@@ -158,7 +158,7 @@ public final class LocalAuthorityCommands {
     }
   }
 
-  @Command(name = "activate", description = "Activates a prepared JWT authority")
+  @Command(name = "activate", description = "Start signing with the prepared JWT key")
   static final class JwtActivate extends ById {
     @Override
     protected int run(AdminClient client, Printer out) {
@@ -173,7 +173,7 @@ public final class LocalAuthorityCommands {
     }
   }
 
-  @Command(name = "taint", description = "Marks the old JWT authority as tainted")
+  @Command(name = "taint", description = "Flag the old JWT key so agents rotate away from it")
   static final class JwtTaint extends ById {
     @Override
     protected int run(AdminClient client, Printer out) {
@@ -188,7 +188,7 @@ public final class LocalAuthorityCommands {
     }
   }
 
-  @Command(name = "revoke", description = "Revokes a tainted JWT authority")
+  @Command(name = "revoke", description = "Drop a tainted JWT key from the bundle")
   static final class JwtRevoke extends ById {
     @Override
     protected int run(AdminClient client, Printer out) {

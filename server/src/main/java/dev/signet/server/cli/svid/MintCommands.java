@@ -34,26 +34,26 @@ public final class MintCommands {
   private MintCommands() {}
 
   /** {@code x509 mint}. */
-  @Command(name = "x509", description = "X509-SVID commands", subcommands = X509Mint.class)
+  @Command(name = "x509", description = "X509-SVID tools", subcommands = X509Mint.class)
   public static final class X509 {}
 
   /** {@code jwt mint}. */
-  @Command(name = "jwt", description = "JWT-SVID commands", subcommands = JwtMint.class)
+  @Command(name = "jwt", description = "JWT-SVID tools", subcommands = JwtMint.class)
   public static final class Jwt {}
 
   /** Mints an X509-SVID with a fresh P-256 key and prints or writes SVID, key and bundle. */
-  @Command(name = "mint", description = "Mints an X509-SVID")
+  @Command(name = "mint", description = "Issue an X509-SVID for any ID, outside the registration entries")
   public static final class X509Mint extends AdminCommand {
-    @Option(names = {"-spiffeID", "--spiffeID"}, required = true, description = "SPIFFE ID of the X509-SVID")
+    @Option(names = {"-spiffeID", "--spiffeID"}, required = true, description = "SPIFFE ID to put in the certificate")
     String spiffeId;
 
-    @Option(names = {"-dns", "--dns"}, description = "DNS name that will be included in SVID. Can be used more than once")
+    @Option(names = {"-dns", "--dns"}, description = "DNS SAN to include (repeatable)")
     List<String> dnsNames = new ArrayList<>();
 
-    @Option(names = {"-ttl", "--ttl"}, description = "TTL of the X509-SVID (e.g. 1h)")
+    @Option(names = {"-ttl", "--ttl"}, description = "Lifetime, e.g. 1h (default: the server's)")
     String ttl;
 
-    @Option(names = {"-write", "--write"}, description = "Directory to write output to instead of stdout")
+    @Option(names = {"-write", "--write"}, description = "Write svid.pem, key.pem and bundle.pem to this directory instead of printing them")
     String write;
 
     @Override
@@ -98,18 +98,18 @@ public final class MintCommands {
   }
 
   /** Mints a JWT-SVID and prints or writes the token. */
-  @Command(name = "mint", description = "Mints a JWT-SVID")
+  @Command(name = "mint", description = "Issue a JWT-SVID for any ID, outside the registration entries")
   public static final class JwtMint extends AdminCommand {
-    @Option(names = {"-spiffeID", "--spiffeID"}, required = true, description = "SPIFFE ID of the JWT-SVID")
+    @Option(names = {"-spiffeID", "--spiffeID"}, required = true, description = "SPIFFE ID to put in the sub claim")
     String spiffeId;
 
-    @Option(names = {"-audience", "--audience"}, required = true, description = "Audience claim that will be included in the SVID. Can be used more than once")
+    @Option(names = {"-audience", "--audience"}, required = true, description = "Audience (aud) value (repeatable)")
     List<String> audience = new ArrayList<>();
 
-    @Option(names = {"-ttl", "--ttl"}, description = "TTL of the JWT-SVID (e.g. 5m)")
+    @Option(names = {"-ttl", "--ttl"}, description = "Lifetime, e.g. 5m (default: the server's)")
     String ttl;
 
-    @Option(names = {"-write", "--write"}, description = "File to write token to instead of stdout")
+    @Option(names = {"-write", "--write"}, description = "Write the token to this file instead of printing it")
     String write;
 
     @Override

@@ -1,0 +1,147 @@
+package dev.signet.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@code signet-agent} process attested to a {@link SignetServer} with a join token, serving the Workload
+ * API on a short socket path in the workspace and keeping its SVID in its own data dir.
+ */
+public final class SignetAgent {
+  private static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Workspace workspace;
+  private final SignetServer server;
+  private final String name;
+  private final Path dataDir;
+  private final Path socket;
+  private final Path config;
+  private RunningProcess process;
+  private int starts;
+  private String joinToken;
+
+  public SignetAgent(Workspace workspace, SignetServer server, String name) {
+    this.workspace = workspace;
+    this.server = server;
+    this.name = name;
+    this.dataDir = workspace.path(name + "-data");
+    this.socket = workspace.path(name + ".sock");
+    this.config = workspace.path(name + ".conf");
+  }
+
+  public Path socket() {
+    return socket;
+  }
+
+  /** The socket address as SPIFFE clients take it ({@code unix:/path}). */
+  public String address() {
+    return "unix:" + socket;
+  }
+
+  public RunningProcess process() {
+    return process;
+  }
+
+  /** The agent's SPIFFE ID as the join_token attestor names it. */
+  public String spiffeId() {
+    return SignetServer.id("/spire/agent/join_token/" + joinToken);
+  }
+
+  /**
+   * Generates a join token for {@code nodeAlias}, starts the agent with it and waits until it serves the
+   * Workload API.
+   */
+  public SignetAgent attestAndStart(String nodeAlias) {
+    joinToken = server.generateToken(nodeAlias);
+    Path bundle = server.writeBootstrapBundle();
+    return launch(List.of("-trustBundle", bundle.toString(), "-joinToken", joinToken));
+  }
+
+  /** Starts the agent again on its data dir, without a join token: it must resume its stored identity. */
+  public SignetAgent restartWithoutToken() {
+    return launch(List.of("-trustBundle", workspace.path("bootstrap.crt").toString()));
+  }
+
+  private SignetAgent launch(List<String> extra) {
+    writeConfig();
+    starts++;
+    List<String> command = new ArrayList<>(List.of(Distribution.get().agentBin(), "run", "-config", config.toString(),
+        "-dataDir", dataDir.toString(), "-serverPort", Integer.toString(server.port()),
+        "-socketPath", socket.toString()));
+    command.addAll(extra);
+    process = workspace.start(name + "-" + starts, command);
+    awaitServing();
+    return this;
+  }
+
+  /** Polls the agent's health check until the Workload API serves. */
+  public void awaitServing() {
+    Poll.until("signet-agent serving on " + socket, Duration.ofSeconds(90), () -> {
+      if (!process.isAlive()) {
+        throw new AssertionError("signet-agent exited with " + process.awaitExit(Duration.ZERO) + ":\n"
+            + process.tail(40));
+      }
+      return Files.exists(socket) && SignetServer.serving(socket);
+    });
+  }
+
+  public Integer stop() {
+    return process.stop();
+  }
+
+  private void writeConfig() {
+    String conf = """
+        agent {
+            data_dir = "%s"
+            log_level = "DEBUG"
+            server_address = "127.0.0.1"
+            server_port = "%d"
+            socket_path = "%s"
+            trust_domain = "%s"
+        }
+        plugins {
+            NodeAttestor "join_token" {
+                plugin_data {}
+            }
+            KeyManager "disk" {
+                plugin_data {
+                    directory = "%s"
+                }
+            }
+            WorkloadAttestor "unix" {
+                plugin_data {}
+            }
+        }
+        """.formatted(dataDir, server.port(), socket, SignetServer.TRUST_DOMAIN, dataDir);
+    try {
+      Files.createDirectories(dataDir);
+      Files.writeString(config, conf);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Runs {@code signet-agent <command...> -socketPath S <args...>}, as {@code user} through runuser when
+   * given.
+   */
+  public CommandResult cli(String user, String... commandAndArgs) {
+    List<String> command = new ArrayList<>();
+    if (user != null) {
+      command.addAll(List.of(Distribution.requireTool("runuser"), "-u", user, "--"));
+    }
+    command.add(Distribution.get().agentBin());
+    command = Distribution.cliCommand(command, socket, commandAndArgs);
+    return Distribution.run(CLI_TIMEOUT, command);
+  }
+
+  /** {@code api fetch x509} as the test's user (null) or another one. */
+  public CommandResult fetchX509(String user) {
+    return cli(user, "api", "fetch", "x509");
+  }
+}

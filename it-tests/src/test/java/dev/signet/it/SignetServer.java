@@ -1,0 +1,192 @@
+package dev.signet.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@code signet-server} process on an ephemeral port with its own admin socket, H2 datastore and disk key
+ * manager in the workspace, driven through the real {@code signet-server} CLI.
+ */
+public final class SignetServer {
+  public static final String TRUST_DOMAIN = "example.org";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Workspace workspace;
+  private final int port = Workspace.freePort();
+  private final Path dataDir;
+  private final Path socket;
+  private final Path config;
+  private final String x509SvidTtl;
+  private RunningProcess process;
+  private int starts;
+
+  public SignetServer(Workspace workspace, String x509SvidTtl) {
+    this.workspace = workspace;
+    this.x509SvidTtl = x509SvidTtl;
+    this.dataDir = workspace.path("server");
+    // the admin socket in its own directory, as an operator would lay it out (and apart from the agent's)
+    this.socket = workspace.path("srv/s.sock");
+    try {
+      Files.createDirectories(socket.getParent());
+      Files.setPosixFilePermissions(socket.getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    this.config = workspace.path("server.conf");
+  }
+
+  public SignetServer(Workspace workspace) {
+    this(workspace, "1h");
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path socket() {
+    return socket;
+  }
+
+  public RunningProcess process() {
+    return process;
+  }
+
+  /** Starts the server (same port, data dir and keys on every start) and waits until it is healthy. */
+  public SignetServer start() {
+    writeConfig();
+    starts++;
+    process = workspace.start("server-" + starts,
+        List.of(Distribution.get().serverBin(), "run", "-config", config.toString()));
+    Poll.until("signet-server healthy on " + socket, Duration.ofSeconds(90), () -> {
+      if (!process.isAlive()) {
+        throw new AssertionError("signet-server exited with " + process.awaitExit(Duration.ZERO) + ":\n"
+            + process.tail(40));
+      }
+      return Files.exists(socket) && serving(socket);
+    });
+    return this;
+  }
+
+  /** One gRPC health check over a Unix socket (no CLI JVM start per poll). */
+  static boolean serving(Path socket) {
+    try (UdsGrpc grpc = new UdsGrpc(socket)) {
+      return grpc.serving();
+    }
+  }
+
+  /** {@code BatchCreateEntry} straight over the admin socket (for timing without the CLI's JVM start). */
+  public String createEntryOverGrpc(String parentId, String spiffeId, String selector) {
+    try (UdsGrpc grpc = new UdsGrpc(socket)) {
+      return grpc.createEntry(parentId, spiffeId, selector);
+    }
+  }
+
+  /** SIGTERM; returns the exit code. */
+  public Integer stop() {
+    return process.stop();
+  }
+
+  private void writeConfig() {
+    String conf = """
+        server {
+            bind_address = "127.0.0.1"
+            bind_port = "%d"
+            socket_path = "%s"
+            trust_domain = "%s"
+            data_dir = "%s"
+            log_level = "INFO"
+            ca_ttl = "168h"
+            default_x509_svid_ttl = "%s"
+            default_jwt_svid_ttl = "5m"
+        }
+        plugins {
+            DataStore "sql" {
+                plugin_data {
+                    database_type = "h2"
+                    connection_string = "%s"
+                }
+            }
+            NodeAttestor "join_token" {
+                plugin_data {}
+            }
+            KeyManager "disk" {
+                plugin_data {
+                    keys_path = "%s"
+                }
+            }
+        }
+        """.formatted(port, socket, TRUST_DOMAIN, dataDir, x509SvidTtl, dataDir.resolve("datastore"),
+        dataDir.resolve("keys.json"));
+    try {
+      Files.createDirectories(dataDir);
+      Files.writeString(config, conf);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs {@code signet-server <command...> -socketPath S <args...>}. */
+  public CommandResult admin(String... commandAndArgs) {
+    List<String> command = Distribution.cliCommand(List.of(Distribution.get().serverBin()), socket, commandAndArgs);
+    return Distribution.run(CLI_TIMEOUT, command);
+  }
+
+  /** {@code token generate -spiffeID}: returns the join token. */
+  public String generateToken(String nodeSpiffeId) {
+    String out = admin("token", "generate", "-spiffeID", nodeSpiffeId).requireOk().stdout().strip();
+    if (!out.startsWith("Token: ")) {
+      throw new AssertionError("unexpected token generate output: " + out);
+    }
+    return out.substring("Token: ".length()).strip();
+  }
+
+  /** {@code entry create}: returns the new entry's id. */
+  public String createEntry(String parentId, String spiffeId, String selector) {
+    JsonNode result = json(admin("entry", "create", "-parentID", parentId, "-spiffeID", spiffeId, "-selector", selector,
+        "-output", "json").requireOk()).path("results").path(0);
+    if (result.path("status").path("code").asInt(-1) != 0) {
+      throw new AssertionError("entry create failed: " + result);
+    }
+    return result.path("entry").path("id").asText();
+  }
+
+  /** {@code bundle show} written to a file, for the agent's -trustBundle. */
+  public Path writeBootstrapBundle() {
+    Path file = workspace.path("bootstrap.crt");
+    try {
+      Files.writeString(file, admin("bundle", "show").requireOk().stdout());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
+  /** The SPIFFE IDs of {@code agent list -output json}. */
+  public List<String> agentIds() {
+    List<String> ids = new ArrayList<>();
+    for (JsonNode agent : json(admin("agent", "list", "-output", "json").requireOk()).path("agents")) {
+      ids.add("spiffe://" + agent.path("id").path("trust_domain").asText() + agent.path("id").path("path").asText());
+    }
+    return ids;
+  }
+
+  public static JsonNode json(CommandResult result) {
+    try {
+      return JSON.readTree(result.stdout());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + result, e);
+    }
+  }
+
+  public static String id(String path) {
+    return "spiffe://" + TRUST_DOMAIN + path;
+  }
+}
