@@ -18,6 +18,7 @@ import dev.signet.server.api.entry.EntryService;
 import dev.signet.server.api.localauthority.LocalAuthorityService;
 import dev.signet.server.api.logger.LoggerService;
 import dev.signet.server.api.svid.SvidService;
+import dev.signet.server.api.trustdomain.TrustDomainService;
 import dev.signet.server.authz.AgentAuthorizer;
 import dev.signet.server.authz.AuthorizationInterceptor;
 import dev.signet.server.bundle.TrustBundles;
@@ -30,6 +31,8 @@ import dev.signet.server.endpoint.PeerSvidTrustManager;
 import dev.signet.server.entrycache.EntryCache;
 import dev.signet.server.health.HealthListener;
 import dev.signet.server.push.EntryPushService;
+import dev.signet.server.federation.BundleEndpointClient;
+import dev.signet.server.federation.FederatedBundleRefresher;
 import dev.signet.server.ratelimit.PerKeyRateLimiter;
 import io.grpc.BindableService;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -57,11 +60,18 @@ public final class SignetServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SignetServer.class);
   private static final Duration ROTATION_CHECK = Duration.ofSeconds(10);
   private static final Duration EVENT_POLL = Duration.ofSeconds(1);
+  private static final Duration FEDERATION_CHECK = Duration.ofSeconds(10);
 
   private final ServerConfig config;
   private final Clock clock;
   private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "signet-server-background");
+    thread.setDaemon(true);
+    return thread;
+  });
+  /** Bundle endpoint fetches may block for their timeout, so they do not share the CA's thread. */
+  private final ScheduledExecutorService federation = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "signet-server-federation");
     thread.setDaemon(true);
     return thread;
   });
@@ -107,6 +117,8 @@ public final class SignetServer implements AutoCloseable {
     bundles.addListener(bundle -> push.bundleChanged());
 
     Map<String, NodeAttestor> attestors = NodeAttestors.create(config.nodeAttestors(), dataStore, clock);
+    FederatedBundleRefresher federatedBundles = new FederatedBundleRefresher(dataStore, bundles,
+        new BundleEndpointClient(bundles::bundleFor, clock), clock);
     HealthStatusManager health = new HealthStatusManager();
     List<BindableService> services = List.of(
         new AgentService(config.trustDomain(), dataStore, issuer, attestors, entryCache,
@@ -115,6 +127,7 @@ public final class SignetServer implements AutoCloseable {
         new BundleService(config.trustDomain(), bundles, dataStore, entryCache),
         new SvidService(config.trustDomain(), dataStore, issuer, entryCache,
             config.signingRateLimit() ? new PerKeyRateLimiter(500, clock) : null, clock),
+        new TrustDomainService(config.trustDomain(), dataStore, bundles, federatedBundles),
         new LocalAuthorityService(ca),
         new LoggerService(),
         new DebugService(serverSvid.keyManager(), dataStore, bundles, clock),
@@ -137,6 +150,8 @@ public final class SignetServer implements AutoCloseable {
         bundles.reload();
       }
     }), EVENT_POLL.toMillis(), EVENT_POLL.toMillis(), TimeUnit.MILLISECONDS);
+    federation.scheduleWithFixedDelay(() -> guard("federated bundle refresh", federatedBundles::refreshDue),
+        FEDERATION_CHECK.toMillis(), FEDERATION_CHECK.toMillis(), TimeUnit.MILLISECONDS);
 
     if (config.healthChecks() != null) {
       var settings = config.healthChecks();
@@ -194,6 +209,7 @@ public final class SignetServer implements AutoCloseable {
   @Override
   public void close() {
     background.shutdownNow();
+    federation.shutdownNow();
     if (push != null) {
       push.closeAll();
     }

@@ -1,5 +1,6 @@
 package dev.signet.agent.client;
 
+import dev.signet.common.tls.SpiffeServerTrustManager;
 import dev.signet.common.tls.SvidKeyManager;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
@@ -27,7 +28,7 @@ public final class ServerConnection implements AutoCloseable {
    *
    * @param clientKeys the agent SVID to present, or null before attestation
    */
-  public static ServerConnection open(String host, int port, ServerTrustManager trust, SvidKeyManager clientKeys) {
+  public static ServerConnection open(String host, int port, SpiffeServerTrustManager trust, SvidKeyManager clientKeys) {
     SslContextBuilder tls = SslContextBuilder.forClient().trustManager(trust);
     if (clientKeys != null) {
       tls.keyManager(clientKeys);

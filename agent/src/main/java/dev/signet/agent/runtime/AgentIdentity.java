@@ -1,9 +1,9 @@
 package dev.signet.agent.runtime;
 
+import dev.signet.common.tls.SpiffeServerTrustManager;
 import com.google.protobuf.ByteString;
 import dev.signet.agent.client.NodeAttestation;
 import dev.signet.agent.client.ServerConnection;
-import dev.signet.agent.client.ServerTrustManager;
 import dev.signet.agent.state.AgentState;
 import dev.signet.agent.state.AgentStateStore;
 import dev.signet.attestors.node.NodeAttestorClient;
@@ -86,7 +86,7 @@ public final class AgentIdentity {
   /** Runs node attestation now (first start, or re-attestation of a re-attestable agent). */
   public void attest(Optional<Bundle> trusted, NodeAttestorClient attestor) {
     KeyPair key = KeyType.EC_P256.generate();
-    ServerTrustManager trust = new ServerTrustManager(serverId(), () -> trusted, insecureBootstrap, clock);
+    SpiffeServerTrustManager trust = new SpiffeServerTrustManager(serverId(), () -> trusted, insecureBootstrap, clock);
     AttestAgentResponse.Result result;
     List<X509Certificate> roots;
     try (ServerConnection connection = ServerConnection.open(host, port, trust, null)) {
@@ -154,7 +154,7 @@ public final class AgentIdentity {
 
   /** A new mTLS connection presenting the current agent SVID. */
   public ServerConnection connect() {
-    ServerTrustManager trust = new ServerTrustManager(serverId(), this::currentBundle, false, clock);
+    SpiffeServerTrustManager trust = new SpiffeServerTrustManager(serverId(), this::currentBundle, false, clock);
     return ServerConnection.open(host, port, trust, keyManager());
   }
 

@@ -1,4 +1,4 @@
-package dev.signet.agent.client;
+package dev.signet.common.tls;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,7 +16,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Adversarial checks of how the agent recognises its server. */
-class ServerTrustManagerTest {
+class SpiffeServerTrustManagerTest {
   private static final TrustDomain TD = TrustDomain.parse("example.org");
   private static final SpiffeId SERVER = TD.id("/spire/server");
   private static final TestCertificate.Issued CA = TestCertificate.ca("example.org").issue();
@@ -29,8 +29,8 @@ class ServerTrustManagerTest {
     return new X509Certificate[] {TestCertificate.leaf(id, issuer).issue().certificate()};
   }
 
-  private ServerTrustManager trust(Optional<Bundle> bundle, boolean insecure) {
-    return new ServerTrustManager(SERVER, () -> bundle, insecure, clock);
+  private SpiffeServerTrustManager trust(Optional<Bundle> bundle, boolean insecure) {
+    return new SpiffeServerTrustManager(SERVER, () -> bundle, insecure, clock);
   }
 
   @Test

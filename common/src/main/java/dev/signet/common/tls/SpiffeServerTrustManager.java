@@ -1,4 +1,4 @@
-package dev.signet.agent.client;
+package dev.signet.common.tls;
 
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.spiffe.SpiffeId;
@@ -15,20 +15,21 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * How the agent decides it talks to its server: the server's certificate must be a valid X509-SVID for
- * exactly {@code spiffe://<td>/spire/server}, chaining to the agent's current trust bundle (read per
- * handshake, so CA rotation takes effect at once). With insecure bootstrap and no bundle yet, only the
- * identity is checked, as SPIRE's {@code insecure_bootstrap} does: that mode trusts the first server
- * it reaches and is meant for tests.
+ * Authenticates a TLS server by SPIFFE ID, never by host name: its certificate must be a valid X509-SVID
+ * for exactly the expected ID, chaining to the current trust bundle (read per handshake, so CA rotation
+ * takes effect at once). Used by the agent for {@code spiffe://<td>/spire/server} and by the server for
+ * {@code https_spiffe} bundle endpoints. With {@code insecureBootstrap} and no bundle yet, only the
+ * identity is checked, as SPIRE's {@code insecure_bootstrap} does: that mode trusts the first server it
+ * reaches and is meant for tests.
  */
-public final class ServerTrustManager extends X509ExtendedTrustManager {
+public final class SpiffeServerTrustManager extends X509ExtendedTrustManager {
   private static final X509Certificate[] NO_ISSUERS = new X509Certificate[0];
   private final SpiffeId serverId;
   private final Supplier<Optional<Bundle>> bundle;
   private final boolean insecureBootstrap;
   private final Clock clock;
 
-  public ServerTrustManager(SpiffeId serverId, Supplier<Optional<Bundle>> bundle, boolean insecureBootstrap,
+  public SpiffeServerTrustManager(SpiffeId serverId, Supplier<Optional<Bundle>> bundle, boolean insecureBootstrap,
       Clock clock) {
     this.serverId = serverId;
     this.bundle = bundle;
