@@ -5,6 +5,7 @@ import dev.signet.proto.spire.api.server.bundle.v1.BundleGrpc;
 import dev.signet.proto.spire.api.server.entry.v1.EntryGrpc;
 import dev.signet.proto.spire.api.server.localauthority.v1.LocalAuthorityGrpc;
 import dev.signet.proto.spire.api.server.svid.v1.SVIDGrpc;
+import dev.signet.proto.spire.api.server.trustdomain.v1.TrustDomainGrpc;
 import dev.signet.proto.transport.UnixSockets;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthGrpc;
@@ -40,6 +41,10 @@ public final class AdminClient implements AutoCloseable {
 
   public LocalAuthorityGrpc.LocalAuthorityBlockingStub localAuthority() {
     return LocalAuthorityGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  public TrustDomainGrpc.TrustDomainBlockingStub trustDomains() {
+    return TrustDomainGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 
   public HealthGrpc.HealthBlockingStub health() {

@@ -2,6 +2,7 @@ package dev.signet.server.cli;
 
 import dev.signet.server.cli.agent.AgentCommands;
 import dev.signet.server.cli.bundle.BundleCommands;
+import dev.signet.server.cli.federation.FederationCommands;
 import dev.signet.server.cli.entry.EntryCommands;
 import dev.signet.server.cli.localauthority.LocalAuthorityCommands;
 import dev.signet.server.cli.svid.MintCommands;
@@ -18,7 +19,7 @@ import picocli.CommandLine.ScopeType;
     description = "SPIFFE server: CA and registration API of a trust domain",
     subcommands = {RunCommand.class, ValidateCommand.class, HealthcheckCommand.class, TokenCommands.class,
         EntryCommands.class, AgentCommands.class, BundleCommands.class, MintCommands.X509.class,
-        MintCommands.Jwt.class, LocalAuthorityCommands.class})
+        MintCommands.Jwt.class, LocalAuthorityCommands.class, FederationCommands.class})
 public final class ServerMain {
   private ServerMain() {}
 

@@ -118,6 +118,39 @@ class CliOutputTest {
   }
 
   @Test
+  void federationRelationshipsAreCreatedShownListedAndDeleted(@TempDir Path dir) throws IOException {
+    Path bundle = dir.resolve("partner.pem");
+    Files.writeString(bundle, run("bundle", "show").out());
+    Run created = run("federation", "create", "-trustDomain", "partner.test", "-bundleEndpointURL",
+        "https://partner.test:8443/bundle", "-endpointSpiffeID", "spiffe://partner.test/spire/server",
+        "-trustDomainBundlePath", bundle.toString());
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    assertThat(created.out()).contains("Found 1 federation relationship", "partner.test", "https_spiffe",
+        "spiffe://partner.test/spire/server");
+
+    Run noId = run("federation", "create", "-trustDomain", "web.test", "-bundleEndpointURL", "https://web.test/");
+    assertThat(noId.exitCode()).isEqualTo(1);
+    assertThat(noId.err()).contains("-endpointSpiffeID");
+    Run plainHttp = run("federation", "create", "-trustDomain", "web.test", "-bundleEndpointURL", "http://web.test/",
+        "-bundleEndpointProfile", "https_web");
+    assertThat(plainHttp.exitCode()).isEqualTo(1);
+    assertThat(plainHttp.err()).contains("http://web.test/");
+
+    Run shown = run("federation", "show", "-trustDomain", "partner.test", "-output", "json");
+    assertThat(shown.exitCode()).as(shown.err()).isZero();
+    JsonNode relationship = shown.json().get("federation_relationships").get(0);
+    assertThat(relationship.get("bundle_endpoint_url").asText()).isEqualTo("https://partner.test:8443/bundle");
+    assertThat(relationship.get("trust_domain_bundle").get("x509_authorities").size()).isPositive();
+
+    Run listed = run("federation", "list");
+    assertThat(listed.out()).contains("partner.test").doesNotContain("web.test");
+    assertThat(run("federation", "delete", "-id", "partner.test").exitCode()).isZero();
+    Run gone = run("federation", "show", "-trustDomain", "partner.test");
+    assertThat(gone.exitCode()).isEqualTo(1);
+    assertThat(gone.err()).contains("NotFound");
+  }
+
+  @Test
   void agentListPrintsJson() {
     ServerFixture.Identity agent = fixture.attestNewAgent();
     Run listed = run("agent", "list", "-output", "json");

@@ -8,11 +8,11 @@ import dev.signet.common.proto.BundleProtos;
 import dev.signet.server.api.InputValidation;
 
 /** {@code -format pem|spiffe} for bundle commands: PEM certificates, or a SPIFFE trust bundle (JWKS). */
-enum BundleFormat {
+public enum BundleFormat {
   PEM,
   SPIFFE;
 
-  static BundleFormat parse(String value) {
+  public static BundleFormat parse(String value) {
     return switch (value) {
       case "pem" -> PEM;
       case "spiffe" -> SPIFFE;
@@ -20,12 +20,12 @@ enum BundleFormat {
     };
   }
 
-  String render(dev.signet.proto.spire.api.types.Bundle proto) {
+  public String render(dev.signet.proto.spire.api.types.Bundle proto) {
     Bundle bundle = InputValidation.bundle(proto);
     return this == PEM ? PemCodec.encodeCertificates(bundle.x509Certificates()) : JwksCodec.encodeIndented(bundle) + "\n";
   }
 
-  dev.signet.proto.spire.api.types.Bundle parse(TrustDomain trustDomain, String text) {
+  public dev.signet.proto.spire.api.types.Bundle parse(TrustDomain trustDomain, String text) {
     Bundle bundle = this == PEM ? Bundle.ofX509(trustDomain, PemCodec.decodeCertificates(text))
         : JwksCodec.decode(trustDomain, text);
     return BundleProtos.toProto(bundle);
