@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * admin socket. Covers healthcheck, entry CRUD and its error paths, join tokens with agent list/show/ban/evict,
  * own and federated bundles, X509/JWT minting, and local authority show/prepare.
  *
- * <p>Tests use their own SPIFFE IDs and compare counts before and after, so they do not depend on their order.
+ * <p>Tests use their own SPIFFE IDs and compare entry and bundle counts before and after, so they do not depend
+ * on their order (the join token also registers an alias entry); only the agent test attests agents.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(ProcessLogsOnFailure.class)

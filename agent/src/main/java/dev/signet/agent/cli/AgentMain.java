@@ -51,10 +51,12 @@ public final class AgentMain {
 
   /** {@code api}: Workload API client commands. */
   @Command(name = "api", description = "Interact with the Workload API",
-      subcommands = {Api.Fetch.class, Api.Validate.class})
+      subcommands = {Api.Fetch.class, Api.Validate.class, WatchCommand.class})
   static final class Api {
-    @Command(name = "fetch", description = "Fetch SVIDs", subcommands = {FetchX509Command.class, FetchJwtCommand.class})
-    static final class Fetch {}
+    /** Without a subcommand it fetches X509-SVIDs, as {@code spire-agent api fetch} does. */
+    @Command(name = "fetch", description = "Fetch SVIDs (X509-SVIDs when no subcommand is given)",
+        subcommands = {FetchX509Command.class, FetchJwtCommand.class})
+    static final class Fetch extends X509Fetch {}
 
     @Command(name = "validate", description = "Validate SVIDs", subcommands = {ValidateJwtCommand.class})
     static final class Validate {}

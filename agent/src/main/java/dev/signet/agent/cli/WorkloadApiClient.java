@@ -26,11 +26,15 @@ final class WorkloadApiClient implements AutoCloseable {
   }
 
   SpiffeWorkloadAPIGrpc.SpiffeWorkloadAPIBlockingStub workload() {
+    return streaming().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The Workload API without a deadline, for streams a command follows until it is stopped. */
+  SpiffeWorkloadAPIGrpc.SpiffeWorkloadAPIBlockingStub streaming() {
     Metadata header = new Metadata();
     header.put(HEADER, "true");
     return SpiffeWorkloadAPIGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(header))
-        .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(header));
   }
 
   HealthGrpc.HealthBlockingStub health() {

@@ -41,6 +41,7 @@ class AgentMainTest {
   private WorkloadIdentityCache cache;
   private WorkloadApiServer server;
   private CachedIdentity web;
+  private String uidSelector;
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
@@ -48,7 +49,8 @@ class AgentMainTest {
   void start() throws Exception {
     String uidLine = Files.readAllLines(Path.of("/proc/self/status")).stream()
         .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
-    web = TD.identity("e1", "/web", "", "unix:uid:" + uidLine.split("\\s+")[2]);
+    uidSelector = "unix:uid:" + uidLine.split("\\s+")[2];
+    web = TD.identity("e1", "/web", "", uidSelector);
     cache = new WorkloadIdentityCache(new IdentitySnapshot(TD.bundle, Map.of(), List.of(web)));
     LinuxProcFs proc = LinuxProcFs.system();
     ManualClock clock = new ManualClock(NOW);
@@ -68,6 +70,32 @@ class AgentMainTest {
     List<String> all = new ArrayList<>(List.of(args));
     return AgentMain.commandLine(null, new PrintWriter(out, true), new PrintWriter(err, true))
         .execute(all.toArray(String[]::new));
+  }
+
+  @Test
+  void bareFetchFetchesX509SvidsAsSpireAgentDoes() {
+    assertThat(run("api", "fetch", "-socketPath", server.socket().toString())).isZero();
+    assertThat(out.toString()).contains("Received 1 svid after", "SPIFFE ID:\t\tspiffe://example.org/web");
+  }
+
+  @Test
+  void watchPrintsEveryUpdateOfTheStream() throws Exception {
+    Thread watcher = Thread.ofVirtual().start(() -> run("api", "watch", "-socketPath", server.socket().toString()));
+    awaitOutput("spiffe://example.org/web");
+    cache.update(new IdentitySnapshot(TD.bundle, Map.of(), List.of(web,
+        TD.identity("e2", "/web-two", "second", uidSelector))));
+    awaitOutput("spiffe://example.org/web-two");
+    assertThat(out.toString()).contains("Received 1 svid after", "Received 2 svid after", "Hint:\t\t\tsecond");
+    server.close();
+    watcher.join(10_000);
+    assertThat(watcher.isAlive()).as("watch ends when the stream does").isFalse();
+  }
+
+  private void awaitOutput(String text) throws InterruptedException {
+    for (int i = 0; i < 200 && !out.toString().contains(text); i++) {
+      Thread.sleep(50);
+    }
+    assertThat(out.toString()).contains(text);
   }
 
   @Test

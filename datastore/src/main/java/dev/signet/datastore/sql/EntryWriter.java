@@ -178,8 +178,9 @@ final class EntryWriter {
       s.setLong(2, ownSeq);
       try (ResultSet rs = s.executeQuery()) {
         if (rs.next()) {
-          throw DataStoreException.alreadyExists("entry \"" + rs.getString(1) + "\" already has spiffe id \""
-              + entry.spiffeId() + "\", parent id \"" + entry.parentId() + "\" and the same selectors");
+          throw DataStoreException.alreadyExists("similar entry already exists: entry \"" + rs.getString(1)
+              + "\" has spiffe id \"" + entry.spiffeId() + "\", parent id \"" + entry.parentId()
+              + "\" and the same selectors");
         }
       }
     }
