@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import dev.signet.ca.CaProviders;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jce.spec.ECPublicKeySpec;
 
@@ -38,7 +39,7 @@ import org.bouncycastle.jce.spec.ECPublicKeySpec;
 public final class DiskKeyManager implements KeyManager {
   /** The SPIRE plugin name. */
   public static final String NAME = "disk";
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+  private static final BouncyCastleProvider BC = CaProviders.BOUNCY_CASTLE;
   private final Path keysPath;
   private final Map<String, ManagedKey> keys = new LinkedHashMap<>();
 

@@ -1,6 +1,8 @@
 package dev.signet.ca.x509;
 
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -19,6 +21,7 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import dev.signet.ca.CaProviders;
 import dev.signet.ca.CaRandom;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -57,10 +60,30 @@ public final class Certificates {
     throw new IllegalArgumentException("cannot sign certificates with a " + key.getAlgorithm() + " key");
   }
 
-  /** A content signer for {@code key} drawing nonces from the shared random. */
+  /**
+   * {@code key} as a BouncyCastle key when it is an extractable EC key from another provider. BouncyCastle
+   * signing with a foreign key rebuilds the curve on every signature and so loses its cached fixed-point
+   * tables for the generator, which costs about half of every issuance; its own keys name a shared curve.
+   * Keys that cannot be exported (a hardware key manager) are used as they are.
+   */
+  static PrivateKey forSigning(PrivateKey key) {
+    if (!(key instanceof ECKey) || key.getClass().getName().startsWith("org.bouncycastle.")
+        || key.getEncoded() == null) {
+      return key;
+    }
+    try {
+      return KeyFactory.getInstance("EC", CaProviders.BOUNCY_CASTLE)
+          .generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+    } catch (GeneralSecurityException e) {
+      return key;
+    }
+  }
+
+  /** A content signer for {@code key} drawing nonces from the shared random, signing with {@link CaProviders}. */
   static ContentSigner signer(PrivateKey key, String algorithm) {
     try {
-      return new JcaContentSignerBuilder(algorithm).setSecureRandom(CaRandom.get()).build(key);
+      return new JcaContentSignerBuilder(algorithm).setProvider(CaProviders.BOUNCY_CASTLE)
+          .setSecureRandom(CaRandom.get()).build(key);
     } catch (OperatorCreationException e) {
       throw new IllegalStateException("cannot sign with " + algorithm + ": " + e.getMessage(), e);
     }

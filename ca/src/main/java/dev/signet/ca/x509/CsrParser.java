@@ -25,6 +25,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import dev.signet.ca.CaProviders;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
@@ -41,7 +42,7 @@ import org.bouncycastle.pkcs.PKCSException;
  * (DESIGN §4), and CSR verification is half the cost of an issuance.
  */
 public final class CsrParser {
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+  private static final BouncyCastleProvider BC = CaProviders.BOUNCY_CASTLE;
   private static final int MIN_RSA_BITS = 2048;
   private static final Set<ASN1ObjectIdentifier> CURVES = Set.of(SECObjectIdentifiers.secp256r1,
       SECObjectIdentifiers.secp384r1);
@@ -65,9 +66,11 @@ public final class CsrParser {
 
   private static KeyFactory keyFactory(String algorithm) {
     try {
-      return KeyFactory.getInstance(algorithm);
+      // BouncyCastle's own keys name its shared curve objects, so its verifier keeps the curve's
+      // precomputed tables instead of rebuilding them for every CSR.
+      return KeyFactory.getInstance(algorithm, BC);
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks " + algorithm + " keys", e);
+      throw new IllegalStateException("bouncycastle lacks " + algorithm + " keys", e);
     }
   }
 

@@ -21,6 +21,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 public final class X509SigningAuthority implements SigningAuthority {
   private final X509Certificate certificate;
   private final PrivateKey privateKey;
+  private final PrivateKey signingKey;
   private final List<X509Certificate> upstreamChain;
   private final boolean selfSigned;
   private final X500Name subjectName;
@@ -34,6 +35,7 @@ public final class X509SigningAuthority implements SigningAuthority {
       List<X509Certificate> upstreamChain, boolean selfSigned) {
     this.certificate = Objects.requireNonNull(certificate, "x509 authority certificate is missing");
     this.privateKey = Objects.requireNonNull(privateKey, "x509 authority private key is missing");
+    this.signingKey = Certificates.forSigning(privateKey);
     this.upstreamChain = List.copyOf(upstreamChain);
     this.selfSigned = selfSigned;
     this.subjectName = Certificates.subjectOf(certificate);
@@ -65,6 +67,11 @@ public final class X509SigningAuthority implements SigningAuthority {
 
   public PrivateKey privateKey() {
     return privateKey;
+  }
+
+  /** The same key in the form the CA's provider signs fastest with (see {@link Certificates#forSigning}). */
+  PrivateKey signingKey() {
+    return signingKey;
   }
 
   /** The upstream intermediates above this CA (never the roots); empty when self-signed. */

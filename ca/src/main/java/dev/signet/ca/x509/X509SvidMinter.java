@@ -88,7 +88,7 @@ public final class X509SvidMinter {
     } catch (CertIOException e) {
       throw new IllegalStateException("x509-svid extensions cannot be encoded: " + e.getMessage(), e);
     }
-    return Certificates.toCertificate(builder.build(Certificates.signer(authority.privateKey(),
+    return Certificates.toCertificate(builder.build(Certificates.signer(authority.signingKey(),
         authority.signatureAlgorithm())));
   }
 
