@@ -69,8 +69,9 @@ public final class WorkloadFetchLoad {
       ManagedChannel channel = UnixSockets.channel(socket, group);
       Metadata headers = new Metadata();
       headers.put(HEADER, "true");
+      // Callbacks on the channel's event loop, as a lean workload client would run them.
       SpiffeWorkloadAPIGrpc.SpiffeWorkloadAPIStub stub = SpiffeWorkloadAPIGrpc.newStub(channel)
-          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)).withExecutor(Runnable::run);
       for (int i = 0; i < 3_000; i++) {
         firstResponse(stub).get(5, TimeUnit.SECONDS);
       }

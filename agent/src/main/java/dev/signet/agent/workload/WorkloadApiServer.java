@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * <p>Security: the socket file is made world-accessible (0777), as SPIRE's is, because the socket is meant
  * for every local process; authorization happens per call from SO_PEERCRED and workload attestation, never
  * from file permissions. Restrict access with the parent directory's permissions if needed.
+ *
+ * <p>Performance: calls run on the socket's event loop ({@code directExecutor}), saving two thread
+ * hand-offs per call (p50 of a first FetchX509SVID 472 µs → 329 µs, benchmarks/RESULTS.md). Handlers
+ * must therefore not block: attestation reads /proc and is cached briefly, and the one handler that may
+ * wait for the server (FetchJWTSVID) moves itself to a virtual thread.
  */
 public final class WorkloadApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkloadApiServer.class);
@@ -57,7 +62,7 @@ public final class WorkloadApiServer implements AutoCloseable {
     EventLoopGroup boss = UnixSockets.newEventLoopGroup(1);
     EventLoopGroup workers = UnixSockets.newEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     HealthStatusManager health = new HealthStatusManager();
-    Server server = UnixSockets.serverBuilder(absolute, boss, workers)
+    Server server = UnixSockets.serverBuilder(absolute, boss, workers).directExecutor()
         .addService(ServerInterceptors.intercept(service, new SecurityHeaderInterceptor()))
         .addService(health.getHealthService())
         .build();

@@ -21,6 +21,7 @@ import dev.signet.proto.workload.X509BundlesRequest;
 import dev.signet.proto.workload.X509BundlesResponse;
 import dev.signet.proto.workload.X509SVIDRequest;
 import dev.signet.proto.workload.X509SVIDResponse;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -28,6 +29,8 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.Set;
 
 /**
@@ -48,6 +51,9 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
   private final CallerAttestor attestor;
   private final JwtSvidCache jwtSvids;
   private final Clock clock;
+  /** Where handlers that may wait (on the server) run, off the event loop. */
+  private static final Executor MAY_BLOCK = Executors.newThreadPerTaskExecutor(
+      Thread.ofVirtual().name("workload-api-jwt-", 0).factory());
   private final SnapshotResponses.Holder responses = new SnapshotResponses.Holder();
 
   public WorkloadApiService(WorkloadIdentityCache cache, CallerAttestor attestor, JwtSvidCache jwtSvids, Clock clock) {
@@ -85,8 +91,16 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
         entitlement.responses().jwtBundles(entitlement.selectors(), entitled(entitlement)));
   }
 
+  /**
+   * Runs on a virtual thread: the handlers of this service run on the socket's event loop (see
+   * {@link WorkloadApiServer}), and minting a JWT-SVID may wait for the server.
+   */
   @Override
   public void fetchJWTSVID(JWTSVIDRequest request, StreamObserver<JWTSVIDResponse> observer) {
+    MAY_BLOCK.execute(Context.current().wrap(() -> fetchJwtSvidNow(request, observer)));
+  }
+
+  private void fetchJwtSvidNow(JWTSVIDRequest request, StreamObserver<JWTSVIDResponse> observer) {
     try {
       if (request.getAudienceCount() == 0 || request.getAudienceList().stream().anyMatch(String::isEmpty)) {
         throw Status.INVALID_ARGUMENT.withDescription("audience must be specified").asException();

@@ -9,12 +9,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * {@link ProcFs} over a Linux procfs mount. The root is {@code /proc} in production; the agent may be
  * pointed at a host procfs mounted elsewhere (SPIRE's {@code HOST_PROC}), and tests at a temp directory.
  */
 public final class LinuxProcFs implements ProcFs {
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   /** The start-time field of {@code /proc/<pid>/stat} (1-based, per proc(5)). */
   private static final int START_TIME_FIELD = 22;
   /** Fields before the first one that follows {@code (comm)}: pid and comm. */
@@ -66,7 +68,7 @@ public final class LinuxProcFs implements ProcFs {
     String stat = String.join("\n", readLines(pid, "stat"));
     // comm (field 2) is in parentheses and may itself contain spaces and ')': split after the last ')'.
     int close = stat.lastIndexOf(')');
-    String[] rest = close < 0 ? new String[0] : stat.substring(close + 1).trim().split("\\s+");
+    String[] rest = close < 0 ? new String[0] : WHITESPACE.split(stat.substring(close + 1).trim());
     int index = START_TIME_FIELD - FIELDS_BEFORE_STATE - 1;
     if (rest.length <= index) {
       throw new WorkloadAttestationException(Kind.UNAVAILABLE,
@@ -149,7 +151,7 @@ public final class LinuxProcFs implements ProcFs {
 
   private static List<Integer> numbers(int pid, String key, String value) throws WorkloadAttestationException {
     List<Integer> numbers = new ArrayList<>();
-    for (String token : value.split("\\s+")) {
+    for (String token : WHITESPACE.split(value)) {
       if (token.isEmpty()) {
         continue;
       }
