@@ -77,6 +77,11 @@ public final class CallerAttestor {
     this.ticker = ticker;
   }
 
+  /** True when an attestor may wait on a remote daemon (see {@link WorkloadAttestor#mayBlock}). */
+  public boolean mayBlock() {
+    return attestors.stream().anyMatch(WorkloadAttestor::mayBlock);
+  }
+
   /** The caller's selectors; throws a {@link StatusException} carrying the status to answer with. */
   public Set<Selector> attest(PeerCredentials caller) throws StatusException {
     if (caller == null) {

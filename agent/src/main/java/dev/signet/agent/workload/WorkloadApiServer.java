@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>Performance: calls run on the socket's event loop ({@code directExecutor}), saving two thread
  * hand-offs per call (p50 of a first FetchX509SVID 472 µs → 329 µs, benchmarks/RESULTS.md). Handlers
  * must therefore not block: attestation reads /proc and is cached briefly, and the one handler that may
- * wait for the server (FetchJWTSVID) moves itself to a virtual thread.
+ * wait for the server (FetchJWTSVID) moves itself to a virtual thread. When a configured workload attestor
+ * calls a daemon (docker), every call runs on a virtual thread instead.
  */
 public final class WorkloadApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkloadApiServer.class);
@@ -62,7 +64,13 @@ public final class WorkloadApiServer implements AutoCloseable {
     EventLoopGroup boss = UnixSockets.newEventLoopGroup(1);
     EventLoopGroup workers = UnixSockets.newEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     HealthStatusManager health = new HealthStatusManager();
-    Server server = UnixSockets.serverBuilder(absolute, boss, workers).directExecutor()
+    var builder = UnixSockets.serverBuilder(absolute, boss, workers);
+    if (service.mayBlock()) {
+      builder.executor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("workload-api-", 0).factory()));
+    } else {
+      builder.directExecutor();
+    }
+    Server server = builder
         .addService(ServerInterceptors.intercept(service, new SecurityHeaderInterceptor()))
         .addService(health.getHealthService())
         .build();

@@ -91,6 +91,11 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
         entitlement.responses().jwtBundles(entitlement.selectors(), entitled(entitlement)));
   }
 
+  /** True when attesting a caller may wait on a daemon, so calls must not run on the socket's event loop. */
+  public boolean mayBlock() {
+    return attestor.mayBlock();
+  }
+
   /**
    * Runs on a virtual thread: the handlers of this service run on the socket's event loop (see
    * {@link WorkloadApiServer}), and minting a JWT-SVID may wait for the server.

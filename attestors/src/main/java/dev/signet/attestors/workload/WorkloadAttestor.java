@@ -23,4 +23,12 @@ public interface WorkloadAttestor {
    * @throws WorkloadAttestationException when the process cannot be inspected (gone, unreadable, refused)
    */
   List<Selector> attest(int pid) throws WorkloadAttestationException;
+
+  /**
+   * True when {@link #attest} may wait on something slower than the local {@code /proc} (a container
+   * runtime, the kubelet): the agent then runs Workload API calls off its socket's event loop.
+   */
+  default boolean mayBlock() {
+    return false;
+  }
 }

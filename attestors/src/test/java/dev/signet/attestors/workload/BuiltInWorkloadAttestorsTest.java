@@ -37,9 +37,9 @@ class BuiltInWorkloadAttestorsTest {
 
   @Test
   void unknownNamesAndKeysAreConfigErrors() {
-    assertThatThrownBy(() -> registry().create(block("docker", Map.of())))
+    assertThatThrownBy(() -> registry().create(block("podman", Map.of())))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("WorkloadAttestor \"docker\": unknown built-in workload attestor");
+        .hasMessageContaining("WorkloadAttestor \"podman\": unknown built-in workload attestor");
     assertThatThrownBy(() -> registry().create(block("unix", Map.of("typo", true))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("typo");

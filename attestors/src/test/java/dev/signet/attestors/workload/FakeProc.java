@@ -37,6 +37,12 @@ public final class FakeProc {
     return this;
   }
 
+  /** Replaces {@code /proc/<pid>/cgroup} with these lines. */
+  public FakeProc cgroup(int pid, String... lines) {
+    write(root.resolve(Integer.toString(pid)).resolve("cgroup"), String.join("\n", lines) + "\n");
+    return this;
+  }
+
   /** Points {@code /proc/<pid>/exe} at {@code binary}. */
   public FakeProc exe(int pid, Path binary) {
     try {
