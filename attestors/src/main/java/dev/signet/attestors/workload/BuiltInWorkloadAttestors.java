@@ -2,6 +2,7 @@ package dev.signet.attestors.workload;
 
 import dev.signet.attestors.workload.docker.DockerAttestorConfig;
 import dev.signet.attestors.workload.docker.DockerWorkloadAttestor;
+import dev.signet.attestors.workload.systemd.SystemdWorkloadAttestor;
 import dev.signet.attestors.workload.unix.UnixAttestorConfig;
 import dev.signet.attestors.workload.unix.UnixWorkloadAttestor;
 import dev.signet.common.config.ConfigException;
@@ -16,7 +17,8 @@ public final class BuiltInWorkloadAttestors {
   /** The plugin type name in {@code agent.conf}. */
   public static final String PLUGIN_TYPE = "WorkloadAttestor";
   /** Names of the built-ins this build knows. */
-  public static final Set<String> NAMES = Set.of(UnixWorkloadAttestor.NAME, DockerWorkloadAttestor.NAME);
+  public static final Set<String> NAMES = Set.of(UnixWorkloadAttestor.NAME, DockerWorkloadAttestor.NAME,
+      SystemdWorkloadAttestor.NAME);
 
   private final ProcFs proc;
   private final UserDirectory directory;
@@ -42,6 +44,7 @@ public final class BuiltInWorkloadAttestors {
     return switch (block.name()) {
       case UnixWorkloadAttestor.NAME -> new UnixWorkloadAttestor(UnixAttestorConfig.from(block.data()), proc, directory);
       case DockerWorkloadAttestor.NAME -> new DockerWorkloadAttestor(DockerAttestorConfig.from(block.data()), proc);
+      case SystemdWorkloadAttestor.NAME -> SystemdWorkloadAttestor.create(block.data(), proc);
       default -> throw new ConfigException(block.label() + ": unknown built-in workload attestor (known: "
           + NAMES + ")");
     };
