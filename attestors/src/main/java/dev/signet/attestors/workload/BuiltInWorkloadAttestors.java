@@ -2,6 +2,8 @@ package dev.signet.attestors.workload;
 
 import dev.signet.attestors.workload.docker.DockerAttestorConfig;
 import dev.signet.attestors.workload.docker.DockerWorkloadAttestor;
+import dev.signet.attestors.workload.k8s.K8sAttestorConfig;
+import dev.signet.attestors.workload.k8s.K8sWorkloadAttestor;
 import dev.signet.attestors.workload.systemd.SystemdWorkloadAttestor;
 import dev.signet.attestors.workload.unix.UnixAttestorConfig;
 import dev.signet.attestors.workload.unix.UnixWorkloadAttestor;
@@ -18,7 +20,7 @@ public final class BuiltInWorkloadAttestors {
   public static final String PLUGIN_TYPE = "WorkloadAttestor";
   /** Names of the built-ins this build knows. */
   public static final Set<String> NAMES = Set.of(UnixWorkloadAttestor.NAME, DockerWorkloadAttestor.NAME,
-      SystemdWorkloadAttestor.NAME);
+      SystemdWorkloadAttestor.NAME, K8sWorkloadAttestor.NAME);
 
   private final ProcFs proc;
   private final UserDirectory directory;
@@ -45,6 +47,7 @@ public final class BuiltInWorkloadAttestors {
       case UnixWorkloadAttestor.NAME -> new UnixWorkloadAttestor(UnixAttestorConfig.from(block.data()), proc, directory);
       case DockerWorkloadAttestor.NAME -> new DockerWorkloadAttestor(DockerAttestorConfig.from(block.data()), proc);
       case SystemdWorkloadAttestor.NAME -> SystemdWorkloadAttestor.create(block.data(), proc);
+      case K8sWorkloadAttestor.NAME -> new K8sWorkloadAttestor(K8sAttestorConfig.from(block.data()), proc);
       default -> throw new ConfigException(block.label() + ": unknown built-in workload attestor (known: "
           + NAMES + ")");
     };
