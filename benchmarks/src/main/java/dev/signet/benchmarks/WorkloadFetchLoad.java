@@ -7,12 +7,8 @@ import dev.signet.agent.workload.JwtSvidCache;
 import dev.signet.agent.workload.WorkloadApiServer;
 import dev.signet.agent.workload.WorkloadApiService;
 import dev.signet.agent.workload.WorkloadIdentityCache;
-import dev.signet.attestors.workload.BuiltInWorkloadAttestors;
 import dev.signet.attestors.workload.LinuxProcFs;
 import dev.signet.common.bundle.Bundle;
-import dev.signet.common.config.ConfigSection;
-import dev.signet.common.config.PluginBlock;
-import dev.signet.common.spiffe.Selector;
 import dev.signet.proto.transport.UnixSockets;
 import dev.signet.proto.workload.SpiffeWorkloadAPIGrpc;
 import dev.signet.proto.workload.X509SVIDRequest;
@@ -39,7 +35,8 @@ import java.util.concurrent.atomic.LongAdder;
  * unix workload attestor (SO_PEERCRED + /proc) and the pid-reuse guard, over a real Unix socket. Prints
  * latency percentiles of sequential calls and the throughput of concurrent callers; asserts nothing.
  *
- * <p>Usage: {@code WorkloadFetchLoad [sequentialCalls] [concurrency] [seconds]}.
+ * <p>Usage: {@code WorkloadFetchLoad [sequentialCalls] [concurrency] [seconds] [unix|docker|k8s]}; docker and
+ * k8s need root (see {@link AttestorEnvironment}).
  */
 public final class WorkloadFetchLoad {
   private static final Metadata.Key<String> HEADER = Metadata.Key.of("workload.spiffe.io", Metadata.ASCII_STRING_MARSHALLER);
@@ -50,19 +47,25 @@ public final class WorkloadFetchLoad {
     int calls = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    String mode = args.length > 3 ? args[3] : "unix";
     BenchmarkCa ca = new BenchmarkCa();
-    int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    Path work = Files.createTempDirectory("signet-fetch-load");
+    try (AttestorEnvironment environment = AttestorEnvironment.create(mode, work)) {
+      run(ca, environment, calls, concurrency, seconds);
+    }
+  }
+
+  private static void run(BenchmarkCa ca, AttestorEnvironment environment, int calls, int concurrency, int seconds)
+      throws Exception {
     CachedIdentity identity = new CachedIdentity("bench-entry", ca.trustDomain.id("/bench"),
-        Set.of(new Selector("unix", "uid:" + uid)), ca.svid("/bench"), "", List.of());
+        Set.of(environment.selector()), ca.svid("/bench"), "", List.of());
     WorkloadIdentityCache cache = new WorkloadIdentityCache(new IdentitySnapshot(
         Bundle.ofX509(ca.trustDomain, List.of(ca.authority.certificate())), Map.of(), List.of(identity)));
-    PluginBlock unix = new PluginBlock("WorkloadAttestor", "unix", ConfigSection.of("plugin_data", Map.of()), true,
-        null, null, null, null);
-    CallerAttestor attestor = new CallerAttestor(LinuxProcFs.system(),
-        List.of(BuiltInWorkloadAttestors.system().create(unix)));
+    CallerAttestor attestor = new CallerAttestor(LinuxProcFs.system(), List.of(environment.attestor()));
     WorkloadApiService service = new WorkloadApiService(cache, attestor,
         new JwtSvidCache((entry, id, audience) -> { throw new IllegalStateException("unused"); }, Clock.systemUTC()),
         Clock.systemUTC());
+    System.out.printf("attestor %s, selector %s%n", environment.attestor().name(), environment.selector());
     Path socket = Path.of("/tmp/signet-bench-" + ProcessHandle.current().pid() + ".sock");
     EventLoopGroup group = UnixSockets.newEventLoopGroup(2);
     try (WorkloadApiServer server = WorkloadApiServer.start(socket, service)) {

@@ -19,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code GET /version} and {@code GET /v<version>/containers/<id>/json} from canned documents, chunked
  * (as dockerd answers) or with a Content-Length. Records the request paths.
  */
-final class FakeDockerEngine implements AutoCloseable {
+public final class FakeDockerEngine implements AutoCloseable {
   private final Path socket;
   private final ServerSocketChannel server;
   private final Map<String, String> containers = new ConcurrentHashMap<>();
@@ -27,7 +27,7 @@ final class FakeDockerEngine implements AutoCloseable {
   volatile boolean chunked = true;
   volatile long delayMillis;
 
-  FakeDockerEngine(Path socket) throws IOException {
+  public FakeDockerEngine(Path socket) throws IOException {
     this.socket = socket;
     Files.deleteIfExists(socket);
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -35,11 +35,11 @@ final class FakeDockerEngine implements AutoCloseable {
     Thread.ofVirtual().start(this::serve);
   }
 
-  Path socket() {
+  public Path socket() {
     return socket;
   }
 
-  void container(String id, String inspectJson) {
+  public void container(String id, String inspectJson) {
     containers.put(id, inspectJson);
   }
 

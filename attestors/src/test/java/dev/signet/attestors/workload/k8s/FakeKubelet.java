@@ -24,7 +24,7 @@ import javax.net.ssl.TrustManagerFactory;
  * (read-only port). {@code podsJson} receives the 1-based request number, so a test can make a container
  * appear only after a few polls.
  */
-final class FakeKubelet implements AutoCloseable {
+public final class FakeKubelet implements AutoCloseable {
   private final HttpServer server;
   final AtomicInteger requests = new AtomicInteger();
 
@@ -34,7 +34,7 @@ final class FakeKubelet implements AutoCloseable {
     server.start();
   }
 
-  static FakeKubelet secure(TestCertificate.Issued serving, String token, TestCertificate.Issued clientCa,
+  public static FakeKubelet secure(TestCertificate.Issued serving, String token, TestCertificate.Issued clientCa,
       IntFunction<String> podsJson) throws Exception {
     HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("localhost"), 0), 0);
     SSLContext tls = SSLContext.getInstance("TLS");
@@ -61,12 +61,12 @@ final class FakeKubelet implements AutoCloseable {
     return new FakeKubelet(server, token, podsJson);
   }
 
-  static FakeKubelet readOnly(IntFunction<String> podsJson) throws IOException {
+  public static FakeKubelet readOnly(IntFunction<String> podsJson) throws IOException {
     return new FakeKubelet(HttpServer.create(new InetSocketAddress(InetAddress.getByName("localhost"), 0), 0),
         null, podsJson);
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 
