@@ -30,6 +30,10 @@ public final class ContainerLocator {
   private static final Pattern POD_SEGMENT = Pattern.compile(
       ".*pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})(?:\\.slice)?");
 
+  /** A path segment a container runtime made: its prefixes, or its parent directory under cgroupfs. */
+  private static final Pattern RUNTIME_HINT = Pattern.compile(
+      "/(?:docker-|cri-containerd-|crio-|libpod-)[^/]*\\.scope(?:/|$)|/docker/[^/]+|/kubepods[^/]*/(?:[^/]+/)*pod[^/]+/[^/]+");
+
   private final List<Pattern> matchers;
 
   /** The runtimes' standard layouts. */
@@ -47,11 +51,23 @@ public final class ContainerLocator {
     this.matchers = cgroupMatchers.stream().map(ContainerLocator::compile).toList();
   }
 
-  /** The process's container ID; empty when its cgroups name none. */
+  /**
+   * The process's container ID; empty when its cgroups name none.
+   *
+   * @throws WorkloadAttestationException REFUSED when the cgroups name different containers, or when a
+   *     path looks like a container runtime's (a runtime's prefix or directory) in a shape not understood
+   */
   public Optional<String> containerId(int pid, List<CgroupEntry> cgroups) throws WorkloadAttestationException {
     Set<String> found = new LinkedHashSet<>();
     for (CgroupEntry entry : cgroups) {
-      containerIdIn(entry.path()).ifPresent(found::add);
+      Optional<String> id = containerIdIn(entry.path());
+      if (id.isPresent()) {
+        found.add(id.get());
+      } else if (matchers.isEmpty() && RUNTIME_HINT.matcher(entry.path()).find()) {
+        throw new WorkloadAttestationException(Kind.REFUSED, "process " + pid + ": cgroup path \"" + entry.path()
+            + "\" looks like a container's but its container id is in no known format; set"
+            + " container_id_cgroup_matchers to describe it");
+      }
     }
     return single(pid, "container ids", found);
   }

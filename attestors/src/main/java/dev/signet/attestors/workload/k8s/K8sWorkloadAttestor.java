@@ -68,6 +68,10 @@ public final class K8sWorkloadAttestor implements WorkloadAttestor {
       return List.of();
     }
     Optional<String> containerId = locator.containerId(pid, cgroups);
+    if (containerId.isEmpty() && !config.disableContainerSelectors()) {
+      throw new WorkloadAttestationException(Kind.REFUSED, "process " + pid + " is in pod " + podUid.get()
+          + " but its cgroups name no container id");
+    }
     for (int attempt = 1; ; attempt++) {
       JsonNode pods = podList(attempt > 1);
       Optional<JsonNode> pod = find(pods, podUid.get());

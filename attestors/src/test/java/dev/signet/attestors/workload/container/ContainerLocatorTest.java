@@ -48,8 +48,6 @@ class ContainerLocatorTest {
     assertThat(standard.containerId(7, cgroups("0::/user.slice/user-1000.slice/session-2.scope"))).isEmpty();
     assertThat(standard.containerId(7, cgroups("0::/"))).isEmpty();
     assertThat(standard.containerId(7, cgroups("0::/system.slice/containerd.service"))).isEmpty();
-    assertThat(standard.containerId(7, cgroups("0::/docker/" + ID.substring(1)))).as("63 hex digits").isEmpty();
-    assertThat(standard.containerId(7, cgroups("0::/docker/" + ID.toUpperCase()))).as("not lower case").isEmpty();
   }
 
   @Test
@@ -57,6 +55,17 @@ class ContainerLocatorTest {
     assertThatThrownBy(() -> standard.containerId(7, cgroups("12:pids:/docker/" + ID, "4:memory:/docker/" + OTHER)))
         .isInstanceOf(WorkloadAttestationException.class)
         .hasMessageContaining(ID).hasMessageContaining(OTHER).hasMessageContaining("refusing");
+  }
+
+  @Test
+  void aRuntimeShapedPathWithAnIdInNoKnownFormatIsAClearError() {
+    for (String path : List.of("/docker/not-a-container-id", "/system.slice/docker-abc.scope",
+        "/docker/" + ID.substring(1), "/docker/" + ID.toUpperCase(),
+        "/kubepods/besteffort/pod" + POD + "/short-id")) {
+      assertThatThrownBy(() -> standard.containerId(7, cgroups("0::" + path))).as(path)
+          .isInstanceOf(WorkloadAttestationException.class).hasMessageContaining(path)
+          .hasMessageContaining("container_id_cgroup_matchers");
+    }
   }
 
   @Test
