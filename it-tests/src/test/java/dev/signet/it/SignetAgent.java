@@ -24,6 +24,7 @@ public final class SignetAgent {
   private RunningProcess process;
   private int starts;
   private String joinToken;
+  private String extraPlugins = "";
 
   public SignetAgent(Workspace workspace, SignetServer server, String name) {
     this.workspace = workspace;
@@ -36,6 +37,12 @@ public final class SignetAgent {
 
   public Path socket() {
     return socket;
+  }
+
+  /** Adds plugin blocks (HCL, e.g. another {@code WorkloadAttestor}) to the agent's config. */
+  public SignetAgent withPlugins(String hcl) {
+    this.extraPlugins = hcl;
+    return this;
   }
 
   /** The socket address as SPIFFE clients take it ({@code unix:/path}). */
@@ -116,8 +123,9 @@ public final class SignetAgent {
             WorkloadAttestor "unix" {
                 plugin_data {}
             }
+        %s
         }
-        """.formatted(dataDir, server.port(), socket, SignetServer.TRUST_DOMAIN, dataDir);
+        """.formatted(dataDir, server.port(), socket, SignetServer.TRUST_DOMAIN, dataDir, extraPlugins);
     try {
       Files.createDirectories(dataDir);
       Files.writeString(config, conf);

@@ -23,7 +23,7 @@ public final class FakeDockerEngine implements AutoCloseable {
   private final Path socket;
   private final ServerSocketChannel server;
   private final Map<String, String> containers = new ConcurrentHashMap<>();
-  final List<String> requests = new CopyOnWriteArrayList<>();
+  public final List<String> requests = new CopyOnWriteArrayList<>();
   volatile boolean chunked = true;
   volatile long delayMillis;
 
