@@ -25,6 +25,7 @@ public final class SignetAgent {
   private int starts;
   private String joinToken;
   private String extraPlugins = "";
+  private String nodeAttestor = "NodeAttestor \"join_token\" {\n    plugin_data {}\n}";
 
   public SignetAgent(Workspace workspace, SignetServer server, String name) {
     this.workspace = workspace;
@@ -37,6 +38,15 @@ public final class SignetAgent {
 
   public Path socket() {
     return socket;
+  }
+
+  /**
+   * Attests with this {@code NodeAttestor} block (HCL) instead of a join token, starts the agent and waits
+   * until it serves the Workload API.
+   */
+  public SignetAgent attestWith(String nodeAttestorHcl) {
+    this.nodeAttestor = nodeAttestorHcl;
+    return launch(List.of("-trustBundle", server.writeBootstrapBundle().toString()));
   }
 
   /** Adds plugin blocks (HCL, e.g. another {@code WorkloadAttestor}) to the agent's config. */
@@ -112,9 +122,7 @@ public final class SignetAgent {
             trust_domain = "%s"
         }
         plugins {
-            NodeAttestor "join_token" {
-                plugin_data {}
-            }
+        %s
             KeyManager "disk" {
                 plugin_data {
                     directory = "%s"
@@ -125,7 +133,7 @@ public final class SignetAgent {
             }
         %s
         }
-        """.formatted(dataDir, server.port(), socket, SignetServer.TRUST_DOMAIN, dataDir, extraPlugins);
+        """.formatted(dataDir, server.port(), socket, SignetServer.TRUST_DOMAIN, nodeAttestor, dataDir, extraPlugins);
     try {
       Files.createDirectories(dataDir);
       Files.writeString(config, conf);

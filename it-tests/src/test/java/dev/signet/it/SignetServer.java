@@ -27,6 +27,7 @@ public final class SignetServer {
   private final String x509SvidTtl;
   private RunningProcess process;
   private int starts;
+  private String extraPlugins = "";
 
   public SignetServer(Workspace workspace, String x509SvidTtl) {
     this.workspace = workspace;
@@ -49,6 +50,12 @@ public final class SignetServer {
 
   public int port() {
     return port;
+  }
+
+  /** Adds plugin blocks (HCL, e.g. another {@code NodeAttestor}) to the server's config. */
+  public SignetServer withPlugins(String hcl) {
+    this.extraPlugins = hcl;
+    return this;
   }
 
   public Path socket() {
@@ -122,9 +129,10 @@ public final class SignetServer {
                     keys_path = "%s"
                 }
             }
+        %s
         }
         """.formatted(port, socket, TRUST_DOMAIN, dataDir, x509SvidTtl, dataDir.resolve("datastore"),
-        dataDir.resolve("keys.json"));
+        dataDir.resolve("keys.json"), extraPlugins);
     try {
       Files.createDirectories(dataDir);
       Files.writeString(config, conf);

@@ -2,7 +2,9 @@ package dev.signet.server;
 
 import dev.signet.attestors.node.NodeAttestor;
 import dev.signet.attestors.node.jointoken.JoinTokenNodeAttestor;
+import dev.signet.attestors.node.x509pop.X509PopNodeAttestor;
 import dev.signet.common.config.ConfigException;
+import dev.signet.common.config.ConfigSection;
 import dev.signet.datastore.DataStore;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -22,6 +24,7 @@ final class NodeAttestors {
         }
         yield new JoinTokenNodeAttestor(dataStore::consumeJoinToken, clock);
       }
+      case X509PopNodeAttestor.NAME -> X509PopNodeAttestor.create(ConfigSection.of("plugin_data", data), clock);
       default -> throw new ConfigException("NodeAttestor \"" + name + "\" is not built into signet yet");
     }));
     return Map.copyOf(attestors);

@@ -1,0 +1,93 @@
+package dev.signet.attestors.node.x509pop;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.signet.attestors.node.AttestationException;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The x509pop wire format, as SPIRE's agent and server exchange it (JSON; byte fields base64 as Go encodes
+ * {@code []byte}): the attestation payload {@code {"certificates":[DER…]}} (leaf first), the challenge
+ * {@code {"rsa_signature":{"nonce"}}} or {@code {"ecdsa_signature":{"nonce"}}}, and the response with the
+ * agent's own nonce and a signature over SHA-256(server nonce ‖ agent nonce): RSA-PSS, or ECDSA as (r, s).
+ */
+final class X509PopProtocol {
+  static final String NAME = "x509pop";
+  static final int NONCE_LENGTH = 32;
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+  private X509PopProtocol() {}
+
+  record AttestationData(@JsonProperty("certificates") List<byte[]> certificates) {}
+
+  record NonceChallenge(@JsonProperty("nonce") byte[] nonce) {}
+
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record Challenge(@JsonProperty("rsa_signature") NonceChallenge rsaSignature,
+      @JsonProperty("ecdsa_signature") NonceChallenge ecdsaSignature) {}
+
+  record RsaResponse(@JsonProperty("nonce") byte[] nonce, @JsonProperty("signature") byte[] signature) {}
+
+  record EcdsaResponse(@JsonProperty("nonce") byte[] nonce, @JsonProperty("r") byte[] r, @JsonProperty("s") byte[] s) {}
+
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record Response(@JsonProperty("rsa_signature") RsaResponse rsaSignature,
+      @JsonProperty("ecdsa_signature") EcdsaResponse ecdsaSignature) {}
+
+  static byte[] encode(Object message) {
+    try {
+      return JSON.writeValueAsBytes(message);
+    } catch (IOException e) {
+      throw new IllegalStateException("x509pop message cannot be encoded", e);
+    }
+  }
+
+  static <T> T decode(byte[] json, Class<T> type, String what) {
+    try {
+      T value = JSON.readValue(json, type);
+      if (value == null) {
+        throw AttestationException.invalid(NAME + ": " + what + " is empty");
+      }
+      return value;
+    } catch (JsonProcessingException e) {
+      throw AttestationException.invalid(NAME + ": malformed " + what + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw AttestationException.invalid(NAME + ": malformed " + what + ": " + e.getMessage());
+    }
+  }
+
+  /** SHA-256(challenge nonce ‖ response nonce), both exactly 32 bytes: what the agent signs. */
+  static byte[] combinedNonces(byte[] challenge, byte[] response) {
+    if (challenge == null || challenge.length != NONCE_LENGTH) {
+      throw AttestationException.invalid(NAME + ": challenge nonce must be " + NONCE_LENGTH + " bytes");
+    }
+    if (response == null || response.length != NONCE_LENGTH) {
+      throw AttestationException.invalid(NAME + ": response nonce must be " + NONCE_LENGTH + " bytes");
+    }
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      sha256.update(challenge);
+      sha256.update(response);
+      return sha256.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  /** SPIRE's fingerprint: lower-case hex SHA-1 of the certificate's DER. */
+  static String fingerprint(byte[] der) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(der));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-1", e);
+    }
+  }
+}
