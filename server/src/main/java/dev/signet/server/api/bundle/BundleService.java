@@ -25,6 +25,7 @@ import dev.signet.proto.spire.api.server.bundle.v1.ListFederatedBundlesResponse;
 import dev.signet.server.api.ApiErrors;
 import dev.signet.server.api.InputValidation;
 import dev.signet.server.api.Paging;
+import dev.signet.server.api.Unary;
 import dev.signet.common.proto.BundleProtos;
 import dev.signet.server.bundle.TrustBundles;
 import dev.signet.server.entrycache.EntryCache;
@@ -56,7 +57,7 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
     if (own.isEmpty()) {
       throw Status.NOT_FOUND.withDescription("bundle not found").asRuntimeException();
     }
-    reply(out, BundleProtos.toProto(own));
+    Unary.reply(out, BundleProtos.toProto(own));
   }
 
   @Override
@@ -76,13 +77,13 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
       }
       return next;
     }));
-    reply(out, BundleProtos.toProto(updated));
+    Unary.reply(out, BundleProtos.toProto(updated));
   }
 
   @Override
   public void countBundles(CountBundlesRequest request, StreamObserver<CountBundlesResponse> out) {
     int count = ApiErrors.call(() -> dataStore.listBundles().size());
-    reply(out, CountBundlesResponse.newBuilder().setCount(count).build());
+    Unary.reply(out, CountBundlesResponse.newBuilder().setCount(count).build());
   }
 
   @Override
@@ -98,7 +99,7 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
     if (page.size() < federated.size()) {
       response.setNextPageToken(page.get(page.size() - 1).trustDomain().name());
     }
-    reply(out, response.build());
+    Unary.reply(out, response.build());
   }
 
   @Override
@@ -106,7 +107,7 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
     TrustDomain td = federatedDomain(request.getTrustDomain());
     Bundle bundle = bundles.bundleFor(td).orElseThrow(() ->
         Status.NOT_FOUND.withDescription("bundle for \"" + td + "\" not found").asRuntimeException());
-    reply(out, BundleProtos.toProto(bundle));
+    Unary.reply(out, BundleProtos.toProto(bundle));
   }
 
   @Override
@@ -129,7 +130,7 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
       }
       response.addResults(result);
     }
-    reply(out, response.build());
+    Unary.reply(out, response.build());
   }
 
   @Override
@@ -150,7 +151,7 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
       }
       response.addResults(result);
     }
-    reply(out, response.build());
+    Unary.reply(out, response.build());
   }
 
   @Override
@@ -167,7 +168,7 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
       }
       response.addResults(result);
     }
-    reply(out, response.build());
+    Unary.reply(out, response.build());
   }
 
   @Override
@@ -197,7 +198,7 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
     }
     bundles.reload();
     entryCache.refresh();
-    reply(out, response.build());
+    Unary.reply(out, response.build());
   }
 
   private Bundle replace(Bundle bundle) {
@@ -222,10 +223,5 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
       throw InputValidation.invalid("\"" + name + "\" is the server's own trust domain, not a federated one");
     }
     return td;
-  }
-
-  private static <T> void reply(StreamObserver<T> out, T value) {
-    out.onNext(value);
-    out.onCompleted();
   }
 }

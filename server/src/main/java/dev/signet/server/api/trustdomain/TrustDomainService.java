@@ -20,6 +20,7 @@ import dev.signet.proto.spire.api.types.FederationRelationshipMask;
 import dev.signet.server.api.ApiErrors;
 import dev.signet.server.api.InputValidation;
 import dev.signet.server.api.Paging;
+import dev.signet.server.api.Unary;
 import dev.signet.server.api.convert.FederationRelationshipConverter;
 import dev.signet.server.bundle.TrustBundles;
 import dev.signet.server.federation.BundleFetchException;
@@ -66,7 +67,7 @@ public final class TrustDomainService extends TrustDomainGrpc.TrustDomainImplBas
     if (page.size() < after.size()) {
       response.setNextPageToken(page.get(page.size() - 1).trustDomain());
     }
-    reply(out, response.build());
+    Unary.reply(out, response.build());
   }
 
   @Override
@@ -75,7 +76,7 @@ public final class TrustDomainService extends TrustDomainGrpc.TrustDomainImplBas
     TrustDomain td = InputValidation.trustDomain("trust_domain", request.getTrustDomain());
     FederationRelationship relationship = ApiErrors.call(() -> dataStore.fetchFederationRelationship(td.name()))
         .orElseThrow(() -> notFound(td.name()));
-    reply(out, toProto(relationship, maskOrAll(request.hasOutputMask(), request.getOutputMask())));
+    Unary.reply(out, toProto(relationship, maskOrAll(request.hasOutputMask(), request.getOutputMask())));
   }
 
   @Override
@@ -97,7 +98,7 @@ public final class TrustDomainService extends TrustDomainGrpc.TrustDomainImplBas
       }
       response.addResults(result);
     }
-    reply(out, response.build());
+    Unary.reply(out, response.build());
   }
 
   @Override
@@ -117,7 +118,7 @@ public final class TrustDomainService extends TrustDomainGrpc.TrustDomainImplBas
       }
       response.addResults(result);
     }
-    reply(out, response.build());
+    Unary.reply(out, response.build());
   }
 
   private FederationRelationship update(dev.signet.proto.spire.api.types.FederationRelationship proto,
@@ -166,7 +167,7 @@ public final class TrustDomainService extends TrustDomainGrpc.TrustDomainImplBas
       }
       response.addResults(result);
     }
-    reply(out, response.build());
+    Unary.reply(out, response.build());
   }
 
   @Override
@@ -180,7 +181,7 @@ public final class TrustDomainService extends TrustDomainGrpc.TrustDomainImplBas
             .withCause(e).asRuntimeException();
       }
     });
-    reply(out, Empty.getDefaultInstance());
+    Unary.reply(out, Empty.getDefaultInstance());
   }
 
   private void storeBundle(Bundle bundle) {
@@ -202,10 +203,5 @@ public final class TrustDomainService extends TrustDomainGrpc.TrustDomainImplBas
   private static StatusRuntimeException notFound(String trustDomain) {
     return Status.NOT_FOUND.withDescription("federation relationship with \"" + trustDomain + "\" not found")
         .asRuntimeException();
-  }
-
-  private static <T> void reply(StreamObserver<T> out, T value) {
-    out.onNext(value);
-    out.onCompleted();
   }
 }
