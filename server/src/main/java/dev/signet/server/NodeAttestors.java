@@ -2,6 +2,7 @@ package dev.signet.server;
 
 import dev.signet.attestors.node.NodeAttestor;
 import dev.signet.attestors.node.jointoken.JoinTokenNodeAttestor;
+import dev.signet.attestors.node.k8s.PsatNodeAttestor;
 import dev.signet.attestors.node.x509pop.X509PopNodeAttestor;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
@@ -25,6 +26,7 @@ final class NodeAttestors {
         yield new JoinTokenNodeAttestor(dataStore::consumeJoinToken, clock);
       }
       case X509PopNodeAttestor.NAME -> X509PopNodeAttestor.create(ConfigSection.of("plugin_data", data), clock);
+      case PsatNodeAttestor.NAME -> PsatNodeAttestor.create(ConfigSection.of("plugin_data", data));
       default -> throw new ConfigException("NodeAttestor \"" + name + "\" is not built into signet yet");
     }));
     return Map.copyOf(attestors);

@@ -20,6 +20,7 @@ import dev.signet.agent.workload.WorkloadApiService;
 import dev.signet.agent.workload.WorkloadIdentityCache;
 import dev.signet.attestors.node.NodeAttestorClient;
 import dev.signet.attestors.node.jointoken.JoinTokenAttestorClient;
+import dev.signet.attestors.node.k8s.PsatAttestorClient;
 import dev.signet.attestors.node.x509pop.X509PopAttestorClient;
 import dev.signet.attestors.workload.BuiltInWorkloadAttestors;
 import dev.signet.attestors.workload.LinuxProcFs;
@@ -142,6 +143,7 @@ public final class AgentRuntime implements AutoCloseable {
     return switch (config.nodeAttestor().name()) {
       case "join_token" -> config.joinToken() == null ? null : new JoinTokenAttestorClient(config.joinToken());
       case "x509pop" -> X509PopAttestorClient.create(config.nodeAttestor().data());
+      case "k8s_psat" -> PsatAttestorClient.create(config.nodeAttestor().data());
       default -> throw new ConfigException("NodeAttestor \"" + config.nodeAttestor().name()
           + "\" has no agent half in signet yet");
     };

@@ -39,6 +39,10 @@ public class AttestationException extends RuntimeException {
     return new AttestationException(Kind.INVALID_ARGUMENT, message);
   }
 
+  public static AttestationException unavailable(String message) {
+    return new AttestationException(Kind.UNAVAILABLE, message);
+  }
+
   public static AttestationException denied(String message) {
     return new AttestationException(Kind.PERMISSION_DENIED, message);
   }
