@@ -6,6 +6,7 @@ import dev.signet.attestors.node.k8s.PsatNodeAttestor;
 import dev.signet.attestors.node.x509pop.X509PopNodeAttestor;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
+import dev.signet.common.svid.BundleSource;
 import dev.signet.datastore.DataStore;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -16,7 +17,7 @@ final class NodeAttestors {
   private NodeAttestors() {}
 
   static Map<String, NodeAttestor> create(Map<String, Map<String, Object>> configured, DataStore dataStore,
-      Clock clock) {
+      BundleSource ownBundle, Clock clock) {
     Map<String, NodeAttestor> attestors = new LinkedHashMap<>();
     configured.forEach((name, data) -> attestors.put(name, switch (name) {
       case JoinTokenNodeAttestor.NAME -> {
@@ -25,7 +26,7 @@ final class NodeAttestors {
         }
         yield new JoinTokenNodeAttestor(dataStore::consumeJoinToken, clock);
       }
-      case X509PopNodeAttestor.NAME -> X509PopNodeAttestor.create(ConfigSection.of("plugin_data", data), clock);
+      case X509PopNodeAttestor.NAME -> X509PopNodeAttestor.create(ConfigSection.of("plugin_data", data), ownBundle, clock);
       case PsatNodeAttestor.NAME -> PsatNodeAttestor.create(ConfigSection.of("plugin_data", data));
       default -> throw new ConfigException("NodeAttestor \"" + name + "\" is not built into signet yet");
     }));

@@ -116,7 +116,7 @@ public final class SignetServer implements AutoCloseable {
     entryCache.addListener(push::entriesChanged);
     bundles.addListener(bundle -> push.bundleChanged());
 
-    Map<String, NodeAttestor> attestors = NodeAttestors.create(config.nodeAttestors(), dataStore, clock);
+    Map<String, NodeAttestor> attestors = NodeAttestors.create(config.nodeAttestors(), dataStore, bundles, clock);
     FederatedBundleRefresher federatedBundles = new FederatedBundleRefresher(dataStore, bundles,
         new BundleEndpointClient(bundles::bundleFor, clock), clock);
     HealthStatusManager health = new HealthStatusManager();

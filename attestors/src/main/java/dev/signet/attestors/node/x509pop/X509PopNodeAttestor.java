@@ -11,6 +11,9 @@ import dev.signet.common.config.ConfigSection;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.common.svid.BundleSource;
+import dev.signet.common.svid.SvidValidationException;
+import dev.signet.common.svid.X509SvidValidator;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -40,8 +43,10 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 /**
- * The server half of {@code NodeAttestor "x509pop"} ({@code mode = "external_pki"}): the agent's certificate
- * must chain to {@code ca_bundle_path(s)} through the intermediates it sent, allow digital signatures,
+ * The server half of {@code NodeAttestor "x509pop"}. With {@code mode = "external_pki"} (default) the agent's
+ * certificate must chain to {@code ca_bundle_path(s)} through the intermediates it sent; with
+ * {@code mode = "spiffe"} it must be an X509-SVID of this trust domain under {@code svid_prefix}. It must allow
+ * digital signatures,
  * carry a strong key (RSA ≥ 2048 bits, or P-256/P-384/P-521), and the agent must sign a fresh nonce with its
  * private key. Agent ID: {@code /spire/agent/} + {@code agent_path_template} (default
  * {@code {{ .PluginName }}/{{ .Fingerprint }}}). Selectors as SPIRE's: {@code subject:cn},
@@ -51,32 +56,93 @@ import javax.naming.ldap.Rdn;
 public final class X509PopNodeAttestor implements NodeAttestor {
   public static final String NAME = X509PopProtocol.NAME;
   static final String DEFAULT_TEMPLATE = "{{ .PluginName }}/{{ .Fingerprint }}";
+  static final String SPIFFE_TEMPLATE = "{{ .PluginName }}/{{ .SVIDPathTrimmed }}";
   private static final Set<String> TEMPLATE_FIELDS = Set.of("PluginName", "Fingerprint", "TrustDomain",
       "Subject.CommonName", "SerialNumberHex");
+  private static final Set<String> SPIFFE_TEMPLATE_FIELDS = Set.of("PluginName", "Fingerprint", "TrustDomain",
+      "Subject.CommonName", "SerialNumberHex", "SVIDPathTrimmed");
   private static final int MAX_CHAIN = 16;
   private static final int DIGITAL_SIGNATURE = 0;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final Set<TrustAnchor> roots;
+  /** How a node certificate is trusted, and what it contributes to the agent ID. */
+  private interface ChainVerifier {
+    /** The verified chain (leaf first, with its trust anchor when known) and the template values it adds. */
+    Verified verify(TrustDomain trustDomain, List<X509Certificate> chain);
+  }
+
+  private record Verified(List<X509Certificate> chain, Map<String, String> templateValues) {}
+
+  private final ChainVerifier verifier;
   private final AgentPathTemplate template;
   private final Clock clock;
 
-  X509PopNodeAttestor(List<X509Certificate> roots, AgentPathTemplate template, Clock clock) {
+  private X509PopNodeAttestor(ChainVerifier verifier, AgentPathTemplate template, Clock clock) {
+    this.verifier = verifier;
+    this.template = template;
+    this.clock = clock;
+  }
+
+  /** {@code mode = "external_pki"}: chains to {@code roots}. */
+  static X509PopNodeAttestor externalPki(List<X509Certificate> roots, AgentPathTemplate template, Clock clock) {
     if (roots.isEmpty()) {
       throw new ConfigException("NodeAttestor \"x509pop\": the CA bundle holds no certificates");
     }
     Set<TrustAnchor> anchors = new HashSet<>();
     roots.forEach(root -> anchors.add(new TrustAnchor(root, null)));
-    this.roots = Set.copyOf(anchors);
-    this.template = template;
-    this.clock = clock;
+    Set<TrustAnchor> trusted = Set.copyOf(anchors);
+    return new X509PopNodeAttestor((td, chain) -> new Verified(verifyPkix(trusted, chain, clock), Map.of()),
+        template, clock);
   }
 
-  /** From {@code plugin_data}: {@code ca_bundle_path} or {@code ca_bundle_paths}, {@code agent_path_template}, {@code mode}. */
-  public static X509PopNodeAttestor create(ConfigSection data, Clock clock) {
+  /**
+   * {@code mode = "spiffe"}: the node presents an X509-SVID of this trust domain (for example one minted
+   * with {@code signet-server x509 mint}) whose path starts with {@code svidPrefix}; it is verified against
+   * the server's own bundle, read at each attestation so CA rotation is followed.
+   */
+  static X509PopNodeAttestor spiffe(BundleSource ownBundle, String svidPrefix, AgentPathTemplate template, Clock clock) {
+    return new X509PopNodeAttestor((td, chain) -> {
+      SpiffeId id;
+      try {
+        id = X509SvidValidator.verify(chain, ownBundle, clock.instant());
+      } catch (SvidValidationException e) {
+        throw AttestationException.denied(NAME + ": certificate chain does not verify as an X509-SVID of \"" + td
+            + "\": " + e.getMessage());
+      }
+      if (!id.memberOf(td)) {
+        throw AttestationException.denied(NAME + ": \"" + id + "\" is not in trust domain \"" + td + "\"");
+      }
+      if (!id.path().startsWith(svidPrefix + (svidPrefix.isEmpty() ? "" : "/"))) {
+        throw AttestationException.denied(NAME + ": \"" + id + "\" does not start with the svid_prefix \"" + svidPrefix
+            + "\"");
+      }
+      String trimmed = id.path().substring(svidPrefix.length() + 1);
+      return new Verified(chain, Map.of("SVIDPathTrimmed", trimmed));
+    }, template, clock);
+  }
+
+  /**
+   * From {@code plugin_data}: {@code mode} ({@code external_pki}: {@code ca_bundle_path} or
+   * {@code ca_bundle_paths}; {@code spiffe}: {@code svid_prefix}, verified against {@code ownBundle}) and
+   * {@code agent_path_template}.
+   */
+  public static X509PopNodeAttestor create(ConfigSection data, BundleSource ownBundle, Clock clock) {
     String mode = data.getString("mode", "external_pki");
+    if (mode.equals("spiffe")) {
+      String prefix = data.getString("svid_prefix", "/spire-exchange");
+      if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
+        throw new ConfigException("NodeAttestor \"x509pop\": svid_prefix \"" + prefix
+            + "\" must start with '/' and not end with one");
+      }
+      AgentPathTemplate template = AgentPathTemplate.parse(NAME, data.getString("agent_path_template",
+          SPIFFE_TEMPLATE), SPIFFE_TEMPLATE_FIELDS);
+      if (!data.unknownKeys().isEmpty()) {
+        throw new ConfigException("NodeAttestor \"x509pop\": unknown plugin_data keys " + data.unknownKeys());
+      }
+      return spiffe(ownBundle, prefix, template, clock);
+    }
     if (!mode.equals("external_pki")) {
-      throw new ConfigException("NodeAttestor \"x509pop\": mode \"" + mode + "\" is not supported (external_pki only)");
+      throw new ConfigException("NodeAttestor \"x509pop\": mode \"" + mode + "\" is neither external_pki nor spiffe");
     }
     List<String> paths = new ArrayList<>(data.getList("ca_bundle_paths"));
     data.getString("ca_bundle_path").ifPresent(paths::add);
@@ -96,7 +162,7 @@ public final class X509PopNodeAttestor implements NodeAttestor {
         throw new ConfigException("NodeAttestor \"x509pop\": cannot read CA bundle " + path + ": " + e.getMessage());
       }
     }
-    return new X509PopNodeAttestor(roots, template, clock);
+    return externalPki(roots, template, clock);
   }
 
   @Override
@@ -114,9 +180,10 @@ public final class X509PopNodeAttestor implements NodeAttestor {
     if (usage == null || !usage[DIGITAL_SIGNATURE]) {
       throw AttestationException.denied(NAME + ": certificate is not intended for digital signatures");
     }
-    List<X509Certificate> verified = verifyChain(chain);
+    Verified verified = verifier.verify(trustDomain, chain);
     proveSignature(leaf, challenger);
-    return new AttestResult(agentId(trustDomain, leaf), selectors(trustDomain, leaf, verified), true);
+    return new AttestResult(agentId(trustDomain, leaf, verified.templateValues()),
+        selectors(trustDomain, leaf, verified.chain()), true);
   }
 
   private static List<X509Certificate> certificates(List<byte[]> ders) {
@@ -155,7 +222,7 @@ public final class X509PopNodeAttestor implements NodeAttestor {
   }
 
   /** The validated path (leaf first) plus its trust anchor. */
-  private List<X509Certificate> verifyChain(List<X509Certificate> chain) {
+  private static List<X509Certificate> verifyPkix(Set<TrustAnchor> roots, List<X509Certificate> chain, Clock clock) {
     try {
       PKIXParameters params = new PKIXParameters(roots);
       params.setRevocationEnabled(false);
@@ -211,8 +278,8 @@ public final class X509PopNodeAttestor implements NodeAttestor {
     }
   }
 
-  private SpiffeId agentId(TrustDomain trustDomain, X509Certificate leaf) {
-    Map<String, String> values = new LinkedHashMap<>();
+  private SpiffeId agentId(TrustDomain trustDomain, X509Certificate leaf, Map<String, String> extra) {
+    Map<String, String> values = new LinkedHashMap<>(extra);
     values.put("PluginName", NAME);
     values.put("Fingerprint", fingerprint(leaf));
     values.put("TrustDomain", trustDomain.name());

@@ -10,7 +10,9 @@ import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.spiffe.Selector;
+import dev.signet.common.bundle.Bundle;
 import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.common.svid.BundleSource;
 import dev.signet.common.testing.TestCertificate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +68,7 @@ class X509PopNodeAttestorTest {
   private X509PopNodeAttestor server(Map<String, Object> extra) {
     Map<String, Object> data = new java.util.HashMap<>(Map.of("ca_bundle_path", temp.resolve("roots.pem").toString()));
     data.putAll(extra);
-    return X509PopNodeAttestor.create(ConfigSection.of("plugin_data", data), Clock.systemUTC());
+    return X509PopNodeAttestor.create(ConfigSection.of("plugin_data", data), BundleSource.of(), Clock.systemUTC());
   }
 
   private static AttestResult attest(X509PopNodeAttestor server, X509PopAttestorClient client) {
@@ -175,11 +177,35 @@ class X509PopNodeAttestorTest {
   }
 
   @Test
+  void spiffeModeExchangesAnSvidOfThisTrustDomainUnderTheSvidPrefix() throws Exception {
+    TestCertificate.Issued ownCa = TestCertificate.ca("example.org").validity(NOW.minusSeconds(60),
+        NOW.plusSeconds(86400)).issue();
+    X509PopNodeAttestor server = X509PopNodeAttestor.create(ConfigSection.of("plugin_data", Map.of("mode", "spiffe")),
+        BundleSource.of(Bundle.ofX509(TD, List.of(ownCa.certificate()))), Clock.systemUTC());
+    TestCertificate.Issued svid = TestCertificate.leaf("spiffe://example.org/spire-exchange/edge-1", ownCa)
+        .validity(NOW.minusSeconds(60), NOW.plusSeconds(3600)).issue();
+    assertThat(attest(server, client(svid, false)).agentId().toString())
+        .isEqualTo("spiffe://example.org/spire/agent/x509pop/edge-1");
+
+    TestCertificate.Issued outside = TestCertificate.leaf("spiffe://example.org/workload/edge-1", ownCa)
+        .validity(NOW.minusSeconds(60), NOW.plusSeconds(3600)).issue();
+    assertThatThrownBy(() -> attest(server, client(outside, false))).hasMessageContaining("svid_prefix");
+    TestCertificate.Issued foreignCa = TestCertificate.ca("other.org").validity(NOW.minusSeconds(60),
+        NOW.plusSeconds(86400)).issue();
+    TestCertificate.Issued foreign = TestCertificate.leaf("spiffe://other.org/spire-exchange/edge-1", foreignCa)
+        .validity(NOW.minusSeconds(60), NOW.plusSeconds(3600)).issue();
+    assertThatThrownBy(() -> attest(server, client(foreign, false))).isInstanceOf(AttestationException.class)
+        .satisfies(e -> assertThat(((AttestationException) e).kind()).isEqualTo(AttestationException.Kind.PERMISSION_DENIED));
+  }
+
+  @Test
   void configNeedsABundleAndKnowsOnlyExternalPki() {
-    assertThatThrownBy(() -> X509PopNodeAttestor.create(ConfigSection.of("plugin_data", Map.of()), Clock.systemUTC()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("ca_bundle_path");
-    assertThatThrownBy(() -> server(Map.of("mode", "spiffe"))).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("spiffe");
+    assertThatThrownBy(() -> X509PopNodeAttestor.create(ConfigSection.of("plugin_data", Map.of()), BundleSource.of(),
+        Clock.systemUTC())).isInstanceOf(ConfigException.class).hasMessageContaining("ca_bundle_path");
+    assertThatThrownBy(() -> server(Map.of("mode", "acme"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("acme");
+    assertThatThrownBy(() -> server(Map.of("mode", "spiffe", "svid_prefix", "no-slash")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("no-slash");
     assertThatThrownBy(() -> server(Map.of("typo", "x"))).isInstanceOf(ConfigException.class).hasMessageContaining("typo");
   }
 }
