@@ -30,7 +30,7 @@ public abstract class AdminCommand implements Callable<Integer> {
     } catch (StatusRuntimeException e) {
       System.err.println("Error: " + describe(e));
       return 1;
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       System.err.println("Error: " + e.getMessage());
       return 1;
     }

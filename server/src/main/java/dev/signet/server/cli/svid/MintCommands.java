@@ -134,12 +134,18 @@ public final class MintCommands {
     }
   }
 
+  /**
+   * Writes {@code content} to a file created with {@code mode} from the start (creating the directory), so a
+   * key is never readable by others, not even for a moment.
+   */
   static void writeFile(Path file, String content, String mode) {
     try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.deleteIfExists(file);
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)));
       Files.writeString(file, content);
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
+      throw new UncheckedIOException("cannot write " + file + ": " + e, e);
     }
   }
 }
