@@ -11,6 +11,7 @@ import dev.signet.ca.upstream.UpstreamAuthority;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.datastore.DataStore;
 import dev.signet.datastore.sql.SqlDataStore;
+import dev.signet.server.access.AccessApiServer;
 import dev.signet.server.api.agent.AgentService;
 import dev.signet.server.api.bundle.BundleService;
 import dev.signet.server.api.debug.DebugService;
@@ -82,6 +83,7 @@ public final class SignetServer implements AutoCloseable {
   private Endpoints endpoints;
   private EntryPushService push;
   private HealthListener healthListener;
+  private AccessApiServer accessApi;
 
   private SignetServer(ServerConfig config, Clock clock) {
     this.config = config;
@@ -153,6 +155,9 @@ public final class SignetServer implements AutoCloseable {
     federation.scheduleWithFixedDelay(() -> guard("federated bundle refresh", federatedBundles::refreshDue),
         FEDERATION_CHECK.toMillis(), FEDERATION_CHECK.toMillis(), TimeUnit.MILLISECONDS);
 
+    if (config.accessApi() != null) {
+      accessApi = AccessApiServer.start(config.accessApi(), dataStore, bundles, this::ready, clock);
+    }
     if (config.healthChecks() != null) {
       var settings = config.healthChecks();
       healthListener = HealthListener.start(settings.bindAddress(), settings.bindPort(), settings.livePath(),
@@ -201,6 +206,11 @@ public final class SignetServer implements AutoCloseable {
     return dataStore;
   }
 
+  /** The port of the access layer's REST API, or -1 when it is off. */
+  public int accessApiPort() {
+    return accessApi == null ? -1 : accessApi.port();
+  }
+
   /** The port of the HTTP health listener, or -1 when it is off. */
   public int healthPort() {
     return healthListener == null ? -1 : healthListener.port();
@@ -215,6 +225,9 @@ public final class SignetServer implements AutoCloseable {
     }
     if (healthListener != null) {
       healthListener.close();
+    }
+    if (accessApi != null) {
+      accessApi.close();
     }
     if (endpoints != null) {
       try {

@@ -37,7 +37,8 @@ public record ServerConfig(
     KeyManagerSettings keyManager,
     UpstreamSettings upstreamAuthority,
     Map<String, Map<String, Object>> nodeAttestors,
-    HealthCheckSettings healthChecks) {
+    HealthCheckSettings healthChecks,
+    AccessApiSettings accessApi) {
 
   public ServerConfig {
     Objects.requireNonNull(trustDomain, "trust_domain");
@@ -61,4 +62,21 @@ public record ServerConfig(
 
   /** {@code health_checks}; null when the listener is disabled. */
   public record HealthCheckSettings(String bindAddress, int bindPort, String livePath, String readyPath) {}
+
+  /**
+   * Signet's {@code access_api} block (the access layer's REST API); null when absent.
+   *
+   * @param audiences the JWT-SVID audiences accepted from callers
+   */
+  public record AccessApiSettings(String bindAddress, int bindPort, List<String> audiences) {
+    public AccessApiSettings {
+      audiences = List.copyOf(audiences);
+      if (bindPort < 0 || bindPort > 65535) {
+        throw new IllegalArgumentException("access_api.bind_port " + bindPort + " is out of range");
+      }
+      if (audiences.isEmpty()) {
+        throw new IllegalArgumentException("access_api.audience must name at least one audience");
+      }
+    }
+  }
 }

@@ -99,11 +99,12 @@ public final class ServerConfigLoader {
 
     Plugins plugins = plugins(root.plugins());
     ServerConfig.HealthCheckSettings health = healthChecks(root);
+    ServerConfig.AccessApiSettings accessApi = accessApi(root);
     acceptNoEffect(root, "telemetry");
     root.requireNoUnknownKeys();
     return new ServerConfig(trustDomain, bindAddress, bindPort, socketPath, dataDir, logLevel, caTtl, x509Ttl,
         jwtTtl, agentTtl, caKeyType, jwtKeyType, subject, jwtIssuer, adminIds, attestationLimit, signingLimit,
-        plugins.dataStore(), plugins.keyManager(), plugins.upstream, plugins.nodeAttestors, health);
+        plugins.dataStore(), plugins.keyManager(), plugins.upstream, plugins.nodeAttestors, health, accessApi);
   }
 
   private static CaSubject caSubject(ConfigSection server) {
@@ -144,6 +145,21 @@ public final class ServerConfigLoader {
     return new ServerConfig.HealthCheckSettings(health.getString("bind_address", "localhost"),
         health.getInt("bind_port", 80), health.getString("live_path", "/live"),
         health.getString("ready_path", "/ready"));
+  }
+
+  /** Signet's {@code access_api { bind_address, bind_port, audience }}: the REST API, off unless present. */
+  private static ServerConfig.AccessApiSettings accessApi(ConfigSection root) {
+    if (!root.has("access_api")) {
+      return null;
+    }
+    ConfigSection access = root.section("access_api");
+    List<String> audiences = access.getList("audience");
+    try {
+      return new ServerConfig.AccessApiSettings(access.getString("bind_address", "127.0.0.1"),
+          access.getInt("bind_port", 8080), audiences.isEmpty() ? List.of("signet-access") : audiences);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   private static void requirePositive(String key, Duration value) {

@@ -96,7 +96,8 @@ final class ServerFixture implements AutoCloseable {
         "INFO", Duration.ofHours(24), Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofHours(1),
         KeyType.EC_P256, KeyType.EC_P256, CaSubject.DEFAULT, null, adminIds, false, false,
         SqlConfig.inMemory("server-api-" + DATABASES.incrementAndGet() + "-" + UUID.randomUUID()),
-        new ServerConfig.KeyManagerSettings("memory", null), null, Map.of("join_token", Map.of()), null);
+        new ServerConfig.KeyManagerSettings("memory", null), null, Map.of("join_token", Map.of()), null,
+        new ServerConfig.AccessApiSettings("127.0.0.1", 0, List.of("signet-access")));
     server = SignetServer.start(config, clock);
     admin = track(UnixSockets.channel(socketDir.resolve("private/api.sock"), udsGroup));
   }
@@ -256,6 +257,10 @@ final class ServerFixture implements AutoCloseable {
   }
 
   /** The admin socket, for running CLI commands against this server. */
+  int accessApiPort() {
+    return server.accessApiPort();
+  }
+
   Path socketPath() {
     return socketDir.resolve("private/api.sock");
   }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,6 +73,18 @@ class ServerConfigLoaderTest {
     assertThat(config.serverId()).isEqualTo(SpiffeId.parse("spiffe://example.org/spire/server"));
     assertThat(config.healthChecks()).isNull();
     assertThat(config.upstreamAuthority()).isNull();
+  }
+
+  @Test
+  void theAccessApiIsOffUnlessConfiguredAndItsKeysAreChecked() {
+    assertThat(parse(MINIMAL).config().accessApi()).isNull();
+    ServerConfig config = parse(MINIMAL + "\naccess_api {\n bind_port = 9443\n audience = [\"ops\"]\n}\n").config();
+    assertThat(config.accessApi()).isEqualTo(new ServerConfig.AccessApiSettings("127.0.0.1", 9443, List.of("ops")));
+    assertThat(parse(MINIMAL + "\naccess_api {}\n").config().accessApi().audiences()).containsExactly("signet-access");
+    assertThatThrownBy(() -> parse(MINIMAL + "\naccess_api {\n bind_port = 70000\n}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("70000");
+    assertThatThrownBy(() -> parse(MINIMAL + "\naccess_api {\n typo = 1\n}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("typo");
   }
 
   @Test

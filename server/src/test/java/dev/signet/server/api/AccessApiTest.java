@@ -1,0 +1,156 @@
+package dev.signet.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.proto.spire.api.server.svid.v1.MintJWTSVIDRequest;
+import dev.signet.proto.spire.api.server.svid.v1.SVIDGrpc;
+import dev.signet.proto.spire.api.types.Entry;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The access layer's REST API over real HTTP, authenticated with real JWT-SVIDs minted by the server:
+ * health without a token, identities with one, and every way to be refused.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccessApiTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private ServerFixture fixture;
+  private SpiffeId parent;
+  private Entry web;
+  private ServerFixture.Identity agent;
+
+  @BeforeAll
+  void start() throws Exception {
+    fixture = new ServerFixture();
+    parent = ServerFixture.TD.id("/node/rest");
+    web = fixture.createEntry(ServerFixture.entry("/rest/web", parent).addSelectors(ServerFixture.selector("unix", "uid:1000")).build());
+    fixture.createEntry(ServerFixture.entry("/rest/db", parent).addSelectors(ServerFixture.selector("unix", "uid:1001")).build());
+    fixture.createEntry(ServerFixture.entry("/elsewhere/cache", parent).addSelectors(ServerFixture.selector("unix", "uid:1002")).build());
+    agent = fixture.attestNewAgent();
+  }
+
+  @AfterAll
+  void stop() {
+    fixture.close();
+  }
+
+  private String token(String audience) {
+    return SVIDGrpc.newBlockingStub(fixture.admin).withDeadlineAfter(20, TimeUnit.SECONDS)
+        .mintJWTSVID(MintJWTSVIDRequest.newBuilder().setId(ServerFixture.id("/ops/console")).addAudience(audience)
+            .setTtl(300).build()).getSvid().getToken();
+  }
+
+  private HttpResponse<String> get(String pathAndQuery, String bearer) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.accessApiPort()
+        + pathAndQuery)).GET();
+    if (bearer != null) {
+      request.header("Authorization", bearer);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode json(HttpResponse<String> response) throws Exception {
+    return JSON.readTree(response.body());
+  }
+
+  @Test
+  void healthLiveAndReadyAnswerWithoutAToken() throws Exception {
+    for (String path : List.of("/health", "/live", "/ready")) {
+      HttpResponse<String> response = get(path, null);
+      assertThat(response.statusCode()).as(path).isEqualTo(200);
+      assertThat(json(response).get("status").asText()).isEqualTo("UP");
+    }
+  }
+
+  @Test
+  void identitiesAreListedWithFiltersAndPagingToAnAuthenticatedCaller() throws Exception {
+    String bearer = "Bearer " + token("signet-access");
+    JsonNode filtered = json(get("/api/v1/identities?spiffe_id_prefix="
+        + URLEncoder.encode("spiffe://example.org/rest/", StandardCharsets.UTF_8), bearer));
+    List<String> ids = new ArrayList<>();
+    String token = "";
+    do {
+      HttpResponse<String> page = get("/api/v1/identities?page_size=1"
+          + (token.isEmpty() ? "" : "&page_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)), bearer);
+      assertThat(page.statusCode()).isEqualTo(200);
+      json(page).get("identities").forEach(i -> ids.add(i.get("kind").asText() + " " + i.get("spiffe_id").asText()));
+      token = json(page).get("next_page_token").asText();
+    } while (!token.isEmpty());
+
+    assertThat(filtered.get("identities")).extracting(i -> i.get("spiffe_id").asText())
+        .contains("spiffe://example.org/rest/web", "spiffe://example.org/rest/db")
+        .doesNotContain("spiffe://example.org/elsewhere/cache");
+    assertThat(ids).contains("entry spiffe://example.org/rest/web", "entry spiffe://example.org/elsewhere/cache",
+        "agent " + agent.id());
+    JsonNode bySelector = json(get("/api/v1/identities?selector=unix:uid:1001", bearer));
+    assertThat(bySelector.get("identities")).extracting(i -> i.get("spiffe_id").asText())
+        .containsExactly("spiffe://example.org/rest/db");
+  }
+
+  @Test
+  void oneIdentityShowsItsEntriesOrItsAgentRecord() throws Exception {
+    String bearer = "Bearer " + token("signet-access");
+    JsonNode entry = json(get("/api/v1/identities/" + URLEncoder.encode("spiffe://example.org/rest/web",
+        StandardCharsets.UTF_8), bearer));
+    assertThat(entry.get("entries").get(0).get("entry_id").asText()).isEqualTo(web.getId());
+    assertThat(entry.get("entries").get(0).get("selectors")).extracting(JsonNode::asText).contains("unix:uid:1000");
+    JsonNode agentView = json(get("/api/v1/identities/" + URLEncoder.encode(agent.id().toString(),
+        StandardCharsets.UTF_8), bearer));
+    assertThat(agentView.get("agent").get("attestation_type").asText()).isEqualTo("join_token");
+    assertThat(agentView.get("agent").get("svid_expires_at").asText()).isNotEmpty();
+
+    HttpResponse<String> missing = get("/api/v1/identities/" + URLEncoder.encode("spiffe://example.org/nobody",
+        StandardCharsets.UTF_8), bearer);
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.headers().firstValue("Content-Type")).contains("application/problem+json");
+    assertThat(json(missing).get("detail").asText()).contains("spiffe://example.org/nobody");
+  }
+
+  @Test
+  void missingWrongAudienceTamperedOrNonBearerTokensAre401() throws Exception {
+    String good = token("signet-access");
+    String tampered = good.substring(0, good.length() - 4) + (good.endsWith("AAAA") ? "BBBB" : "AAAA");
+    List<String> refused = new ArrayList<>();
+    refused.add(null);
+    refused.add("Bearer " + token("some-other-api"));
+    refused.add("Bearer " + tampered);
+    refused.add("Basic dXNlcjpwYXNz");
+    refused.add("Bearer not-a-jwt");
+    for (String bearer : refused) {
+      HttpResponse<String> response = get("/api/v1/identities", bearer);
+      assertThat(response.statusCode()).as(String.valueOf(bearer)).isEqualTo(401);
+      assertThat(response.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"signet\"");
+      assertThat(json(response).get("status").asInt()).isEqualTo(401);
+      assertThat(response.body()).doesNotContain(good);
+    }
+  }
+
+  @Test
+  void badQueriesAre400ProblemsNamingTheValue() throws Exception {
+    String bearer = "Bearer " + token("signet-access");
+    for (String query : List.of("page_size=0", "page_size=many", "selector=nocolon", "page_token=zzz",
+        "parent_id=spiffe://Example.org/x", "spiffe_id_prefix=http://x")) {
+      HttpResponse<String> response = get("/api/v1/identities?" + query, bearer);
+      assertThat(response.statusCode()).as(query).isEqualTo(400);
+      assertThat(json(response).get("title").asText()).isEqualTo("Bad Request");
+    }
+    assertThat(get("/api/v1/nothing-here", bearer).statusCode()).isEqualTo(404);
+    assertThat(get("/api/v1/nothing-here", null).statusCode()).as("no hint without a token").isEqualTo(401);
+  }
+}
