@@ -12,6 +12,8 @@ import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.datastore.DataStore;
 import dev.signet.datastore.sql.SqlDataStore;
 import dev.signet.server.access.AccessApiServer;
+import dev.signet.server.audit.AuditInterceptor;
+import dev.signet.server.audit.AuditTrail;
 import dev.signet.server.api.agent.AgentService;
 import dev.signet.server.api.bundle.BundleService;
 import dev.signet.server.api.debug.DebugService;
@@ -84,6 +86,7 @@ public final class SignetServer implements AutoCloseable {
   private EntryPushService push;
   private HealthListener healthListener;
   private AccessApiServer accessApi;
+  private AuditTrail audit;
 
   private SignetServer(ServerConfig config, Clock clock) {
     this.config = config;
@@ -138,9 +141,11 @@ public final class SignetServer implements AutoCloseable {
     AuthorizationInterceptor authorization = new AuthorizationInterceptor(new AgentAuthorizer(dataStore, clock),
         id -> config.adminIds().contains(id) || entryCache.index().isAdmin(id),
         id -> entryCache.index().isDownstream(id));
+    audit = AuditTrail.open(config.audit().path(), clock);
     endpoints = new Endpoints();
     endpoints.start(new InetSocketAddress(config.bindAddress(), config.bindPort()), config.socketPath(),
-        serverSvid.keyManager(), new PeerSvidTrustManager(bundles, clock), services, authorization, callExecutor);
+        serverSvid.keyManager(), new PeerSvidTrustManager(bundles, clock), services, authorization,
+        new AuditInterceptor(audit, config.audit().failClosed()), callExecutor);
     health.setStatus("", ServingStatus.SERVING);
 
     background.scheduleWithFixedDelay(() -> guard("ca rotation", () -> {
@@ -156,7 +161,7 @@ public final class SignetServer implements AutoCloseable {
         FEDERATION_CHECK.toMillis(), FEDERATION_CHECK.toMillis(), TimeUnit.MILLISECONDS);
 
     if (config.accessApi() != null) {
-      accessApi = AccessApiServer.start(config.accessApi(), dataStore, bundles, this::ready, clock);
+      accessApi = AccessApiServer.start(config.accessApi(), dataStore, bundles, audit, this::ready, clock);
     }
     if (config.healthChecks() != null) {
       var settings = config.healthChecks();
@@ -237,6 +242,13 @@ public final class SignetServer implements AutoCloseable {
       }
     }
     callExecutor.shutdownNow();
+    if (audit != null) {
+      try {
+        audit.close();
+      } catch (IOException e) {
+        LOG.warn("audit trail not closed cleanly: {}", e.getMessage());
+      }
+    }
     if (dataStore != null) {
       dataStore.close();
     }

@@ -3,6 +3,7 @@ package dev.signet.server.access;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.signet.common.svid.BundleSource;
 import dev.signet.datastore.DataStore;
+import dev.signet.server.audit.AuditTrail;
 import dev.signet.server.config.ServerConfig;
 import dev.signet.datastore.DataStoreException;
 import io.helidon.http.HeaderName;
@@ -45,18 +46,18 @@ public final class AccessApiServer implements AutoCloseable {
 
   /** Starts listening; {@code ready} answers {@code /ready}. */
   public static AccessApiServer start(ServerConfig.AccessApiSettings settings, DataStore dataStore, BundleSource bundles,
-      BooleanSupplier ready, Clock clock) {
+      AuditTrail audit, BooleanSupplier ready, Clock clock) {
     BearerAuthenticator authenticator = new BearerAuthenticator(bundles, settings.audiences(), clock);
     IdentitiesResource identities = new IdentitiesResource(dataStore);
     WebServer server = WebServer.builder().host(settings.bindAddress()).port(settings.bindPort())
-        .routing(routing -> routes(routing, authenticator, identities, ready))
+        .routing(routing -> routes(routing, authenticator, identities, new AuditResource(audit), ready))
         .build().start();
     LOG.info("access api listening on {}:{}", settings.bindAddress(), server.port());
     return new AccessApiServer(server);
   }
 
   private static void routes(HttpRouting.Builder routing, BearerAuthenticator authenticator,
-      IdentitiesResource identities, BooleanSupplier ready) {
+      IdentitiesResource identities, AuditResource audit, BooleanSupplier ready) {
     routing.get("/live", (req, res) -> json(res, 200, Map.of("status", "UP")))
         .get("/ready", (req, res) -> json(res, ready.getAsBoolean() ? 200 : 503,
             Map.of("status", ready.getAsBoolean() ? "UP" : "DOWN")))
@@ -71,6 +72,8 @@ public final class AccessApiServer implements AutoCloseable {
         .get("/api/v1/identities/*", (req, res) -> handle(req, res, authenticator, () ->
             identities.get(URLDecoder.decode(req.path().rawPath().substring(IDENTITY_PREFIX.length()),
                 StandardCharsets.UTF_8))))
+        .get("/api/v1/audit", (req, res) -> handle(req, res, authenticator, () ->
+            audit.query(query(req, "actor", "action", "outcome", "limit"))))
         .any("/api/v1/*", (req, res) -> handle(req, res, authenticator, () -> {
           throw Problem.notFound("no such resource: " + req.path().path());
         }));

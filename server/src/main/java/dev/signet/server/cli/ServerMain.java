@@ -19,7 +19,8 @@ import picocli.CommandLine.ScopeType;
     description = "SPIFFE server: CA and registration API of a trust domain",
     subcommands = {RunCommand.class, ValidateCommand.class, HealthcheckCommand.class, TokenCommands.class,
         EntryCommands.class, AgentCommands.class, BundleCommands.class, MintCommands.X509.class,
-        MintCommands.Jwt.class, LocalAuthorityCommands.class, FederationCommands.class})
+        MintCommands.Jwt.class, LocalAuthorityCommands.class, FederationCommands.class,
+        AuditCommands.class})
 public final class ServerMain {
   private ServerMain() {}
 

@@ -38,7 +38,8 @@ public record ServerConfig(
     UpstreamSettings upstreamAuthority,
     Map<String, Map<String, Object>> nodeAttestors,
     HealthCheckSettings healthChecks,
-    AccessApiSettings accessApi) {
+    AccessApiSettings accessApi,
+    AuditSettings audit) {
 
   public ServerConfig {
     Objects.requireNonNull(trustDomain, "trust_domain");
@@ -62,6 +63,12 @@ public record ServerConfig(
 
   /** {@code health_checks}; null when the listener is disabled. */
   public record HealthCheckSettings(String bindAddress, int bindPort, String livePath, String readyPath) {}
+
+  /**
+   * The audit trail: {@code server.audit_log_path} (default {@code <data_dir>/audit.log}) and
+   * {@code server.audit_log_fail_closed} (default false).
+   */
+  public record AuditSettings(Path path, boolean failClosed) {}
 
   /**
    * Signet's {@code access_api} block (the access layer's REST API); null when absent.

@@ -92,6 +92,9 @@ public final class ServerConfigLoader {
     CaSubject subject = caSubject(server);
     String jwtIssuer = server.getString("jwt_issuer", "");
     List<SpiffeId> adminIds = server.getList("admin_ids").stream().map(SpiffeId::parse).toList();
+    ServerConfig.AuditSettings audit = new ServerConfig.AuditSettings(
+        server.getString("audit_log_path").map(Path::of).orElse(dataDir.resolve("audit.log")),
+        server.getBool("audit_log_fail_closed", false));
     ConfigSection rateLimit = server.section("ratelimit");
     boolean attestationLimit = rateLimit.getBool("attestation", true);
     boolean signingLimit = rateLimit.getBool("signing", true);
@@ -104,7 +107,7 @@ public final class ServerConfigLoader {
     root.requireNoUnknownKeys();
     return new ServerConfig(trustDomain, bindAddress, bindPort, socketPath, dataDir, logLevel, caTtl, x509Ttl,
         jwtTtl, agentTtl, caKeyType, jwtKeyType, subject, jwtIssuer, adminIds, attestationLimit, signingLimit,
-        plugins.dataStore(), plugins.keyManager(), plugins.upstream, plugins.nodeAttestors, health, accessApi);
+        plugins.dataStore(), plugins.keyManager(), plugins.upstream, plugins.nodeAttestors, health, accessApi, audit);
   }
 
   private static CaSubject caSubject(ConfigSection server) {

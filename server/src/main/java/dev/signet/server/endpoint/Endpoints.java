@@ -124,7 +124,7 @@ public final class Endpoints implements AutoCloseable {
    */
   public void start(InetSocketAddress tcpAddress, Path adminSocket, SvidKeyManager keyManager,
       X509ExtendedTrustManager clientVerifier, List<BindableService> services, ServerInterceptor authorization,
-      Executor executor) throws IOException {
+      ServerInterceptor audit, Executor executor) throws IOException {
     NettyServerBuilder tcpBuilder = NettyServerBuilder.forAddress(tcpAddress)
         .channelType(EpollServerSocketChannel.class)
         .bossEventLoopGroup(boss)
@@ -142,12 +142,13 @@ public final class Endpoints implements AutoCloseable {
     }
     NettyServerBuilder adminBuilder = UnixSockets.serverBuilder(adminSocket, boss, workers).executor(executor)
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
-    // Interceptors run last-listed first: caller identification, then authorization, then the guard that
-    // turn a StatusRuntimeException thrown by service code into that status (see STATUS_EXCEPTIONS).
+    // Interceptors run last-listed first: caller identification, the audit record (which so sees refusals
+    // too), authorization, then the guard that turns a StatusRuntimeException thrown by service code into
+    // that status (see STATUS_EXCEPTIONS).
     for (BindableService service : services) {
-      tcpBuilder.addService(ServerInterceptors.intercept(service, STATUS_EXCEPTIONS, authorization,
+      tcpBuilder.addService(ServerInterceptors.intercept(service, STATUS_EXCEPTIONS, authorization, audit,
           CallerInterceptor.forTcp()));
-      adminBuilder.addService(ServerInterceptors.intercept(service, STATUS_EXCEPTIONS, authorization,
+      adminBuilder.addService(ServerInterceptors.intercept(service, STATUS_EXCEPTIONS, authorization, audit,
           CallerInterceptor.forAdminSocket()));
     }
     tcp = tcpBuilder.build().start();

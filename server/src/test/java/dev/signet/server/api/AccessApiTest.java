@@ -1,13 +1,17 @@
 package dev.signet.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.proto.spire.api.server.svid.v1.MintJWTSVIDRequest;
 import dev.signet.proto.spire.api.server.svid.v1.SVIDGrpc;
+import dev.signet.proto.spire.api.server.entry.v1.EntryGrpc;
+import dev.signet.proto.spire.api.server.entry.v1.ListEntriesRequest;
 import dev.signet.proto.spire.api.types.Entry;
+import io.grpc.StatusRuntimeException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -139,6 +143,20 @@ class AccessApiTest {
       assertThat(json(response).get("status").asInt()).isEqualTo(401);
       assertThat(response.body()).doesNotContain(good);
     }
+  }
+
+  @Test
+  void managementCallsAndRefusalsAreInTheAuditTrail() throws Exception {
+    assertThatThrownBy(() -> EntryGrpc.newBlockingStub(fixture.anonymous()).withDeadlineAfter(20, TimeUnit.SECONDS)
+        .listEntries(ListEntriesRequest.getDefaultInstance())).isInstanceOf(StatusRuntimeException.class);
+    String bearer = "Bearer " + token("signet-access");
+    JsonNode created = json(get("/api/v1/audit?action=BatchCreateEntry&outcome=ok", bearer));
+    assertThat(created.get("records").size()).isGreaterThanOrEqualTo(3);
+    assertThat(created.get("records").get(0).get("actor").asText()).startsWith("local");
+    JsonNode refused = json(get("/api/v1/audit?action=ListEntries&outcome=PERMISSION_DENIED", bearer));
+    assertThat(refused.get("records").size()).isPositive();
+    assertThat(get("/api/v1/audit?limit=0", bearer).statusCode()).isEqualTo(400);
+    assertThat(get("/api/v1/audit", null).statusCode()).isEqualTo(401);
   }
 
   @Test

@@ -97,7 +97,8 @@ final class ServerFixture implements AutoCloseable {
         KeyType.EC_P256, KeyType.EC_P256, CaSubject.DEFAULT, null, adminIds, false, false,
         SqlConfig.inMemory("server-api-" + DATABASES.incrementAndGet() + "-" + UUID.randomUUID()),
         new ServerConfig.KeyManagerSettings("memory", null), null, Map.of("join_token", Map.of()), null,
-        new ServerConfig.AccessApiSettings("127.0.0.1", 0, List.of("signet-access")));
+        new ServerConfig.AccessApiSettings("127.0.0.1", 0, List.of("signet-access")),
+        new ServerConfig.AuditSettings(dataDir.resolve("audit.log"), false));
     server = SignetServer.start(config, clock);
     admin = track(UnixSockets.channel(socketDir.resolve("private/api.sock"), udsGroup));
   }

@@ -1,0 +1,169 @@
+package dev.signet.server.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The audit trail: one JSON line per record ({@code seq}, {@code time}, {@code actor}, {@code action},
+ * {@code outcome}, {@code reason}, {@code request_id}), each carrying {@code prev_hash}, the hash of the
+ * record before it, and its own {@code hash} = SHA-256 of its other fields; so changing, removing or
+ * reordering any line breaks the chain from there on ({@link #verify}). The file is created 0600 and
+ * appended with one write per record, flushed before {@link #append} returns.
+ */
+public final class AuditTrail implements AutoCloseable {
+  static final String GENESIS = "0".repeat(64);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path file;
+  private final Clock clock;
+  private final BufferedWriter out;
+  private long seq;
+  private String lastHash;
+
+  private AuditTrail(Path file, Clock clock, BufferedWriter out, long seq, String lastHash) {
+    this.file = file;
+    this.clock = clock;
+    this.out = out;
+    this.seq = seq;
+    this.lastHash = lastHash;
+  }
+
+  /** Opens (creating 0600) the trail at {@code file}, continuing its chain. */
+  public static AuditTrail open(Path file, Clock clock) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    if (!Files.exists(file)) {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+    long seq = 0;
+    String last = GENESIS;
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      if (!lines.get(i).isBlank()) {
+        JsonNode record = JSON.readTree(lines.get(i));
+        seq = record.path("seq").asLong();
+        last = record.path("hash").asText();
+        break;
+      }
+    }
+    BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    return new AuditTrail(file, clock, out, seq, last);
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Appends one record and returns it; throws when it cannot be written (the caller decides fail-closed). */
+  public synchronized Map<String, Object> append(String actor, String action, String outcome, String reason,
+      String requestId) throws IOException {
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("seq", seq + 1);
+    record.put("time", clock.instant().toString());
+    record.put("actor", actor);
+    record.put("action", action);
+    record.put("outcome", outcome);
+    record.put("reason", reason == null ? "" : reason);
+    record.put("request_id", requestId);
+    record.put("prev_hash", lastHash);
+    String hash = hash(record);
+    record.put("hash", hash);
+    out.write(JSON.writeValueAsString(record));
+    out.write('\n');
+    out.flush();
+    seq++;
+    lastHash = hash;
+    return record;
+  }
+
+  /** Records matching {@code filter}, oldest first, at most {@code limit} of the newest. */
+  public List<JsonNode> query(Predicate<JsonNode> filter, int limit) {
+    List<JsonNode> matches = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        if (!line.isBlank()) {
+          JsonNode record = JSON.readTree(line);
+          if (filter.test(record)) {
+            matches.add(record);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the audit trail " + file, e);
+    }
+    return matches.subList(Math.max(0, matches.size() - limit), matches.size());
+  }
+
+  /** The result of {@link #verify}: the records checked, and the first broken line (0 when intact). */
+  public record Verification(long records, long brokenLine, String problem) {
+    public boolean intact() {
+      return brokenLine == 0;
+    }
+  }
+
+  /** Checks every line's hash and its link to the line before. */
+  public static Verification verify(Path file) throws IOException {
+    String previous = GENESIS;
+    long expectedSeq = 1;
+    long lineNumber = 0;
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      lineNumber++;
+      if (line.isBlank()) {
+        continue;
+      }
+      Map<String, Object> record;
+      try {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parsed = JSON.readValue(line, LinkedHashMap.class);
+        record = parsed;
+      } catch (IOException e) {
+        return new Verification(expectedSeq - 1, lineNumber, "not a JSON record");
+      }
+      Object stored = record.remove("hash");
+      if (!previous.equals(record.get("prev_hash"))) {
+        return new Verification(expectedSeq - 1, lineNumber, "prev_hash does not match the record before");
+      }
+      if (!Long.valueOf(expectedSeq).equals(((Number) record.getOrDefault("seq", -1)).longValue())) {
+        return new Verification(expectedSeq - 1, lineNumber, "seq " + record.get("seq") + " where " + expectedSeq
+            + " was expected");
+      }
+      String computed = hash(record);
+      if (!computed.equals(stored)) {
+        return new Verification(expectedSeq - 1, lineNumber, "hash does not match the record's content");
+      }
+      previous = computed;
+      expectedSeq++;
+    }
+    return new Verification(expectedSeq - 1, 0, "");
+  }
+
+  private static String hash(Map<String, Object> record) {
+    try {
+      byte[] canonical = JSON.writeValueAsBytes(record);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+    } catch (IOException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("audit record cannot be hashed", e);
+    }
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    out.close();
+  }
+}

@@ -1,0 +1,161 @@
+package dev.signet.server.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.signet.common.time.ManualClock;
+import dev.signet.server.cli.ServerMain;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.Status;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The hash chain holds, detects every kind of tampering, survives a restart, and fail-closed refuses. */
+class AuditTrailTest {
+  private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+
+  @TempDir Path temp;
+
+  private Path trailWith(int records) throws Exception {
+    Path file = temp.resolve("audit.log");
+    try (AuditTrail trail = AuditTrail.open(file, clock)) {
+      for (int i = 0; i < records; i++) {
+        trail.append("local uid 0", "spire.api.server.entry.v1.Entry/BatchCreateEntry", "ok", "", "req-" + i);
+      }
+    }
+    return file;
+  }
+
+  @Test
+  void anUntouchedTrailVerifiesAndIsCreatedPrivate() throws Exception {
+    Path file = trailWith(5);
+    assertThat(AuditTrail.verify(file).intact()).isTrue();
+    assertThat(AuditTrail.verify(file).records()).isEqualTo(5);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+  }
+
+  @Test
+  void editingDeletingOrReorderingAnyLineIsDetectedAtThatLine() throws Exception {
+    Path file = trailWith(5);
+    List<String> lines = Files.readAllLines(file);
+
+    List<String> edited = new ArrayList<>(lines);
+    edited.set(2, edited.get(2).replace("\"ok\"", "\"PERMISSION_DENIED\""));
+    Files.write(file, edited);
+    assertThat(AuditTrail.verify(file).brokenLine()).isEqualTo(3);
+
+    List<String> deleted = new ArrayList<>(lines);
+    deleted.remove(1);
+    Files.write(file, deleted);
+    assertThat(AuditTrail.verify(file).brokenLine()).isEqualTo(2);
+
+    List<String> reordered = new ArrayList<>(lines);
+    reordered.set(3, lines.get(4));
+    reordered.set(4, lines.get(3));
+    Files.write(file, reordered);
+    assertThat(AuditTrail.verify(file).brokenLine()).isEqualTo(4);
+
+    List<String> truncatedHead = new ArrayList<>(lines.subList(1, lines.size()));
+    Files.write(file, truncatedHead);
+    assertThat(AuditTrail.verify(file).brokenLine()).isEqualTo(1);
+  }
+
+  @Test
+  void theAuditVerifyCommandExitsNonZeroOnATamperedTrail() throws Exception {
+    Path file = trailWith(3);
+    assertThat(ServerMain.commandLine().execute("audit", "verify", "-path", file.toString())).isZero();
+    List<String> lines = new ArrayList<>(Files.readAllLines(file));
+    lines.set(0, lines.get(0).replace("local uid 0", "local uid 1000"));
+    Files.write(file, lines);
+    assertThat(ServerMain.commandLine().execute("audit", "verify", "-path", file.toString())).isEqualTo(1);
+    assertThat(ServerMain.commandLine().execute("audit", "verify", "-path", temp.resolve("none").toString()))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aReopenedTrailContinuesTheChain() throws Exception {
+    Path file = trailWith(2);
+    try (AuditTrail trail = AuditTrail.open(file, clock)) {
+      assertThat(trail.append("x", "y", "ok", "", "z").get("seq")).isEqualTo(3L);
+    }
+    assertThat(AuditTrail.verify(file).intact()).isTrue();
+    assertThat(AuditTrail.verify(file).records()).isEqualTo(3);
+  }
+
+  @Test
+  void failClosedRefusesAStateChangingCallWhoseRecordCannotBeWritten() throws Exception {
+    AuditTrail trail = AuditTrail.open(temp.resolve("audit.log"), clock);
+    trail.close(); // every later write fails, as a full or lost disk would
+    AtomicBoolean ran = new AtomicBoolean();
+    AtomicReference<Status> closed = new AtomicReference<>();
+    new AuditInterceptor(trail, true).interceptCall(call("spire.api.server.entry.v1.Entry/BatchDeleteEntry", closed),
+        new Metadata(), (c, h) -> {
+          ran.set(true);
+          return new ServerCall.Listener<>() {};
+        });
+    assertThat(ran).isFalse();
+    assertThat(closed.get().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+
+    closed.set(null);
+    new AuditInterceptor(trail, false).interceptCall(call("spire.api.server.entry.v1.Entry/BatchDeleteEntry", closed),
+        new Metadata(), (c, h) -> {
+          ran.set(true);
+          return new ServerCall.Listener<>() {};
+        });
+    assertThat(ran).as("fail-open runs the call and only logs").isTrue();
+  }
+
+  private static ServerCall<String, String> call(String method, AtomicReference<Status> closed) {
+    MethodDescriptor.Marshaller<String> marshaller = new MethodDescriptor.Marshaller<>() {
+      @Override
+      public InputStream stream(String value) {
+        return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public String parse(InputStream stream) {
+        return "";
+      }
+    };
+    MethodDescriptor<String, String> descriptor = MethodDescriptor.<String, String>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method)
+        .setRequestMarshaller(marshaller).setResponseMarshaller(marshaller).build();
+    return new ServerCall<>() {
+      @Override
+      public void request(int numMessages) {}
+
+      @Override
+      public void sendHeaders(Metadata headers) {}
+
+      @Override
+      public void sendMessage(String message) {}
+
+      @Override
+      public void close(Status status, Metadata trailers) {
+        closed.set(status);
+      }
+
+      @Override
+      public boolean isCancelled() {
+        return false;
+      }
+
+      @Override
+      public MethodDescriptor<String, String> getMethodDescriptor() {
+        return descriptor;
+      }
+    };
+  }
+}
