@@ -1,5 +1,6 @@
 package dev.signet.server.access;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.signet.common.svid.BundleSource;
 import dev.signet.datastore.DataStore;
@@ -37,6 +38,8 @@ public final class AccessApiServer implements AutoCloseable {
   private static final HeaderName WWW_AUTHENTICATE = HeaderNames.create("WWW-Authenticate");
   private static final String PROBLEM_JSON = "application/problem+json";
   private static final String IDENTITY_PREFIX = "/api/v1/identities/";
+  /** The OpenAPI document of this API, kept beside the code that implements it. */
+  private static final JsonNode OPENAPI = loadOpenApi();
 
   private final WebServer server;
 
@@ -72,11 +75,20 @@ public final class AccessApiServer implements AutoCloseable {
         .get("/api/v1/identities/*", (req, res) -> handle(req, res, authenticator, () ->
             identities.get(URLDecoder.decode(req.path().rawPath().substring(IDENTITY_PREFIX.length()),
                 StandardCharsets.UTF_8))))
+        .get("/api/v1/openapi", (req, res) -> handle(req, res, authenticator, () -> OPENAPI))
         .get("/api/v1/audit", (req, res) -> handle(req, res, authenticator, () ->
             audit.query(query(req, "actor", "action", "outcome", "limit"))))
         .any("/api/v1/*", (req, res) -> handle(req, res, authenticator, () -> {
           throw Problem.notFound("no such resource: " + req.path().path());
         }));
+  }
+
+  private static JsonNode loadOpenApi() {
+    try (var in = AccessApiServer.class.getResourceAsStream("openapi.json")) {
+      return JSON.readTree(in);
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException("the access API's openapi.json is missing from the build", e);
+    }
   }
 
   private static Map<String, Optional<String>> query(ServerRequest req, String... names) {

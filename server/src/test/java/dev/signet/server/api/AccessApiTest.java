@@ -160,6 +160,19 @@ class AccessApiTest {
   }
 
   @Test
+  void theOpenApiDocumentDescribesEveryRoute() throws Exception {
+    HttpResponse<String> response = get("/api/v1/openapi", "Bearer " + token("signet-access"));
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode document = json(response);
+    assertThat(document.get("openapi").asText()).startsWith("3.1");
+    List<String> paths = new ArrayList<>();
+    document.get("paths").fieldNames().forEachRemaining(paths::add);
+    assertThat(paths).containsExactlyInAnyOrder("/health", "/live", "/ready", "/api/v1/openapi",
+        "/api/v1/identities", "/api/v1/identities/{spiffeId}", "/api/v1/audit");
+    assertThat(get("/api/v1/openapi", null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void badQueriesAre400ProblemsNamingTheValue() throws Exception {
     String bearer = "Bearer " + token("signet-access");
     for (String query : List.of("page_size=0", "page_size=many", "selector=nocolon", "page_token=zzz",
