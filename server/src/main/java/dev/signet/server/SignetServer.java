@@ -14,6 +14,7 @@ import dev.signet.datastore.sql.SqlDataStore;
 import dev.signet.server.access.AccessApiServer;
 import dev.signet.server.audit.AuditInterceptor;
 import dev.signet.server.audit.AuditTrail;
+import dev.signet.server.policy.PolicyStore;
 import dev.signet.server.api.agent.AgentService;
 import dev.signet.server.api.bundle.BundleService;
 import dev.signet.server.api.debug.DebugService;
@@ -64,6 +65,7 @@ public final class SignetServer implements AutoCloseable {
   private static final Duration ROTATION_CHECK = Duration.ofSeconds(10);
   private static final Duration EVENT_POLL = Duration.ofSeconds(1);
   private static final Duration FEDERATION_CHECK = Duration.ofSeconds(10);
+  private static final Duration POLICY_CHECK = Duration.ofSeconds(1);
 
   private final ServerConfig config;
   private final Clock clock;
@@ -87,6 +89,7 @@ public final class SignetServer implements AutoCloseable {
   private HealthListener healthListener;
   private AccessApiServer accessApi;
   private AuditTrail audit;
+  private PolicyStore policies;
 
   private SignetServer(ServerConfig config, Clock clock) {
     this.config = config;
@@ -161,7 +164,10 @@ public final class SignetServer implements AutoCloseable {
         FEDERATION_CHECK.toMillis(), FEDERATION_CHECK.toMillis(), TimeUnit.MILLISECONDS);
 
     if (config.accessApi() != null) {
-      accessApi = AccessApiServer.start(config.accessApi(), dataStore, bundles, audit, this::ready, clock);
+      policies = config.accessApi().policyDir() == null ? null
+          : PolicyStore.watch(config.accessApi().policyDir(), POLICY_CHECK.toMillis());
+      accessApi = AccessApiServer.start(config.accessApi(), dataStore, bundles, audit,
+          policies == null ? PolicyStore.none() : policies, this::ready, clock);
     }
     if (config.healthChecks() != null) {
       var settings = config.healthChecks();
@@ -233,6 +239,9 @@ public final class SignetServer implements AutoCloseable {
     }
     if (accessApi != null) {
       accessApi.close();
+    }
+    if (policies != null) {
+      policies.close();
     }
     if (endpoints != null) {
       try {

@@ -6,6 +6,7 @@ import dev.signet.common.svid.BundleSource;
 import dev.signet.datastore.DataStore;
 import dev.signet.server.audit.AuditTrail;
 import dev.signet.server.config.ServerConfig;
+import dev.signet.server.policy.PolicyStore;
 import dev.signet.datastore.DataStoreException;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -49,18 +50,19 @@ public final class AccessApiServer implements AutoCloseable {
 
   /** Starts listening; {@code ready} answers {@code /ready}. */
   public static AccessApiServer start(ServerConfig.AccessApiSettings settings, DataStore dataStore, BundleSource bundles,
-      AuditTrail audit, BooleanSupplier ready, Clock clock) {
+      AuditTrail audit, PolicyStore policies, BooleanSupplier ready, Clock clock) {
     BearerAuthenticator authenticator = new BearerAuthenticator(bundles, settings.audiences(), clock);
     IdentitiesResource identities = new IdentitiesResource(dataStore);
     WebServer server = WebServer.builder().host(settings.bindAddress()).port(settings.bindPort())
-        .routing(routing -> routes(routing, authenticator, identities, new AuditResource(audit), ready))
+        .routing(routing -> routes(routing, authenticator, identities, new AuditResource(audit),
+            new PoliciesResource(policies), ready))
         .build().start();
     LOG.info("access api listening on {}:{}", settings.bindAddress(), server.port());
     return new AccessApiServer(server);
   }
 
   private static void routes(HttpRouting.Builder routing, BearerAuthenticator authenticator,
-      IdentitiesResource identities, AuditResource audit, BooleanSupplier ready) {
+      IdentitiesResource identities, AuditResource audit, PoliciesResource policies, BooleanSupplier ready) {
     routing.get("/live", (req, res) -> json(res, 200, Map.of("status", "UP")))
         .get("/ready", (req, res) -> json(res, ready.getAsBoolean() ? 200 : 503,
             Map.of("status", ready.getAsBoolean() ? "UP" : "DOWN")))
@@ -75,12 +77,22 @@ public final class AccessApiServer implements AutoCloseable {
         .get("/api/v1/identities/*", (req, res) -> handle(req, res, authenticator, () ->
             identities.get(URLDecoder.decode(req.path().rawPath().substring(IDENTITY_PREFIX.length()),
                 StandardCharsets.UTF_8))))
+        .post("/api/v1/policies/evaluate", (req, res) -> handle(req, res, authenticator, () ->
+            policies.evaluate(body(req))))
         .get("/api/v1/openapi", (req, res) -> handle(req, res, authenticator, () -> OPENAPI))
         .get("/api/v1/audit", (req, res) -> handle(req, res, authenticator, () ->
             audit.query(query(req, "actor", "action", "outcome", "limit"))))
         .any("/api/v1/*", (req, res) -> handle(req, res, authenticator, () -> {
           throw Problem.notFound("no such resource: " + req.path().path());
         }));
+  }
+
+  private static byte[] body(ServerRequest req) {
+    try (var in = req.content().inputStream()) {
+      return in.readNBytes(PoliciesResource.MAX_BODY_BYTES + 1);
+    } catch (IOException e) {
+      throw Problem.badRequest("request body cannot be read: " + e.getMessage());
+    }
   }
 
   private static JsonNode loadOpenApi() {

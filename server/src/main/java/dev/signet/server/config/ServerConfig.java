@@ -74,8 +74,9 @@ public record ServerConfig(
    * Signet's {@code access_api} block (the access layer's REST API); null when absent.
    *
    * @param audiences the JWT-SVID audiences accepted from callers
+   * @param policyDir {@code policy_dir}: the policy files; null means no policies (every evaluation denies)
    */
-  public record AccessApiSettings(String bindAddress, int bindPort, List<String> audiences) {
+  public record AccessApiSettings(String bindAddress, int bindPort, List<String> audiences, Path policyDir) {
     public AccessApiSettings {
       audiences = List.copyOf(audiences);
       if (bindPort < 0 || bindPort > 65535) {

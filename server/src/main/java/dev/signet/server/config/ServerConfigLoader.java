@@ -159,7 +159,8 @@ public final class ServerConfigLoader {
     List<String> audiences = access.getList("audience");
     try {
       return new ServerConfig.AccessApiSettings(access.getString("bind_address", "127.0.0.1"),
-          access.getInt("bind_port", 8080), audiences.isEmpty() ? List.of("signet-access") : audiences);
+          access.getInt("bind_port", 8080), audiences.isEmpty() ? List.of("signet-access") : audiences,
+          access.getString("policy_dir").map(Path::of).orElse(null));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }

@@ -172,6 +172,55 @@ class AccessApiTest {
     assertThat(get("/api/v1/openapi", null).statusCode()).isEqualTo(401);
   }
 
+  private HttpResponse<String> post(String path, String body, String bearer) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.accessApiPort() + path))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    if (bearer != null) {
+      request.header("Authorization", bearer);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void policyDecisionsComeFromTheWatchedDirectoryWithTheirRule() throws Exception {
+    String bearer = "Bearer " + token("signet-access");
+    String request = "{\"identity\":\"spiffe://example.org/billing/api\",\"resource\":\"payments/invoices/7\","
+        + "\"action\":\"read\",\"context\":{\"source\":\"10.0.0.1\"}}";
+    JsonNode before = json(post("/api/v1/policies/evaluate", request, bearer));
+    assertThat(before.get("decision").asText()).as("no policies: deny by default").isEqualTo("deny");
+
+    java.nio.file.Files.writeString(fixture.policyDir().resolve("payments.yaml"), """
+        policies:
+          - name: payments
+            rules:
+              - id: billing-reads
+                effect: allow
+                principals: ["spiffe://example.org/billing/*"]
+                resources: ["payments/*"]
+                actions: [read]
+                condition: 'context.source.startsWith("10.")'
+        """);
+    JsonNode after = null;
+    for (int i = 0; i < 100; i++) {
+      after = json(post("/api/v1/policies/evaluate", request, bearer));
+      if (after.get("decision").asText().equals("allow")) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(after.get("decision").asText()).isEqualTo("allow");
+    assertThat(after.get("policy").asText()).isEqualTo("payments");
+    assertThat(after.get("rule").asText()).isEqualTo("billing-reads");
+
+    assertThat(post("/api/v1/policies/evaluate", "{\"identity\":\"x\"}", bearer).statusCode()).isEqualTo(400);
+    assertThat(post("/api/v1/policies/evaluate", "not json", bearer).statusCode()).isEqualTo(400);
+    assertThat(post("/api/v1/policies/evaluate", request.replace("}}", "},\"extra\":1}"), bearer).statusCode())
+        .as("unknown fields").isEqualTo(400);
+    assertThat(post("/api/v1/policies/evaluate", "{\"pad\":\"" + "x".repeat(70_000) + "\"}", bearer).statusCode())
+        .isEqualTo(413);
+    assertThat(post("/api/v1/policies/evaluate", request, null).statusCode()).isEqualTo(401);
+  }
+
   @Test
   void badQueriesAre400ProblemsNamingTheValue() throws Exception {
     String bearer = "Bearer " + token("signet-access");

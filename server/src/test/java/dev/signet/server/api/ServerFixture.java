@@ -80,6 +80,7 @@ final class ServerFixture implements AutoCloseable {
   final ManualClock clock = new ManualClock(Instant.now());
   private final Path socketDir;
   private final Path dataDir;
+  private final Path policyDir;
   private final EventLoopGroup udsGroup = UnixSockets.newEventLoopGroup(1);
   private final List<ManagedChannel> channels = new ArrayList<>();
   final SignetServer server;
@@ -92,12 +93,13 @@ final class ServerFixture implements AutoCloseable {
   ServerFixture(List<SpiffeId> adminIds) throws IOException {
     socketDir = Files.createTempDirectory(Path.of("/tmp"), "sgn");
     dataDir = Files.createTempDirectory("signet-server-data");
+    policyDir = Files.createTempDirectory("signet-policies");
     ServerConfig config = new ServerConfig(TD, "127.0.0.1", 0, socketDir.resolve("private/api.sock"), dataDir,
         "INFO", Duration.ofHours(24), Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofHours(1),
         KeyType.EC_P256, KeyType.EC_P256, CaSubject.DEFAULT, null, adminIds, false, false,
         SqlConfig.inMemory("server-api-" + DATABASES.incrementAndGet() + "-" + UUID.randomUUID()),
         new ServerConfig.KeyManagerSettings("memory", null), null, Map.of("join_token", Map.of()), null,
-        new ServerConfig.AccessApiSettings("127.0.0.1", 0, List.of("signet-access")),
+        new ServerConfig.AccessApiSettings("127.0.0.1", 0, List.of("signet-access"), policyDir),
         new ServerConfig.AuditSettings(dataDir.resolve("audit.log"), false));
     server = SignetServer.start(config, clock);
     admin = track(UnixSockets.channel(socketDir.resolve("private/api.sock"), udsGroup));
@@ -258,6 +260,11 @@ final class ServerFixture implements AutoCloseable {
   }
 
   /** The admin socket, for running CLI commands against this server. */
+  /** The access API's policy directory (watched; starts empty). */
+  Path policyDir() {
+    return policyDir;
+  }
+
   int accessApiPort() {
     return server.accessApiPort();
   }
