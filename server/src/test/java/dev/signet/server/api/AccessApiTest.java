@@ -168,7 +168,7 @@ class AccessApiTest {
     List<String> paths = new ArrayList<>();
     document.get("paths").fieldNames().forEachRemaining(paths::add);
     assertThat(paths).containsExactlyInAnyOrder("/health", "/live", "/ready", "/api/v1/openapi",
-        "/api/v1/identities", "/api/v1/identities/{spiffeId}", "/api/v1/audit");
+        "/api/v1/identities", "/api/v1/identities/{spiffeId}", "/api/v1/audit", "/api/v1/policies/evaluate");
     assertThat(get("/api/v1/openapi", null).statusCode()).isEqualTo(401);
   }
 
