@@ -1,6 +1,7 @@
 package dev.signet.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.signet.agent.workload.CachedIdentity;
 import dev.signet.agent.workload.CallerAttestor;
@@ -23,6 +24,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,12 +93,10 @@ class AgentMainTest {
     assertThat(watcher.isAlive()).as("watch ends when the stream does").isFalse();
   }
 
-  private void awaitOutput(String text) throws InterruptedException {
-    for (int i = 0; i < 200 && !out.toString().contains(text); i++) {
-      Thread.sleep(50);
-    }
-    assertThat(out.toString()).contains(text);
+  private void awaitOutput(String text) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains(text));
   }
+
 
   @Test
   void fetchX509PrintsTheSvid() {

@@ -64,12 +64,8 @@ public final class AccessApiServer implements AutoCloseable {
   private static void routes(HttpRouting.Builder routing, BearerAuthenticator authenticator,
       IdentitiesResource identities, AuditResource audit, PoliciesResource policies, BooleanSupplier ready) {
     routing.get("/live", (req, res) -> json(res, 200, Map.of("status", "UP")))
-        .get("/ready", (req, res) -> json(res, ready.getAsBoolean() ? 200 : 503,
-            Map.of("status", ready.getAsBoolean() ? "UP" : "DOWN")))
-        .get("/health", (req, res) -> {
-          boolean up = ready.getAsBoolean();
-          json(res, up ? 200 : 503, Map.of("status", up ? "UP" : "DOWN"));
-        })
+        .get("/ready", (req, res) -> readiness(res, ready))
+        .get("/health", (req, res) -> readiness(res, ready))
         .get("/api/v1/identities", (req, res) -> handle(req, res, authenticator, () ->
             identities.list(IdentitiesResource.ListQuery.parse(query(req, "spiffe_id_prefix", "parent_id",
                 "selector", "page_size", "page_token")))))
@@ -85,6 +81,12 @@ public final class AccessApiServer implements AutoCloseable {
         .any("/api/v1/*", (req, res) -> handle(req, res, authenticator, () -> {
           throw Problem.notFound("no such resource: " + req.path().path());
         }));
+  }
+
+  /** {@code /ready} and {@code /health}: UP with 200 when the server can serve, else DOWN with 503. */
+  private static void readiness(ServerResponse res, BooleanSupplier ready) {
+    boolean up = ready.getAsBoolean();
+    json(res, up ? 200 : 503, Map.of("status", up ? "UP" : "DOWN"));
   }
 
   private static byte[] body(ServerRequest req) {

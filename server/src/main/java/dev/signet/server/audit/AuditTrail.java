@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,17 +54,40 @@ public final class AuditTrail implements AutoCloseable {
     }
     long seq = 0;
     String last = GENESIS;
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    for (int i = lines.size() - 1; i >= 0; i--) {
-      if (!lines.get(i).isBlank()) {
-        JsonNode record = JSON.readTree(lines.get(i));
-        seq = record.path("seq").asLong();
-        last = record.path("hash").asText();
-        break;
-      }
+    String tail = lastLine(file);
+    if (!tail.isEmpty()) {
+      JsonNode record = JSON.readTree(tail);
+      seq = record.path("seq").asLong();
+      last = record.path("hash").asText();
     }
     BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     return new AuditTrail(file, clock, out, seq, last);
+  }
+
+  /** The last non-blank line, read backwards from the end so start-up does not grow with the trail. */
+  static String lastLine(Path file) throws IOException {
+    try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+      long end = in.length();
+      while (end > 0) {
+        in.seek(end - 1);
+        if (in.read() != '\n') {
+          break;
+        }
+        end--;
+      }
+      long start = end;
+      while (start > 0) {
+        in.seek(start - 1);
+        if (in.read() == '\n') {
+          break;
+        }
+        start--;
+      }
+      byte[] line = new byte[(int) (end - start)];
+      in.seek(start);
+      in.readFully(line);
+      return new String(line, StandardCharsets.UTF_8).strip();
+    }
   }
 
   public Path file() {

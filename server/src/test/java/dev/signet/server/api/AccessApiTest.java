@@ -2,6 +2,7 @@ package dev.signet.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -200,14 +202,9 @@ class AccessApiTest {
                 actions: [read]
                 condition: 'context.source.startsWith("10.")'
         """);
-    JsonNode after = null;
-    for (int i = 0; i < 100; i++) {
-      after = json(post("/api/v1/policies/evaluate", request, bearer));
-      if (after.get("decision").asText().equals("allow")) {
-        break;
-      }
-      Thread.sleep(100);
-    }
+    // The server notices the new file on its own (it polls the directory every second).
+    JsonNode after = await().atMost(Duration.ofSeconds(15)).until(
+        () -> json(post("/api/v1/policies/evaluate", request, bearer)), d -> d.get("decision").asText().equals("allow"));
     assertThat(after.get("decision").asText()).isEqualTo("allow");
     assertThat(after.get("policy").asText()).isEqualTo("payments");
     assertThat(after.get("rule").asText()).isEqualTo("billing-reads");

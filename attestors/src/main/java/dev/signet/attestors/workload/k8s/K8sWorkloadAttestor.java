@@ -118,7 +118,8 @@ public final class K8sWorkloadAttestor implements WorkloadAttestor {
     for (String field : List.of("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses")) {
       for (JsonNode status : pod.path("status").path(field)) {
         String id = status.path("containerID").asText("");
-        if (id.substring(id.indexOf("://") + (id.contains("://") ? 3 : 0)).equals(containerId)) {
+        int scheme = id.indexOf("://"); // "containerd://<id>", "docker://<id>", "cri-o://<id>"
+        if ((scheme < 0 ? id : id.substring(scheme + 3)).equals(containerId)) {
           return Optional.of(status);
         }
       }

@@ -92,6 +92,13 @@ class K8sWorkloadAttestorTest {
   }
 
   @Test
+  void aContainerIdWithoutARuntimeSchemeStillMatches() throws Exception {
+    try (FakeKubelet kubelet = FakeKubelet.secure(serving, TOKEN, null, n -> pods(true).replace("containerd://", ""))) {
+      assertThat(strings(attestor(kubelet, Map.of()).attest(5))).contains("k8s:container-name:api");
+    }
+  }
+
+  @Test
   void aJustStartedContainerIsWaitedForAndTheListIsThenCached() throws Exception {
     try (FakeKubelet kubelet = FakeKubelet.secure(serving, TOKEN, null, n -> pods(n >= 3))) {
       K8sWorkloadAttestor attestor = attestor(kubelet, Map.of("pod_list_cache_ttl", "1m"));

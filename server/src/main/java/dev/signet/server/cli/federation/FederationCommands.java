@@ -56,6 +56,24 @@ public final class FederationCommands {
         description = "Encoding of the bundle file: pem or spiffe (default: ${DEFAULT-VALUE})")
     String bundleFormat;
 
+    /** What the server answered for the one relationship sent. */
+    record Result(String verb, Status status, FederationRelationship relationship) {}
+
+    /** Sends the relationship with the command's RPC. */
+    abstract Result submit(AdminClient client, FederationRelationship relationship);
+
+    @Override
+    protected int run(AdminClient client, Printer out) {
+      Result result = submit(client, relationship());
+      if (result.status().getCode() != 0) {
+        System.err.println("Error: failed to " + result.verb() + " federation relationship: "
+            + result.status().getMessage());
+        return 1;
+      }
+      print(out, List.of(result.relationship()));
+      return 0;
+    }
+
     FederationRelationship relationship() {
       String name = TrustDomain.parse(trustDomain).name();
       var relationship = FederationRelationship.newBuilder().setTrustDomain(name)
@@ -87,10 +105,10 @@ public final class FederationCommands {
   @Command(name = "create", description = "Create a federation relationship with a trust domain")
   public static final class CreateCommand extends RelationshipCommand {
     @Override
-    protected int run(AdminClient client, Printer out) {
+    Result submit(AdminClient client, FederationRelationship relationship) {
       var result = client.trustDomains().batchCreateFederationRelationship(BatchCreateFederationRelationshipRequest
-          .newBuilder().addFederationRelationships(relationship()).build()).getResults(0);
-      return report(out, "create", result.getStatus(), result.getFederationRelationship());
+          .newBuilder().addFederationRelationships(relationship).build()).getResults(0);
+      return new Result("create", result.getStatus(), result.getFederationRelationship());
     }
   }
 
@@ -98,10 +116,10 @@ public final class FederationCommands {
   @Command(name = "update", description = "Update a federation relationship with a trust domain")
   public static final class UpdateCommand extends RelationshipCommand {
     @Override
-    protected int run(AdminClient client, Printer out) {
+    Result submit(AdminClient client, FederationRelationship relationship) {
       var result = client.trustDomains().batchUpdateFederationRelationship(BatchUpdateFederationRelationshipRequest
-          .newBuilder().addFederationRelationships(relationship()).build()).getResults(0);
-      return report(out, "update", result.getStatus(), result.getFederationRelationship());
+          .newBuilder().addFederationRelationships(relationship).build()).getResults(0);
+      return new Result("update", result.getStatus(), result.getFederationRelationship());
     }
   }
 
@@ -178,15 +196,6 @@ public final class FederationCommands {
       }
       return 0;
     }
-  }
-
-  private static int report(Printer out, String verb, Status status, FederationRelationship relationship) {
-    if (status.getCode() != 0) {
-      System.err.println("Error: failed to " + verb + " federation relationship: " + status.getMessage());
-      return 1;
-    }
-    print(out, List.of(relationship));
-    return 0;
   }
 
   private static void print(Printer out, List<FederationRelationship> relationships) {
