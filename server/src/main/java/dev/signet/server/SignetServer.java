@@ -11,7 +11,11 @@ import dev.signet.ca.upstream.UpstreamAuthority;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.datastore.DataStore;
 import dev.signet.datastore.sql.SqlDataStore;
+import dev.signet.server.access.AccessApiContext;
 import dev.signet.server.access.AccessApiServer;
+import dev.signet.server.access.AccessMetrics;
+import dev.signet.server.access.AccessTls;
+import dev.signet.server.trust.TrustScorer;
 import dev.signet.server.audit.AuditInterceptor;
 import dev.signet.server.audit.AuditTrail;
 import dev.signet.server.policy.PolicyStore;
@@ -124,13 +128,15 @@ public final class SignetServer implements AutoCloseable {
     entryCache.addListener(push::entriesChanged);
     bundles.addListener(bundle -> push.bundleChanged());
 
+    TrustScorer trust = new TrustScorer(dataStore, clock);
     Map<String, NodeAttestor> attestors = NodeAttestors.create(config.nodeAttestors(), dataStore, bundles, clock);
     FederatedBundleRefresher federatedBundles = new FederatedBundleRefresher(dataStore, bundles,
         new BundleEndpointClient(bundles::bundleFor, clock), clock);
     HealthStatusManager health = new HealthStatusManager();
     List<BindableService> services = List.of(
         new AgentService(config.trustDomain(), dataStore, issuer, attestors, entryCache,
-            config.attestationRateLimit() ? new PerKeyRateLimiter(1, clock) : null, callExecutor, clock),
+            config.attestationRateLimit() ? new PerKeyRateLimiter(1, clock) : null, callExecutor, clock,
+            trust.history()),
         new EntryService(config.trustDomain(), dataStore, entryCache, clock),
         new BundleService(config.trustDomain(), bundles, dataStore, entryCache),
         new SvidService(config.trustDomain(), dataStore, issuer, entryCache,
@@ -141,7 +147,8 @@ public final class SignetServer implements AutoCloseable {
         new DebugService(serverSvid.keyManager(), dataStore, bundles, clock),
         push,
         health.getHealthService());
-    AuthorizationInterceptor authorization = new AuthorizationInterceptor(new AgentAuthorizer(dataStore, clock),
+    AuthorizationInterceptor authorization = new AuthorizationInterceptor(
+        new AgentAuthorizer(dataStore, clock, trust.history()::seen),
         id -> config.adminIds().contains(id) || entryCache.index().isAdmin(id),
         id -> entryCache.index().isDownstream(id));
     audit = AuditTrail.open(config.audit().path(), clock);
@@ -152,7 +159,9 @@ public final class SignetServer implements AutoCloseable {
     health.setStatus("", ServingStatus.SERVING);
 
     background.scheduleWithFixedDelay(() -> guard("ca rotation", () -> {
-      ca.rotate();
+      if (ca.rotate()) {
+        auditRotation();
+      }
       serverSvid.renewIfDue(issuer.activeAuthorityCertificate());
     }), ROTATION_CHECK.toMillis(), ROTATION_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(() -> guard("datastore event poll", () -> {
@@ -166,8 +175,14 @@ public final class SignetServer implements AutoCloseable {
     if (config.accessApi() != null) {
       policies = config.accessApi().policyDir() == null ? null
           : PolicyStore.watch(config.accessApi().policyDir(), POLICY_CHECK.toMillis());
-      accessApi = AccessApiServer.start(config.accessApi(), dataStore, bundles, audit,
-          policies == null ? PolicyStore.none() : policies, this::ready, clock);
+      AccessMetrics metrics = new AccessMetrics();
+      trust.onScored(metrics::trustScore);
+      List<SpiffeId> accessAdmins = new ArrayList<>(config.accessApi().adminIds());
+      accessAdmins.addAll(config.adminIds());
+      accessApi = AccessApiServer.start(config.accessApi(), new AccessApiContext(dataStore, bundles, ca, audit,
+          config.audit().failClosed(), policies == null ? PolicyStore.none() : policies, trust, metrics, accessAdmins,
+          this::ready, config.accessApi().tls()
+              ? AccessTls.context(serverSvid.keyManager(), new PeerSvidTrustManager(bundles, clock)) : null, clock));
     }
     if (config.healthChecks() != null) {
       var settings = config.healthChecks();
@@ -185,6 +200,17 @@ public final class SignetServer implements AutoCloseable {
       return ca.currentX509Authority() != null;
     } catch (RuntimeException e) {
       return false;
+    }
+  }
+
+  /** The scheduled CA rotation changed an authority's state: a record, as for rotations through the API. */
+  private void auditRotation() {
+    String states = ca.x509AuthorityStates().stream().map(a -> a.authorityId() + "=" + a.status())
+        .collect(java.util.stream.Collectors.joining(" "));
+    try {
+      audit.append("signet-server", "ca.rotate", "ok", "scheduled rotation; x509 authorities " + states, "");
+    } catch (IOException e) {
+      LOG.error("audit record of the scheduled CA rotation not written to {}", audit.file(), e);
     }
   }
 

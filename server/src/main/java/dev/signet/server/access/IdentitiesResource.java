@@ -1,6 +1,5 @@
 package dev.signet.server.access;
 
-import dev.signet.common.spiffe.InvalidSpiffeIdException;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.datastore.AttestedNode;
@@ -10,6 +9,8 @@ import dev.signet.datastore.MatchBehavior;
 import dev.signet.datastore.NodeFilter;
 import dev.signet.datastore.Page;
 import dev.signet.datastore.RegistrationEntry;
+import dev.signet.server.trust.ServingAgents;
+import dev.signet.server.trust.TrustScorer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,9 +27,13 @@ final class IdentitiesResource {
   static final int MAX_PAGE_SIZE = 1000;
 
   private final DataStore dataStore;
+  private final TrustScorer trust;
+  private final ServingAgents servingAgents;
 
-  IdentitiesResource(DataStore dataStore) {
+  IdentitiesResource(DataStore dataStore, TrustScorer trust) {
     this.dataStore = dataStore;
+    this.trust = trust;
+    this.servingAgents = new ServingAgents(dataStore);
   }
 
   /** The list query: {@code spiffe_id_prefix}, {@code parent_id}, {@code selector} (type:value), paging. */
@@ -38,7 +43,7 @@ final class IdentitiesResource {
       if (!prefix.isEmpty() && !prefix.startsWith(SpiffeId.SCHEME_PREFIX)) {
         throw Problem.badRequest("spiffe_id_prefix \"" + prefix + "\" must start with spiffe://");
       }
-      SpiffeId parent = params.get("parent_id").map(id -> spiffeId("parent_id", id)).orElse(null);
+      SpiffeId parent = params.get("parent_id").map(id -> RequestInputs.spiffeId("parent_id", id)).orElse(null);
       Selector selector = params.get("selector").map(IdentitiesResource::selector).orElse(null);
       int pageSize = params.get("page_size").map(IdentitiesResource::pageSize).orElse(DEFAULT_PAGE_SIZE);
       String token = params.get("page_token").orElse("");
@@ -75,9 +80,12 @@ final class IdentitiesResource {
     return body;
   }
 
-  /** Everything known under one SPIFFE ID: its entries, and the attested agent when it is one. */
+  /**
+   * Everything known under one SPIFFE ID: its entries, the agents that can serve it (with their SVID expiry
+   * and attestation type), the attested agent when it is one, and its trust score.
+   */
   Map<String, Object> get(String rawId) {
-    SpiffeId id = spiffeId("spiffe id", rawId);
+    SpiffeId id = RequestInputs.spiffeId("spiffe id", rawId);
     List<Map<String, Object>> entries = new ArrayList<>();
     String token = "";
     do {
@@ -93,15 +101,10 @@ final class IdentitiesResource {
     body.put("spiffe_id", id.toString());
     body.put("entries", entries);
     body.put("agent", agent.map(IdentityViews::agent).orElse(null));
+    body.put("serving_agents", entries.isEmpty() ? List.of()
+        : servingAgents.of(id).stream().map(IdentityViews::agent).toList());
+    body.put("trust", TrustResource.view(id, trust.score(id)));
     return body;
-  }
-
-  private static SpiffeId spiffeId(String what, String text) {
-    try {
-      return SpiffeId.parse(text);
-    } catch (InvalidSpiffeIdException e) {
-      throw Problem.badRequest(what + " \"" + text + "\" is not a SPIFFE ID: " + e.getMessage());
-    }
   }
 
   private static Selector selector(String text) {

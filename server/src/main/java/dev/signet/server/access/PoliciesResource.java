@@ -1,61 +1,70 @@
 package dev.signet.server.access;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.signet.common.spiffe.InvalidSpiffeIdException;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.server.policy.PolicyEngine;
 import dev.signet.server.policy.PolicyStore;
-import java.io.IOException;
+import dev.signet.server.trust.TrustFactor;
+import dev.signet.server.trust.TrustScore;
+import dev.signet.server.trust.TrustScorer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** {@code POST /api/v1/policies/evaluate}: {@code {identity, resource, action, context}} → the decision. */
+/**
+ * {@code POST /api/v1/policies/evaluate}: {@code {identity, resource, action, context}} → the decision, the
+ * rule that made it and the identity's trust score (which conditions see as {@code trust}). Every decision
+ * is audited and feeds the identity's behaviour (denials, anomalies) back into its trust score.
+ */
 final class PoliciesResource {
-  static final int MAX_BODY_BYTES = 64 * 1024;
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
-
   record EvaluateRequest(@JsonProperty("identity") String identity, @JsonProperty("resource") String resource,
       @JsonProperty("action") String action, @JsonProperty("context") Map<String, Object> context) {}
 
   private final PolicyStore store;
+  private final TrustScorer trust;
+  private final RestAudit audit;
+  private final AccessMetrics metrics;
 
-  PoliciesResource(PolicyStore store) {
+  PoliciesResource(PolicyStore store, TrustScorer trust, RestAudit audit, AccessMetrics metrics) {
     this.store = store;
+    this.trust = trust;
+    this.audit = audit;
+    this.metrics = metrics;
   }
 
-  Map<String, Object> evaluate(byte[] body) {
-    if (body.length > MAX_BODY_BYTES) {
-      throw new Problem(413, "Content Too Large", "request body of " + body.length + " bytes is over "
-          + MAX_BODY_BYTES);
-    }
-    EvaluateRequest request;
-    try {
-      request = JSON.readValue(body, EvaluateRequest.class);
-    } catch (IOException e) {
-      throw Problem.badRequest("body is not an evaluation request: " + e.getMessage().lines().findFirst().orElse(""));
-    }
-    if (request == null || request.identity() == null || request.resource() == null || request.action() == null) {
+  Map<String, Object> evaluate(SpiffeId caller, byte[] body) {
+    EvaluateRequest request = RequestInputs.read(body, EvaluateRequest.class, "an evaluation request");
+    if (request.resource() == null || request.action() == null) {
       throw Problem.badRequest("identity, resource and action are required");
     }
-    SpiffeId identity;
-    try {
-      identity = SpiffeId.parse(request.identity());
-    } catch (InvalidSpiffeIdException e) {
-      throw Problem.badRequest("identity \"" + request.identity() + "\" is not a SPIFFE ID: " + e.getMessage());
-    }
+    SpiffeId identity = RequestInputs.spiffeId("identity", request.identity());
+    TrustScore score = trust.score(identity);
     PolicyEngine.Decision decision = store.engine().evaluate(identity, request.resource(), request.action(),
-        request.context() == null ? Map.of() : request.context(), Map.of());
+        request.context() == null ? Map.of() : request.context(), variables(score));
+    List<String> anomalies = trust.recordDecision(identity, request.resource(), decision.allowed());
+    String outcome = decision.allowed() ? "allow" : "deny";
+    audit.record(caller.toString(), "policy.evaluate", outcome, "identity=" + identity + " action=" + request.action()
+        + " resource=" + request.resource() + " rule=" + decision.policy() + "/" + decision.rule() + " trust="
+        + score.score() + (anomalies.isEmpty() ? "" : " anomalies=" + anomalies), RestAudit.newRequestId());
+    metrics.decision(decision.allowed());
     Map<String, Object> response = new LinkedHashMap<>();
-    response.put("decision", decision.allowed() ? "allow" : "deny");
+    response.put("decision", outcome);
     response.put("policy", decision.policy());
     response.put("rule", decision.rule());
     response.put("reasons", decision.reasons());
+    response.put("trust_score", score.score());
+    if (!anomalies.isEmpty()) {
+      response.put("anomalies", anomalies);
+    }
     if (!store.lastError().isEmpty()) {
       response.put("policy_warning", "the newest policy files are not in force: " + store.lastError());
     }
     return response;
+  }
+
+  /** What a condition sees as {@code trust}: {@code score} (int) and {@code factors} (names of the non-zero ones). */
+  private static Map<String, Object> variables(TrustScore score) {
+    return Map.of("score", (long) score.score(), "factors",
+        score.factors().stream().filter(f -> f.impact() != 0).map(TrustFactor::name).toList());
   }
 }

@@ -22,6 +22,14 @@ final class Problem extends RuntimeException {
     return new Problem(401, "Unauthorized", detail);
   }
 
+  static Problem forbidden(String detail) {
+    return new Problem(403, "Forbidden", detail);
+  }
+
+  static Problem unavailable(String detail) {
+    return new Problem(503, "Service Unavailable", detail);
+  }
+
   static Problem notFound(String detail) {
     return new Problem(404, "Not Found", detail);
   }

@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Decides whether an mTLS caller is a live agent: attested (a node record exists), not banned, not
@@ -16,10 +17,17 @@ import java.util.Optional;
 public final class AgentAuthorizer {
   private final DataStore dataStore;
   private final Clock clock;
+  private final Consumer<SpiffeId> onAuthorized;
 
   public AgentAuthorizer(DataStore dataStore, Clock clock) {
+    this(dataStore, clock, id -> {});
+  }
+
+  /** With {@code onAuthorized} told the ID of every agent let through (its last contact, for trust scores). */
+  public AgentAuthorizer(DataStore dataStore, Clock clock, Consumer<SpiffeId> onAuthorized) {
     this.dataStore = dataStore;
     this.clock = clock;
+    this.onAuthorized = onAuthorized;
   }
 
   /** Why an agent is refused; the names match SPIRE's {@code PermissionDeniedDetails.Reason}. */
@@ -58,6 +66,7 @@ public final class AgentAuthorizer {
       // First call with a renewed SVID: it becomes the current one and the previous SVID stops working.
       node = dataStore.updateNodeSerials(callerId, node.newCertSerialNumber(), node.newCertNotAfter(), "", null);
     }
+    onAuthorized.accept(callerId);
     return new Decision(node, null, null);
   }
 

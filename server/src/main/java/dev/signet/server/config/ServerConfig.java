@@ -75,10 +75,15 @@ public record ServerConfig(
    *
    * @param audiences the JWT-SVID audiences accepted from callers
    * @param policyDir {@code policy_dir}: the policy files; null means no policies (every evaluation denies)
+   * @param adminIds {@code admin_ids}: the callers allowed to use the mutating endpoints (with
+   *     {@code server.admin_ids})
+   * @param tls {@code tls}: serve HTTPS with the server's SVID and accept X509-SVID client certificates
    */
-  public record AccessApiSettings(String bindAddress, int bindPort, List<String> audiences, Path policyDir) {
+  public record AccessApiSettings(String bindAddress, int bindPort, List<String> audiences, Path policyDir,
+      List<SpiffeId> adminIds, boolean tls) {
     public AccessApiSettings {
       audiences = List.copyOf(audiences);
+      adminIds = List.copyOf(adminIds);
       if (bindPort < 0 || bindPort > 65535) {
         throw new IllegalArgumentException("access_api.bind_port " + bindPort + " is out of range");
       }

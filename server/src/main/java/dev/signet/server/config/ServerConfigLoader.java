@@ -150,7 +150,7 @@ public final class ServerConfigLoader {
         health.getString("ready_path", "/ready"));
   }
 
-  /** Signet's {@code access_api { bind_address, bind_port, audience }}: the REST API, off unless present. */
+  /** Signet's {@code access_api { bind_address, bind_port, audience, policy_dir, admin_ids, tls }}: the REST API, off unless present. */
   private static ServerConfig.AccessApiSettings accessApi(ConfigSection root) {
     if (!root.has("access_api")) {
       return null;
@@ -160,7 +160,8 @@ public final class ServerConfigLoader {
     try {
       return new ServerConfig.AccessApiSettings(access.getString("bind_address", "127.0.0.1"),
           access.getInt("bind_port", 8080), audiences.isEmpty() ? List.of("signet-access") : audiences,
-          access.getString("policy_dir").map(Path::of).orElse(null));
+          access.getString("policy_dir").map(Path::of).orElse(null),
+          access.getList("admin_ids").stream().map(SpiffeId::parse).toList(), access.getBool("tls", false));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }

@@ -5,18 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.signet.common.spiffe.SpiffeId;
-import dev.signet.proto.spire.api.server.svid.v1.MintJWTSVIDRequest;
-import dev.signet.proto.spire.api.server.svid.v1.SVIDGrpc;
 import dev.signet.proto.spire.api.server.entry.v1.EntryGrpc;
 import dev.signet.proto.spire.api.server.entry.v1.ListEntriesRequest;
 import dev.signet.proto.spire.api.types.Entry;
 import io.grpc.StatusRuntimeException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,9 +28,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessApiTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
   private ServerFixture fixture;
+  private AccessApiClient client;
   private SpiffeId parent;
   private Entry web;
   private ServerFixture.Identity agent;
@@ -44,6 +37,7 @@ class AccessApiTest {
   @BeforeAll
   void start() throws Exception {
     fixture = new ServerFixture();
+    client = new AccessApiClient(fixture);
     parent = ServerFixture.TD.id("/node/rest");
     web = fixture.createEntry(ServerFixture.entry("/rest/web", parent).addSelectors(ServerFixture.selector("unix", "uid:1000")).build());
     fixture.createEntry(ServerFixture.entry("/rest/db", parent).addSelectors(ServerFixture.selector("unix", "uid:1001")).build());
@@ -57,22 +51,19 @@ class AccessApiTest {
   }
 
   private String token(String audience) {
-    return SVIDGrpc.newBlockingStub(fixture.admin).withDeadlineAfter(20, TimeUnit.SECONDS)
-        .mintJWTSVID(MintJWTSVIDRequest.newBuilder().setId(ServerFixture.id("/ops/console")).addAudience(audience)
-            .setTtl(300).build()).getSvid().getToken();
+    return client.bearer(ServerFixture.TD.id("/ops/console"), audience).substring("Bearer ".length());
   }
 
   private HttpResponse<String> get(String pathAndQuery, String bearer) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.accessApiPort()
-        + pathAndQuery)).GET();
-    if (bearer != null) {
-      request.header("Authorization", bearer);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return client.get(pathAndQuery, bearer);
+  }
+
+  private HttpResponse<String> post(String path, String body, String bearer) throws Exception {
+    return client.post(path, body, bearer);
   }
 
   private static JsonNode json(HttpResponse<String> response) throws Exception {
-    return JSON.readTree(response.body());
+    return AccessApiClient.json(response);
   }
 
   @Test
@@ -151,7 +142,7 @@ class AccessApiTest {
   void managementCallsAndRefusalsAreInTheAuditTrail() throws Exception {
     assertThatThrownBy(() -> EntryGrpc.newBlockingStub(fixture.anonymous()).withDeadlineAfter(20, TimeUnit.SECONDS)
         .listEntries(ListEntriesRequest.getDefaultInstance())).isInstanceOf(StatusRuntimeException.class);
-    String bearer = "Bearer " + token("signet-access");
+    String bearer = client.bearer(ServerFixture.ACCESS_ADMIN, AccessApiClient.AUDIENCE);
     JsonNode created = json(get("/api/v1/audit?action=BatchCreateEntry&outcome=ok", bearer));
     assertThat(created.get("records").size()).isGreaterThanOrEqualTo(3);
     assertThat(created.get("records").get(0).get("actor").asText()).startsWith("local");
@@ -159,6 +150,7 @@ class AccessApiTest {
     assertThat(refused.get("records").size()).isPositive();
     assertThat(get("/api/v1/audit?limit=0", bearer).statusCode()).isEqualTo(400);
     assertThat(get("/api/v1/audit", null).statusCode()).isEqualTo(401);
+    assertThat(get("/api/v1/audit", "Bearer " + token("signet-access")).statusCode()).as("not an admin").isEqualTo(403);
   }
 
   @Test
@@ -170,17 +162,9 @@ class AccessApiTest {
     List<String> paths = new ArrayList<>();
     document.get("paths").fieldNames().forEachRemaining(paths::add);
     assertThat(paths).containsExactlyInAnyOrder("/health", "/live", "/ready", "/api/v1/openapi",
-        "/api/v1/identities", "/api/v1/identities/{spiffeId}", "/api/v1/audit", "/api/v1/policies/evaluate");
+        "/api/v1/identities", "/api/v1/identities/{spiffeId}", "/api/v1/audit", "/api/v1/policies/evaluate",
+        "/api/v1/trust/score", "/api/v1/certificates/rotate", "/metrics");
     assertThat(get("/api/v1/openapi", null).statusCode()).isEqualTo(401);
-  }
-
-  private HttpResponse<String> post(String path, String body, String bearer) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fixture.accessApiPort() + path))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    if (bearer != null) {
-      request.header("Authorization", bearer);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -190,6 +174,7 @@ class AccessApiTest {
         + "\"action\":\"read\",\"context\":{\"source\":\"10.0.0.1\"}}";
     JsonNode before = json(post("/api/v1/policies/evaluate", request, bearer));
     assertThat(before.get("decision").asText()).as("no policies: deny by default").isEqualTo("deny");
+    assertThat(before.get("trust_score").asInt()).as("an identity no agent serves").isEqualTo(50);
 
     java.nio.file.Files.writeString(fixture.policyDir().resolve("payments.yaml"), """
         policies:

@@ -75,6 +75,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 final class ServerFixture implements AutoCloseable {
   static final TrustDomain TD = TrustDomain.parse("example.org");
   static final SpiffeId SERVER_ID = TD.id("/spire/server");
+  /** The access API admin ({@code access_api.admin_ids}). */
+  static final SpiffeId ACCESS_ADMIN = TD.id("/ops/admin");
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
   final ManualClock clock = new ManualClock(Instant.now());
@@ -91,6 +93,11 @@ final class ServerFixture implements AutoCloseable {
   }
 
   ServerFixture(List<SpiffeId> adminIds) throws IOException {
+    this(adminIds, false);
+  }
+
+  /** With {@code accessTls}, the access API serves HTTPS and takes X509-SVID client certificates. */
+  ServerFixture(List<SpiffeId> adminIds, boolean accessTls) throws IOException {
     socketDir = Files.createTempDirectory(Path.of("/tmp"), "sgn");
     dataDir = Files.createTempDirectory("signet-server-data");
     policyDir = Files.createTempDirectory("signet-policies");
@@ -99,7 +106,7 @@ final class ServerFixture implements AutoCloseable {
         KeyType.EC_P256, KeyType.EC_P256, CaSubject.DEFAULT, null, adminIds, false, false,
         SqlConfig.inMemory("server-api-" + DATABASES.incrementAndGet() + "-" + UUID.randomUUID()),
         new ServerConfig.KeyManagerSettings("memory", null), null, Map.of("join_token", Map.of()), null,
-        new ServerConfig.AccessApiSettings("127.0.0.1", 0, List.of("signet-access"), policyDir),
+        new ServerConfig.AccessApiSettings("127.0.0.1", 0, List.of("signet-access"), policyDir, List.of(ACCESS_ADMIN), accessTls),
         new ServerConfig.AuditSettings(dataDir.resolve("audit.log"), false));
     server = SignetServer.start(config, clock);
     admin = track(UnixSockets.channel(socketDir.resolve("private/api.sock"), udsGroup));

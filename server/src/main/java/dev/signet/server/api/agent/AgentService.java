@@ -72,10 +72,19 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
   private final PerKeyRateLimiter attestLimiter;
   private final Executor executor;
   private final Clock clock;
+  private final AgentLifecycleListener lifecycle;
 
   /** @param attestLimiter null when {@code ratelimit.attestation} is off */
   public AgentService(TrustDomain trustDomain, DataStore dataStore, SvidIssuer issuer, Map<String, NodeAttestor> attestors,
       EntryCache entryCache, PerKeyRateLimiter attestLimiter, Executor executor, Clock clock) {
+    this(trustDomain, dataStore, issuer, attestors, entryCache, attestLimiter, executor, clock,
+        AgentLifecycleListener.NONE);
+  }
+
+  public AgentService(TrustDomain trustDomain, DataStore dataStore, SvidIssuer issuer, Map<String, NodeAttestor> attestors,
+      EntryCache entryCache, PerKeyRateLimiter attestLimiter, Executor executor, Clock clock,
+      AgentLifecycleListener lifecycle) {
+    this.lifecycle = lifecycle;
     this.trustDomain = trustDomain;
     this.dataStore = dataStore;
     this.issuer = issuer;
@@ -114,6 +123,7 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
   public void deleteAgent(DeleteAgentRequest request, StreamObserver<Empty> out) {
     SpiffeId id = agentId(request.getId());
     ApiErrors.call(() -> dataStore.deleteNode(id));
+    lifecycle.evicted(id);
     out.onNext(Empty.getDefaultInstance());
     out.onCompleted();
   }
@@ -122,6 +132,7 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
   public void banAgent(BanAgentRequest request, StreamObserver<Empty> out) {
     SpiffeId id = agentId(request.getId());
     ApiErrors.call(() -> dataStore.banNode(id));
+    lifecycle.banned(id);
     out.onNext(Empty.getDefaultInstance());
     out.onCompleted();
   }
@@ -185,6 +196,7 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
       dataStore.setNodeSelectors(agentId, result.selectors());
       return null;
     });
+    lifecycle.attested(agentId, type, existing.isPresent());
     return AttestAgentResponse.Result.newBuilder()
         .setSvid(SvidProtos.toProto(agentId, chain))
         .setReattestable(result.canReattest())

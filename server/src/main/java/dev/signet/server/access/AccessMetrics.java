@@ -1,0 +1,71 @@
+package dev.signet.server.access;
+
+import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.server.trust.TrustScore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The access layer's metrics in Prometheus' text format ({@code GET /metrics}): requests by route and
+ * status with their latency, policy decisions by outcome, and the latest trust score of every identity
+ * scored (at most {@value #MAX_SCORED_IDENTITIES} series).
+ */
+public final class AccessMetrics {
+  static final int MAX_SCORED_IDENTITIES = 10_000;
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<SpiffeId, AtomicInteger> scores = new ConcurrentHashMap<>();
+  private final Counter allowed;
+  private final Counter denied;
+
+  public AccessMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    allowed = Counter.builder("signet_policy_decisions").tag("decision", "allow")
+        .description("policy decisions made through the access API").register(registry);
+    denied = Counter.builder("signet_policy_decisions").tag("decision", "deny")
+        .description("policy decisions made through the access API").register(registry);
+  }
+
+  /** One answered request. */
+  void request(String method, String route, int status, long nanos) {
+    Timer.builder("signet_access_requests").tag("method", method).tag("route", route)
+        .tag("status", Integer.toString(status)).description("access API requests").register(registry)
+        .record(Duration.ofNanos(nanos));
+  }
+
+  void decision(boolean allow) {
+    (allow ? allowed : denied).increment();
+  }
+
+  /** The latest score of {@code identity}: a gauge {@code signet_trust_score{identity="…"}}. */
+  public void trustScore(SpiffeId identity, TrustScore score) {
+    AtomicInteger value = scores.get(identity);
+    if (value == null) {
+      if (scores.size() >= MAX_SCORED_IDENTITIES) {
+        return;
+      }
+      value = scores.computeIfAbsent(identity, id -> {
+        AtomicInteger holder = new AtomicInteger();
+        Gauge.builder("signet_trust_score", holder, AtomicInteger::get).tag("identity", id.toString())
+            .description("latest trust score (0-100) of the identity").register(registry);
+        return holder;
+      });
+    }
+    value.set(score.score());
+  }
+
+  /** The Prometheus text exposition. */
+  String scrape() {
+    return registry.scrape();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.signet.server.access;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.signet.common.spiffe.InvalidSpiffeIdException;
+import dev.signet.common.spiffe.SpiffeId;
+import java.io.IOException;
+
+/** Strict reading of request inputs: bodies size-capped with unknown fields refused, SPIFFE IDs parsed; errors as 400/413 problems. */
+final class RequestInputs {
+  static final int MAX_BODY_BYTES = 64 * 1024;
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+  private RequestInputs() {}
+
+  static <T> T read(byte[] body, Class<T> type, String what) {
+    if (body.length > MAX_BODY_BYTES) {
+      throw new Problem(413, "Content Too Large", "request body of " + body.length + " bytes is over "
+          + MAX_BODY_BYTES);
+    }
+    T value;
+    try {
+      value = JSON.readValue(body, type);
+    } catch (IOException e) {
+      throw Problem.badRequest("body is not " + what + ": " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (value == null) {
+      throw Problem.badRequest("body is not " + what + ": it is empty");
+    }
+    return value;
+  }
+
+  static SpiffeId spiffeId(String field, String text) {
+    if (text == null) {
+      throw Problem.badRequest(field + " is required");
+    }
+    try {
+      return SpiffeId.parse(text);
+    } catch (InvalidSpiffeIdException e) {
+      throw Problem.badRequest(field + " \"" + text + "\" is not a SPIFFE ID: " + e.getMessage());
+    }
+  }
+}
