@@ -49,6 +49,19 @@ public final class SignetAgent {
     return launch(List.of("-trustBundle", server.writeBootstrapBundle().toString()));
   }
 
+  /**
+   * Starts the agent with this {@code NodeAttestor} block (HCL) without waiting for it to serve, for
+   * attestations that are to be refused; returns the process.
+   */
+  public RunningProcess startAttestingWith(String nodeAttestorHcl) {
+    this.nodeAttestor = nodeAttestorHcl;
+    writeConfig();
+    starts++;
+    process = workspace.start(name + "-" + starts,
+        command(List.of("-trustBundle", server.writeBootstrapBundle().toString())));
+    return process;
+  }
+
   /** Adds plugin blocks (HCL, e.g. another {@code WorkloadAttestor}) to the agent's config. */
   public SignetAgent withPlugins(String hcl) {
     this.extraPlugins = hcl;
@@ -87,13 +100,17 @@ public final class SignetAgent {
   private SignetAgent launch(List<String> extra) {
     writeConfig();
     starts++;
+    process = workspace.start(name + "-" + starts, command(extra));
+    awaitServing();
+    return this;
+  }
+
+  private List<String> command(List<String> extra) {
     List<String> command = new ArrayList<>(List.of(Distribution.get().agentBin(), "run", "-config", config.toString(),
         "-dataDir", dataDir.toString(), "-serverPort", Integer.toString(server.port()),
         "-socketPath", socket.toString()));
     command.addAll(extra);
-    process = workspace.start(name + "-" + starts, command);
-    awaitServing();
-    return this;
+    return command;
   }
 
   /** Polls the agent's health check until the Workload API serves. */

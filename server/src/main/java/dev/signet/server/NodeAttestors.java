@@ -1,8 +1,11 @@
 package dev.signet.server;
 
 import dev.signet.attestors.node.NodeAttestor;
+import dev.signet.attestors.node.awsiid.AwsIidNodeAttestor;
 import dev.signet.attestors.node.jointoken.JoinTokenNodeAttestor;
 import dev.signet.attestors.node.k8s.PsatNodeAttestor;
+import dev.signet.attestors.node.k8s.SatNodeAttestor;
+import dev.signet.attestors.node.tpm.TpmNodeAttestor;
 import dev.signet.attestors.node.x509pop.X509PopNodeAttestor;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
@@ -28,6 +31,9 @@ final class NodeAttestors {
       }
       case X509PopNodeAttestor.NAME -> X509PopNodeAttestor.create(ConfigSection.of("plugin_data", data), ownBundle, clock);
       case PsatNodeAttestor.NAME -> PsatNodeAttestor.create(ConfigSection.of("plugin_data", data));
+      case AwsIidNodeAttestor.NAME -> AwsIidNodeAttestor.create(ConfigSection.of("plugin_data", data));
+      case SatNodeAttestor.NAME -> SatNodeAttestor.create(ConfigSection.of("plugin_data", data), clock);
+      case TpmNodeAttestor.NAME -> TpmNodeAttestor.create(ConfigSection.of("plugin_data", data), clock);
       default -> throw new ConfigException("NodeAttestor \"" + name + "\" is not built into signet yet");
     }));
     return Map.copyOf(attestors);

@@ -28,7 +28,8 @@ public final class AgentConfigLoader {
       "retry_bootstrap", "rebootstrap_mode", "rebootstrap_delay");
   private static final Set<String> IGNORED_PLUGIN_TYPES = Set.of("SVIDStore");
   /** Node attestors whose agent half signet has (the runtime's switch must know each of them). */
-  public static final Set<String> AGENT_NODE_ATTESTORS = Set.of("join_token", "x509pop", "k8s_psat");
+  public static final Set<String> AGENT_NODE_ATTESTORS = Set.of("join_token", "x509pop", "k8s_psat", "k8s_sat", "tpm",
+      "aws_iid");
 
   private final List<String> warnings = new ArrayList<>();
 

@@ -19,8 +19,10 @@ import dev.signet.agent.workload.WorkloadApiServer;
 import dev.signet.agent.workload.WorkloadApiService;
 import dev.signet.agent.workload.WorkloadIdentityCache;
 import dev.signet.attestors.node.NodeAttestorClient;
+import dev.signet.attestors.node.awsiid.AwsIidAttestorClient;
 import dev.signet.attestors.node.jointoken.JoinTokenAttestorClient;
-import dev.signet.attestors.node.k8s.PsatAttestorClient;
+import dev.signet.attestors.node.k8s.K8sTokenAttestorClient;
+import dev.signet.attestors.node.tpm.TpmAttestorClient;
 import dev.signet.attestors.node.x509pop.X509PopAttestorClient;
 import dev.signet.attestors.workload.BuiltInWorkloadAttestors;
 import dev.signet.attestors.workload.LinuxProcFs;
@@ -34,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class AgentRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
+  /** Node attestors whose agents never re-attest: {@code join_token} and SPIRE's TOFU ones. */
+  private static final Set<String> SINGLE_USE_ATTESTORS = Set.of("join_token", "k8s_sat", "aws_iid");
 
   private final AgentConfig config;
   private final Clock clock;
@@ -143,15 +148,23 @@ public final class AgentRuntime implements AutoCloseable {
     return switch (config.nodeAttestor().name()) {
       case "join_token" -> config.joinToken() == null ? null : new JoinTokenAttestorClient(config.joinToken());
       case "x509pop" -> X509PopAttestorClient.create(config.nodeAttestor().data());
-      case "k8s_psat" -> PsatAttestorClient.create(config.nodeAttestor().data());
+      case "aws_iid" -> AwsIidAttestorClient.create(config.nodeAttestor().data());
+      case "tpm" -> TpmAttestorClient.create(config.nodeAttestor().data());
+      case "k8s_psat" -> K8sTokenAttestorClient.psat(config.nodeAttestor().data());
+      case "k8s_sat" -> K8sTokenAttestorClient.sat(config.nodeAttestor().data());
       default -> throw new ConfigException("NodeAttestor \"" + config.nodeAttestor().name()
           + "\" has no agent half in signet yet");
     };
   }
 
-  /** The attestor to re-attest with, for agents the server lets re-attest; join tokens cannot. */
+  /**
+   * The attestor to re-attest with, for agents the server lets re-attest (the server's verdict, kept in the
+   * agent state, is checked first). Never one whose evidence cannot prove the node again: a join token is
+   * used up, and SPIRE's trust-on-first-use attestors would only be refused as already used.
+   */
   private Optional<NodeAttestorClient> reattestor() {
-    return config.nodeAttestor().name().equals("join_token") ? Optional.empty() : Optional.ofNullable(nodeAttestor());
+    return SINGLE_USE_ATTESTORS.contains(config.nodeAttestor().name()) ? Optional.empty()
+        : Optional.ofNullable(nodeAttestor());
   }
 
   /** What the Debug API reports, read live from the identity, the sync loop and the caches. */

@@ -1,6 +1,5 @@
 package dev.signet.attestors.node.k8s;
 
-import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
 import java.util.List;
 import java.util.Set;
@@ -19,24 +18,12 @@ public record PsatCluster(String name, Set<String> serviceAccounts, List<String>
     Set<String> nodeLabelKeys, Set<String> podLabelKeys) {
 
   static PsatCluster from(String name, ConfigSection data) {
-    List<String> accounts = data.getList("service_account_allow_list");
-    if (accounts.isEmpty()) {
-      throw new ConfigException("NodeAttestor \"k8s_psat\": cluster \"" + name
-          + "\" needs a service_account_allow_list");
-    }
-    for (String account : accounts) {
-      if (account.split(":", -1).length != 2 || account.startsWith(":") || account.endsWith(":")) {
-        throw new ConfigException("NodeAttestor \"k8s_psat\": cluster \"" + name + "\": service account \"" + account
-            + "\" is not namespace:name");
-      }
-    }
+    Set<String> accounts = ClusterConfigs.allowList(PsatNodeAttestor.NAME, name, data);
     List<String> audiences = data.getList("audience");
-    PsatCluster cluster = new PsatCluster(name, Set.copyOf(accounts),
+    PsatCluster cluster = new PsatCluster(name, accounts,
         audiences.isEmpty() ? List.of("spire-server") : audiences, data.getString("kube_config_file", ""),
         Set.copyOf(data.getList("allowed_node_label_keys")), Set.copyOf(data.getList("allowed_pod_label_keys")));
-    if (!data.unknownKeys().isEmpty()) {
-      throw new ConfigException("NodeAttestor \"k8s_psat\": cluster \"" + name + "\": unknown keys " + data.unknownKeys());
-    }
+    ClusterConfigs.requireNoUnknownKeys(PsatNodeAttestor.NAME, name, data);
     return cluster;
   }
 }

@@ -90,7 +90,7 @@ class PsatNodeAttestorTest {
   private byte[] payload(String cluster) throws Exception {
     Path token = temp.resolve("token");
     Files.writeString(token, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6c3BpcmU6c3BpcmUtYWdlbnQifQ.c2ln\n");
-    return new PsatAttestorClient(cluster, token).payload();
+    return new K8sTokenAttestorClient(PsatNodeAttestor.NAME, cluster, token).payload();
   }
 
   @Test
@@ -155,7 +155,7 @@ class PsatNodeAttestorTest {
     assertThatThrownBy(() -> PsatNodeAttestor.create(ConfigSection.of("plugin_data",
         Map.of("clusters", Map.of("prod", Map.of("service_account_allow_list", List.of("no-colon")))))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("no-colon");
-    assertThatThrownBy(() -> PsatAttestorClient.create(ConfigSection.of("plugin_data", Map.of())))
+    assertThatThrownBy(() -> K8sTokenAttestorClient.psat(ConfigSection.of("plugin_data", Map.of())))
         .isInstanceOf(ConfigException.class).hasMessageContaining("cluster is required");
   }
 

@@ -1,0 +1,149 @@
+package dev.signet.attestors.node.awsiid;
+
+import dev.signet.attestors.node.AgentPathTemplate;
+import dev.signet.common.config.ConfigException;
+import dev.signet.common.config.ConfigSection;
+import java.net.URI;
+import java.util.AbstractSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * The checked {@code plugin_data} of the server half. SPIRE's keys: {@code access_key_id},
+ * {@code secret_access_key} (default: the {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY} environment),
+ * {@code skip_block_device}, {@code disable_instance_profile_selectors}, {@code account_ids_for_local_validation}
+ * (accounts whose instances skip the block-device check), {@code agent_path_template}, {@code assume_role},
+ * {@code partition}. Signet's additions: {@code account_allow_list} (only these accounts may attest),
+ * {@code skip_describe_instances} (trust the signed document alone; requires {@code account_allow_list}),
+ * {@code aws_ca_certificate_paths} (region → PEM file, replacing or adding an AWS certificate) and
+ * {@code ec2_endpoint}/{@code iam_endpoint}/{@code sts_endpoint}.
+ */
+record AwsIidConfig(
+    AwsSdkEc2Api.Settings aws,
+    boolean skipBlockDevice,
+    boolean disableInstanceProfileSelectors,
+    Set<String> localValidationAccounts,
+    Set<String> accountAllowList,
+    boolean skipDescribeInstances,
+    AgentPathTemplate template,
+    boolean templateUsesTags,
+    Map<String, String> caCertificatePaths) {
+
+  static final String DEFAULT_TEMPLATE = "/{{ .PluginName }}/{{ .AccountID }}/{{ .Region }}/{{ .InstanceID }}";
+  static final List<String> PARTITIONS = List.of("aws", "aws-cn", "aws-us-gov");
+  static final String TAGS_PREFIX = "Tags.";
+  private static final Set<String> FIELDS = Set.of("PluginName", "TrustDomain", "AccountID", "Region", "InstanceID");
+  private static final String PREFIX = "NodeAttestor \"aws_iid\": ";
+
+  /**
+   * Checks {@code data} (the one place both {@code run} and {@code validate} go through).
+   *
+   * @param environment reads an environment variable (null when unset)
+   */
+  static AwsIidConfig parse(ConfigSection data, UnaryOperator<String> environment) {
+    for (String unsupported : List.of("verify_organization", "validate_eks_cluster_membership")) {
+      if (data.accept(unsupported)) {
+        throw new ConfigException(PREFIX + unsupported + " is not supported by signet yet");
+      }
+    }
+    String accessKeyId = data.getString("access_key_id", "");
+    String secretAccessKey = data.getString("secret_access_key", "");
+    if (accessKeyId.isEmpty()) {
+      accessKeyId = orEmpty(environment.apply("AWS_ACCESS_KEY_ID"));
+    }
+    if (secretAccessKey.isEmpty()) {
+      secretAccessKey = orEmpty(environment.apply("AWS_SECRET_ACCESS_KEY"));
+    }
+    if (!accessKeyId.isEmpty() && secretAccessKey.isEmpty()) {
+      throw new ConfigException(PREFIX + "configuration missing secret access key, but has access key id");
+    }
+    if (accessKeyId.isEmpty() && !secretAccessKey.isEmpty()) {
+      throw new ConfigException(PREFIX + "configuration missing access key id, but has secret access key");
+    }
+    String partition = data.getString("partition", "");
+    if (partition.isEmpty()) {
+      partition = "aws";
+    }
+    if (!PARTITIONS.contains(partition)) {
+      throw new ConfigException(PREFIX + "invalid partition \"" + partition + "\", must be one of: " + PARTITIONS);
+    }
+    String templateText = data.getString("agent_path_template", "");
+    if (templateText.isEmpty()) {
+      templateText = DEFAULT_TEMPLATE;
+    }
+    AgentPathTemplate template = AgentPathTemplate.parse(AwsIid.NAME, templateText, new TemplateFields());
+    boolean usesTags = template.fields().stream().anyMatch(field -> field.startsWith(TAGS_PREFIX));
+    Set<String> allowList = Set.copyOf(data.getList("account_allow_list"));
+    boolean skipDescribe = data.getBool("skip_describe_instances", false);
+    if (skipDescribe && allowList.isEmpty()) {
+      throw new ConfigException(PREFIX + "skip_describe_instances requires account_allow_list: without"
+          + " DescribeInstances any AWS account's instances could attest");
+    }
+    if (skipDescribe && usesTags) {
+      throw new ConfigException(PREFIX + "agent_path_template \"" + templateText
+          + "\" uses instance tags, which need DescribeInstances (skip_describe_instances is set)");
+    }
+    Map<String, String> caPaths = new LinkedHashMap<>();
+    data.getMap("aws_ca_certificate_paths").forEach((region, path) -> {
+      if (!(path instanceof String text) || text.isEmpty()) {
+        throw new ConfigException(PREFIX + "aws_ca_certificate_paths: the value for region \"" + region
+            + "\" must be a file path");
+      }
+      caPaths.put(region, text);
+    });
+    AwsSdkEc2Api.Settings aws = new AwsSdkEc2Api.Settings(accessKeyId, secretAccessKey,
+        data.getString("assume_role", ""), partition, endpoint(data, "ec2_endpoint"), endpoint(data, "iam_endpoint"),
+        endpoint(data, "sts_endpoint"));
+    AwsIidConfig config = new AwsIidConfig(aws, data.getBool("skip_block_device", false),
+        data.getBool("disable_instance_profile_selectors", false),
+        Set.copyOf(data.getList("account_ids_for_local_validation")), allowList, skipDescribe, template, usesTags,
+        Map.copyOf(caPaths));
+    if (!data.unknownKeys().isEmpty()) {
+      throw new ConfigException(PREFIX + "unknown plugin_data keys " + data.unknownKeys());
+    }
+    return config;
+  }
+
+  private static URI endpoint(ConfigSection data, String key) {
+    String value = data.getString(key, "");
+    if (value.isEmpty()) {
+      return null;
+    }
+    try {
+      URI uri = URI.create(value);
+      if (uri.getScheme() == null || uri.getHost() == null) {
+        throw new IllegalArgumentException("not an absolute URL");
+      }
+      return uri;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(PREFIX + key + " \"" + value + "\" is not a URL: " + e.getMessage());
+    }
+  }
+
+  private static String orEmpty(String value) {
+    return value == null ? "" : value;
+  }
+
+  /** The template fields SPIRE offers: the fixed ones plus {@code Tags.<key>} for any tag key. */
+  private static final class TemplateFields extends AbstractSet<String> {
+    @Override
+    public boolean contains(Object field) {
+      return FIELDS.contains(field) || (field instanceof String name && name.startsWith(TAGS_PREFIX)
+          && name.length() > TAGS_PREFIX.length());
+    }
+
+    @Override
+    public Iterator<String> iterator() {
+      return java.util.stream.Stream.concat(FIELDS.stream(), java.util.stream.Stream.of("Tags.<key>")).iterator();
+    }
+
+    @Override
+    public int size() {
+      return FIELDS.size() + 1;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package dev.signet.attestors.node.k8s;
+
+import dev.signet.attestors.node.AgentIds;
+import dev.signet.attestors.node.AttestResult;
+import dev.signet.attestors.node.AttestationException;
+import dev.signet.attestors.node.Challenger;
+import dev.signet.attestors.node.NodeAttestor;
+import dev.signet.common.config.ConfigSection;
+import dev.signet.common.spiffe.Selector;
+import dev.signet.common.spiffe.TrustDomain;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server half of SPIRE's deprecated {@code NodeAttestor "k8s_sat"}: the agent presents a service account
+ * token, verified either locally with the cluster's {@code service_account_key_file} ({@link SatTokenVerifier})
+ * or by the API server (TokenReview with no audience, as SPIRE, when {@code use_token_review_api_validation}),
+ * and its service account must be on the cluster's allow-list.
+ *
+ * <p>Trust on first use: a service account token names no node and is shared by every pod of the account,
+ * so the agent ID gets a fresh random UUID ({@code /spire/agent/k8s_sat/<cluster>/<uuid>}, as SPIRE) and
+ * the agent cannot re-attest; it renews its SVID until it is evicted. Selectors {@code k8s_sat:cluster},
+ * {@code k8s_sat:agent_ns}, {@code k8s_sat:agent_sa}.
+ */
+public final class SatNodeAttestor implements NodeAttestor {
+  public static final String NAME = "k8s_sat";
+  private static final Logger LOG = LoggerFactory.getLogger(SatNodeAttestor.class);
+
+  private final Map<String, SatCluster> clusters;
+  private final Map<String, KubernetesApi> apis;
+  private final SatTokenVerifier verifier;
+  private final Supplier<UUID> uuids;
+
+  /**
+   * @param clients API clients of the clusters that use the TokenReview API, by cluster name
+   * @param uuids the source of agent ID suffixes ({@link UUID#randomUUID()} outside tests)
+   */
+  SatNodeAttestor(Map<String, SatCluster> clusters, Map<String, KubernetesClient> clients, Clock clock,
+      Supplier<UUID> uuids) {
+    this.clusters = Map.copyOf(clusters);
+    Map<String, KubernetesApi> apis = new LinkedHashMap<>();
+    clients.forEach((name, client) -> apis.put(name, new KubernetesApi(NAME, name, client)));
+    this.apis = Map.copyOf(apis);
+    this.verifier = new SatTokenVerifier(clock);
+    this.uuids = uuids;
+  }
+
+  /** From {@code plugin_data { clusters = { "<name>" = { … } } }}. */
+  public static SatNodeAttestor create(ConfigSection data, Clock clock) {
+    Map<String, SatCluster> clusters = ClusterConfigs.clusters(NAME, data, SatCluster::from);
+    Map<String, KubernetesClient> clients = new LinkedHashMap<>();
+    clusters.values().stream().filter(SatCluster::useTokenReviewApi).forEach(cluster -> clients.put(cluster.name(),
+        ClusterConfigs.client(NAME, cluster.name(), cluster.kubeConfigFile())));
+    LOG.warn("NodeAttestor \"{}\" is deprecated in SPIRE in favour of \"k8s_psat\": service account tokens are "
+        + "shared by all pods of the account, and legacy ones never expire", NAME);
+    return new SatNodeAttestor(clusters, clients, clock, UUID::randomUUID);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public AttestResult attest(TrustDomain trustDomain, byte[] payload, Challenger challenger) {
+    K8sAttestationData data = K8sAttestationData.decode(NAME, payload);
+    SatCluster cluster = clusters.get(data.cluster());
+    if (cluster == null) {
+      throw AttestationException.denied(NAME + ": cluster \"" + data.cluster() + "\" is not configured");
+    }
+    ServiceAccount account;
+    if (cluster.useTokenReviewApi()) {
+      KubernetesApi api = apis.get(cluster.name());
+      // SAT has no audience: the review asks for the API server's own (the empty list), as SPIRE does.
+      account = api.serviceAccount(api.review(data.token(), List.of()));
+    } else {
+      account = verifier.verify(data.token(), cluster.keys());
+    }
+    account.requireAllowed(NAME, cluster.name(), cluster.serviceAccounts());
+    List<Selector> selectors = List.of(new Selector(NAME, "cluster:" + cluster.name()),
+        new Selector(NAME, "agent_ns:" + account.namespace()), new Selector(NAME, "agent_sa:" + account.name()));
+    return new AttestResult(AgentIds.agentId(trustDomain, NAME, cluster.name() + "/" + uuids.get()), selectors, false);
+  }
+}

@@ -1,0 +1,72 @@
+package dev.signet.attestors.node.tpm;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.signet.attestors.node.AttestationException;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The {@code tpm} wire format between the agent and server halves (JSON; byte fields base64). TPM structures
+ * travel in their TPM 2.0 marshalled form:
+ *
+ * <ul>
+ *   <li>attestation data: the EK's {@code TPMT_PUBLIC}, its certificate (DER, absent when the TPM has none in
+ *       NV index 0x01c00002) and the AK's {@code TPMT_PUBLIC};
+ *   <li>challenge: a credential made for the AK's name and sealed to the EK (TPM2_MakeCredential's output:
+ *       the {@code TPMS_ID_OBJECT} halves and the encrypted seed), plus a quote request (server nonce and
+ *       sha256 PCR indices) when the server wants PCRs;
+ *   <li>response: the credential TPM2_ActivateCredential recovered, and the quote ({@code TPMS_ATTEST},
+ *       {@code TPMT_SIGNATURE}) with the PCR values it covers, in the requested order.
+ * </ul>
+ */
+final class TpmProtocol {
+  static final String NAME = "tpm";
+  static final int NONCE_LENGTH = 32;
+  /** sha256 PCRs 0..23 are the ones every PC-client TPM implements. */
+  static final int MAX_PCR = 23;
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+  private TpmProtocol() {}
+
+  record AttestationData(@JsonProperty("ek_pub") byte[] ekPublic, @JsonProperty("ek_cert") byte[] ekCertificate,
+      @JsonProperty("ak_pub") byte[] akPublic) {}
+
+  record Credential(@JsonProperty("integrity_hmac") byte[] integrityHmac,
+      @JsonProperty("enc_identity") byte[] encIdentity, @JsonProperty("encrypted_secret") byte[] encryptedSecret) {}
+
+  record QuoteRequest(@JsonProperty("nonce") byte[] nonce, @JsonProperty("pcrs") List<Integer> pcrs) {}
+
+  record Challenge(@JsonProperty("credential") Credential credential, @JsonProperty("quote") QuoteRequest quote) {}
+
+  record Quote(@JsonProperty("attest") byte[] attest, @JsonProperty("signature") byte[] signature,
+      @JsonProperty("pcr_values") List<byte[]> pcrValues) {}
+
+  record Response(@JsonProperty("secret") byte[] secret, @JsonProperty("quote") Quote quote) {}
+
+  static byte[] encode(Object message) {
+    try {
+      return JSON.writeValueAsBytes(message);
+    } catch (IOException e) {
+      throw new IllegalStateException("tpm message cannot be encoded", e);
+    }
+  }
+
+  /** Decodes one message; anything malformed is INVALID_ARGUMENT (the offending JSON is never echoed whole). */
+  static <T> T decode(byte[] json, Class<T> type, String what) {
+    try {
+      T value = JSON.readValue(json, type);
+      if (value == null) {
+        throw AttestationException.invalid(NAME + ": " + what + " is empty");
+      }
+      return value;
+    } catch (JsonProcessingException e) {
+      throw AttestationException.invalid(NAME + ": malformed " + what + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw AttestationException.invalid(NAME + ": malformed " + what + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.signet.attestors.node.tpm;
+
+import dev.signet.attestors.node.AttestationException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.util.Arrays;
+import java.util.HexFormat;
+import tss.tpm.TPM2B_PUBLIC_KEY_RSA;
+import tss.tpm.TPMA_OBJECT;
+import tss.tpm.TPMS_ECC_PARMS;
+import tss.tpm.TPMS_ECC_POINT;
+import tss.tpm.TPMS_RSA_PARMS;
+import tss.tpm.TPMT_PUBLIC;
+import tss.tpm.TPM_ALG_ID;
+import tss.tpm.TPM_ECC_CURVE;
+
+/**
+ * A {@code TPMT_PUBLIC} as an agent sent it: the exact bytes (its TPM name is computed over them, as the
+ * TPM computes it), the parsed structure and its key as a JCA key. Parsing is exact: bytes that TSS.Java
+ * would not marshal back identically (trailing data, non-canonical encodings) are refused, so the structure
+ * checked is the one the name covers.
+ */
+record TpmPublicArea(byte[] bytes, TPMT_PUBLIC area, PublicKey key) {
+  private static final int SHA256_ALG = 0x000B;
+
+  /** Parses and converts; anything malformed or unsupported is INVALID_ARGUMENT naming {@code what}. */
+  static TpmPublicArea parse(byte[] bytes, String what) {
+    if (bytes == null || bytes.length == 0) {
+      throw AttestationException.invalid(TpmProtocol.NAME + ": no " + what + " in the attestation data");
+    }
+    TPMT_PUBLIC area;
+    try {
+      area = TPMT_PUBLIC.fromBytes(bytes);
+    } catch (RuntimeException e) { // TSS.Java reports truncated or unknown structures with assorted runtime exceptions
+      throw AttestationException.invalid(TpmProtocol.NAME + ": malformed " + what + ": " + e);
+    }
+    if (!Arrays.equals(area.toBytes(), bytes)) {
+      throw AttestationException.invalid(TpmProtocol.NAME + ": malformed " + what + ": not a canonical TPMT_PUBLIC");
+    }
+    if (area.nameAlg == null || area.nameAlg.toInt() != SHA256_ALG) {
+      throw AttestationException.invalid(TpmProtocol.NAME + ": " + what + " name algorithm " + area.nameAlg
+          + " is not supported; sha256 is");
+    }
+    return new TpmPublicArea(bytes.clone(), area, toKey(area, what));
+  }
+
+  boolean has(TPMA_OBJECT attribute) {
+    return area.objectAttributes.hasAttr(attribute);
+  }
+
+  /** The TPM name: nameAlg (sha256) ‖ SHA-256(TPMT_PUBLIC). */
+  byte[] name() {
+    return ByteBuffer.allocate(2 + 32).putShort((short) SHA256_ALG).put(sha256(bytes)).array();
+  }
+
+  /** Lower-case hex SHA-256 of the key's PKIX SubjectPublicKeyInfo DER, as SPIRE's TPM plugins hash EKs. */
+  String publicKeyHash() {
+    return HexFormat.of().formatHex(sha256(key.getEncoded()));
+  }
+
+  static byte[] sha256(byte[] data) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(data);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  private static PublicKey toKey(TPMT_PUBLIC area, String what) {
+    try {
+      if (area.parameters instanceof TPMS_RSA_PARMS rsa && area.unique instanceof TPM2B_PUBLIC_KEY_RSA modulus) {
+        if (modulus.buffer == null || modulus.buffer.length * 8 != rsa.keyBits || rsa.keyBits < 2048) {
+          throw AttestationException.invalid(TpmProtocol.NAME + ": " + what + " is not an RSA key of at least 2048 bits");
+        }
+        long exponent = rsa.exponent == 0 ? 65537 : Integer.toUnsignedLong(rsa.exponent);
+        return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(new BigInteger(1, modulus.buffer),
+            BigInteger.valueOf(exponent)));
+      }
+      if (area.parameters instanceof TPMS_ECC_PARMS ecc && area.unique instanceof TPMS_ECC_POINT point) {
+        String curve = TPM_ECC_CURVE.NIST_P256.equals(ecc.curveID) ? "secp256r1"
+            : TPM_ECC_CURVE.NIST_P384.equals(ecc.curveID) ? "secp384r1" : null;
+        if (curve == null || point.x == null || point.y == null || point.x.length == 0) {
+          throw AttestationException.invalid(TpmProtocol.NAME + ": " + what + " is not a P-256 or P-384 key");
+        }
+        AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
+        parameters.init(new ECGenParameterSpec(curve));
+        return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(
+            new ECPoint(new BigInteger(1, point.x), new BigInteger(1, point.y)),
+            parameters.getParameterSpec(ECParameterSpec.class)));
+      }
+    } catch (GeneralSecurityException e) {
+      throw AttestationException.invalid(TpmProtocol.NAME + ": " + what + " has an unusable key: " + e.getMessage());
+    }
+    throw AttestationException.invalid(TpmProtocol.NAME + ": " + what + " of type " + area.type()
+        + " is not supported; RSA and ECC are");
+  }
+
+  /** True when {@code area} is RSA and its symmetric definition is AES-128/256-CFB (what MakeCredential needs). */
+  static boolean isAesCfbStorage(TPMT_PUBLIC area) {
+    return area.parameters instanceof TPMS_RSA_PARMS rsa && rsa.symmetric != null
+        && TPM_ALG_ID.AES.equals(rsa.symmetric.algorithm) && TPM_ALG_ID.CFB.equals(rsa.symmetric.mode)
+        && (rsa.symmetric.keyBits == 128 || rsa.symmetric.keyBits == 256);
+  }
+}

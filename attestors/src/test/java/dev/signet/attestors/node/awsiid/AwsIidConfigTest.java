@@ -1,0 +1,57 @@
+package dev.signet.attestors.node.awsiid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.signet.common.config.ConfigException;
+import dev.signet.common.config.ConfigSection;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AwsIidConfigTest {
+  @Test
+  void defaultsAreSpires() {
+    AwsIidConfig config = parse(Map.of(), Map.of());
+    assertThat(config.aws().partition()).isEqualTo("aws");
+    assertThat(config.template().fields()).containsExactly("PluginName", "AccountID", "Region", "InstanceID");
+    assertThat(config.skipBlockDevice()).isFalse();
+    assertThat(config.skipDescribeInstances()).isFalse();
+    assertThat(config.accountAllowList()).isEmpty();
+  }
+
+  @Test
+  void credentialsComeFromTheEnvironmentWhenNotConfigured() {
+    AwsIidConfig config = parse(Map.of(), Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "s3cr3t"));
+    assertThat(config.aws().accessKeyId()).isEqualTo("AKIDEXAMPLE");
+    assertThat(config.aws().toString()).doesNotContain("s3cr3t");
+    assertThatThrownBy(() -> parse(Map.of("access_key_id", "AKIDEXAMPLE"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("missing secret access key");
+    assertThatThrownBy(() -> parse(Map.of("secret_access_key", "x"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("missing access key id");
+  }
+
+  @Test
+  void refusesWhatItCannotHonour() {
+    assertThatThrownBy(() -> parse(Map.of("partition", "aws-mars"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("invalid partition \"aws-mars\"");
+    assertThatThrownBy(() -> parse(Map.of("skip_describe_instances", true), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("requires account_allow_list");
+    assertThatThrownBy(() -> parse(Map.of("skip_describe_instances", true, "account_allow_list", List.of("1"),
+        "agent_path_template", "/{{ .Tags.Name }}"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("uses instance tags");
+    assertThatThrownBy(() -> parse(Map.of("agent_path_template", "/{{ .Fingerprint }}"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(".Fingerprint");
+    assertThatThrownBy(() -> parse(Map.of("verify_organization", Map.of()), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("verify_organization is not supported");
+    assertThatThrownBy(() -> parse(Map.of("skip_block_devices", true), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown plugin_data keys")
+        .hasMessageContaining("skip_block_devices");
+    assertThatThrownBy(() -> parse(Map.of("ec2_endpoint", "not a url"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("ec2_endpoint");
+  }
+
+  private static AwsIidConfig parse(Map<String, Object> data, Map<String, String> environment) {
+    return AwsIidConfig.parse(ConfigSection.of("plugin_data", data), environment::get);
+  }
+}

@@ -1,0 +1,248 @@
+package dev.signet.attestors.node.awsiid;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A local stand-in for the EC2 and IAM Query APIs (JDK classes only, so the end-to-end tests can use it too):
+ * {@code POST /} with a form body, answering {@code Action=DescribeInstances} with a real-shaped
+ * {@code DescribeInstancesResponse} (only the requested instance, only while it is pending or running, and
+ * {@code InvalidInstanceID.NotFound} for one it never heard of) and {@code Action=GetInstanceProfile} with a
+ * {@code GetInstanceProfileResponse}. Requests without a SigV4 {@code Authorization} header are refused (403).
+ */
+public final class FakeAwsApi implements AutoCloseable {
+  /** One instance as DescribeInstances would show it. */
+  public record Instance(String id, String state, Map<String, String> tags, String securityGroupId,
+      String securityGroupName, String instanceProfileArn, Instant interfaceAttached, int interfaceDeviceIndex,
+      Instant rootVolumeAttached) {
+    /** A running EBS-backed instance whose root volume came with it. */
+    public static Instance running(String id, Map<String, String> tags) {
+      Instant launched = Instant.parse("2026-11-25T12:00:00Z");
+      return new Instance(id, "running", tags, "sg-0a1b2c3d", "web", "", launched, 0, launched.plusSeconds(2));
+    }
+
+    public Instance withInstanceProfile(String arn) {
+      return new Instance(id, state, tags, securityGroupId, securityGroupName, arn, interfaceAttached,
+          interfaceDeviceIndex, rootVolumeAttached);
+    }
+
+    public Instance withRootVolumeAttached(Instant at) {
+      return new Instance(id, state, tags, securityGroupId, securityGroupName, instanceProfileArn, interfaceAttached,
+          interfaceDeviceIndex, at);
+    }
+
+    public Instance inState(String newState) {
+      return new Instance(id, newState, tags, securityGroupId, securityGroupName, instanceProfileArn,
+          interfaceAttached, interfaceDeviceIndex, rootVolumeAttached);
+    }
+  }
+
+  private final HttpServer server;
+  private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> profiles = new ConcurrentHashMap<>();
+  private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
+  private volatile int failStatus;
+  private volatile String failCode;
+
+  public FakeAwsApi() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  public URI endpoint() {
+    return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort());
+  }
+
+  public FakeAwsApi add(Instance instance) {
+    instances.put(instance.id(), instance);
+    return this;
+  }
+
+  public FakeAwsApi addInstanceProfile(String name, String... roleArns) {
+    profiles.put(name, List.of(roleArns));
+    return this;
+  }
+
+  /** Every following request fails with this HTTP status and AWS error code. */
+  public void failWith(int status, String code) {
+    failStatus = status;
+    failCode = code;
+  }
+
+  /** The form parameters of each request received. */
+  public List<Map<String, String>> requests() {
+    return List.copyOf(requests);
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      requests.add(form);
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 ")) {
+        respond(exchange, 403, error("AuthFailure", "AWS was not able to validate the provided access credentials"));
+        return;
+      }
+      if (failCode != null) {
+        respond(exchange, failStatus, error(failCode, "injected failure"));
+        return;
+      }
+      switch (form.getOrDefault("Action", "")) {
+        case "DescribeInstances" -> describeInstances(exchange, form);
+        case "GetInstanceProfile" -> getInstanceProfile(exchange, form);
+        default -> respond(exchange, 400, error("InvalidAction", "unsupported action " + form.get("Action")));
+      }
+    }
+  }
+
+  private void describeInstances(HttpExchange exchange, Map<String, String> form) throws IOException {
+    String id = form.get("InstanceId.1");
+    Instance instance = instances.get(id);
+    if (instance == null) {
+      respond(exchange, 400, error("InvalidInstanceID.NotFound", "The instance ID '" + id + "' does not exist"));
+      return;
+    }
+    List<String> states = new ArrayList<>();
+    for (int i = 1; form.containsKey("Filter.1.Value." + i); i++) {
+      states.add(form.get("Filter.1.Value." + i));
+    }
+    boolean visible = !"instance-state-name".equals(form.get("Filter.1.Name")) || states.contains(instance.state());
+    StringBuilder xml = new StringBuilder("""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+            <requestId>8f7724cf-496f-496e-8fe3-example</requestId>
+            <reservationSet>
+        """);
+    if (visible) {
+      xml.append("""
+                  <item>
+                      <reservationId>r-1234567890abcdef0</reservationId>
+                      <ownerId>123456789012</ownerId>
+                      <groupSet/>
+                      <instancesSet>
+                          <item>
+                              <instanceId>%s</instanceId>
+                              <imageId>ami-0abcdef1234567890</imageId>
+                              <instanceState><code>16</code><name>%s</name></instanceState>
+                              <instanceType>t3.micro</instanceType>
+                              <placement><availabilityZone>us-east-1a</availabilityZone><tenancy>default</tenancy></placement>
+                              <rootDeviceType>ebs</rootDeviceType>
+                              <rootDeviceName>/dev/xvda</rootDeviceName>
+                              <blockDeviceMapping>
+                                  <item>
+                                      <deviceName>/dev/xvda</deviceName>
+                                      <ebs><volumeId>vol-1234567890abcdef0</volumeId><status>attached</status>
+                                      <attachTime>%s</attachTime><deleteOnTermination>true</deleteOnTermination></ebs>
+                                  </item>
+                              </blockDeviceMapping>
+                              %s
+                              <networkInterfaceSet>
+                                  <item>
+                                      <networkInterfaceId>eni-1234567890abcdef0</networkInterfaceId>
+                                      <attachment><attachmentId>eni-attach-0123</attachmentId><deviceIndex>%d</deviceIndex>
+                                      <status>attached</status><attachTime>%s</attachTime>
+                                      <deleteOnTermination>true</deleteOnTermination></attachment>
+                                  </item>
+                              </networkInterfaceSet>
+                              <groupSet><item><groupId>%s</groupId><groupName>%s</groupName></item></groupSet>
+                              <tagSet>%s</tagSet>
+                          </item>
+                      </instancesSet>
+                  </item>
+          """.formatted(instance.id(), instance.state(), instance.rootVolumeAttached(),
+          instance.instanceProfileArn().isEmpty() ? ""
+              : "<iamInstanceProfile><arn>" + instance.instanceProfileArn() + "</arn><id>AIPAEXAMPLE</id></iamInstanceProfile>",
+          instance.interfaceDeviceIndex(), instance.interfaceAttached(), instance.securityGroupId(),
+          instance.securityGroupName(), tags(instance.tags())));
+    }
+    xml.append("""
+            </reservationSet>
+        </DescribeInstancesResponse>
+        """);
+    respond(exchange, 200, xml.toString());
+  }
+
+  private void getInstanceProfile(HttpExchange exchange, Map<String, String> form) throws IOException {
+    String name = form.get("InstanceProfileName");
+    List<String> roles = profiles.get(name);
+    if (roles == null) {
+      respond(exchange, 404, "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type>"
+          + "<Code>NoSuchEntity</Code><Message>Instance Profile " + name + " cannot be found.</Message></Error>"
+          + "<RequestId>example</RequestId></ErrorResponse>");
+      return;
+    }
+    StringBuilder members = new StringBuilder();
+    for (String arn : roles) {
+      members.append("<member><Path>/</Path><RoleName>").append(arn.substring(arn.lastIndexOf('/') + 1))
+          .append("</RoleName><RoleId>AROAEXAMPLE</RoleId><Arn>").append(arn)
+          .append("</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate></member>");
+    }
+    respond(exchange, 200, """
+        <GetInstanceProfileResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+          <GetInstanceProfileResult>
+            <InstanceProfile>
+              <InstanceProfileId>AIPAEXAMPLE</InstanceProfileId>
+              <Roles>%s</Roles>
+              <InstanceProfileName>%s</InstanceProfileName>
+              <Path>/</Path>
+              <Arn>arn:aws:iam::123456789012:instance-profile/%s</Arn>
+              <CreateDate>2026-01-01T00:00:00Z</CreateDate>
+            </InstanceProfile>
+          </GetInstanceProfileResult>
+          <ResponseMetadata><RequestId>example</RequestId></ResponseMetadata>
+        </GetInstanceProfileResponse>
+        """.formatted(members, name, name));
+  }
+
+  private static String tags(Map<String, String> tags) {
+    StringBuilder xml = new StringBuilder();
+    tags.forEach((key, value) -> xml.append("<item><key>").append(key).append("</key><value>").append(value)
+        .append("</value></item>"));
+    return xml.toString();
+  }
+
+  private static String error(String code, String message) {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>" + code + "</Code><Message>"
+        + message + "</Message></Error></Errors><RequestID>example</RequestID></Response>";
+  }
+
+  private static Map<String, String> form(String body) {
+    Map<String, String> form = new LinkedHashMap<>();
+    for (String pair : body.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int equals = pair.indexOf('=');
+      String key = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+      String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+      form.put(key, value);
+    }
+    return form;
+  }
+
+  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", "text/xml;charset=UTF-8");
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

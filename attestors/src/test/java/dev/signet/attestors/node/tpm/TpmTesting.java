@@ -1,0 +1,77 @@
+package dev.signet.attestors.node.tpm;
+
+import dev.signet.attestors.node.AttestResult;
+import dev.signet.attestors.node.Challenger;
+import dev.signet.common.config.ConfigSection;
+import dev.signet.common.spiffe.TrustDomain;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import tss.Tpm;
+import tss.tpm.TPMT_PUBLIC;
+
+/** Shared pieces of the tpm tests: both halves wired together over an in-memory "stream". */
+final class TpmTesting {
+  static final TrustDomain TD = TrustDomain.parse("example.org");
+
+  private TpmTesting() {}
+
+  static TpmNodeAttestor server(Map<String, Object> pluginData) {
+    return TpmNodeAttestor.create(ConfigSection.of("plugin_data", pluginData), Clock.systemUTC());
+  }
+
+  /** A directory holding swtpm's local CA certificates (issuer and root), for {@code ca_path}. */
+  static Path caDirectory(Swtpm swtpm, Path directory) {
+    try {
+      Files.createDirectories(directory);
+      for (Path ca : swtpm.manufacturerCas()) {
+        Files.copy(ca, directory.resolve(ca.getFileName()));
+      }
+      return directory;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static TpmAttestorClient client(Swtpm swtpm) {
+    return client(swtpm, TpmTemplates.attestationKey());
+  }
+
+  static TpmAttestorClient client(Swtpm swtpm, TPMT_PUBLIC akTemplate) {
+    return new TpmAttestorClient(TpmAddress.parse(swtpm.tpmPath()), akTemplate);
+  }
+
+  static AttestResult attest(TpmNodeAttestor server, TpmAttestorClient client) {
+    return server.attest(TD, client.payload(), client::answer);
+  }
+
+  /** Attests with the challenge and the response rewritten on their way, as a man in the middle would. */
+  static AttestResult attest(TpmNodeAttestor server, TpmAttestorClient client,
+      UnaryOperator<TpmProtocol.Challenge> challengeTamper, UnaryOperator<TpmProtocol.Response> responseTamper) {
+    Challenger challenger = challenge -> {
+      TpmProtocol.Challenge decoded = TpmProtocol.decode(challenge, TpmProtocol.Challenge.class, "challenge");
+      byte[] answer = client.answer(TpmProtocol.encode(challengeTamper.apply(decoded)));
+      TpmProtocol.Response response = TpmProtocol.decode(answer, TpmProtocol.Response.class, "response");
+      return TpmProtocol.encode(responseTamper.apply(response));
+    };
+    return server.attest(TD, client.payload(), challenger);
+  }
+
+  /** Runs {@code action} on a direct TSS.Java connection to the swtpm (to extend PCRs, for example). */
+  static void withTpm(Swtpm swtpm, java.util.function.Consumer<Tpm> action) {
+    Tpm tpm = TpmAddress.parse(swtpm.tpmPath()).open();
+    try {
+      action.accept(tpm);
+    } finally {
+      try {
+        tpm.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}
