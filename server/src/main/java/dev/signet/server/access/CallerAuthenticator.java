@@ -27,11 +27,13 @@ final class CallerAuthenticator {
   private final BundleSource bundles;
   private final List<String> audiences;
   private final Clock clock;
+  private final VerifiedTokens verified;
 
   CallerAuthenticator(BundleSource bundles, List<String> audiences, Clock clock) {
     this.bundles = bundles;
     this.audiences = List.copyOf(audiences);
     this.clock = clock;
+    this.verified = new VerifiedTokens(bundles);
   }
 
   /** The caller's SPIFFE ID, from its verified client certificate or else its bearer token. */
@@ -53,10 +55,15 @@ final class CallerAuthenticator {
       throw Problem.unauthorized("the Authorization header is not a Bearer token");
     }
     String token = header.substring(BEARER.length()).strip();
+    Optional<SpiffeId> known = verified.lookup(token, clock.instant());
+    if (known.isPresent()) {
+      return known.get();
+    }
     SvidValidationException last = null;
     for (String audience : audiences) {
       try {
         JwtSvidClaims claims = JwtSvidValidator.validate(token, bundles, audience, clock.instant());
+        verified.remember(token, claims);
         return claims.subject();
       } catch (SvidValidationException e) {
         last = e;
