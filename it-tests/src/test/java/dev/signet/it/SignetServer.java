@@ -28,6 +28,7 @@ public final class SignetServer {
   private RunningProcess process;
   private int starts;
   private String extraPlugins = "";
+  private String extraBlocks = "";
 
   public SignetServer(Workspace workspace, String x509SvidTtl) {
     this.workspace = workspace;
@@ -55,6 +56,12 @@ public final class SignetServer {
   /** Adds plugin blocks (HCL, e.g. another {@code NodeAttestor}) to the server's config. */
   public SignetServer withPlugins(String hcl) {
     this.extraPlugins = hcl;
+    return this;
+  }
+
+  /** Adds top-level blocks (HCL, e.g. {@code access_api { ... }}) to the server's config. */
+  public SignetServer withBlocks(String hcl) {
+    this.extraBlocks = hcl;
     return this;
   }
 
@@ -131,8 +138,9 @@ public final class SignetServer {
             }
         %s
         }
+        %s
         """.formatted(port, socket, TRUST_DOMAIN, dataDir, x509SvidTtl, dataDir.resolve("datastore"),
-        dataDir.resolve("keys.json"), extraPlugins);
+        dataDir.resolve("keys.json"), extraPlugins, extraBlocks);
     try {
       Files.createDirectories(dataDir);
       Files.writeString(config, conf);

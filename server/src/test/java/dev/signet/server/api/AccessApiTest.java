@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.signet.common.crypto.KeyType;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.proto.spire.api.server.entry.v1.EntryGrpc;
 import dev.signet.proto.spire.api.server.entry.v1.ListEntriesRequest;
@@ -13,8 +19,13 @@ import io.grpc.StatusRuntimeException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.security.interfaces.ECPrivateKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -119,8 +130,19 @@ class AccessApiTest {
     assertThat(json(missing).get("detail").asText()).contains("spiffe://example.org/nobody");
   }
 
+  /** A well-formed ES256 JWT-SVID signed by a key no bundle holds. */
+  private static String foreignToken(String subject, String keyId) throws Exception {
+    KeyPair key = KeyType.EC_P256.generate();
+    SignedJWT jwt = new SignedJWT(
+        new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(keyId).build(),
+        new JWTClaimsSet.Builder().subject(subject).audience("signet-access")
+            .expirationTime(Date.from(Instant.now().plusSeconds(300))).build());
+    jwt.sign(new ECDSASigner((ECPrivateKey) key.getPrivate()));
+    return jwt.serialize();
+  }
+
   @Test
-  void missingWrongAudienceTamperedOrNonBearerTokensAre401() throws Exception {
+  void missingWrongAudienceTamperedForeignOrNonBearerTokensAre401() throws Exception {
     String good = token("signet-access");
     String tampered = good.substring(0, good.length() - 4) + (good.endsWith("AAAA") ? "BBBB" : "AAAA");
     List<String> refused = new ArrayList<>();
@@ -129,6 +151,8 @@ class AccessApiTest {
     refused.add("Bearer " + tampered);
     refused.add("Basic dXNlcjpwYXNz");
     refused.add("Bearer not-a-jwt");
+    refused.add("Bearer " + foreignToken("spiffe://example.org/ops/console", "made-up-kid"));
+    refused.add("Bearer " + foreignToken("spiffe://other.org/ops/console", "made-up-kid"));
     for (String bearer : refused) {
       HttpResponse<String> response = get("/api/v1/identities", bearer);
       assertThat(response.statusCode()).as(String.valueOf(bearer)).isEqualTo(401);
@@ -176,7 +200,7 @@ class AccessApiTest {
     assertThat(before.get("decision").asText()).as("no policies: deny by default").isEqualTo("deny");
     assertThat(before.get("trust_score").asInt()).as("an identity no agent serves").isEqualTo(50);
 
-    java.nio.file.Files.writeString(fixture.policyDir().resolve("payments.yaml"), """
+    Files.writeString(fixture.policyDir().resolve("payments.yaml"), """
         policies:
           - name: payments
             rules:
@@ -193,6 +217,24 @@ class AccessApiTest {
     assertThat(after.get("decision").asText()).isEqualTo("allow");
     assertThat(after.get("policy").asText()).isEqualTo("payments");
     assertThat(after.get("rule").asText()).isEqualTo("billing-reads");
+
+    // A file whose CEL condition does not compile: the last good set stays in force and decisions say why.
+    Files.writeString(fixture.policyDir().resolve("broken.yaml"), """
+        policies:
+          - name: broken
+            rules:
+              - id: typo
+                effect: deny
+                principals: ["*"]
+                resources: ["*"]
+                actions: ["*"]
+                condition: 'context.source.startsWith('
+        """);
+    JsonNode warned = await().atMost(Duration.ofSeconds(15)).until(
+        () -> json(post("/api/v1/policies/evaluate", request, bearer)), d -> d.has("policy_warning"));
+    assertThat(warned.get("policy_warning").asText()).contains("broken.yaml");
+    assertThat(warned.get("decision").asText()).as("the last good set").isEqualTo("allow");
+    Files.delete(fixture.policyDir().resolve("broken.yaml"));
 
     assertThat(post("/api/v1/policies/evaluate", "{\"identity\":\"x\"}", bearer).statusCode()).isEqualTo(400);
     assertThat(post("/api/v1/policies/evaluate", "not json", bearer).statusCode()).isEqualTo(400);

@@ -83,6 +83,13 @@ class AccessApiTrustAndRotationTest {
     JsonNode workload = score(ServerFixture.TD.id("/score/web"));
     assertThat(workload.get("score").asInt()).as("a workload is trusted as much as its agent").isEqualTo(65);
     assertThat(workload.get("factors").get(0).get("detail").asText()).contains(agent.id().toString());
+    // One level further down, as `token generate -spiffeID` lays it out: workload -> node entry -> agent.
+    fixture.createEntry(ServerFixture.entry("/score/node", agent.id())
+        .addSelectors(ServerFixture.selector("unix", "uid:1003")).build());
+    fixture.createEntry(ServerFixture.entry("/score/deep", ServerFixture.TD.id("/score/node"))
+        .addSelectors(ServerFixture.selector("unix", "uid:1004")).build());
+    assertThat(score(ServerFixture.TD.id("/score/deep")).get("factors").get(0).get("detail").asText())
+        .contains(agent.id().toString());
     JsonNode stranger = score(ServerFixture.TD.id("/nobody/serves/this"));
     assertThat(stranger.get("score").asInt()).isEqualTo(50);
     assertThat(impacts(stranger)).containsKey("no_serving_agent");
@@ -231,5 +238,17 @@ class AccessApiTrustAndRotationTest {
     JsonNode later = score(agent.id());
     assertThat(impacts(later)).containsEntry("sync_freshness", -25).containsEntry("svid_rotation", -25);
     assertThat(later.get("score").asInt()).isEqualTo(15);
+  }
+
+  @Test
+  @Order(7)
+  void aTokenThatWasAcceptedIsRefusedOnceItExpires() throws Exception {
+    String bearer = console();
+    assertThat(client.get("/api/v1/identities", bearer).statusCode()).isEqualTo(200);
+    assertThat(client.get("/api/v1/identities", bearer).statusCode()).as("remembered").isEqualTo(200);
+    fixture.clock.advance(Duration.ofMinutes(6)); // past the token's 300 s
+    HttpResponse<String> expired = client.get("/api/v1/identities", bearer);
+    assertThat(expired.statusCode()).isEqualTo(401);
+    assertThat(json(expired).get("detail").asText()).contains("expired");
   }
 }
