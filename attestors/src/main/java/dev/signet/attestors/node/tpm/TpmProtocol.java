@@ -1,11 +1,7 @@
 package dev.signet.attestors.node.tpm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.signet.attestors.node.AttestationException;
-import java.io.IOException;
+import dev.signet.attestors.node.AttestationMessages;
 import java.util.List;
 
 /**
@@ -27,9 +23,6 @@ final class TpmProtocol {
   static final int NONCE_LENGTH = 32;
   /** sha256 PCRs 0..23 are the ones every PC-client TPM implements. */
   static final int MAX_PCR = 23;
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
-
   private TpmProtocol() {}
 
   record AttestationData(@JsonProperty("ek_pub") byte[] ekPublic, @JsonProperty("ek_cert") byte[] ekCertificate,
@@ -48,25 +41,11 @@ final class TpmProtocol {
   record Response(@JsonProperty("secret") byte[] secret, @JsonProperty("quote") Quote quote) {}
 
   static byte[] encode(Object message) {
-    try {
-      return JSON.writeValueAsBytes(message);
-    } catch (IOException e) {
-      throw new IllegalStateException("tpm message cannot be encoded", e);
-    }
+    return AttestationMessages.encode(NAME, message);
   }
 
   /** Decodes one message; anything malformed is INVALID_ARGUMENT (the offending JSON is never echoed whole). */
   static <T> T decode(byte[] json, Class<T> type, String what) {
-    try {
-      T value = JSON.readValue(json, type);
-      if (value == null) {
-        throw AttestationException.invalid(NAME + ": " + what + " is empty");
-      }
-      return value;
-    } catch (JsonProcessingException e) {
-      throw AttestationException.invalid(NAME + ": malformed " + what + ": " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw AttestationException.invalid(NAME + ": malformed " + what + ": " + e.getMessage());
-    }
+    return AttestationMessages.decode(NAME, json, type, what);
   }
 }

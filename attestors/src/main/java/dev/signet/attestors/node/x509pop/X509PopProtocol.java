@@ -2,11 +2,8 @@ package dev.signet.attestors.node.x509pop;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.signet.attestors.node.AttestationException;
-import java.io.IOException;
+import dev.signet.attestors.node.AttestationMessages;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -21,9 +18,6 @@ import java.util.List;
 final class X509PopProtocol {
   static final String NAME = "x509pop";
   static final int NONCE_LENGTH = 32;
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
-
   private X509PopProtocol() {}
 
   record AttestationData(@JsonProperty("certificates") List<byte[]> certificates) {}
@@ -43,25 +37,12 @@ final class X509PopProtocol {
       @JsonProperty("ecdsa_signature") EcdsaResponse ecdsaSignature) {}
 
   static byte[] encode(Object message) {
-    try {
-      return JSON.writeValueAsBytes(message);
-    } catch (IOException e) {
-      throw new IllegalStateException("x509pop message cannot be encoded", e);
-    }
+    return AttestationMessages.encode(NAME, message);
   }
 
+  /** Decodes one message; anything malformed is INVALID_ARGUMENT (the offending JSON is never echoed whole). */
   static <T> T decode(byte[] json, Class<T> type, String what) {
-    try {
-      T value = JSON.readValue(json, type);
-      if (value == null) {
-        throw AttestationException.invalid(NAME + ": " + what + " is empty");
-      }
-      return value;
-    } catch (JsonProcessingException e) {
-      throw AttestationException.invalid(NAME + ": malformed " + what + ": " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw AttestationException.invalid(NAME + ": malformed " + what + ": " + e.getMessage());
-    }
+    return AttestationMessages.decode(NAME, json, type, what);
   }
 
   /** SHA-256(challenge nonce ‖ response nonce), both exactly 32 bytes: what the agent signs. */
