@@ -102,6 +102,9 @@ class AccessApiEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
     JsonNode body = JSON.readTree(identity.body());
     assertThat(body.get("serving_agents").get(0).get("spiffe_id").asText()).isEqualTo(agent.spiffeId());
     assertThat(body.get("trust").get("score").asInt()).as("served by a join-token agent").isEqualTo(65);
+    assertThat(body.get("svid").get("issued_to").asText()).as("the X509-SVID the agent holds for it")
+        .isEqualTo(agent.spiffeId());
+    assertThat(body.get("svid").get("expires_at").asText()).isNotEmpty();
 
     HttpResponse<String> decision = call("POST", "/api/v1/policies/evaluate", "{\"identity\":\"" + WORKLOAD
         + "\",\"resource\":\"db/orders\",\"action\":\"read\"}", token);

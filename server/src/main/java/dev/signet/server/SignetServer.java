@@ -140,7 +140,7 @@ public final class SignetServer implements AutoCloseable {
         new EntryService(config.trustDomain(), dataStore, entryCache, clock),
         new BundleService(config.trustDomain(), bundles, dataStore, entryCache),
         new SvidService(config.trustDomain(), dataStore, issuer, entryCache,
-            config.signingRateLimit() ? new PerKeyRateLimiter(500, clock) : null, clock),
+            config.signingRateLimit() ? new PerKeyRateLimiter(500, clock) : null, clock, trust.issued()),
         new TrustDomainService(config.trustDomain(), dataStore, bundles, federatedBundles),
         new LocalAuthorityService(ca),
         new LoggerService(),

@@ -103,6 +103,7 @@ final class IdentitiesResource {
     body.put("agent", agent.map(IdentityViews::agent).orElse(null));
     body.put("serving_agents", entries.isEmpty() ? List.of()
         : servingAgents.of(id).stream().map(IdentityViews::agent).toList());
+    body.put("svid", trust.issued().newest(id).map(IdentityViews::svid).orElse(null));
     body.put("trust", TrustResource.view(id, trust.score(id)));
     return body;
   }

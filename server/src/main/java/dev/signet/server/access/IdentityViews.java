@@ -3,6 +3,7 @@ package dev.signet.server.access;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.datastore.AttestedNode;
 import dev.signet.datastore.RegistrationEntry;
+import dev.signet.server.trust.IssuedSvids;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,16 @@ final class IdentityViews {
     view.put("banned", node.banned());
     view.put("can_reattest", node.canReattest());
     view.put("selectors", selectors(node.selectors()));
+    return view;
+  }
+
+  /** The newest X509-SVID the server signed for an identity (since it started). */
+  static Map<String, Object> svid(IssuedSvids.Issued issued) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("serial", issued.serial().toString(16));
+    view.put("issued_at", issued.issuedAt().toString());
+    view.put("expires_at", issued.notAfter().toString());
+    view.put("issued_to", issued.agentId().toString());
     return view;
   }
 

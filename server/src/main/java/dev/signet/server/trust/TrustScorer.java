@@ -35,6 +35,7 @@ public final class TrustScorer {
   private final ServingAgents servingAgents;
   private final NodeHistory history;
   private final ActivityTracker activity;
+  private final IssuedSvids issued;
   private final Clock clock;
   private final Map<SpiffeId, Cached> nodeCache = new ConcurrentHashMap<>();
   private volatile BiConsumer<SpiffeId, TrustScore> listener = (id, score) -> {};
@@ -44,6 +45,7 @@ public final class TrustScorer {
     this.servingAgents = new ServingAgents(dataStore);
     this.clock = clock;
     this.activity = new ActivityTracker(clock);
+    this.issued = new IssuedSvids(clock);
     this.history = new NodeHistory(clock, agentId -> {
       nodeCache.clear();
       try {
@@ -59,6 +61,11 @@ public final class TrustScorer {
     return history;
   }
 
+  /** The SVID-issuance sink to hand the SVID API; also the source of identities' current SVIDs. */
+  public IssuedSvids issued() {
+    return issued;
+  }
+
   /** Told every freshly computed score (the metrics export them). */
   public void onScored(BiConsumer<SpiffeId, TrustScore> listener) {
     this.listener = listener;
@@ -67,6 +74,7 @@ public final class TrustScorer {
   /** The score of {@code identity} now. */
   public TrustScore score(SpiffeId identity) {
     List<TrustFactor> factors = new ArrayList<>(nodeFactors(identity));
+    issued.rotationFactor(identity, clock.instant()).ifPresent(factors::add);
     factors.addAll(activity.factors(identity));
     TrustScore score = TrustScore.of(factors);
     listener.accept(identity, score);

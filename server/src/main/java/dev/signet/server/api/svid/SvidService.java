@@ -51,10 +51,17 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
   private final EntryCache entryCache;
   private final PerKeyRateLimiter signLimiter;
   private final Clock clock;
+  private final SvidIssuanceListener issuance;
 
   /** @param signLimiter null when {@code ratelimit.signing} is off */
   public SvidService(TrustDomain trustDomain, DataStore dataStore, SvidIssuer issuer, EntryCache entryCache,
       PerKeyRateLimiter signLimiter, Clock clock) {
+    this(trustDomain, dataStore, issuer, entryCache, signLimiter, clock, SvidIssuanceListener.NONE);
+  }
+
+  public SvidService(TrustDomain trustDomain, DataStore dataStore, SvidIssuer issuer, EntryCache entryCache,
+      PerKeyRateLimiter signLimiter, Clock clock, SvidIssuanceListener issuance) {
+    this.issuance = issuance;
     this.trustDomain = trustDomain;
     this.dataStore = dataStore;
     this.issuer = issuer;
@@ -112,6 +119,10 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
         List<X509Certificate> chain = issuer.issueX509Svid(csr.publicKey(), entry.spiffeId(), entry.dnsNames(),
             issuer.x509Ttl(entry.x509SvidTtl()));
         result.setStatus(ApiErrors.ok()).setSvid(SvidProtos.toProto(entry.spiffeId(), chain));
+        AttestedNode agent = AuthorizationInterceptor.AGENT_NODE.get();
+        if (agent != null) {
+          issuance.issued(entry.spiffeId(), agent.spiffeId(), chain.getFirst());
+        }
       } catch (StatusRuntimeException e) {
         result.setStatus(ApiErrors.batchStatus(e));
       }
