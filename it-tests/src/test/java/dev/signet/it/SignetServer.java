@@ -29,6 +29,8 @@ public final class SignetServer {
   private int starts;
   private String extraPlugins = "";
   private String extraBlocks = "";
+  private String trustDomain = TRUST_DOMAIN;
+  private String serverBlocks = "";
 
   public SignetServer(Workspace workspace, String x509SvidTtl) {
     this.workspace = workspace;
@@ -56,6 +58,18 @@ public final class SignetServer {
   /** Adds plugin blocks (HCL, e.g. another {@code NodeAttestor}) to the server's config. */
   public SignetServer withPlugins(String hcl) {
     this.extraPlugins = hcl;
+    return this;
+  }
+
+  /** Serves another trust domain than {@link #TRUST_DOMAIN} (for federation between two servers). */
+  public SignetServer withTrustDomain(String name) {
+    this.trustDomain = name;
+    return this;
+  }
+
+  /** Adds blocks inside {@code server { }} (HCL, e.g. {@code federation { ... }}). */
+  public SignetServer withServerBlocks(String hcl) {
+    this.serverBlocks = hcl;
     return this;
   }
 
@@ -120,6 +134,7 @@ public final class SignetServer {
             ca_ttl = "168h"
             default_x509_svid_ttl = "%s"
             default_jwt_svid_ttl = "5m"
+        %s
         }
         plugins {
             DataStore "sql" {
@@ -139,7 +154,7 @@ public final class SignetServer {
         %s
         }
         %s
-        """.formatted(port, socket, TRUST_DOMAIN, dataDir, x509SvidTtl, dataDir.resolve("datastore"),
+        """.formatted(port, socket, trustDomain, dataDir, x509SvidTtl, serverBlocks, dataDir.resolve("datastore"),
         dataDir.resolve("keys.json"), extraPlugins, extraBlocks);
     try {
       Files.createDirectories(dataDir);

@@ -40,6 +40,8 @@ import dev.signet.server.entrycache.EntryCache;
 import dev.signet.server.health.HealthListener;
 import dev.signet.server.push.EntryPushService;
 import dev.signet.server.federation.BundleEndpointClient;
+import dev.signet.server.federation.BundleEndpointServer;
+import dev.signet.server.federation.ConfiguredRelationships;
 import dev.signet.server.federation.FederatedBundleRefresher;
 import dev.signet.server.ratelimit.PerKeyRateLimiter;
 import io.grpc.BindableService;
@@ -92,6 +94,7 @@ public final class SignetServer implements AutoCloseable {
   private EntryPushService push;
   private HealthListener healthListener;
   private AccessApiServer accessApi;
+  private BundleEndpointServer bundleEndpoint;
   private AuditTrail audit;
   private PolicyStore policies;
 
@@ -130,6 +133,7 @@ public final class SignetServer implements AutoCloseable {
 
     TrustScorer trust = new TrustScorer(dataStore, clock);
     Map<String, NodeAttestor> attestors = NodeAttestors.create(config.nodeAttestors(), dataStore, bundles, clock);
+    ConfiguredRelationships.apply(dataStore, config.trustDomain(), config.federation().federatesWith());
     FederatedBundleRefresher federatedBundles = new FederatedBundleRefresher(dataStore, bundles,
         new BundleEndpointClient(bundles::bundleFor, clock), clock);
     HealthStatusManager health = new HealthStatusManager();
@@ -183,6 +187,10 @@ public final class SignetServer implements AutoCloseable {
           config.audit().failClosed(), policies == null ? PolicyStore.none() : policies, trust, metrics, accessAdmins,
           this::ready, config.accessApi().tls()
               ? AccessTls.context(serverSvid.keyManager(), new PeerSvidTrustManager(bundles, clock)) : null, clock));
+    }
+    if (config.federation().bundleEndpoint() != null) {
+      bundleEndpoint = BundleEndpointServer.start(config.federation().bundleEndpoint(), bundles::own,
+          serverSvid.keyManager(), federation);
     }
     if (config.healthChecks() != null) {
       var settings = config.healthChecks();
@@ -248,6 +256,11 @@ public final class SignetServer implements AutoCloseable {
     return accessApi == null ? -1 : accessApi.port();
   }
 
+  /** The port of the bundle endpoint, or -1 when it is not served. */
+  public int bundleEndpointPort() {
+    return bundleEndpoint == null ? -1 : bundleEndpoint.port();
+  }
+
   /** The port of the HTTP health listener, or -1 when it is off. */
   public int healthPort() {
     return healthListener == null ? -1 : healthListener.port();
@@ -265,6 +278,9 @@ public final class SignetServer implements AutoCloseable {
     }
     if (accessApi != null) {
       accessApi.close();
+    }
+    if (bundleEndpoint != null) {
+      bundleEndpoint.close();
     }
     if (policies != null) {
       policies.close();

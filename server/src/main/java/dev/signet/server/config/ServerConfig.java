@@ -3,6 +3,7 @@ package dev.signet.server.config;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.datastore.FederationRelationship;
 import dev.signet.datastore.sql.SqlConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,10 +40,12 @@ public record ServerConfig(
     Map<String, Map<String, Object>> nodeAttestors,
     HealthCheckSettings healthChecks,
     AccessApiSettings accessApi,
-    AuditSettings audit) {
+    AuditSettings audit,
+    FederationSettings federation) {
 
   public ServerConfig {
     Objects.requireNonNull(trustDomain, "trust_domain");
+    federation = federation == null ? FederationSettings.NONE : federation;
     adminIds = List.copyOf(adminIds);
     nodeAttestors = Map.copyOf(nodeAttestors);
     if (bindPort < 0 || bindPort > 65535) {
@@ -89,6 +92,35 @@ public record ServerConfig(
       }
       if (audiences.isEmpty()) {
         throw new IllegalArgumentException("access_api.audience must name at least one audience");
+      }
+    }
+  }
+
+  /**
+   * {@code server.federation}: this server's own bundle endpoint (null when not served) and the
+   * {@code federates_with} relationships, which the server stores at start-up (created or updated).
+   */
+  public record FederationSettings(BundleEndpointSettings bundleEndpoint, List<FederationRelationship> federatesWith) {
+    public static final FederationSettings NONE = new FederationSettings(null, List.of());
+
+    public FederationSettings {
+      federatesWith = List.copyOf(federatesWith);
+    }
+  }
+
+  /**
+   * {@code federation.bundle_endpoint}: where this server serves its bundle. Profile {@code https_spiffe}
+   * presents the server's SVID; {@code https_web} presents the certificate and key in {@code certFile} and
+   * {@code keyFile}, re-read every {@code fileSyncInterval}.
+   */
+  public record BundleEndpointSettings(String address, int port, Duration refreshHint, String profile, Path certFile,
+      Path keyFile, Duration fileSyncInterval) {
+    public BundleEndpointSettings {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("federation.bundle_endpoint.port " + port + " is out of range");
+      }
+      if (refreshHint.isNegative() || refreshHint.isZero()) {
+        throw new IllegalArgumentException("federation.bundle_endpoint.refresh_hint must be positive");
       }
     }
   }

@@ -26,7 +26,7 @@ public final class ServerConfigLoader {
   private static final Set<String> ACCEPTED_NO_EFFECT = Set.of("log_format", "log_file", "log_source_location",
       "profiling_enabled", "profiling_port", "profiling_freq", "profiling_names", "audit_log_enabled",
       "cache_reload_interval", "prune_events_older_than", "eventual_consistency", "experimental",
-      "federation", "use_legacy_downstream_x509_ca_ttl", "agent_ttl_disabled", "admin_ids_from_file");
+      "use_legacy_downstream_x509_ca_ttl", "agent_ttl_disabled", "admin_ids_from_file");
   private static final Set<String> KNOWN_PLUGIN_TYPES = Set.of("DataStore", "KeyManager", "NodeAttestor",
       "UpstreamAuthority", "Notifier", "BundlePublisher", "CredentialComposer");
 
@@ -95,6 +95,7 @@ public final class ServerConfigLoader {
     ServerConfig.AuditSettings audit = new ServerConfig.AuditSettings(
         server.getString("audit_log_path").map(Path::of).orElse(dataDir.resolve("audit.log")),
         server.getBool("audit_log_fail_closed", false));
+    ServerConfig.FederationSettings federation = FederationConfig.parse(server);
     ConfigSection rateLimit = server.section("ratelimit");
     boolean attestationLimit = rateLimit.getBool("attestation", true);
     boolean signingLimit = rateLimit.getBool("signing", true);
@@ -107,7 +108,8 @@ public final class ServerConfigLoader {
     root.requireNoUnknownKeys();
     return new ServerConfig(trustDomain, bindAddress, bindPort, socketPath, dataDir, logLevel, caTtl, x509Ttl,
         jwtTtl, agentTtl, caKeyType, jwtKeyType, subject, jwtIssuer, adminIds, attestationLimit, signingLimit,
-        plugins.dataStore(), plugins.keyManager(), plugins.upstream, plugins.nodeAttestors, health, accessApi, audit);
+        plugins.dataStore(), plugins.keyManager(), plugins.upstream, plugins.nodeAttestors, health, accessApi, audit,
+        federation);
   }
 
   private static CaSubject caSubject(ConfigSection server) {

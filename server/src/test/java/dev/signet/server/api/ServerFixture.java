@@ -98,6 +98,12 @@ final class ServerFixture implements AutoCloseable {
 
   /** With {@code accessTls}, the access API serves HTTPS and takes X509-SVID client certificates. */
   ServerFixture(List<SpiffeId> adminIds, boolean accessTls) throws IOException {
+    this(adminIds, accessTls, ServerConfig.FederationSettings.NONE);
+  }
+
+  /** With {@code federation}: a bundle endpoint and/or configured federation relationships. */
+  ServerFixture(List<SpiffeId> adminIds, boolean accessTls, ServerConfig.FederationSettings federation)
+      throws IOException {
     socketDir = Files.createTempDirectory(Path.of("/tmp"), "sgn");
     dataDir = Files.createTempDirectory("signet-server-data");
     policyDir = Files.createTempDirectory("signet-policies");
@@ -107,7 +113,7 @@ final class ServerFixture implements AutoCloseable {
         SqlConfig.inMemory("server-api-" + DATABASES.incrementAndGet() + "-" + UUID.randomUUID()),
         new ServerConfig.KeyManagerSettings("memory", null), null, Map.of("join_token", Map.of()), null,
         new ServerConfig.AccessApiSettings("127.0.0.1", 0, List.of("signet-access"), policyDir, List.of(ACCESS_ADMIN), accessTls),
-        new ServerConfig.AuditSettings(dataDir.resolve("audit.log"), false));
+        new ServerConfig.AuditSettings(dataDir.resolve("audit.log"), false), federation);
     server = SignetServer.start(config, clock);
     admin = track(UnixSockets.channel(socketDir.resolve("private/api.sock"), udsGroup));
   }
@@ -270,6 +276,10 @@ final class ServerFixture implements AutoCloseable {
   /** The access API's policy directory (watched; starts empty). */
   Path policyDir() {
     return policyDir;
+  }
+
+  int bundleEndpointPort() {
+    return server.bundleEndpointPort();
   }
 
   int accessApiPort() {

@@ -7,8 +7,10 @@ import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.HclDocument;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.datastore.FederationRelationship;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,8 +57,56 @@ class ServerConfigLoaderTest {
     assertThat(config.nodeAttestors()).containsOnlyKeys("join_token", "x509pop");
     assertThat(config.healthChecks().bindPort()).isEqualTo(8080);
     assertThat(loaded.warnings()).anyMatch(w -> w.contains("Notifier \"k8sbundle\""))
-        .anyMatch(w -> w.contains("server.federation"))
-        .anyMatch(w -> w.contains("NodeAttestor \"k8s_psat\" is disabled"));
+        .anyMatch(w -> w.contains("NodeAttestor \"k8s_psat\" is disabled"))
+        .noneMatch(w -> w.contains("federation"));
+    assertThat(config.federation().bundleEndpoint()).isEqualTo(new ServerConfig.BundleEndpointSettings("0.0.0.0", 8443,
+        Duration.ofMinutes(5), "https_spiffe", null, null, null));
+    assertThat(config.federation().federatesWith()).containsExactly(
+        new FederationRelationship("domain1.test", URI.create("https://domain1.test:8443"), "https_spiffe",
+            SpiffeId.parse("spiffe://domain1.test/spire/server")),
+        new FederationRelationship("domain2.test", URI.create("https://domain2.test/bundle.json"), "https_web", null));
+  }
+
+  private static String withFederation(String federation) {
+    return MINIMAL.replace("data_dir = \"/var/lib/signet\"", "data_dir = \"/var/lib/signet\"\n" + federation);
+  }
+
+  @Test
+  void theBundleEndpointServesHttpsWebFromCertificateFiles() {
+    ServerConfig config = parse(withFederation("""
+        federation {
+          bundle_endpoint {
+            port = 9443
+            refresh_hint = "1m"
+            profile "https_web" {
+              serving_cert_file = {
+                cert_file_path = "/etc/signet/endpoint.crt"
+                key_file_path = "/etc/signet/endpoint.key"
+                file_sync_interval = "10m"
+              }
+            }
+          }
+        }
+        """)).config();
+    assertThat(config.federation().bundleEndpoint()).isEqualTo(new ServerConfig.BundleEndpointSettings("0.0.0.0", 9443,
+        Duration.ofMinutes(1), "https_web", Path.of("/etc/signet/endpoint.crt"), Path.of("/etc/signet/endpoint.key"),
+        Duration.ofMinutes(10)));
+    assertThat(parse(MINIMAL).config().federation()).isEqualTo(ServerConfig.FederationSettings.NONE);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "acme|bundle_endpoint { profile \"https_web\" { acme { domain_name = \"x.org\" } } }|acme is not supported",
+      "two profiles|bundle_endpoint { profile \"https_web\" {} \\n profile \"https_spiffe\" {} }|only one profile",
+      "unknown profile|bundle_endpoint { profile \"https_gopher\" {} }|unknown profile",
+      "web without files|bundle_endpoint { profile \"https_web\" {} }|serving_cert_file",
+      "no endpoint profile|federates_with \"a.org\" { bundle_endpoint_url = \"https://a.org\" }|exactly one bundle_endpoint_profile",
+      "spiffe without id|federates_with \"a.org\" { bundle_endpoint_url = \"https://a.org\" \\n bundle_endpoint_profile \"https_spiffe\" {} }|endpoint_spiffe_id",
+      "plain http|federates_with \"a.org\" { bundle_endpoint_url = \"http://a.org\" \\n bundle_endpoint_profile \"https_web\" {} }|must use https",
+      "bad trust domain|federates_with \"A.org\" { bundle_endpoint_url = \"https://a.org\" \\n bundle_endpoint_profile \"https_web\" {} }|federates_with \"A.org\""})
+  void badFederationBlocksAreRefused(String name, String block, String message) {
+    assertThatThrownBy(() -> parse(withFederation("federation {\n" + block.replace("\\n", "\n") + "\n}")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(message);
   }
 
   @Test

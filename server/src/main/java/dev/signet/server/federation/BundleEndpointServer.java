@@ -1,0 +1,111 @@
+package dev.signet.server.federation;
+
+import dev.signet.common.bundle.Bundle;
+import dev.signet.common.bundle.JwksCodec;
+import dev.signet.common.bundle.PemCodec;
+import dev.signet.common.tls.SvidKeyManager;
+import dev.signet.server.config.ServerConfig;
+import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This server's SPIFFE bundle endpoint ({@code federation.bundle_endpoint}): {@code GET} on any path answers
+ * the trust domain's bundle as a SPIFFE bundle (JWKS with {@code spiffe_sequence} and
+ * {@code spiffe_refresh_hint}) over TLS. Profile {@code https_spiffe} authenticates with the server's own
+ * (rotating) SVID; {@code https_web} with a certificate and key from files, re-read every sync interval so
+ * a renewed certificate is picked up without a restart. No client certificate is asked for.
+ */
+public final class BundleEndpointServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BundleEndpointServer.class);
+
+  private final WebServer server;
+
+  private BundleEndpointServer(WebServer server) {
+    this.server = server;
+  }
+
+  /**
+   * Starts serving {@code bundle} (read per request, so rotations show at once).
+   *
+   * @param serverSvid the server's SVID key manager, for {@code https_spiffe}
+   * @param scheduler re-reads the {@code https_web} certificate files
+   */
+  public static BundleEndpointServer start(ServerConfig.BundleEndpointSettings settings, Supplier<Bundle> bundle,
+      SvidKeyManager serverSvid, ScheduledExecutorService scheduler) throws IOException {
+    SvidKeyManager keys = serverSvid;
+    if (settings.profile().equals("https_web")) {
+      keys = new SvidKeyManager(servingCertificate(settings));
+      SvidKeyManager files = keys;
+      long every = settings.fileSyncInterval().toMillis();
+      scheduler.scheduleWithFixedDelay(() -> reload(settings, files), every, every, TimeUnit.MILLISECONDS);
+    }
+    WebServer server = WebServer.builder().host(settings.address()).port(settings.port())
+        .tls(Tls.builder().sslContext(tls(keys)).clientAuth(TlsClientAuth.NONE).build())
+        .routing(routing -> routing.get("/*", (req, res) -> res.status(Status.OK_200)
+            .header(HeaderNames.CONTENT_TYPE, "application/json")
+            .send(JwksCodec.encode(withHint(bundle.get(), settings)).getBytes(StandardCharsets.UTF_8))))
+        .build().start();
+    LOG.info("bundle endpoint ({}) listening on https://{}:{}", settings.profile(), settings.address(), server.port());
+    return new BundleEndpointServer(server);
+  }
+
+  private static Bundle withHint(Bundle bundle, ServerConfig.BundleEndpointSettings settings) {
+    return new Bundle(bundle.trustDomain(), bundle.x509Authorities(), bundle.jwtAuthorities(), bundle.sequenceNumber(),
+        settings.refreshHint());
+  }
+
+  private static SvidKeyManager.KeyMaterial servingCertificate(ServerConfig.BundleEndpointSettings settings)
+      throws IOException {
+    try {
+      return new SvidKeyManager.KeyMaterial(
+          PemCodec.decodePrivateKey(Files.readString(settings.keyFile(), StandardCharsets.US_ASCII)),
+          PemCodec.decodeCertificates(Files.readString(settings.certFile(), StandardCharsets.US_ASCII)));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("federation.bundle_endpoint serving_cert_file: " + e.getMessage(), e);
+    }
+  }
+
+  private static void reload(ServerConfig.BundleEndpointSettings settings, SvidKeyManager keys) {
+    try {
+      keys.update(servingCertificate(settings));
+    } catch (IOException | RuntimeException e) {
+      LOG.error("bundle endpoint certificate {} not reloaded; the previous one stays in use: {}", settings.certFile(),
+          e.getMessage());
+    }
+  }
+
+  private static SSLContext tls(SvidKeyManager keys) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[] {keys}, null, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the bundle endpoint's TLS context cannot be built", e);
+    }
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return server.port();
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+}
