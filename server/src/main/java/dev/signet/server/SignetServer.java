@@ -16,7 +16,9 @@ import dev.signet.server.access.AccessApiServer;
 import dev.signet.server.access.AccessMetrics;
 import dev.signet.server.access.AccessTls;
 import dev.signet.server.trust.TrustScorer;
+import dev.signet.server.api.agent.AgentLifecycleListener;
 import dev.signet.server.audit.AuditInterceptor;
+import dev.signet.server.audit.AuditedEvents;
 import dev.signet.server.audit.AuditTrail;
 import dev.signet.server.policy.PolicyStore;
 import dev.signet.server.api.agent.AgentService;
@@ -132,6 +134,8 @@ public final class SignetServer implements AutoCloseable {
     bundles.addListener(bundle -> push.bundleChanged());
 
     TrustScorer trust = new TrustScorer(dataStore, clock);
+    audit = AuditTrail.open(config.audit().path(), clock);
+    AuditedEvents audited = new AuditedEvents(audit);
     Map<String, NodeAttestor> attestors = NodeAttestors.create(config.nodeAttestors(), dataStore, bundles, clock);
     ConfiguredRelationships.apply(dataStore, config.trustDomain(), config.federation().federatesWith());
     FederatedBundleRefresher federatedBundles = new FederatedBundleRefresher(dataStore, bundles,
@@ -140,11 +144,12 @@ public final class SignetServer implements AutoCloseable {
     List<BindableService> services = List.of(
         new AgentService(config.trustDomain(), dataStore, issuer, attestors, entryCache,
             config.attestationRateLimit() ? new PerKeyRateLimiter(1, clock) : null, callExecutor, clock,
-            trust.history()),
+            AgentLifecycleListener.both(trust.history(), audited)),
         new EntryService(config.trustDomain(), dataStore, entryCache, clock),
         new BundleService(config.trustDomain(), bundles, dataStore, entryCache),
         new SvidService(config.trustDomain(), dataStore, issuer, entryCache,
-            config.signingRateLimit() ? new PerKeyRateLimiter(500, clock) : null, clock, trust.issued()),
+            config.signingRateLimit() ? new PerKeyRateLimiter(500, clock) : null, clock,
+            trust.issued().andThen(audited)),
         new TrustDomainService(config.trustDomain(), dataStore, bundles, federatedBundles),
         new LocalAuthorityService(ca),
         new LoggerService(),
@@ -155,7 +160,6 @@ public final class SignetServer implements AutoCloseable {
         new AgentAuthorizer(dataStore, clock, trust.history()::seen),
         id -> config.adminIds().contains(id) || entryCache.index().isAdmin(id),
         id -> entryCache.index().isDownstream(id));
-    audit = AuditTrail.open(config.audit().path(), clock);
     endpoints = new Endpoints();
     endpoints.start(new InetSocketAddress(config.bindAddress(), config.bindPort()), config.socketPath(),
         serverSvid.keyManager(), new PeerSvidTrustManager(bundles, clock), services, authorization,

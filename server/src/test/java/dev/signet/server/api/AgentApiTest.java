@@ -168,7 +168,7 @@ class AgentApiTest {
   }
 
   @Test
-  void batchNewX509SvidTakesIdDnsAndTtlFromTheEntryAndOnlyTheKeyFromTheCsr() {
+  void batchNewX509SvidTakesIdDnsAndTtlFromTheEntryAndOnlyTheKeyFromTheCsr() throws Exception {
     ServerFixture.Identity agent = fixture.attestNewAgent();
     Entry web = fixture.createEntry(entry("/svid/web", agent.id()).addDnsNames("web.example.org")
         .setX509SvidTtl(600).build());
@@ -191,6 +191,12 @@ class AgentApiTest {
     assertThat(dnsNames(leaf)).containsExactly("web.example.org");
     assertThat(Duration.between(fixture.clock.instant(), leaf.getNotAfter().toInstant()).toSeconds())
         .isBetween(598L, 600L);
+    assertThat(fixture.auditLines()).as("the trail names what was issued, to whom")
+        .anySatisfy(line -> assertThat(line).contains("\"action\":\"svid.x509.issue\"")
+            .contains("\"actor\":\"" + agent.id() + "\"").contains("spiffe_id=spiffe://example.org/svid/web")
+            .contains("serial=" + leaf.getSerialNumber().toString(16)))
+        .anySatisfy(line -> assertThat(line).contains("\"action\":\"agent.attest\"")
+            .contains("\"actor\":\"" + agent.id() + "\"").contains("attestor=join_token"));
   }
 
   @Test

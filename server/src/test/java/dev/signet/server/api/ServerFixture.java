@@ -278,6 +278,11 @@ final class ServerFixture implements AutoCloseable {
     return policyDir;
   }
 
+  /** The lines of the server's audit trail. */
+  List<String> auditLines() throws IOException {
+    return Files.readAllLines(dataDir.resolve("audit.log"));
+  }
+
   int bundleEndpointPort() {
     return server.bundleEndpointPort();
   }

@@ -13,6 +13,29 @@ public interface AgentLifecycleListener {
   /** An agent was banned. */
   void banned(SpiffeId agentId);
 
+  /** Tells {@code first}, then {@code second}. */
+  static AgentLifecycleListener both(AgentLifecycleListener first, AgentLifecycleListener second) {
+    return new AgentLifecycleListener() {
+      @Override
+      public void attested(SpiffeId agentId, String attestationType, boolean again) {
+        first.attested(agentId, attestationType, again);
+        second.attested(agentId, attestationType, again);
+      }
+
+      @Override
+      public void evicted(SpiffeId agentId) {
+        first.evicted(agentId);
+        second.evicted(agentId);
+      }
+
+      @Override
+      public void banned(SpiffeId agentId) {
+        first.banned(agentId);
+        second.banned(agentId);
+      }
+    };
+  }
+
   /** Listens to nothing. */
   AgentLifecycleListener NONE = new AgentLifecycleListener() {
     @Override

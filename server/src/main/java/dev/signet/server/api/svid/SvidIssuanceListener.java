@@ -9,4 +9,12 @@ public interface SvidIssuanceListener {
   void issued(SpiffeId spiffeId, SpiffeId agentId, X509Certificate leaf);
 
   SvidIssuanceListener NONE = (spiffeId, agentId, leaf) -> {};
+
+  /** Tells this listener, then {@code next}. */
+  default SvidIssuanceListener andThen(SvidIssuanceListener next) {
+    return (spiffeId, agentId, leaf) -> {
+      issued(spiffeId, agentId, leaf);
+      next.issued(spiffeId, agentId, leaf);
+    };
+  }
 }
