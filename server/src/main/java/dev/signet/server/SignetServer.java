@@ -136,6 +136,7 @@ public final class SignetServer implements AutoCloseable {
     TrustScorer trust = new TrustScorer(dataStore, clock);
     audit = AuditTrail.open(config.audit().path(), clock);
     AuditedEvents audited = new AuditedEvents(audit);
+    AccessMetrics metrics = new AccessMetrics();
     Map<String, NodeAttestor> attestors = NodeAttestors.create(config.nodeAttestors(), dataStore, bundles, clock);
     ConfiguredRelationships.apply(dataStore, config.trustDomain(), config.federation().federatesWith());
     FederatedBundleRefresher federatedBundles = new FederatedBundleRefresher(dataStore, bundles,
@@ -144,12 +145,12 @@ public final class SignetServer implements AutoCloseable {
     List<BindableService> services = List.of(
         new AgentService(config.trustDomain(), dataStore, issuer, attestors, entryCache,
             config.attestationRateLimit() ? new PerKeyRateLimiter(1, clock) : null, callExecutor, clock,
-            AgentLifecycleListener.both(trust.history(), audited)),
+            AgentLifecycleListener.both(trust.history(), AgentLifecycleListener.both(audited, metrics))),
         new EntryService(config.trustDomain(), dataStore, entryCache, clock),
         new BundleService(config.trustDomain(), bundles, dataStore, entryCache),
         new SvidService(config.trustDomain(), dataStore, issuer, entryCache,
             config.signingRateLimit() ? new PerKeyRateLimiter(500, clock) : null, clock,
-            trust.issued().andThen(audited)),
+            trust.issued().andThen(audited).andThen(metrics)),
         new TrustDomainService(config.trustDomain(), dataStore, bundles, federatedBundles),
         new LocalAuthorityService(ca),
         new LoggerService(),
@@ -183,7 +184,6 @@ public final class SignetServer implements AutoCloseable {
     if (config.accessApi() != null) {
       policies = config.accessApi().policyDir() == null ? null
           : PolicyStore.watch(config.accessApi().policyDir(), POLICY_CHECK.toMillis());
-      AccessMetrics metrics = new AccessMetrics();
       trust.onScored(metrics::trustScore);
       List<SpiffeId> accessAdmins = new ArrayList<>(config.accessApi().adminIds());
       accessAdmins.addAll(config.adminIds());

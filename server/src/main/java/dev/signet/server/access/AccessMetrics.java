@@ -1,6 +1,8 @@
 package dev.signet.server.access;
 
 import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.server.api.agent.AgentLifecycleListener;
+import dev.signet.server.api.svid.SvidIssuanceListener;
 import dev.signet.server.trust.TrustScore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -9,23 +11,26 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The access layer's metrics in Prometheus' text format ({@code GET /metrics}): requests by route and
- * status with their latency, policy decisions by outcome, and the latest trust score of every identity
- * scored (at most {@value #MAX_SCORED_IDENTITIES} series).
+ * The server's metrics in Prometheus' text format ({@code GET /metrics} of the access API): requests by
+ * route and status with their latency, policy decisions by outcome, the latest trust score of every identity
+ * scored (at most {@value #MAX_SCORED_IDENTITIES} series), agent attestations by attestor, evictions, bans,
+ * X509-SVIDs issued, and the JVM's memory and threads.
  */
-public final class AccessMetrics {
+public final class AccessMetrics implements AgentLifecycleListener, SvidIssuanceListener {
   static final int MAX_SCORED_IDENTITIES = 10_000;
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<SpiffeId, AtomicInteger> scores = new ConcurrentHashMap<>();
   private final Counter allowed;
   private final Counter denied;
+  private final Counter issuedSvids;
 
   public AccessMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -34,6 +39,8 @@ public final class AccessMetrics {
         .description("policy decisions made through the access API").register(registry);
     denied = Counter.builder("signet_policy_decisions").tag("decision", "deny")
         .description("policy decisions made through the access API").register(registry);
+    issuedSvids = Counter.builder("signet_x509_svids_issued").description("workload X509-SVIDs signed for agents")
+        .register(registry);
   }
 
   /** One answered request. */
@@ -62,6 +69,28 @@ public final class AccessMetrics {
       });
     }
     value.set(score.score());
+  }
+
+  @Override
+  public void attested(SpiffeId agentId, String attestationType, boolean again) {
+    Counter.builder("signet_agent_attestations").tag("attestor", attestationType)
+        .tag("kind", again ? "reattest" : "attest").description("agent (re-)attestations").register(registry)
+        .increment();
+  }
+
+  @Override
+  public void evicted(SpiffeId agentId) {
+    Counter.builder("signet_agent_evictions").description("agents evicted").register(registry).increment();
+  }
+
+  @Override
+  public void banned(SpiffeId agentId) {
+    Counter.builder("signet_agent_bans").description("agents banned").register(registry).increment();
+  }
+
+  @Override
+  public void issued(SpiffeId spiffeId, SpiffeId agentId, X509Certificate leaf) {
+    issuedSvids.increment();
   }
 
   /** The Prometheus text exposition. */

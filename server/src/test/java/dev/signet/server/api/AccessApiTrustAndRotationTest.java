@@ -225,7 +225,10 @@ class AccessApiTrustAndRotationTest {
     assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
     assertThat(metrics.body()).contains("signet_policy_decisions_total{decision=\"deny\"}")
         .contains("signet_trust_score{identity=\"spiffe://example.org/metrics/x\"} 45.0")
-        .contains("signet_access_requests_seconds_count{method=\"POST\",route=\"/api/v1/policies/evaluate\"");
+        .contains("signet_access_requests_seconds_count{method=\"POST\",route=\"/api/v1/policies/evaluate\"")
+        .contains("signet_agent_attestations_total{attestor=\"join_token\",kind=\"attest\"}")
+        .contains("signet_agent_bans_total 1.0")
+        .contains("signet_x509_svids_issued_total");
     assertThat(client.get("/metrics", null).statusCode()).isEqualTo(401);
   }
 
