@@ -143,6 +143,8 @@ public final class AwsIidNodeAttestor implements NodeAttestor {
     return path[path.length - 1];
   }
 
+  private static final java.util.regex.Pattern TAG_SEGMENT = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
+
   private SpiffeId agentId(TrustDomain trustDomain, InstanceIdentityDocument document, Map<String, String> tags) {
     Map<String, String> values = new HashMap<>();
     values.put("PluginName", NAME);
@@ -157,6 +159,12 @@ public final class AwsIidNodeAttestor implements NodeAttestor {
         if (value == null || value.isEmpty()) {
           throw AttestationException.denied(NAME + ": agent_path_template needs tag \"" + key + "\", which instance \""
               + document.instanceId() + "\" does not have");
+        }
+        // Tags are set by anyone allowed ec2:CreateTags: one path segment only, or a tag could name another
+        // attestor's agent (".../tpm/<hash>").
+        if (!TAG_SEGMENT.matcher(value).matches() || value.equals(".") || value.equals("..")) {
+          throw AttestationException.denied(NAME + ": tag \"" + key + "\" of instance \"" + document.instanceId()
+              + "\" is not usable in an agent ID (one path segment of letters, digits, '.', '_', '-')");
         }
         values.put(field, value);
       }

@@ -70,7 +70,11 @@ final class IidSignature {
             + e.getMessage());
       }
     }
-    byte[] encapsulated = (byte[]) signedData.getSignedContent().getContent();
+    if (!PKCSObjectIdentifiers.data.getId().equals(signedData.getSignedContentTypeOID())
+        || !(signedData.getSignedContent().getContent() instanceof byte[] encapsulated)) {
+      throw AttestationException.invalid(AwsIid.NAME + ": the rsa2048 signature encapsulates content of type "
+          + signedData.getSignedContentTypeOID() + ", not data");
+    }
     String signed = new String(encapsulated, java.nio.charset.StandardCharsets.UTF_8);
     if (!signed.stripTrailing().equals(document.stripTrailing())) {
       throw AttestationException.denied(AwsIid.NAME + ": the instance identity document is not the one the rsa2048"

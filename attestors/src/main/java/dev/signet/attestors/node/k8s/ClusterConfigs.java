@@ -20,6 +20,8 @@ import java.util.function.BiFunction;
  * {@code kube_config_file}.
  */
 final class ClusterConfigs {
+  private static final java.util.regex.Pattern CLUSTER_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
+
   private ClusterConfigs() {}
 
   /**
@@ -33,7 +35,14 @@ final class ClusterConfigs {
     }
     ConfigSection clustersSection = data.section("clusters");
     Map<String, T> clusters = new LinkedHashMap<>();
-    configured.keySet().forEach(name -> clusters.put(name, parser.apply(name, clustersSection.section(name))));
+    for (String name : configured.keySet()) {
+      // The name becomes one segment of agent IDs (spire/agent/<plugin>/<cluster>/...).
+      if (!CLUSTER_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+        throw new ConfigException(where(plugin) + ": cluster name \"" + name + "\" must be one path segment of "
+            + "letters, digits, '.', '_' or '-'");
+      }
+      clusters.put(name, parser.apply(name, clustersSection.section(name)));
+    }
     if (!data.unknownKeys().isEmpty()) {
       throw new ConfigException(where(plugin) + ": unknown plugin_data keys " + data.unknownKeys());
     }

@@ -65,8 +65,8 @@ public final class PsatNodeAttestor implements NodeAttestor {
     }
     KubernetesApi api = apis.get(cluster.name());
     TokenReviewStatus review = api.review(data.token(), cluster.audiences());
-    if (review.getAudiences() != null && !review.getAudiences().isEmpty()
-        && cluster.audiences().stream().noneMatch(review.getAudiences()::contains)) {
+    // An empty status.audiences means "valid for the API server's own audience", not for ours.
+    if (review.getAudiences() == null || cluster.audiences().stream().noneMatch(review.getAudiences()::contains)) {
       throw AttestationException.denied(NAME + ": token is for audiences " + review.getAudiences() + ", not "
           + cluster.audiences());
     }

@@ -206,6 +206,25 @@ class AwsIidNodeAttestorTest {
   }
 
   @Test
+  void aTagThatIsNotOnePathSegmentCannotNameTheAgent() {
+    ec2.instances.put(INSTANCE, instance(Map.of("team", "../tpm/0123abcd"), "arn:aws:iam::123456789012:instance-profile/web"));
+    String document = TestAwsSigner.document(ACCOUNT, REGION, INSTANCE);
+    assertDenied(attestor(Map.of("agent_path_template", "/{{ .PluginName }}/{{ .Tags.team }}")),
+        payload(document, aws.sign(document)), "not usable in an agent ID");
+  }
+
+  @Test
+  void aSignatureOverContentThatIsNotDataIsAnInvalidArgument() {
+    String document = TestAwsSigner.document(ACCOUNT, REGION, INSTANCE);
+    assertThatThrownBy(() -> attestor(Map.of()).attest(TD, payload(document, aws.signAs(document,
+        "1.2.840.113549.1.7.5")), NO_CHALLENGES))
+        .isInstanceOfSatisfying(AttestationException.class, e -> {
+          assertThat(e.kind()).isEqualTo(Kind.INVALID_ARGUMENT);
+          assertThat(e.getMessage()).contains("not data");
+        });
+  }
+
+  @Test
   void withoutDescribeInstancesOnlyTheDocumentsSelectorsAreGiven() {
     ec2.instances.clear();
     String document = TestAwsSigner.document(ACCOUNT, REGION, INSTANCE);

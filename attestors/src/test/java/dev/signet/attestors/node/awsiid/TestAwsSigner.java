@@ -98,16 +98,25 @@ final class TestAwsSigner {
     return sign(document, false, List.of(this));
   }
 
+  /** Signed by this key, but declaring its encapsulated content of type {@code contentType} instead of data. */
+  String signAs(String document, String contentType) {
+    return sign(new CMSProcessableByteArray(new org.bouncycastle.asn1.ASN1ObjectIdentifier(contentType),
+        document.getBytes(StandardCharsets.UTF_8)), true, List.of(this));
+  }
+
   /** A SignedData with one signer per element of {@code signers}. */
   static String sign(String document, boolean encapsulate, List<TestAwsSigner> signers) {
+    return sign(new CMSProcessableByteArray(document.getBytes(StandardCharsets.UTF_8)), encapsulate, signers);
+  }
+
+  private static String sign(CMSProcessableByteArray content, boolean encapsulate, List<TestAwsSigner> signers) {
     try {
       CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
       for (TestAwsSigner signer : signers) {
         generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
             .build(new JcaContentSignerBuilder("SHA256withRSA").build(signer.key.getPrivate()), signer.certificate));
       }
-      CMSSignedData signed = generator.generate(
-          new CMSProcessableByteArray(document.getBytes(StandardCharsets.UTF_8)), encapsulate);
+      CMSSignedData signed = generator.generate(content, encapsulate);
       return Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(signed.getEncoded());
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -74,8 +74,13 @@ class PsatNodeAttestorTest {
   }
 
   private void tokenReviewAnswers(boolean authenticated, String username, String podName, String podUid) {
+    tokenReviewAnswers(authenticated, username, podName, podUid, List.of("spire-server"));
+  }
+
+  private void tokenReviewAnswers(boolean authenticated, String username, String podName, String podUid,
+      List<String> audiences) {
     TokenReview review = new TokenReviewBuilder().withNewStatus().withAuthenticated(authenticated)
-        .withAudiences("spire-server").withNewUser().withUsername(username)
+        .withAudiences(audiences).withNewUser().withUsername(username)
         .addToExtra("authentication.kubernetes.io/pod-name", List.of(podName))
         .addToExtra("authentication.kubernetes.io/pod-uid", List.of(podUid)).endUser().endStatus().build();
     server.expect().post().withPath(TOKEN_REVIEWS).andReturn(201, review).always();
@@ -124,6 +129,14 @@ class PsatNodeAttestorTest {
     tokenReviewAnswers(true, "system:serviceaccount:spire:spire-agent", "spire-agent-abc", "an-older-pod-uid");
     assertDenied(() -> attestor(List.of("spire:spire-agent")).attest(TD, payload("prod"), c -> new byte[0]),
         "no longer exists");
+
+    // A review for another audience, or with none (valid for the API server's own audience only), is refused.
+    for (List<String> audiences : List.of(List.of("vault"), List.<String>of())) {
+      server.clearExpectations();
+      tokenReviewAnswers(true, "system:serviceaccount:spire:spire-agent", "spire-agent-abc", podUid, audiences);
+      assertDenied(() -> attestor(List.of("spire:spire-agent")).attest(TD, payload("prod"), c -> new byte[0]),
+          "audiences");
+    }
 
     server.clearExpectations();
     tokenReviewAnswers(true, "system:node:node-1", "spire-agent-abc", podUid);

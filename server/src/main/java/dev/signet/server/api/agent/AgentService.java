@@ -179,6 +179,11 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
     if (existing.isPresent() && existing.get().banned()) {
       throw Status.PERMISSION_DENIED.withDescription("failed to attest: agent is banned").asRuntimeException();
     }
+    if (existing.isPresent() && !existing.get().attestationDataType().equals(type)) {
+      // Another attestor's evidence never takes over an agent ID (e.g. a crafted aws_iid tag naming a tpm agent).
+      throw Status.PERMISSION_DENIED.withDescription("failed to attest: agent \"" + agentId + "\" was attested with \""
+          + existing.get().attestationDataType() + "\", not \"" + type + "\"").asRuntimeException();
+    }
     if (existing.isPresent() && !existing.get().canReattest()) {
       throw Status.PERMISSION_DENIED.withDescription(
           "failed to attest: attestation data has already been used to attest an agent").asRuntimeException();
