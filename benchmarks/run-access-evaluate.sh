@@ -27,6 +27,7 @@ plugins {
 access_api {
   bind_port = 18580
   policy_dir = "$WORK/policies"
+  decision_clients = ["spiffe://example.org/bench/client"]
 }
 CONF
 "$BIN/signet-server" run -config "$WORK/server.conf" > "$WORK/server.log" 2>&1 &

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.signet.ca.CaException;
 import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.common.spiffe.TrustDomain;
 import dev.signet.server.config.ServerConfig;
 import dev.signet.datastore.DataStoreException;
 import io.helidon.http.HeaderName;
@@ -24,7 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,22 +51,27 @@ public final class AccessApiServer implements AutoCloseable {
   private final AccessApiContext context;
   private final CallerAuthenticator authenticator;
   private final RestAudit audit;
+  private final Set<TrustDomain> allowedTrustDomains;
+  private final Set<SpiffeId> decisionClients;
   private WebServer server;
 
-  private AccessApiServer(List<String> audiences, AccessApiContext context) {
+  private AccessApiServer(ServerConfig.AccessApiSettings settings, AccessApiContext context) {
     this.context = context;
-    this.authenticator = new CallerAuthenticator(context.bundles(), audiences, context.clock());
+    this.allowedTrustDomains = Set.copyOf(settings.allowedTrustDomains());
+    this.decisionClients = Set.copyOf(settings.decisionClients());
+    this.authenticator = new CallerAuthenticator(context.bundles(), settings.audiences(), context.clock());
     this.audit = new RestAudit(context.audit(), context.auditFailClosed());
   }
 
   /** Starts listening on {@code settings}' address. */
   public static AccessApiServer start(ServerConfig.AccessApiSettings settings, AccessApiContext context) {
-    AccessApiServer api = new AccessApiServer(settings.audiences(), context);
+    AccessApiServer api = new AccessApiServer(settings, context);
     WebServerConfig.Builder builder = WebServer.builder().host(settings.bindAddress()).port(settings.bindPort())
         .routing(api::routes);
     if (context.tls() != null) {
       // Client certificates are asked for, not required: callers without one use a bearer token.
-      builder.tls(Tls.builder().sslContext(context.tls()).clientAuth(TlsClientAuth.OPTIONAL).build());
+      builder.tls(Tls.builder().sslContext(context.tls()).enabledProtocols(List.of("TLSv1.3"))
+          .clientAuth(TlsClientAuth.OPTIONAL).build());
     }
     api.server = builder.build().start();
     LOG.info("access api listening on {}://{}:{}", context.tls() == null ? "http" : "https", settings.bindAddress(),
@@ -74,13 +82,14 @@ public final class AccessApiServer implements AutoCloseable {
   private void routes(HttpRouting.Builder routing) {
     IdentitiesResource identities = new IdentitiesResource(context.dataStore(), context.trust());
     AuditResource auditQuery = new AuditResource(context.audit());
-    PoliciesResource policies = new PoliciesResource(context.policies(), context.trust(), audit, context.metrics());
+    PoliciesResource policies = new PoliciesResource(context.policies(), context.trust(), audit, context.metrics(),
+        caller -> decisionClients.contains(caller) || context.adminIds().contains(caller));
     TrustResource trust = new TrustResource(context.trust());
     RotationResource rotation = new RotationResource(context.dataStore(), context.ca());
     routing.get("/live", (req, res) -> json(res, 200, Map.of("status", "UP")))
         .get("/ready", (req, res) -> readiness(res))
         .get("/health", (req, res) -> readiness(res))
-        .get("/metrics", (req, res) -> handle(req, res, "/metrics", Access.ANY, Audit.NONE, caller -> null))
+        .get("/metrics", (req, res) -> handle(req, res, "/metrics", Access.ANY, Audit.NONE, caller -> METRICS))
         .get("/api/v1/identities", (req, res) -> handle(req, res, "/api/v1/identities", Access.ANY, Audit.CALL,
             caller -> identities.list(IdentitiesResource.ListQuery.parse(query(req, "spiffe_id_prefix", "parent_id",
                 "selector", "page_size", "page_token")))))
@@ -94,12 +103,12 @@ public final class AccessApiServer implements AutoCloseable {
         .post("/api/v1/policies/evaluate", (req, res) -> handle(req, res, "/api/v1/policies/evaluate", Access.ANY,
             Audit.NONE, caller -> policies.evaluate(caller, body(req))))
         .post("/api/v1/certificates/rotate", (req, res) -> handle(req, res, "/api/v1/certificates/rotate",
-            Access.ADMIN, Audit.MUTATION, caller -> rotation.rotate(RotationResource.parse(body(req)))))
+            Access.ADMIN, Audit.CALL, caller -> rotation.prepare(body(req))))
         .get("/api/v1/openapi", (req, res) -> handle(req, res, "/api/v1/openapi", Access.ANY, Audit.NONE,
             caller -> OPENAPI))
-        .get("/api/v1/audit", (req, res) -> handle(req, res, "/api/v1/audit", Access.ADMIN, Audit.NONE,
+        .get("/api/v1/audit", (req, res) -> handle(req, res, "/api/v1/audit", Access.ADMIN, Audit.CALL,
             caller -> auditQuery.query(query(req, "actor", "action", "outcome", "limit"))))
-        .any("/api/v1/*", (req, res) -> handle(req, res, "other", Access.ANY, Audit.NONE, caller -> {
+        .any("/api/v1/*", (req, res) -> handle(req, res, "/api/v1/*", Access.ANY, Audit.NONE, caller -> {
           throw Problem.notFound("no such resource: " + req.path().path());
         }));
   }
@@ -137,73 +146,79 @@ public final class AccessApiServer implements AutoCloseable {
   /** Who may call a route. */
   private enum Access { ANY, ADMIN }
 
-  /** What the trail records of a call: nothing, its outcome, or (mutations) its start and its outcome. */
-  private enum Audit { NONE, CALL, MUTATION }
+  /** What the trail records of a call: nothing (the resource records it itself), or its outcome. */
+  private enum Audit { NONE, CALL }
+
+  /** A handler's answer meaning "the Prometheus exposition" ({@code /metrics}). */
+  private static final Object METRICS = new Object();
 
   /**
-   * Authenticates, authorizes, audits, runs {@code handler} and renders its result or its problem. A null
-   * result means the Prometheus exposition ({@code /metrics}).
+   * A change, checked and described before it runs: the trail gets "started" with the description before
+   * {@code run} and the outcome after, so nothing changes without a trace (fail-closed refuses with 503 when
+   * the "started" record cannot be written).
    */
+  record Mutation(String description, Supplier<Object> run) {}
+
+  /** Authenticates, authorizes, audits, runs {@code handler} and renders its result or its problem. */
   private void handle(ServerRequest req, ServerResponse res, String route, Access access, Audit auditing,
       Function<SpiffeId, Object> handler) {
     long started = System.nanoTime();
-    String action = "REST " + req.prologue().method().text() + " " + req.path().path();
+    String method = req.prologue().method().text();
+    // Only the route template, never the raw path: the trail's size is not the caller's to choose.
+    String action = "REST " + method + " " + route;
     String requestId = RestAudit.newRequestId();
     String actor = "unauthenticated";
+    String description = "";
     int status = 200;
     try {
       SpiffeId caller = authenticator.authenticate(req);
       actor = caller.toString();
+      if (!allowedTrustDomains.contains(caller.trustDomain())) {
+        throw Problem.forbidden("callers from trust domain \"" + caller.trustDomain() + "\" may not use the access API "
+            + "(access_api.allowed_trust_domains)");
+      }
       if (access == Access.ADMIN && !context.adminIds().contains(caller)) {
         throw Problem.forbidden("\"" + caller + "\" is not an admin of the access API (access_api.admin_ids)");
       }
-      if (auditing == Audit.MUTATION) {
-        audit.record(actor, action, "started", "", requestId);
-      }
       Object result = handler.apply(caller);
-      if (result == null) {
+      if (result instanceof Mutation mutation) {
+        description = mutation.description();
+        audit.record(actor, action, "started", description, requestId);
+        result = mutation.run().get();
+        audit.recordOutcome(actor, action, "ok", description, requestId);
+      } else if (auditing == Audit.CALL) {
+        audit.recordOutcome(actor, action, "ok", "", requestId);
+      }
+      if (result == METRICS) {
         send(res, 200, PROMETHEUS_TEXT, context.metrics().scrape().getBytes(StandardCharsets.UTF_8));
       } else {
         json(res, 200, result);
       }
-      if (auditing != Audit.NONE) {
-        audit.recordOutcome(actor, action, "ok", "", requestId);
-      }
-    } catch (Problem problem) {
+    } catch (Problem | DataStoreException | CaException e) {
+      Problem problem = Problem.of(e);
       status = problem.status();
-      refuse(res, problem, actor, action, auditing, requestId);
-    } catch (DataStoreException e) {
-      LOG.warn("access api: datastore failure on {}: {}", req.path().path(), e.getMessage());
-      status = 503;
-      refuse(res, Problem.unavailable("the datastore did not answer; retry later"), actor, action, auditing, requestId);
-    } catch (CaException e) {
-      Problem problem = caProblem(e);
-      status = problem.status();
-      refuse(res, problem, actor, action, auditing, requestId);
+      refuse(res, problem, actor, action, auditing != Audit.NONE || !description.isEmpty(), description, requestId);
+    } catch (RuntimeException e) {
+      LOG.error("access api: {} failed", action, e);
+      status = 500;
+      refuse(res, new Problem(500, "Internal Server Error", "the request failed on the server; see its log"), actor,
+          action, true, description, requestId);
     } finally {
-      context.metrics().request(req.prologue().method().text(), route, status, System.nanoTime() - started);
+      String methodTag = method.equals("GET") || method.equals("POST") ? method : "other";
+      context.metrics().request(methodTag, route, status, System.nanoTime() - started);
     }
   }
 
-  private void refuse(ServerResponse res, Problem problem, String actor, String action, Audit auditing,
-      String requestId) {
-    if (auditing != Audit.NONE || problem.status() == 401 || problem.status() == 403) {
-      audit.recordOutcome(actor, action, Integer.toString(problem.status()), problem.getMessage(), requestId);
+  private void refuse(ServerResponse res, Problem problem, String actor, String action, boolean audited,
+      String description, String requestId) {
+    if (audited || problem.status() == 401 || problem.status() == 403) {
+      String reason = description.isEmpty() ? problem.getMessage() : description + ": " + problem.getMessage();
+      audit.recordOutcome(actor, action, Integer.toString(problem.status()), reason, requestId);
     }
     if (problem.status() == 401) {
       res.header(WWW_AUTHENTICATE, "Bearer realm=\"signet\"");
     }
     problem(res, problem.status(), problem.title(), problem.getMessage());
-  }
-
-  private static Problem caProblem(CaException e) {
-    return switch (e.kind()) {
-      case INVALID_ARGUMENT -> Problem.badRequest(e.getMessage());
-      case NOT_FOUND -> Problem.notFound(e.getMessage());
-      case FAILED_PRECONDITION -> new Problem(409, "Conflict", e.getMessage());
-      case UNAVAILABLE -> Problem.unavailable(e.getMessage());
-      case INTERNAL -> new Problem(500, "Internal Server Error", e.getMessage());
-    };
   }
 
   private static void problem(ServerResponse res, int status, String title, String detail) {

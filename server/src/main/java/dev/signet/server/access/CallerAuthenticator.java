@@ -11,6 +11,7 @@ import io.helidon.webserver.http.ServerRequest;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,11 +40,19 @@ final class CallerAuthenticator {
   /** The caller's SPIFFE ID, from its verified client certificate or else its bearer token. */
   SpiffeId authenticate(ServerRequest request) {
     Optional<Certificate[]> peer = request.remotePeer().tlsCertificates();
-    if (peer.isPresent() && peer.get().length > 0 && peer.get()[0] instanceof X509Certificate leaf) {
+    if (peer.isPresent() && peer.get().length > 0) {
+      // Verified in the handshake, and again per request: a kept-alive connection must not outlive the
+      // certificate's expiry or the removal of its authority from the bundle.
+      List<X509Certificate> chain = new ArrayList<>();
+      for (Certificate certificate : peer.get()) {
+        if (certificate instanceof X509Certificate x509) {
+          chain.add(x509);
+        }
+      }
       try {
-        return X509SvidValidator.spiffeIdOf(leaf);
+        return X509SvidValidator.verify(chain, bundles, clock.instant());
       } catch (SvidValidationException e) {
-        throw Problem.unauthorized("the client certificate is not an X509-SVID: " + e.getMessage());
+        throw Problem.unauthorized("the client certificate is not a valid X509-SVID: " + e.getMessage());
       }
     }
     return bearer(request.headers().first(HeaderNames.AUTHORIZATION));

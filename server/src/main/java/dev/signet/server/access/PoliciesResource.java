@@ -10,6 +10,7 @@ import dev.signet.server.trust.TrustScorer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * {@code POST /api/v1/policies/evaluate}: {@code {identity, resource, action, context}} → the decision, the
@@ -24,8 +25,11 @@ final class PoliciesResource {
   private final TrustScorer trust;
   private final RestAudit audit;
   private final AccessMetrics metrics;
+  private final Predicate<SpiffeId> mayAskForOthers;
 
-  PoliciesResource(PolicyStore store, TrustScorer trust, RestAudit audit, AccessMetrics metrics) {
+  PoliciesResource(PolicyStore store, TrustScorer trust, RestAudit audit, AccessMetrics metrics,
+      Predicate<SpiffeId> mayAskForOthers) {
+    this.mayAskForOthers = mayAskForOthers;
     this.store = store;
     this.trust = trust;
     this.audit = audit;
@@ -37,15 +41,23 @@ final class PoliciesResource {
     if (request.resource() == null || request.action() == null) {
       throw Problem.badRequest("identity, resource and action are required");
     }
+    RequestInputs.requireShort("resource", request.resource());
+    RequestInputs.requireShort("action", request.action());
     SpiffeId identity = RequestInputs.spiffeId("identity", request.identity());
+    // A decision counts in the identity's trust score, so only the identity itself and the configured
+    // enforcement points may ask: nobody else can lower another identity's score or probe its policies.
+    if (!identity.equals(caller) && !mayAskForOthers.test(caller)) {
+      throw Problem.forbidden("\"" + caller + "\" may ask only about itself; enforcement points that ask about "
+          + "others are listed in access_api.decision_clients");
+    }
     TrustScore score = trust.score(identity);
     PolicyEngine.Decision decision = store.engine().evaluate(identity, request.resource(), request.action(),
         request.context() == null ? Map.of() : request.context(), variables(score));
     List<String> anomalies = trust.recordDecision(identity, request.resource(), decision.allowed());
     String outcome = decision.allowed() ? "allow" : "deny";
-    audit.record(caller.toString(), "policy.evaluate", outcome, "identity=" + identity + " action=" + request.action()
-        + " resource=" + request.resource() + " rule=" + decision.policy() + "/" + decision.rule() + " trust="
-        + score.score() + (anomalies.isEmpty() ? "" : " anomalies=" + anomalies), RestAudit.newRequestId());
+    audit.record(caller.toString(), "policy.evaluate", outcome, RestAudit.fields("identity", identity.toString(),
+        "action", request.action(), "resource", request.resource(), "rule", decision.policy() + "/" + decision.rule(),
+        "trust", Integer.toString(score.score()), "anomalies", String.join("; ", anomalies)), RestAudit.newRequestId());
     metrics.decision(decision.allowed());
     Map<String, Object> response = new LinkedHashMap<>();
     response.put("decision", outcome);

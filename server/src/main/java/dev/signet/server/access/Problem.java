@@ -1,5 +1,8 @@
 package dev.signet.server.access;
 
+import dev.signet.ca.CaException;
+import dev.signet.datastore.DataStoreException;
+
 /**
  * An RFC 9457 problem detail, thrown by request handlers and rendered as {@code application/problem+json}.
  * The {@code detail} names the offending value; it never carries secrets (tokens are not echoed).
@@ -32,6 +35,28 @@ final class Problem extends RuntimeException {
 
   static Problem notFound(String detail) {
     return new Problem(404, "Not Found", detail);
+  }
+
+  /** The problem a failure of a request's work stands for: our own problems as they are, others by kind. */
+  static Problem of(RuntimeException failure) {
+    return switch (failure) {
+      case Problem problem -> problem;
+      case DataStoreException e -> switch (e.kind()) {
+        case INVALID_ARGUMENT -> badRequest(e.getMessage());
+        case NOT_FOUND -> notFound(e.getMessage());
+        case ALREADY_EXISTS, CONFLICT -> new Problem(409, "Conflict", e.getMessage());
+        case UNAVAILABLE -> unavailable("the datastore did not answer; retry later");
+        case INTERNAL -> new Problem(500, "Internal Server Error", "the datastore failed; see the server's log");
+      };
+      case CaException e -> switch (e.kind()) {
+        case INVALID_ARGUMENT -> badRequest(e.getMessage());
+        case NOT_FOUND -> notFound(e.getMessage());
+        case FAILED_PRECONDITION -> new Problem(409, "Conflict", e.getMessage());
+        case UNAVAILABLE -> unavailable(e.getMessage());
+        case INTERNAL -> new Problem(500, "Internal Server Error", e.getMessage());
+      };
+      default -> new Problem(500, "Internal Server Error", "the request failed on the server; see its log");
+    };
   }
 
   int status() {

@@ -31,6 +31,16 @@ final class RequestInputs {
     return value;
   }
 
+  /** Identities, resources and actions are names, not documents: at most this many characters. */
+  static final int MAX_NAME_CHARS = 1024;
+
+  static void requireShort(String field, String text) {
+    if (text.length() > MAX_NAME_CHARS) {
+      throw Problem.badRequest(field + " is " + text.length() + " characters long; at most " + MAX_NAME_CHARS
+          + " are accepted");
+    }
+  }
+
   static SpiffeId spiffeId(String field, String text) {
     if (text == null) {
       throw Problem.badRequest(field + " is required");

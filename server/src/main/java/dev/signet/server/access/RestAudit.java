@@ -21,6 +21,22 @@ final class RestAudit {
     this.failClosed = failClosed;
   }
 
+  /**
+   * {@code key="value" ...} with quotes and backslashes in values escaped, so a value taken from a request
+   * cannot pose as another field of the record's reason.
+   */
+  static String fields(String... keysAndValues) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
+      if (!out.isEmpty()) {
+        out.append(' ');
+      }
+      out.append(keysAndValues[i]).append("=\"")
+          .append(keysAndValues[i + 1].replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+    }
+    return out.toString();
+  }
+
   static String newRequestId() {
     return UUID.randomUUID().toString();
   }

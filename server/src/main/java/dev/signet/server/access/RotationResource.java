@@ -34,24 +34,24 @@ final class RotationResource {
     this.ca = ca;
   }
 
-  /** Checks the request before anything is audited or done. */
-  static RotateRequest parse(byte[] body) {
+  /** Checks the request, then describes the rotation it asks for; nothing is done before the trail has it. */
+  AccessApiServer.Mutation prepare(byte[] body) {
     RotateRequest request = RequestInputs.read(body, RotateRequest.class, "a rotation request");
     String scope = request.scope() == null ? "identity" : request.scope();
-    switch (scope) {
-      case "identity" -> RequestInputs.spiffeId("identity", request.identity());
+    return switch (scope) {
+      case "identity" -> {
+        SpiffeId identity = RequestInputs.spiffeId("identity", request.identity());
+        yield new AccessApiServer.Mutation(RestAudit.fields("scope", scope, "identity", identity.toString()),
+            () -> rotateIdentity(identity));
+      }
       case "ca" -> {
         if (request.identity() != null) {
           throw Problem.badRequest("scope \"ca\" takes no identity");
         }
+        yield new AccessApiServer.Mutation(RestAudit.fields("scope", scope), this::rotateCa);
       }
       default -> throw Problem.badRequest("scope \"" + scope + "\" is not one of identity, ca");
-    }
-    return new RotateRequest(scope, request.identity());
-  }
-
-  Map<String, Object> rotate(RotateRequest request) {
-    return request.scope().equals("ca") ? rotateCa() : rotateIdentity(SpiffeId.parse(request.identity()));
+    };
   }
 
   private Map<String, Object> rotateIdentity(SpiffeId identity) {

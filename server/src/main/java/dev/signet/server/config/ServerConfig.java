@@ -81,12 +81,19 @@ public record ServerConfig(
    * @param adminIds {@code admin_ids}: the callers allowed to use the mutating endpoints (with
    *     {@code server.admin_ids})
    * @param tls {@code tls}: serve HTTPS with the server's SVID and accept X509-SVID client certificates
+   * @param decisionClients {@code decision_clients}: policy enforcement points that may ask for decisions
+   *     about other identities (which then count in those identities' trust scores); anyone else may ask
+   *     only about itself
+   * @param allowedTrustDomains {@code allowed_trust_domains}: the trust domains whose SVIDs may call the API
+   *     (default: the server's own; federated domains are opt-in)
    */
   public record AccessApiSettings(String bindAddress, int bindPort, List<String> audiences, Path policyDir,
-      List<SpiffeId> adminIds, boolean tls) {
+      List<SpiffeId> adminIds, boolean tls, List<SpiffeId> decisionClients, List<TrustDomain> allowedTrustDomains) {
     public AccessApiSettings {
       audiences = List.copyOf(audiences);
       adminIds = List.copyOf(adminIds);
+      decisionClients = List.copyOf(decisionClients);
+      allowedTrustDomains = List.copyOf(allowedTrustDomains);
       if (bindPort < 0 || bindPort > 65535) {
         throw new IllegalArgumentException("access_api.bind_port " + bindPort + " is out of range");
       }

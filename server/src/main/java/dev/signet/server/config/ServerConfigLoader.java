@@ -103,7 +103,7 @@ public final class ServerConfigLoader {
 
     Plugins plugins = plugins(root.plugins());
     ServerConfig.HealthCheckSettings health = healthChecks(root);
-    ServerConfig.AccessApiSettings accessApi = accessApi(root);
+    ServerConfig.AccessApiSettings accessApi = accessApi(root, trustDomain);
     acceptNoEffect(root, "telemetry");
     root.requireNoUnknownKeys();
     return new ServerConfig(trustDomain, bindAddress, bindPort, socketPath, dataDir, logLevel, caTtl, x509Ttl,
@@ -152,8 +152,11 @@ public final class ServerConfigLoader {
         health.getString("ready_path", "/ready"));
   }
 
-  /** Signet's {@code access_api { bind_address, bind_port, audience, policy_dir, admin_ids, tls }}: the REST API, off unless present. */
-  private static ServerConfig.AccessApiSettings accessApi(ConfigSection root) {
+  /**
+   * Signet's {@code access_api { bind_address, bind_port, audience, policy_dir, admin_ids, tls, decision_clients,
+   * allowed_trust_domains }}: the REST API, off unless present.
+   */
+  private static ServerConfig.AccessApiSettings accessApi(ConfigSection root, TrustDomain trustDomain) {
     if (!root.has("access_api")) {
       return null;
     }
@@ -163,7 +166,11 @@ public final class ServerConfigLoader {
       return new ServerConfig.AccessApiSettings(access.getString("bind_address", "127.0.0.1"),
           access.getInt("bind_port", 8080), audiences.isEmpty() ? List.of("signet-access") : audiences,
           access.getString("policy_dir").map(Path::of).orElse(null),
-          access.getList("admin_ids").stream().map(SpiffeId::parse).toList(), access.getBool("tls", false));
+          access.getList("admin_ids").stream().map(SpiffeId::parse).toList(), access.getBool("tls", false),
+          access.getList("decision_clients").stream().map(SpiffeId::parse).toList(),
+          access.has("allowed_trust_domains")
+              ? access.getList("allowed_trust_domains").stream().map(TrustDomain::parse).toList()
+              : List.of(trustDomain));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }

@@ -156,8 +156,8 @@ class AccessApiTrustAndRotationTest {
     JsonNode decisions = json(client.get("/api/v1/audit?action=policy.evaluate&outcome=deny", admin()));
     List<String> reasons = new ArrayList<>();
     decisions.get("records").forEach(r -> reasons.add(r.get("reason").asText()));
-    assertThat(reasons).anySatisfy(r -> assertThat(r).contains("identity=spiffe://example.org/trust/app")
-        .contains("action=write").contains("trust=65"));
+    assertThat(reasons).anySatisfy(r -> assertThat(r).contains("identity=\"spiffe://example.org/trust/app\"")
+        .contains("action=\"write\"").contains("trust=\"65\""));
     assertThat(decisions.get("records").get(0).get("actor").asText()).isEqualTo(CONSOLE.toString());
   }
 

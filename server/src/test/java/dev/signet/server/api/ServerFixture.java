@@ -77,6 +77,8 @@ final class ServerFixture implements AutoCloseable {
   static final SpiffeId SERVER_ID = TD.id("/spire/server");
   /** The access API admin ({@code access_api.admin_ids}). */
   static final SpiffeId ACCESS_ADMIN = TD.id("/ops/admin");
+  /** A policy enforcement point ({@code access_api.decision_clients}). */
+  static final SpiffeId DECISION_CLIENT = TD.id("/ops/console");
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
   final ManualClock clock = new ManualClock(Instant.now());
@@ -112,7 +114,8 @@ final class ServerFixture implements AutoCloseable {
         KeyType.EC_P256, KeyType.EC_P256, CaSubject.DEFAULT, null, adminIds, false, false,
         SqlConfig.inMemory("server-api-" + DATABASES.incrementAndGet() + "-" + UUID.randomUUID()),
         new ServerConfig.KeyManagerSettings("memory", null), null, Map.of("join_token", Map.of()), null,
-        new ServerConfig.AccessApiSettings("127.0.0.1", 0, List.of("signet-access"), policyDir, List.of(ACCESS_ADMIN), accessTls),
+        new ServerConfig.AccessApiSettings("127.0.0.1", 0, List.of("signet-access"), policyDir, List.of(ACCESS_ADMIN), accessTls,
+            List.of(DECISION_CLIENT), List.of(TD)),
         new ServerConfig.AuditSettings(dataDir.resolve("audit.log"), false), federation);
     server = SignetServer.start(config, clock);
     admin = track(UnixSockets.channel(socketDir.resolve("private/api.sock"), udsGroup));

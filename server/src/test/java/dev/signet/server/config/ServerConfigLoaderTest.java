@@ -129,7 +129,8 @@ class ServerConfigLoaderTest {
   void theAccessApiIsOffUnlessConfiguredAndItsKeysAreChecked() {
     assertThat(parse(MINIMAL).config().accessApi()).isNull();
     ServerConfig config = parse(MINIMAL + "\naccess_api {\n bind_port = 9443\n audience = [\"ops\"]\n}\n").config();
-    assertThat(config.accessApi()).isEqualTo(new ServerConfig.AccessApiSettings("127.0.0.1", 9443, List.of("ops"), null, List.of(), false));
+    assertThat(config.accessApi()).isEqualTo(new ServerConfig.AccessApiSettings("127.0.0.1", 9443, List.of("ops"), null, List.of(), false,
+        List.of(), List.of(dev.signet.common.spiffe.TrustDomain.parse("example.org"))));
     assertThat(parse(MINIMAL + "\naccess_api {}\n").config().accessApi().audiences()).containsExactly("signet-access");
     assertThatThrownBy(() -> parse(MINIMAL + "\naccess_api {\n bind_port = 70000\n}\n"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("70000");
