@@ -2,10 +2,11 @@ package dev.signet.server.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ import java.util.function.Predicate;
  * {@code outcome}, {@code reason}, {@code request_id}), each carrying {@code prev_hash}, the hash of the
  * record before it, and its own {@code hash} = SHA-256 of its other fields; so changing, removing or
  * reordering any line breaks the chain from there on ({@link #verify}). The file is created 0600 and
- * appended with one write per record, flushed before {@link #append} returns.
+ * appended with one write per record before {@link #append} returns; a write that fails is cut back off,
+ * so a full disk leaves no half record and no broken chain behind.
  */
 public final class AuditTrail implements AutoCloseable {
   static final String GENESIS = "0".repeat(64);
@@ -34,11 +36,11 @@ public final class AuditTrail implements AutoCloseable {
 
   private final Path file;
   private final Clock clock;
-  private final BufferedWriter out;
+  private final FileChannel out;
   private long seq;
   private String lastHash;
 
-  private AuditTrail(Path file, Clock clock, BufferedWriter out, long seq, String lastHash) {
+  private AuditTrail(Path file, Clock clock, FileChannel out, long seq, String lastHash) {
     this.file = file;
     this.clock = clock;
     this.out = out;
@@ -60,7 +62,7 @@ public final class AuditTrail implements AutoCloseable {
       seq = record.path("seq").asLong();
       last = record.path("hash").asText();
     }
-    BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     return new AuditTrail(file, clock, out, seq, last);
   }
 
@@ -108,9 +110,16 @@ public final class AuditTrail implements AutoCloseable {
     record.put("prev_hash", lastHash);
     String hash = hash(record);
     record.put("hash", hash);
-    out.write(JSON.writeValueAsString(record));
-    out.write('\n');
-    out.flush();
+    ByteBuffer line = ByteBuffer.wrap((JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8));
+    long end = out.size();
+    try {
+      while (line.hasRemaining()) {
+        out.write(line);
+      }
+    } catch (IOException e) {
+      out.truncate(end);
+      throw e;
+    }
     seq++;
     lastHash = hash;
     return record;
@@ -122,7 +131,12 @@ public final class AuditTrail implements AutoCloseable {
     try {
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
         if (!line.isBlank()) {
-          JsonNode record = JSON.readTree(line);
+          JsonNode record;
+          try {
+            record = JSON.readTree(line);
+          } catch (IOException e) {
+            continue; // a record still being appended; `audit verify` reports real damage
+          }
           if (filter.test(record)) {
             matches.add(record);
           }

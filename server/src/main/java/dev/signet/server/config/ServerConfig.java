@@ -129,6 +129,10 @@ public record ServerConfig(
       if (refreshHint.isNegative() || refreshHint.isZero()) {
         throw new IllegalArgumentException("federation.bundle_endpoint.refresh_hint must be positive");
       }
+      if (fileSyncInterval != null && (fileSyncInterval.isNegative() || fileSyncInterval.isZero())) {
+        throw new IllegalArgumentException("federation.bundle_endpoint serving_cert_file.file_sync_interval must be "
+            + "positive");
+      }
     }
   }
 }

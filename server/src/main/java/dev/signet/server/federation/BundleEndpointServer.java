@@ -1,5 +1,7 @@
 package dev.signet.server.federation;
 
+import dev.signet.ca.CaException;
+import dev.signet.ca.x509.CredentialValidator;
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.bundle.JwksCodec;
 import dev.signet.common.bundle.PemCodec;
@@ -15,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -72,10 +75,14 @@ public final class BundleEndpointServer implements AutoCloseable {
   private static SvidKeyManager.KeyMaterial servingCertificate(ServerConfig.BundleEndpointSettings settings)
       throws IOException {
     try {
-      return new SvidKeyManager.KeyMaterial(
+      SvidKeyManager.KeyMaterial material = new SvidKeyManager.KeyMaterial(
           PemCodec.decodePrivateKey(Files.readString(settings.keyFile(), StandardCharsets.US_ASCII)),
           PemCodec.decodeCertificates(Files.readString(settings.certFile(), StandardCharsets.US_ASCII)));
-    } catch (IllegalArgumentException e) {
+      // A pair caught mid-renewal (new certificate, old key) or an expired certificate is never served.
+      CredentialValidator.validateKeyPair(material.chain().getFirst().getPublicKey(), material.privateKey());
+      material.chain().getFirst().checkValidity();
+      return material;
+    } catch (IllegalArgumentException | CaException | CertificateException e) {
       throw new IOException("federation.bundle_endpoint serving_cert_file: " + e.getMessage(), e);
     }
   }

@@ -24,8 +24,8 @@ public final class ActivityTracker {
   static final int BURST_LIMIT = 100;
   static final Duration BURST_WINDOW = Duration.ofSeconds(10);
   static final Duration MEMORY = Duration.ofHours(1);
-  private static final int MAX_IDENTITIES = 100_000;
-  private static final int MAX_RESOURCES = 1_000;
+  static final int MAX_IDENTITIES = 20_000;
+  private static final int MAX_RESOURCES = 256;
   private static final int MAX_EVENTS = 100;
 
   /** Kinds of anomaly, with their factor name, impact each and cap. */
@@ -49,7 +49,9 @@ public final class ActivityTracker {
 
   private static final class Activity {
     long decisions;
-    final Set<String> resources = new HashSet<>();
+    volatile Instant lastActive = Instant.MIN;
+    /** 64-bit digests of the resources used, not the names: memory per identity stays small. */
+    final Set<Long> resources = new HashSet<>();
     final int[] hours = new int[24];
     final ArrayDeque<Instant> recent = new ArrayDeque<>();
     final ArrayDeque<Instant> denials = new ArrayDeque<>();
@@ -66,19 +68,20 @@ public final class ActivityTracker {
 
   /** Records one decision about {@code identity}; returns the anomalies it showed (empty when none). */
   public List<String> record(SpiffeId identity, String resource, boolean allowed) {
+    Instant now = clock.instant();
     Activity activity = activities.get(identity);
     if (activity == null) {
       if (activities.size() >= MAX_IDENTITIES) {
-        return List.of();
+        evictLeastRecentlyActive(now);
       }
       activity = activities.computeIfAbsent(identity, id -> new Activity());
     }
-    Instant now = clock.instant();
+    long resourceKey = digest(resource);
     List<String> found = new ArrayList<>();
     synchronized (activity) {
       int hour = now.atZone(ZoneOffset.UTC).getHour();
       if (activity.decisions >= LEARNING) {
-        if (!activity.resources.contains(resource) && activity.resources.size() < MAX_RESOURCES) {
+        if (!activity.resources.contains(resourceKey) && activity.resources.size() < MAX_RESOURCES) {
           note(activity, now, Anomaly.NEW_RESOURCE);
           found.add("first use of resource \"" + resource + "\"");
         }
@@ -90,8 +93,9 @@ public final class ActivityTracker {
       activity.decisions++;
       activity.hours[hour]++;
       if (activity.resources.size() < MAX_RESOURCES) {
-        activity.resources.add(resource);
+        activity.resources.add(resourceKey);
       }
+      activity.lastActive = now;
       activity.recent.addLast(now);
       while (!activity.recent.isEmpty() && activity.recent.peekFirst().isBefore(now.minus(BURST_WINDOW))) {
         activity.recent.removeFirst();
@@ -136,6 +140,26 @@ public final class ActivityTracker {
       }
     }
     return factors;
+  }
+
+  /** Full: drop identities idle for longer than the memory window, or else the least recently active one. */
+  private void evictLeastRecentlyActive(Instant now) {
+    Instant idle = now.minus(MEMORY);
+    activities.entrySet().removeIf(e -> e.getValue().lastActive.isBefore(idle));
+    if (activities.size() >= MAX_IDENTITIES) {
+      activities.entrySet().stream().min(java.util.Comparator.comparing(e -> e.getValue().lastActive))
+          .ifPresent(oldest -> activities.remove(oldest.getKey()));
+    }
+  }
+
+  /** FNV-1a, 64 bits: a compact key for "seen this resource before" (a collision only hides an anomaly). */
+  private static long digest(String resource) {
+    long hash = 0xcbf29ce484222325L;
+    for (int i = 0; i < resource.length(); i++) {
+      hash ^= resource.charAt(i);
+      hash *= 0x100000001b3L;
+    }
+    return hash;
   }
 
   private static void note(Activity activity, Instant now, Anomaly anomaly) {

@@ -34,7 +34,7 @@ public final class IssuedSvids implements SvidIssuanceListener {
       return;
     }
     Issued issued = new Issued(leaf.getSerialNumber(), clock.instant(), leaf.getNotAfter().toInstant(), agentId);
-    newest.merge(spiffeId, issued, (old, now) -> now.notAfter().isBefore(old.notAfter()) ? old : now);
+    newest.merge(spiffeId, issued, (old, now) -> now.issuedAt().isBefore(old.issuedAt()) ? old : now);
   }
 
   public Optional<Issued> newest(SpiffeId spiffeId) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,7 @@ public final class TrustScorer {
   private final IssuedSvids issued;
   private final Clock clock;
   private final Map<SpiffeId, Cached> nodeCache = new ConcurrentHashMap<>();
+  private final AtomicLong generation = new AtomicLong();
   private volatile BiConsumer<SpiffeId, TrustScore> listener = (id, score) -> {};
 
   public TrustScorer(DataStore dataStore, Clock clock) {
@@ -47,6 +49,7 @@ public final class TrustScorer {
     this.activity = new ActivityTracker(clock);
     this.issued = new IssuedSvids(clock);
     this.history = new NodeHistory(clock, agentId -> {
+      generation.incrementAndGet();
       nodeCache.clear();
       try {
         score(agentId);
@@ -94,11 +97,15 @@ public final class TrustScorer {
     if (cached != null && cached.at().plus(NODE_CACHE).isAfter(now)) {
       return cached.factors();
     }
+    long before = generation.get();
     List<TrustFactor> factors = computeNodeFactors(identity, now);
     if (nodeCache.size() >= MAX_CACHED) {
       nodeCache.clear();
     }
-    nodeCache.put(identity, new Cached(factors, now));
+    // Cached only when no agent event (a ban, say) happened while it was computed from older state.
+    if (generation.get() == before) {
+      nodeCache.put(identity, new Cached(factors, now));
+    }
     return factors;
   }
 
@@ -124,6 +131,11 @@ public final class TrustScorer {
     List<TrustFactor> factors = new ArrayList<>();
     factors.add(new TrustFactor("served_by", 0, "the weakest of " + serving.size() + " agent(s) that can serve it: "
         + weakestNode.spiffeId()));
+    if (serving.size() >= ServingAgents.MAX) {
+      // Not every serving agent was looked at: the weakest may be among the rest.
+      factors.add(new TrustFactor("serving_set_truncated", -20, "more than " + ServingAgents.MAX
+          + " agents can serve it; only the first were scored"));
+    }
     factors.addAll(weakest);
     return factors;
   }

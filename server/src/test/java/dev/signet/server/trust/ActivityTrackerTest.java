@@ -72,4 +72,16 @@ class ActivityTrackerTest {
     tracker.record(APP, "docs/a", false);
     assertThat(tracker.factors(SpiffeId.parse("spiffe://example.org/other"))).isEmpty();
   }
+
+  @Test
+  void whenFullTheLeastRecentlyActiveIdentityMakesRoomForANewOne() {
+    for (int i = 0; i < ActivityTracker.MAX_IDENTITIES; i++) {
+      tracker.record(SpiffeId.parse("spiffe://example.org/filler/" + i), "r", true);
+      clock.advance(Duration.ofMillis(1));
+    }
+    SpiffeId late = SpiffeId.parse("spiffe://example.org/late");
+    tracker.record(late, "docs/a", false);
+    assertThat(tracker.factors(late)).as("still tracked once full").extracting(TrustFactor::name)
+        .containsExactly("policy_denials");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.signet.server.api.agent;
 
 import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.server.api.Listeners;
 
 /** Told about what happens to agents through the Agent API (the trust scores listen). */
 public interface AgentLifecycleListener {
@@ -13,25 +14,25 @@ public interface AgentLifecycleListener {
   /** An agent was banned. */
   void banned(SpiffeId agentId);
 
-  /** Tells {@code first}, then {@code second}. */
+  /** Tells {@code first}, then {@code second}; a failure of one is logged and does not stop the other. */
   static AgentLifecycleListener both(AgentLifecycleListener first, AgentLifecycleListener second) {
     return new AgentLifecycleListener() {
       @Override
       public void attested(SpiffeId agentId, String attestationType, boolean again) {
-        first.attested(agentId, attestationType, again);
-        second.attested(agentId, attestationType, again);
+        Listeners.isolated("agent attested", () -> first.attested(agentId, attestationType, again));
+        Listeners.isolated("agent attested", () -> second.attested(agentId, attestationType, again));
       }
 
       @Override
       public void evicted(SpiffeId agentId) {
-        first.evicted(agentId);
-        second.evicted(agentId);
+        Listeners.isolated("agent evicted", () -> first.evicted(agentId));
+        Listeners.isolated("agent evicted", () -> second.evicted(agentId));
       }
 
       @Override
       public void banned(SpiffeId agentId) {
-        first.banned(agentId);
-        second.banned(agentId);
+        Listeners.isolated("agent banned", () -> first.banned(agentId));
+        Listeners.isolated("agent banned", () -> second.banned(agentId));
       }
     };
   }

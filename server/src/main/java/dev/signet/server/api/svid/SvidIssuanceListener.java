@@ -1,6 +1,7 @@
 package dev.signet.server.api.svid;
 
 import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.server.api.Listeners;
 import java.security.cert.X509Certificate;
 
 /** Told about every X509-SVID the SVID API signs for an agent's workload (the trust scores listen). */
@@ -10,11 +11,11 @@ public interface SvidIssuanceListener {
 
   SvidIssuanceListener NONE = (spiffeId, agentId, leaf) -> {};
 
-  /** Tells this listener, then {@code next}. */
+  /** Tells this listener, then {@code next}; a failure of one is logged and does not stop the other. */
   default SvidIssuanceListener andThen(SvidIssuanceListener next) {
     return (spiffeId, agentId, leaf) -> {
-      issued(spiffeId, agentId, leaf);
-      next.issued(spiffeId, agentId, leaf);
+      Listeners.isolated("svid issued", () -> issued(spiffeId, agentId, leaf));
+      Listeners.isolated("svid issued", () -> next.issued(spiffeId, agentId, leaf));
     };
   }
 }
