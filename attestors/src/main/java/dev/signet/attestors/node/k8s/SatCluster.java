@@ -18,10 +18,16 @@ import java.util.Set;
  *     (required without the TokenReview API, ignored with it, as in SPIRE)
  */
 record SatCluster(String name, Set<String> serviceAccounts, boolean useTokenReviewApi, String kubeConfigFile,
-    List<PublicKey> keys) {
+    List<PublicKey> keys, List<String> audiences) {
   SatCluster {
     serviceAccounts = Set.copyOf(serviceAccounts);
     keys = List.copyOf(keys);
+    audiences = List.copyOf(audiences);
+  }
+
+  SatCluster(String name, Set<String> serviceAccounts, boolean useTokenReviewApi, String kubeConfigFile,
+      List<PublicKey> keys) {
+    this(name, serviceAccounts, useTokenReviewApi, kubeConfigFile, keys, List.of());
   }
 
   static SatCluster from(String name, ConfigSection data) {
@@ -29,6 +35,7 @@ record SatCluster(String name, Set<String> serviceAccounts, boolean useTokenRevi
     boolean useTokenReviewApi = data.getBool("use_token_review_api_validation", false);
     String keyFile = data.getString("service_account_key_file", "");
     String kubeConfigFile = data.getString("kube_config_file", "");
+    List<String> audiences = data.getList("audience");
     ClusterConfigs.requireNoUnknownKeys(SatNodeAttestor.NAME, name, data);
     if (useTokenReviewApi) {
       return new SatCluster(name, accounts, true, kubeConfigFile, List.of());
@@ -37,6 +44,6 @@ record SatCluster(String name, Set<String> serviceAccounts, boolean useTokenRevi
       throw new ConfigException("NodeAttestor \"" + SatNodeAttestor.NAME + "\": cluster \"" + name
           + "\" needs a service_account_key_file (or use_token_review_api_validation = true)");
     }
-    return new SatCluster(name, accounts, false, kubeConfigFile, ServiceAccountKeys.load(name, keyFile));
+    return new SatCluster(name, accounts, false, kubeConfigFile, ServiceAccountKeys.load(name, keyFile), audiences);
   }
 }

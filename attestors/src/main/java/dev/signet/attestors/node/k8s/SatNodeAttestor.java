@@ -60,6 +60,9 @@ public final class SatNodeAttestor implements NodeAttestor {
         ClusterConfigs.client(NAME, cluster.name(), cluster.kubeConfigFile())));
     LOG.warn("NodeAttestor \"{}\" is deprecated in SPIRE in favour of \"k8s_psat\": service account tokens are "
         + "shared by all pods of the account, and legacy ones never expire", NAME);
+    clusters.values().stream().filter(c -> !c.useTokenReviewApi() && c.audiences().isEmpty()).forEach(c -> LOG.warn(
+        "NodeAttestor \"{}\": cluster \"{}\" accepts bound service account tokens minted for any audience; set "
+            + "audience to the one the agent's projected token carries", NAME, c.name()));
     return new SatNodeAttestor(clusters, clients, clock, UUID::randomUUID);
   }
 
@@ -81,7 +84,7 @@ public final class SatNodeAttestor implements NodeAttestor {
       // SAT has no audience: the review asks for the API server's own (the empty list), as SPIRE does.
       account = api.serviceAccount(api.review(data.token(), List.of()));
     } else {
-      account = verifier.verify(data.token(), cluster.keys());
+      account = verifier.verify(data.token(), cluster.keys(), cluster.audiences());
     }
     account.requireAllowed(NAME, cluster.name(), cluster.serviceAccounts());
     List<Selector> selectors = List.of(new Selector(NAME, "cluster:" + cluster.name()),

@@ -58,6 +58,14 @@ final class SatTokenVerifier {
    *     another issuer
    */
   ServiceAccount verify(String token, List<PublicKey> keys) {
+    return verify(token, keys, List.of());
+  }
+
+  /**
+   * As {@link #verify(String, List)}, and a bound token must name one of {@code audiences} in {@code aud} when
+   * any are configured (a projected token minted for another service must not attest an agent).
+   */
+  ServiceAccount verify(String token, List<PublicKey> keys, List<String> audiences) {
     SignedJWT jwt;
     JWTClaimsSet claims;
     try {
@@ -75,6 +83,11 @@ final class SatTokenVerifier {
           + ": token signature does not verify with the cluster's service account keys");
     }
     checkTimes(claims);
+    if (claims.getClaim(BOUND) != null && !audiences.isEmpty()
+        && audiences.stream().noneMatch(claims.getAudience()::contains)) {
+      throw AttestationException.denied(NAME + ": bound token is for audiences " + claims.getAudience() + ", not "
+          + audiences);
+    }
     return serviceAccount(claims);
   }
 

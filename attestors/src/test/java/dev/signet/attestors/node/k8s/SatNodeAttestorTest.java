@@ -84,6 +84,18 @@ class SatNodeAttestorTest {
   }
 
   @Test
+  void withAudiencesConfiguredABoundTokenForAnotherServiceIsRefused() throws Exception {
+    SatCluster cluster = new SatCluster("prod", Set.of("spire:spire-agent"), false, "", List.of(EC.getPublic()),
+        List.of("spire-server"));
+    SatNodeAttestor strict = new SatNodeAttestor(Map.of("prod", cluster), Map.of(), clock, () -> AGENT_UUID);
+    String forVault = SatTokens.sign(SatTokens.bound("spire", "spire-agent", clock.instant()).audience("vault"), EC);
+    assertRefused(() -> strict.attest(TD, payload("prod", forVault), c -> new byte[0]), Kind.PERMISSION_DENIED,
+        "audiences");
+    String forUs = SatTokens.sign(SatTokens.bound("spire", "spire-agent", clock.instant()).audience("spire-server"), EC);
+    assertThat(strict.attest(TD, payload("prod", forUs), c -> new byte[0]).agentId().toString()).contains("k8s_sat/prod");
+  }
+
+  @Test
   void aTokenNotYetValidIsRefused() {
     String token = SatTokens.sign(SatTokens.bound("spire", "spire-agent", clock.instant().plus(Duration.ofMinutes(10))), EC);
     assertRefused(() -> attest(token), Kind.PERMISSION_DENIED, "not valid before");
@@ -180,7 +192,7 @@ class SatNodeAttestorTest {
     assertConfigError(Map.of("service_account_allow_list", allowed, "service_account_key_file", empty.toString()),
         "no public keys");
     assertConfigError(Map.of("service_account_allow_list", allowed, "use_token_review_api_validation", true,
-        "audience", List.of("x")), "unknown keys");
+        "audiences", List.of("x")), "unknown keys");
     assertThatThrownBy(() -> K8sTokenAttestorClient.sat(ConfigSection.of("plugin_data", Map.of("token_path", "/t"))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("k8s_sat").hasMessageContaining("cluster is required");
     assertThat(K8sTokenAttestorClient.sat(ConfigSection.of("plugin_data", Map.of("cluster", "prod"))).name())
