@@ -41,6 +41,7 @@ public class IssuanceBenchmark {
   private byte[] csr;
   private SpiffeId id;
   private java.security.PublicKey parsedKey;
+  private X509Certificate minted;
 
   @Setup
   public void setUp() {
@@ -49,6 +50,7 @@ public class IssuanceBenchmark {
     id = ca.trustDomain.id("/workload/bench");
     try {
       parsedKey = CsrParser.parse(csr).publicKey();
+      minted = X509SvidMinter.mint(ca.authority, parsedKey, id, List.of(), Duration.ofHours(1), Instant.now());
     } catch (InvalidCsrException e) {
       throw new IllegalStateException(e);
     }
@@ -72,5 +74,12 @@ public class IssuanceBenchmark {
   @Benchmark
   public X509Certificate mintOnly() {
     return X509SvidMinter.mint(ca.authority, parsedKey, id, List.of(), Duration.ofHours(1), Instant.now());
+  }
+
+  /** The credential check alone on an SVID minted once (it runs on every issued SVID). */
+  @Benchmark
+  public X509Certificate validateOnly() {
+    CredentialValidator.validateX509Svid(minted, ca.authority, id);
+    return minted;
   }
 }

@@ -10,7 +10,15 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
 import java.util.HexFormat;
+import java.util.Locale;
+import org.bouncycastle.asn1.DERUTCTime;
+import org.bouncycastle.asn1.x509.Time;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -35,7 +43,12 @@ public final class Certificates {
    * which is what SPIRE (and Go's x509 package) put in SKI and AKI.
    */
   public static byte[] subjectKeyId(PublicKey key) {
-    byte[] bits = SubjectPublicKeyInfo.getInstance(key.getEncoded()).getPublicKeyData().getBytes();
+    return subjectKeyId(SubjectPublicKeyInfo.getInstance(key.getEncoded()));
+  }
+
+  /** {@link #subjectKeyId(PublicKey)} of a key already parsed. */
+  static byte[] subjectKeyId(SubjectPublicKeyInfo key) {
+    byte[] bits = key.getPublicKeyData().getBytes();
     try {
       return MessageDigest.getInstance("SHA-1").digest(bits);
     } catch (GeneralSecurityException e) {
@@ -87,6 +100,23 @@ public final class Certificates {
     } catch (OperatorCreationException e) {
       throw new IllegalStateException("cannot sign with " + algorithm + ": " + e.getMessage(), e);
     }
+  }
+
+  private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'", Locale.ROOT)
+      .withZone(ZoneOffset.UTC);
+  private static final Instant UTC_TIME_START = Instant.parse("1950-01-01T00:00:00Z");
+  private static final Instant UTC_TIME_END = Instant.parse("2050-01-01T00:00:00Z");
+
+  /**
+   * The certificate time BouncyCastle's {@code new Time(Date)} makes (RFC 5280 §4.1.2.5: UTCTime for
+   * 1950–2049, else GeneralizedTime; whole seconds, fractions dropped), byte for byte, without the
+   * SimpleDateFormat that constructor creates on every call.
+   */
+  static Time time(Instant instant) {
+    if (instant.isBefore(UTC_TIME_START) || !instant.isBefore(UTC_TIME_END)) {
+      return new Time(Date.from(instant));
+    }
+    return new Time(new DERUTCTime(UTC_TIME.format(instant.truncatedTo(ChronoUnit.SECONDS))));
   }
 
   /** Converts BouncyCastle's holder to a JDK certificate. */

@@ -1,6 +1,8 @@
 package dev.signet.ca.x509;
 
+import dev.signet.ca.CaRandom;
 import dev.signet.ca.SigningAuthority;
+import dev.signet.ca.ecsign.P256ContentSigner;
 import dev.signet.common.spiffe.TrustDomain;
 import dev.signet.common.svid.X509SvidValidator;
 import java.security.PrivateKey;
@@ -11,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.operator.ContentSigner;
 
 /**
  * An X.509 CA that signs X509-SVIDs: its certificate, its private key (a key object, never re-decoded) and,
@@ -22,10 +28,13 @@ public final class X509SigningAuthority implements SigningAuthority {
   private final X509Certificate certificate;
   private final PrivateKey privateKey;
   private final PrivateKey signingKey;
+  /** The key as BouncyCastle's P-256 scalar when it is one, for the fixed-base signer; else null. */
+  private final ECPrivateKeyParameters p256Key;
   private final List<X509Certificate> upstreamChain;
   private final boolean selfSigned;
   private final X500Name subjectName;
   private final byte[] subjectKeyId;
+  private final Extension authorityKeyIdExtension;
   private final String authorityId;
   private final String signatureAlgorithm;
   private final Instant notAfter;
@@ -41,7 +50,11 @@ public final class X509SigningAuthority implements SigningAuthority {
     this.subjectName = Certificates.subjectOf(certificate);
     this.subjectKeyId = Certificates.subjectKeyId(certificate.getPublicKey());
     this.authorityId = Certificates.authorityId(subjectKeyId);
+    this.authorityKeyIdExtension = X509SvidMinter.extension(Extension.authorityKeyIdentifier, false,
+        new AuthorityKeyIdentifier(subjectKeyId));
     this.signatureAlgorithm = Certificates.signatureAlgorithm(privateKey);
+    this.p256Key = signatureAlgorithm.equals("SHA256withECDSA")
+        ? P256ContentSigner.keyOf(signingKey).orElse(null) : null;
     this.notAfter = certificate.getNotAfter().toInstant();
     this.trustDomain = X509SvidValidator.spiffeIdOf(certificate).trustDomain();
   }
@@ -72,6 +85,15 @@ public final class X509SigningAuthority implements SigningAuthority {
   /** The same key in the form the CA's provider signs fastest with (see {@link Certificates#forSigning}). */
   PrivateKey signingKey() {
     return signingKey;
+  }
+
+  /**
+   * A fresh signer for one certificate: the fixed-base P-256 signer for an extractable P-256 key, otherwise
+   * the JCA signer of {@link Certificates#signer}. Both draw nonces from {@link CaRandom}.
+   */
+  ContentSigner contentSigner() {
+    return p256Key != null ? new P256ContentSigner(p256Key, CaRandom.get())
+        : Certificates.signer(signingKey, signatureAlgorithm);
   }
 
   /** The upstream intermediates above this CA (never the roots); empty when self-signed. */
@@ -129,6 +151,11 @@ public final class X509SigningAuthority implements SigningAuthority {
 
   byte[] subjectKeyIdUnsafe() {
     return subjectKeyId;
+  }
+
+  /** The AKI extension of every certificate this CA signs (keyIdentifier = our SKI), encoded once. */
+  Extension authorityKeyIdExtension() {
+    return authorityKeyIdExtension;
   }
 
   String signatureAlgorithm() {

@@ -6,13 +6,11 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -24,6 +22,7 @@ import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
 
 /**
  * Mints X509-SVIDs with SPIRE's workload profile: subject C=US, O=SPIRE (plus CN = the first DNS name),
@@ -52,6 +51,12 @@ public final class X509SvidMinter {
    */
   public static X509Certificate mint(X509SigningAuthority authority, PublicKey publicKey, SpiffeId id,
       List<String> dnsNames, Duration ttl, Instant now) {
+    return mint(authority, publicKey, id, dnsNames, ttl, now, authority.contentSigner());
+  }
+
+  /** {@link #mint} with a given signer (tests compare signers). */
+  static X509Certificate mint(X509SigningAuthority authority, PublicKey publicKey, SpiffeId id,
+      List<String> dnsNames, Duration ttl, Instant now, ContentSigner signer) {
     if (!id.memberOf(authority.trustDomain()) || id.isTrustDomainId()) {
       throw new IllegalArgumentException("x509-svid id \"" + id + "\" is not a workload id of trust domain \""
           + authority.trustDomain() + "\"");
@@ -67,10 +72,10 @@ public final class X509SvidMinter {
       throw new IllegalArgumentException("x509 authority " + authority.authorityId() + " expired at "
           + authority.notAfter());
     }
+    SubjectPublicKeyInfo subjectKey = SubjectPublicKeyInfo.getInstance(publicKey.getEncoded());
     X509v3CertificateBuilder builder = new X509v3CertificateBuilder(authority.subjectName(), CaRandom.serialNumber(),
-        Date.from(now.minus(NOT_BEFORE_CUSHION)), Date.from(notAfter),
-        dnsNames.isEmpty() ? DEFAULT_SUBJECT : subject(dnsNames.getFirst()),
-        SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()));
+        Certificates.time(now.minus(NOT_BEFORE_CUSHION)), Certificates.time(notAfter),
+        dnsNames.isEmpty() ? DEFAULT_SUBJECT : subject(dnsNames.getFirst()), subjectKey);
     GeneralName[] names = new GeneralName[1 + dnsNames.size()];
     names[0] = new GeneralName(GeneralName.uniformResourceIdentifier, id.toString());
     for (int i = 0; i < dnsNames.size(); i++) {
@@ -81,15 +86,13 @@ public final class X509SvidMinter {
       builder.addExtension(EXTENDED_KEY_USAGE);
       builder.addExtension(NOT_A_CA);
       builder.addExtension(Extension.subjectKeyIdentifier, false,
-          new SubjectKeyIdentifier(Certificates.subjectKeyId(publicKey)));
-      builder.addExtension(Extension.authorityKeyIdentifier, false,
-          new AuthorityKeyIdentifier(authority.subjectKeyIdUnsafe()));
+          new SubjectKeyIdentifier(Certificates.subjectKeyId(subjectKey)));
+      builder.addExtension(authority.authorityKeyIdExtension());
       builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
     } catch (CertIOException e) {
       throw new IllegalStateException("x509-svid extensions cannot be encoded: " + e.getMessage(), e);
     }
-    return Certificates.toCertificate(builder.build(Certificates.signer(authority.signingKey(),
-        authority.signatureAlgorithm())));
+    return Certificates.toCertificate(builder.build(signer));
   }
 
   private static X500Name subject(String commonName) {
@@ -100,7 +103,8 @@ public final class X509SvidMinter {
     return builder.build();
   }
 
-  private static Extension extension(org.bouncycastle.asn1.ASN1ObjectIdentifier oid, boolean critical,
+  /** An extension with its value DER-encoded once (the constant ones, and the CA's AKI). */
+  static Extension extension(org.bouncycastle.asn1.ASN1ObjectIdentifier oid, boolean critical,
       ASN1Encodable value) {
     try {
       return new Extension(oid, critical, value.toASN1Primitive().getEncoded());
