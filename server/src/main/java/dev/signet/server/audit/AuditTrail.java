@@ -2,6 +2,7 @@ package dev.signet.server.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -15,7 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +55,7 @@ public final class AuditTrail implements AutoCloseable {
     if (!Files.exists(file)) {
       Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
+    dropUnfinishedRecord(file);
     long seq = 0;
     String last = GENESIS;
     String tail = lastLine(file);
@@ -64,6 +66,28 @@ public final class AuditTrail implements AutoCloseable {
     }
     FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     return new AuditTrail(file, clock, out, seq, last);
+  }
+
+  /**
+   * A record is one append ending in a newline; a file that does not end in one was cut short by a crash
+   * mid-write. That record was never acknowledged, so it is dropped, and the chain continues from the last
+   * whole record. (A whole line that is not a valid record is damage: {@link #open} then fails.)
+   */
+  private static void dropUnfinishedRecord(Path file) throws IOException {
+    try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "rw")) {
+      long end = in.length();
+      long keep = end;
+      while (keep > 0) {
+        in.seek(keep - 1);
+        if (in.read() == '\n') {
+          break;
+        }
+        keep--;
+      }
+      if (keep < end) {
+        in.setLength(keep);
+      }
+    }
   }
 
   /** The last non-blank line, read backwards from the end so start-up does not grow with the trail. */
@@ -127,25 +151,31 @@ public final class AuditTrail implements AutoCloseable {
 
   /** Records matching {@code filter}, oldest first, at most {@code limit} of the newest. */
   public List<JsonNode> query(Predicate<JsonNode> filter, int limit) {
-    List<JsonNode> matches = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        if (!line.isBlank()) {
-          JsonNode record;
-          try {
-            record = JSON.readTree(line);
-          } catch (IOException e) {
-            continue; // a record still being appended; `audit verify` reports real damage
+    // Streamed line by line, keeping only the newest `limit` matches: memory stays bounded by the limit,
+    // not by the size of the trail.
+    ArrayDeque<JsonNode> matches = new ArrayDeque<>();
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode record;
+        try {
+          record = JSON.readTree(line);
+        } catch (IOException e) {
+          continue; // a record still being appended; `audit verify` reports real damage
+        }
+        if (filter.test(record)) {
+          if (matches.size() == limit) {
+            matches.removeFirst();
           }
-          if (filter.test(record)) {
-            matches.add(record);
-          }
+          matches.addLast(record);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the audit trail " + file, e);
     }
-    return matches.subList(Math.max(0, matches.size() - limit), matches.size());
+    return List.copyOf(matches);
   }
 
   /** The result of {@link #verify}: the records checked, and the first broken line (0 when intact). */

@@ -39,6 +39,19 @@ class AuditTrailTest {
   }
 
   @Test
+  void aQueryReturnsTheNewestMatchesUpToItsLimitAndAHalfWrittenLastRecordIsDropped() throws Exception {
+    Path file = trailWith(10);
+    Files.writeString(file, "{\"seq\": 11, \"actor\": \"loc", java.nio.file.StandardOpenOption.APPEND);
+    // A record cut short by a crash never ended its line: opening the trail drops it and the chain holds.
+    try (AuditTrail trail = AuditTrail.open(file, clock)) {
+      assertThat(trail.query(r -> r.path("request_id").asText().compareTo("req-2") >= 0, 3))
+          .extracting(r -> r.path("request_id").asText()).containsExactly("req-7", "req-8", "req-9");
+      trail.append("local uid 0", "x", "ok", "", "req-10");
+    }
+    assertThat(AuditTrail.verify(file).intact()).isTrue();
+  }
+
+  @Test
   void anUntouchedTrailVerifiesAndIsCreatedPrivate() throws Exception {
     Path file = trailWith(5);
     assertThat(AuditTrail.verify(file).intact()).isTrue();
