@@ -17,7 +17,9 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import dev.signet.server.ratelimit.PerKeyRateLimiter;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -53,12 +55,14 @@ public final class AccessApiServer implements AutoCloseable {
   private final RestAudit audit;
   private final Set<TrustDomain> allowedTrustDomains;
   private final Set<SpiffeId> decisionClients;
+  private final PerKeyRateLimiter unauthenticatedRecords;
   private WebServer server;
 
   private AccessApiServer(ServerConfig.AccessApiSettings settings, AccessApiContext context) {
     this.context = context;
     this.allowedTrustDomains = Set.copyOf(settings.allowedTrustDomains());
     this.decisionClients = Set.copyOf(settings.decisionClients());
+    this.unauthenticatedRecords = new PerKeyRateLimiter(UNAUTHENTICATED_RECORDS_PER_SECOND, context.clock());
     this.authenticator = new CallerAuthenticator(context.bundles(), settings.audiences(), context.clock());
     this.audit = new RestAudit(context.audit(), context.auditFailClosed());
   }
@@ -149,6 +153,14 @@ public final class AccessApiServer implements AutoCloseable {
   /** What the trail records of a call: nothing (the resource records it itself), or its outcome. */
   private enum Audit { NONE, CALL }
 
+  /** Audit records of unauthenticated refusals per source address and second. */
+  public static final int UNAUTHENTICATED_RECORDS_PER_SECOND = 10;
+
+  private static String sourceOf(ServerRequest req) {
+    return req.remotePeer().address() instanceof InetSocketAddress inet && inet.getAddress() != null
+        ? inet.getAddress().getHostAddress() : "unknown";
+  }
+
   /** A handler's answer meaning "the Prometheus exposition" ({@code /metrics}). */
   private static final Object METRICS = new Object();
 
@@ -197,21 +209,27 @@ public final class AccessApiServer implements AutoCloseable {
     } catch (Problem | DataStoreException | CaException e) {
       Problem problem = Problem.of(e);
       status = problem.status();
-      refuse(res, problem, actor, action, auditing != Audit.NONE || !description.isEmpty(), description, requestId);
+      refuse(req, res, problem, actor, action, auditing != Audit.NONE || !description.isEmpty(), description,
+          requestId);
     } catch (RuntimeException e) {
       LOG.error("access api: {} failed", action, e);
       status = 500;
-      refuse(res, new Problem(500, "Internal Server Error", "the request failed on the server; see its log"), actor,
-          action, true, description, requestId);
+      refuse(req, res, new Problem(500, "Internal Server Error", "the request failed on the server; see its log"),
+          actor, action, true, description, requestId);
     } finally {
       String methodTag = method.equals("GET") || method.equals("POST") ? method : "other";
       context.metrics().request(methodTag, route, status, System.nanoTime() - started);
     }
   }
 
-  private void refuse(ServerResponse res, Problem problem, String actor, String action, boolean audited,
-      String description, String requestId) {
-    if (audited || problem.status() == 401 || problem.status() == 403) {
+  private void refuse(ServerRequest req, ServerResponse res, Problem problem, String actor, String action,
+      boolean audited, String description, String requestId) {
+    // Unauthenticated refusals are recorded too, but an anonymous flood must not fill the disk: at most
+    // UNAUTHENTICATED_RECORDS_PER_SECOND per source address; the rest are only counted in the metrics.
+    boolean floodGuarded = problem.status() == 401 && !unauthenticatedRecords.tryAcquire(sourceOf(req), 1);
+    if (floodGuarded) {
+      context.metrics().unauditedRefusal();
+    } else if (audited || problem.status() == 401 || problem.status() == 403) {
       String reason = description.isEmpty() ? problem.getMessage() : description + ": " + problem.getMessage();
       audit.recordOutcome(actor, action, Integer.toString(problem.status()), reason, requestId);
     }

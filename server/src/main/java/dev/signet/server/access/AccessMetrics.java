@@ -31,6 +31,7 @@ public final class AccessMetrics implements AgentLifecycleListener, SvidIssuance
   private final Counter allowed;
   private final Counter denied;
   private final Counter issuedSvids;
+  private final Counter unaudited;
 
   public AccessMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -39,6 +40,9 @@ public final class AccessMetrics implements AgentLifecycleListener, SvidIssuance
         .description("policy decisions made through the access API").register(registry);
     denied = Counter.builder("signet_policy_decisions").tag("decision", "deny")
         .description("policy decisions made through the access API").register(registry);
+    unaudited = Counter.builder("signet_access_unaudited_refusals")
+        .description("unauthenticated refusals over the per-address audit rate, counted but not recorded")
+        .register(registry);
     issuedSvids = Counter.builder("signet_x509_svids_issued").description("workload X509-SVIDs signed for agents")
         .register(registry);
   }
@@ -48,6 +52,11 @@ public final class AccessMetrics implements AgentLifecycleListener, SvidIssuance
     Timer.builder("signet_access_requests").tag("method", method).tag("route", route)
         .tag("status", Integer.toString(status)).description("access API requests").register(registry)
         .record(Duration.ofNanos(nanos));
+  }
+
+  /** An unauthenticated refusal left out of the audit trail by its flood guard. */
+  void unauditedRefusal() {
+    unaudited.increment();
   }
 
   void decision(boolean allow) {

@@ -19,10 +19,12 @@ import java.util.Set;
  * {@code POST /api/v1/certificates/rotate}. Scope {@code identity} re-issues the SVIDs of one SPIFFE ID:
  * each of its entries gets a new revision, which the server pushes to the agents serving it, and an agent
  * mints a fresh SVID for an entry whose revision changed. Scope {@code ca} prepares a new X.509 authority
- * and activates it at once; the new bundle reaches agents through the same push.
+ * and activates it at once (or, with {@code "activate": false}, only prepares it); the new bundle reaches
+ * agents through the same push.
  */
 final class RotationResource {
-  record RotateRequest(@JsonProperty("scope") String scope, @JsonProperty("identity") String identity) {}
+  record RotateRequest(@JsonProperty("scope") String scope, @JsonProperty("identity") String identity,
+      @JsonProperty("activate") Boolean activate) {}
 
   private static final int PAGE = 500;
 
@@ -48,7 +50,9 @@ final class RotationResource {
         if (request.identity() != null) {
           throw Problem.badRequest("scope \"ca\" takes no identity");
         }
-        yield new AccessApiServer.Mutation(RestAudit.fields("scope", scope), this::rotateCa);
+        boolean activate = request.activate() == null || request.activate();
+        yield new AccessApiServer.Mutation(RestAudit.fields("scope", scope, "activate", Boolean.toString(activate)),
+            () -> rotateCa(activate));
       }
       default -> throw Problem.badRequest("scope \"" + scope + "\" is not one of identity, ca");
     };
@@ -82,17 +86,24 @@ final class RotationResource {
     return body;
   }
 
-  private Map<String, Object> rotateCa() {
+  /**
+   * Prepares a new X.509 authority (published in the bundle at once) and, unless {@code activate} is false,
+   * activates it. A staged rotation (prepare now, activate later through {@code localauthority x509 activate})
+   * gives federated peers a refresh hint's time to fetch the new bundle first.
+   */
+  private Map<String, Object> rotateCa(boolean activate) {
     String previous = ca.x509AuthorityStates().stream()
         .filter(s -> s.status() == AuthorityStatus.ACTIVE).map(AuthorityState::authorityId)
         .findFirst().orElse("");
     AuthorityState prepared = ca.prepareX509Authority();
-    AuthorityState active = ca.activateX509Authority(prepared.authorityId());
+    AuthorityState result = activate ? ca.activateX509Authority(prepared.authorityId()) : prepared;
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("scope", "ca");
     body.put("previous_authority_id", previous);
-    body.put("authority_id", active.authorityId());
-    body.put("not_after", active.notAfter().toString());
+    body.put("authority_id", result.authorityId());
+    body.put("status", result.status().name().toLowerCase(java.util.Locale.ROOT));
+    body.put("not_after", result.notAfter().toString());
     return body;
   }
+
 }

@@ -122,4 +122,17 @@ class AccessApiAbuseTest {
     assertThat(refused.statusCode()).as("authenticated through the federated bundle, then refused").isEqualTo(403);
     assertThat(json(refused).get("detail").asText()).contains("allowed_trust_domains");
   }
+
+  @Test
+  void anAnonymousFloodIsCountedButOnlyPartlyRecorded() throws Exception {
+    int before = fixture.auditLines().size();
+    for (int i = 0; i < 30; i++) {
+      client.get("/api/v1/trust/score?identity=" + WORKLOAD, null);
+    }
+    long recorded = fixture.auditLines().stream().skip(before).filter(l -> l.contains("\"outcome\":\"401\"")).count();
+    assertThat(recorded).as("the fixture's clock stands still: one bucket's worth")
+        .isLessThanOrEqualTo(dev.signet.server.access.AccessApiServer.UNAUTHENTICATED_RECORDS_PER_SECOND);
+    String metrics = client.get("/metrics", client.bearer(WORKLOAD, AccessApiClient.AUDIENCE)).body();
+    assertThat(metrics).containsPattern("signet_access_unaudited_refusals_total (2[0-9]|3[0-9])\\.0");
+  }
 }

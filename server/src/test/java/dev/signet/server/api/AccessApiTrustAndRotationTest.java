@@ -211,6 +211,12 @@ class AccessApiTrustAndRotationTest {
     assertThat(rotated.get("authority_id").asText()).isNotEmpty()
         .isNotEqualTo(rotated.get("previous_authority_id").asText());
     assertThat(fixture.bundle().x509Authorities().size()).isEqualTo(before + 1);
+    assertThat(rotated.get("status").asText()).isEqualTo("active");
+
+    JsonNode staged = json(client.post("/api/v1/certificates/rotate", "{\"scope\":\"ca\",\"activate\":false}", admin()));
+    assertThat(staged.get("status").asText()).as("prepared only, published in the bundle").isEqualTo("prepared");
+    assertThat(staged.get("previous_authority_id").asText()).isEqualTo(rotated.get("authority_id").asText());
+    assertThat(fixture.bundle().x509Authorities().size()).isEqualTo(before + 2);
     assertThat(client.post("/api/v1/certificates/rotate", "{\"scope\":\"ca\"}", console()).statusCode())
         .isEqualTo(403);
   }
