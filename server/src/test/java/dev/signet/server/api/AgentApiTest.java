@@ -16,6 +16,7 @@ import dev.signet.common.svid.BundleSource;
 import dev.signet.common.svid.JwtSvidClaims;
 import dev.signet.common.svid.JwtSvidValidator;
 import dev.signet.common.svid.X509SvidValidator;
+import dev.signet.datastore.AttestedNode;
 import dev.signet.proto.signet.agent.push.v1.EntryPushGrpc;
 import dev.signet.proto.signet.agent.push.v1.WatchEvent;
 import dev.signet.proto.signet.agent.push.v1.WatchRequest;
@@ -336,6 +337,24 @@ class AgentApiTest {
     assertThat(node.certSerialNumber()).isEqualTo(agent.leaf().getSerialNumber().toString());
     assertThat(node.newCertSerialNumber()).as("no SVID was issued").isEmpty();
     assertThat(authorizedIds(channel)).as("the current SVID keeps working").isEmpty();
+  }
+
+  @Test
+  void evidenceOfOneAttestorNeverTakesOverAnAgentIdMadeByAnother() {
+    // As if another attestor (here "tpm", re-attestable) had already made the ID this join token will name.
+    String token = fixture.newJoinToken(600);
+    SpiffeId taken = TD.id("/spire/agent/join_token/" + token);
+    fixture.dataStore().createAttestedNode(new AttestedNode(taken, "tpm", "1", fixture.clock.instant().plusSeconds(600),
+        "", null, true, false, List.of()));
+
+    assertThatThrownBy(() -> fixture.attest(ServerFixture.joinTokenParams(token,
+        Csrs.forKey(KeyType.EC_P256.generate()))))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+          assertThat(e.getStatus().getDescription()).contains("was attested with \"tpm\"");
+        });
+    assertThat(fixture.dataStore().fetchAttestedNode(taken).orElseThrow().attestationDataType())
+        .as("the existing agent is untouched").isEqualTo("tpm");
   }
 
   @Test
