@@ -14,7 +14,6 @@ import dev.signet.datastore.sql.SqlDataStore;
 import dev.signet.server.access.AccessApiContext;
 import dev.signet.server.access.AccessApiServer;
 import dev.signet.server.access.AccessMetrics;
-import dev.signet.server.access.AccessTls;
 import dev.signet.server.trust.TrustScorer;
 import dev.signet.server.api.agent.AgentLifecycleListener;
 import dev.signet.server.audit.AuditInterceptor;
@@ -38,6 +37,7 @@ import dev.signet.server.ca.SvidIssuer;
 import dev.signet.server.config.ServerConfig;
 import dev.signet.server.endpoint.Endpoints;
 import dev.signet.server.endpoint.PeerSvidTrustManager;
+import dev.signet.server.endpoint.ServerTlsContexts;
 import dev.signet.server.entrycache.EntryCache;
 import dev.signet.server.health.HealthListener;
 import dev.signet.server.push.EntryPushService;
@@ -190,7 +190,7 @@ public final class SignetServer implements AutoCloseable {
       accessApi = AccessApiServer.start(config.accessApi(), new AccessApiContext(dataStore, bundles, ca, audit,
           config.audit().failClosed(), policies == null ? PolicyStore.none() : policies, trust, metrics, accessAdmins,
           this::ready, config.accessApi().tls()
-              ? AccessTls.context(serverSvid.keyManager(), new PeerSvidTrustManager(bundles, clock)) : null, clock));
+              ? ServerTlsContexts.of(serverSvid.keyManager(), new PeerSvidTrustManager(bundles, clock)) : null, clock));
     }
     if (config.federation().bundleEndpoint() != null) {
       bundleEndpoint = BundleEndpointServer.start(config.federation().bundleEndpoint(), bundles::own,

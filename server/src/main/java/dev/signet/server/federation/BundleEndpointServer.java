@@ -7,6 +7,7 @@ import dev.signet.common.bundle.JwksCodec;
 import dev.signet.common.bundle.PemCodec;
 import dev.signet.common.tls.SvidKeyManager;
 import dev.signet.server.config.ServerConfig;
+import dev.signet.server.endpoint.ServerTlsContexts;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.http.HeaderNames;
@@ -16,13 +17,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +56,7 @@ public final class BundleEndpointServer implements AutoCloseable {
       scheduler.scheduleWithFixedDelay(() -> reload(settings, files), every, every, TimeUnit.MILLISECONDS);
     }
     WebServer server = WebServer.builder().host(settings.address()).port(settings.port())
-        .tls(Tls.builder().sslContext(tls(keys)).clientAuth(TlsClientAuth.NONE).build())
+        .tls(Tls.builder().sslContext(ServerTlsContexts.of(keys, null)).clientAuth(TlsClientAuth.NONE).build())
         .routing(routing -> routing.get("/*", (req, res) -> res.status(Status.OK_200)
             .header(HeaderNames.CONTENT_TYPE, "application/json")
             .send(JwksCodec.encode(withHint(bundle.get(), settings)).getBytes(StandardCharsets.UTF_8))))
@@ -93,16 +91,6 @@ public final class BundleEndpointServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       LOG.error("bundle endpoint certificate {} not reloaded; the previous one stays in use: {}", settings.certFile(),
           e.getMessage());
-    }
-  }
-
-  private static SSLContext tls(SvidKeyManager keys) {
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(new KeyManager[] {keys}, null, null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the bundle endpoint's TLS context cannot be built", e);
     }
   }
 

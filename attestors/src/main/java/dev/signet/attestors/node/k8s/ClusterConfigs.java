@@ -1,5 +1,6 @@
 package dev.signet.attestors.node.k8s;
 
+import dev.signet.attestors.node.AttestationException;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
 import io.fabric8.kubernetes.client.Config;
@@ -92,5 +93,21 @@ final class ClusterConfigs {
 
   private static String where(String plugin) {
     return "NodeAttestor \"" + plugin + "\"";
+  }
+
+  /** One TokenReview/pod/node client per cluster, by cluster name. */
+  static Map<String, KubernetesApi> apis(String plugin, Map<String, KubernetesClient> clients) {
+    Map<String, KubernetesApi> apis = new LinkedHashMap<>();
+    clients.forEach((name, client) -> apis.put(name, new KubernetesApi(plugin, name, client)));
+    return Map.copyOf(apis);
+  }
+
+  /** The configured cluster an agent names; an unknown one is a refused identity. */
+  static <T> T cluster(String plugin, Map<String, T> clusters, String name) {
+    T cluster = clusters.get(name);
+    if (cluster == null) {
+      throw AttestationException.denied(plugin + ": cluster \"" + name + "\" is not configured");
+    }
+    return cluster;
   }
 }

@@ -37,9 +37,7 @@ public final class PsatNodeAttestor implements NodeAttestor {
 
   PsatNodeAttestor(Map<String, PsatCluster> clusters, Map<String, KubernetesClient> clients) {
     this.clusters = Map.copyOf(clusters);
-    Map<String, KubernetesApi> apis = new LinkedHashMap<>();
-    clients.forEach((name, client) -> apis.put(name, new KubernetesApi(NAME, name, client)));
-    this.apis = Map.copyOf(apis);
+    this.apis = ClusterConfigs.apis(NAME, clients);
   }
 
   /** From {@code plugin_data { clusters = { "<name>" = { … } } }}. */
@@ -59,10 +57,7 @@ public final class PsatNodeAttestor implements NodeAttestor {
   @Override
   public AttestResult attest(TrustDomain trustDomain, byte[] payload, Challenger challenger) {
     K8sAttestationData data = K8sAttestationData.decode(NAME, payload);
-    PsatCluster cluster = clusters.get(data.cluster());
-    if (cluster == null) {
-      throw AttestationException.denied(NAME + ": cluster \"" + data.cluster() + "\" is not configured");
-    }
+    PsatCluster cluster = ClusterConfigs.cluster(NAME, clusters, data.cluster());
     KubernetesApi api = apis.get(cluster.name());
     TokenReviewStatus review = api.review(data.token(), cluster.audiences());
     // An empty status.audiences means "valid for the API server's own audience", not for ours.

@@ -45,9 +45,7 @@ public final class SatNodeAttestor implements NodeAttestor {
   SatNodeAttestor(Map<String, SatCluster> clusters, Map<String, KubernetesClient> clients, Clock clock,
       Supplier<UUID> uuids) {
     this.clusters = Map.copyOf(clusters);
-    Map<String, KubernetesApi> apis = new LinkedHashMap<>();
-    clients.forEach((name, client) -> apis.put(name, new KubernetesApi(NAME, name, client)));
-    this.apis = Map.copyOf(apis);
+    this.apis = ClusterConfigs.apis(NAME, clients);
     this.verifier = new SatTokenVerifier(clock);
     this.uuids = uuids;
   }
@@ -74,10 +72,7 @@ public final class SatNodeAttestor implements NodeAttestor {
   @Override
   public AttestResult attest(TrustDomain trustDomain, byte[] payload, Challenger challenger) {
     K8sAttestationData data = K8sAttestationData.decode(NAME, payload);
-    SatCluster cluster = clusters.get(data.cluster());
-    if (cluster == null) {
-      throw AttestationException.denied(NAME + ": cluster \"" + data.cluster() + "\" is not configured");
-    }
+    SatCluster cluster = ClusterConfigs.cluster(NAME, clusters, data.cluster());
     ServiceAccount account;
     if (cluster.useTokenReviewApi()) {
       KubernetesApi api = apis.get(cluster.name());

@@ -93,7 +93,7 @@ class DockerWorkloadAttestorTest {
 
   @Test
   void anUnreachableOrSlowDaemonIsUnavailableNamingTheSocket() throws Exception {
-    engine.delayMillis = 3_000;
+    engine.hanging = true;
     DockerWorkloadAttestor slow = new DockerWorkloadAttestor(new DockerAttestorConfig(engine.socket(), "1.47",
         List.of(), Set.of(), Duration.ofMillis(300)), proc.procFs());
     assertThatThrownBy(() -> slow.attest(42)).isInstanceOf(WorkloadAttestationException.class)

@@ -25,7 +25,9 @@ public final class FakeDockerEngine implements AutoCloseable {
   private final Map<String, String> containers = new ConcurrentHashMap<>();
   public final List<String> requests = new CopyOnWriteArrayList<>();
   volatile boolean chunked = true;
-  volatile long delayMillis;
+  /** While set, every request waits for {@link #close} before it is answered: a daemon that hangs. */
+  volatile boolean hanging;
+  private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
   public FakeDockerEngine(Path socket) throws IOException {
     this.socket = socket;
@@ -65,8 +67,9 @@ public final class FakeDockerEngine implements AutoCloseable {
       }
       String path = request.toString().split(" ", 3)[1];
       requests.add(path);
-      if (delayMillis > 0) {
-        Thread.sleep(delayMillis);
+      if (hanging) {
+        closed.await();
+        return;
       }
       String body;
       int status = 200;
@@ -106,6 +109,7 @@ public final class FakeDockerEngine implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    closed.countDown();
     server.close();
     Files.deleteIfExists(socket);
   }
