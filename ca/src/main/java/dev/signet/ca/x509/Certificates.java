@@ -122,9 +122,17 @@ public final class Certificates {
   /** Converts BouncyCastle's holder to a JDK certificate. */
   static X509Certificate toCertificate(X509CertificateHolder holder) {
     try {
-      return (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
-    } catch (CertificateException | IOException e) {
+      return parse(holder.getEncoded());
+    } catch (IOException e) {
+      throw new IllegalStateException("a certificate we built cannot be encoded: " + e.getMessage(), e);
+    }
+  }
+
+  /** A certificate we built, parsed by the JDK. */
+  static X509Certificate parse(byte[] der) {
+    try {
+      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+    } catch (CertificateException e) {
       throw new IllegalStateException("a certificate we built cannot be parsed: " + e.getMessage(), e);
     }
   }

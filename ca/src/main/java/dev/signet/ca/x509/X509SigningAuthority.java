@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
@@ -32,9 +31,9 @@ public final class X509SigningAuthority implements SigningAuthority {
   private final ECPrivateKeyParameters p256Key;
   private final List<X509Certificate> upstreamChain;
   private final boolean selfSigned;
-  private final X500Name subjectName;
+  private final byte[] subjectNameDer;
   private final byte[] subjectKeyId;
-  private final Extension authorityKeyIdExtension;
+  private final byte[] authorityKeyIdExtensionDer;
   private final String authorityId;
   private final String signatureAlgorithm;
   private final Instant notAfter;
@@ -47,10 +46,10 @@ public final class X509SigningAuthority implements SigningAuthority {
     this.signingKey = Certificates.forSigning(privateKey);
     this.upstreamChain = List.copyOf(upstreamChain);
     this.selfSigned = selfSigned;
-    this.subjectName = Certificates.subjectOf(certificate);
+    this.subjectNameDer = certificate.getSubjectX500Principal().getEncoded();
     this.subjectKeyId = Certificates.subjectKeyId(certificate.getPublicKey());
     this.authorityId = Certificates.authorityId(subjectKeyId);
-    this.authorityKeyIdExtension = X509SvidMinter.extension(Extension.authorityKeyIdentifier, false,
+    this.authorityKeyIdExtensionDer = X509SvidEncoder.extension(Extension.authorityKeyIdentifier, false,
         new AuthorityKeyIdentifier(subjectKeyId));
     this.signatureAlgorithm = Certificates.signatureAlgorithm(privateKey);
     this.p256Key = signatureAlgorithm.equals("SHA256withECDSA")
@@ -140,8 +139,9 @@ public final class X509SigningAuthority implements SigningAuthority {
     return trustDomain;
   }
 
-  X500Name subjectName() {
-    return subjectName;
+  /** The DER of the CA's subject name: the issuer of what it signs (shared, never modify). */
+  byte[] subjectNameDer() {
+    return subjectNameDer;
   }
 
   /** The subject key identifier (a copy). */
@@ -153,9 +153,9 @@ public final class X509SigningAuthority implements SigningAuthority {
     return subjectKeyId;
   }
 
-  /** The AKI extension of every certificate this CA signs (keyIdentifier = our SKI), encoded once. */
-  Extension authorityKeyIdExtension() {
-    return authorityKeyIdExtension;
+  /** The DER AKI extension of every certificate this CA signs (keyIdentifier = our SKI), encoded once. */
+  byte[] authorityKeyIdExtensionDer() {
+    return authorityKeyIdExtensionDer;
   }
 
   String signatureAlgorithm() {

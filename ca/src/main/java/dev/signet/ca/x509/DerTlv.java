@@ -1,0 +1,51 @@
+package dev.signet.ca.x509;
+
+/** DER type-length-value encoding of already-encoded contents (definite lengths, minimal length octets). */
+final class DerTlv {
+  static final int INTEGER = 0x02;
+  static final int BIT_STRING = 0x03;
+  static final int OCTET_STRING = 0x04;
+  static final int UTF8_STRING = 0x0C;
+  static final int SEQUENCE = 0x30;
+  static final int SET = 0x31;
+
+  private DerTlv() {}
+
+  /** tag ‖ length ‖ the parts concatenated. */
+  static byte[] of(int tag, byte[]... parts) {
+    int length = 0;
+    for (byte[] part : parts) {
+      length += part.length;
+    }
+    int lengthOctets = length < 0x80 ? 0 : length < 0x100 ? 1 : length < 0x10000 ? 2 : 3;
+    byte[] out = new byte[2 + lengthOctets + length];
+    out[0] = (byte) tag;
+    if (lengthOctets == 0) {
+      out[1] = (byte) length;
+    } else {
+      out[1] = (byte) (0x80 | lengthOctets);
+      for (int i = 0; i < lengthOctets; i++) {
+        out[2 + i] = (byte) (length >>> (8 * (lengthOctets - 1 - i)));
+      }
+    }
+    int at = 2 + lengthOctets;
+    for (byte[] part : parts) {
+      System.arraycopy(part, 0, out, at, part.length);
+      at += part.length;
+    }
+    return out;
+  }
+
+  /** An IA5String-valued field (the tag is the caller's: a SAN's [2] dNSName or [6] URI); ASCII only. */
+  static byte[] ia5(int tag, String value) {
+    byte[] bytes = new byte[value.length()];
+    for (int i = 0; i < bytes.length; i++) {
+      char c = value.charAt(i);
+      if (c > 0x7F) {
+        throw new IllegalArgumentException("\"" + value + "\" is not ASCII, so it cannot be an IA5String");
+      }
+      bytes[i] = (byte) c;
+    }
+    return of(tag, bytes);
+  }
+}
