@@ -1,17 +1,20 @@
 package dev.signet.ca.ecsign;
 
+import dev.signet.ca.p256.JacobianPoint;
+import dev.signet.ca.p256.P256Field;
 import java.math.BigInteger;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.math.ec.AbstractECMultiplier;
 import org.bouncycastle.math.ec.ECCurve;
-import org.bouncycastle.math.ec.ECLookupTable;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.bouncycastle.math.ec.custom.sec.SecP256R1Field;
+import org.bouncycastle.math.raw.Nat256;
 
 /**
- * k·G on P-256 for the generator G by a fixed-base windowed table, built once per JVM on BouncyCastle's
- * optimized curve ({@code SecP256R1Curve}).
+ * k·G on P-256 for the generator G by a fixed-base windowed table, built once per JVM, summed in place on
+ * {@link P256Field} (52-bit limbs, no allocation per addition).
  *
  * <p>The math: write the scalar in base 2^w as k' = Σ d_i·2^(w·i), d_i in [0, 2^w). Window i holds the
  * 2^w affine points T[i][j] = (j + 1)·2^(w·i)·G, so k'·G is a sum of one point per window: 255/w mixed
@@ -21,10 +24,11 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
  * Σ (d_i + 1)·2^(w·i)·G = (k' + C)·G with the constant C = Σ 2^(w·i), so the scalar used is
  * k' = (k − C) mod n and the result is k·G. BouncyCastle's comb uses the same offset trick.
  *
- * <p>Security decision: the table is read with BouncyCastle's cache-safe lookup, which reads every entry of
- * a window and keeps the wanted one by masking, so the memory access pattern does not depend on the secret
- * nonce. Additions use BouncyCastle's formulas, which branch only when a partial sum equals ± the next
- * addend (probability about 2^-16 per window pair for a random nonce, and then the result is still right).
+ * <p>Security decision: each window's entry is selected by reading every entry and keeping the wanted one
+ * by masking, so the memory access pattern does not depend on the secret nonce; the field arithmetic is
+ * constant-time, and the additions branch only when a partial sum equals ± the next addend (probability
+ * about 2^-16 per window pair for a random nonce, and then the result is still right). The final
+ * conversion to affine coordinates inverts Z with BouncyCastle's constant-time modular inverse.
  *
  * <p>Instances are immutable and thread-safe. Points other than G are multiplied by BouncyCastle's comb.
  */
@@ -33,6 +37,8 @@ public final class P256FixedBaseMultiplier extends AbstractECMultiplier {
   static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
   /** The window width used in production, chosen by measurement (SigningBenchmark). */
   static final int DEFAULT_WIDTH = 5;
+  /** Longs per table entry: x then y, five limbs each. */
+  private static final int ENTRY = 2 * P256Field.LIMBS;
 
   private static final class Default {
     static final P256FixedBaseMultiplier INSTANCE = new P256FixedBaseMultiplier(DEFAULT_WIDTH);
@@ -42,7 +48,8 @@ public final class P256FixedBaseMultiplier extends AbstractECMultiplier {
   private final ECPoint generator = P256.getG();
   private final BigInteger order = P256.getN();
   private final int width;
-  private final ECLookupTable[] windows;
+  /** Per window, its 2^width affine entries, {@link #ENTRY} longs each. */
+  private final long[][] windows;
   private final BigInteger offset;
   private final FixedPointCombMultiplier fallback = new FixedPointCombMultiplier();
 
@@ -57,7 +64,7 @@ public final class P256FixedBaseMultiplier extends AbstractECMultiplier {
     this.width = width;
     int count = (order.bitLength() + width - 1) / width;
     int size = 1 << width;
-    windows = new ECLookupTable[count];
+    windows = new long[count][];
     BigInteger c = BigInteger.ZERO;
     ECPoint base = generator; // 2^(w·i)·G
     for (int i = 0; i < count; i++) {
@@ -68,7 +75,13 @@ public final class P256FixedBaseMultiplier extends AbstractECMultiplier {
       }
       base = entries[size - 1]; // 2^w·base = the next window's base
       curve.normalizeAll(entries); // affine, with one shared field inversion
-      windows[i] = curve.createCacheSafeLookupTable(entries, 0, size);
+      windows[i] = new long[size * ENTRY];
+      for (int j = 0; j < size; j++) {
+        System.arraycopy(P256Field.of(entries[j].getAffineXCoord().toBigInteger()), 0, windows[i], j * ENTRY,
+            P256Field.LIMBS);
+        System.arraycopy(P256Field.of(entries[j].getAffineYCoord().toBigInteger()), 0, windows[i],
+            j * ENTRY + P256Field.LIMBS, P256Field.LIMBS);
+      }
       c = c.add(BigInteger.ONE.shiftLeft(width * i));
     }
     offset = c.mod(order);
@@ -92,13 +105,75 @@ public final class P256FixedBaseMultiplier extends AbstractECMultiplier {
     // G has order n, so k·G = (k mod n)·G; then shift by the table's built-in offset C.
     BigInteger shifted = k.mod(order).subtract(offset).mod(order);
     int[] limbs = toLimbs(shifted);
-    ECPoint sum = windows[0].lookup(digit(limbs, 0));
+    JacobianPoint sum = new JacobianPoint(new JacobianPoint.Scratch());
+    long[] x = P256Field.create();
+    long[] y = P256Field.create();
+    select(windows[0], digit(limbs, 0), x, y);
+    sum.setAffine(x, y);
     for (int i = 1; i < windows.length; i++) {
-      sum = sum.add(windows[i].lookup(digit(limbs, i)));
+      select(windows[i], digit(limbs, i), x, y);
+      sum.addAffine(x, y, false);
     }
-    return sum;
+    return toAffine(sum);
   }
 
+  /** Entry {@code digit} of a window into (x, y), reading every entry (constant time). */
+  private static void select(long[] window, int digit, long[] x, long[] y) {
+    long x0 = 0;
+    long x1 = 0;
+    long x2 = 0;
+    long x3 = 0;
+    long x4 = 0;
+    long y0 = 0;
+    long y1 = 0;
+    long y2 = 0;
+    long y3 = 0;
+    long y4 = 0;
+    for (int j = 0, at = 0; at < window.length; j++, at += ENTRY) {
+      long mask = ((long) (j ^ digit) - 1) >> 63; // all ones only for j == digit
+      x0 |= window[at] & mask;
+      x1 |= window[at + 1] & mask;
+      x2 |= window[at + 2] & mask;
+      x3 |= window[at + 3] & mask;
+      x4 |= window[at + 4] & mask;
+      y0 |= window[at + 5] & mask;
+      y1 |= window[at + 6] & mask;
+      y2 |= window[at + 7] & mask;
+      y3 |= window[at + 8] & mask;
+      y4 |= window[at + 9] & mask;
+    }
+    x[0] = x0;
+    x[1] = x1;
+    x[2] = x2;
+    x[3] = x3;
+    x[4] = x4;
+    y[0] = y0;
+    y[1] = y1;
+    y[2] = y2;
+    y[3] = y3;
+    y[4] = y4;
+  }
+
+  /** The sum as a BouncyCastle affine point: x = X/Z², y = Y/Z³ with Z inverted in constant time. */
+  private ECPoint toAffine(JacobianPoint sum) {
+    if (sum.isInfinity()) { // only for k ≡ 0 (mod n), never for an ECDSA nonce
+      return curve.getInfinity();
+    }
+    int[] x = Nat256.create();
+    int[] y = Nat256.create();
+    int[] z = Nat256.create();
+    P256Field.toWords(sum.x, x);
+    P256Field.toWords(sum.y, y);
+    P256Field.toWords(sum.z, z);
+    int[] zInverse = Nat256.create();
+    int[] zInverse2 = Nat256.create();
+    SecP256R1Field.inv(z, zInverse);
+    SecP256R1Field.square(zInverse, zInverse2);
+    SecP256R1Field.multiply(x, zInverse2, x);
+    SecP256R1Field.multiply(zInverse2, zInverse, zInverse2);
+    SecP256R1Field.multiply(y, zInverse2, y);
+    return curve.createPoint(Nat256.toBigInteger(x), Nat256.toBigInteger(y));
+  }
   /** Digit i of the scalar in base 2^width: bits [width·i, width·i + width), which may straddle two limbs. */
   private int digit(int[] limbs, int i) {
     int bit = width * i;

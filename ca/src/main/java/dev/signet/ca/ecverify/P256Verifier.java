@@ -1,5 +1,7 @@
 package dev.signet.ca.ecverify;
 
+import dev.signet.ca.p256.JacobianPoint;
+import dev.signet.ca.p256.P256Field;
 import java.math.BigInteger;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;

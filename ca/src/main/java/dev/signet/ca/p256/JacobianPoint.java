@@ -1,31 +1,35 @@
-package dev.signet.ca.ecverify;
+package dev.signet.ca.p256;
 
-import static dev.signet.ca.ecverify.P256Field.multiply;
-import static dev.signet.ca.ecverify.P256Field.square;
-import static dev.signet.ca.ecverify.P256Field.subtract;
-import static dev.signet.ca.ecverify.P256Field.times;
+import static dev.signet.ca.p256.P256Field.multiply;
+import static dev.signet.ca.p256.P256Field.square;
+import static dev.signet.ca.p256.P256Field.subtract;
+import static dev.signet.ca.p256.P256Field.times;
 
 /**
  * A mutable P-256 point in Jacobian coordinates (x = X/Z², y = Y/Z³; Z ≡ 0 is the point at infinity) on
  * {@link P256Field} elements, computed in place without allocation. Formulas: doubling for a = −3
  * (3M + 5S), mixed addition with an affine point (8M + 3S) and general addition (12M + 4S); both additions
- * detect equal operands (then double) and opposite ones (then give infinity). Variable time: public inputs
- * only (verification). Not thread-safe: the points of one computation share one {@link Scratch}.
+ * detect equal operands (then double) and opposite ones (then give infinity).
+ *
+ * <p>Timing: the field arithmetic is constant-time; the additions branch only on whether an operand is
+ * infinity or the operands share an x-coordinate, which a fixed-base sum over a secret nonce whose table
+ * holds no infinity reaches with negligible probability (BouncyCastle's formulas have the same property).
+ * Not thread-safe: the points of one computation share one {@link Scratch}.
  */
-final class JacobianPoint {
-  final long[] x = P256Field.create();
-  final long[] y = P256Field.create();
-  final long[] z = P256Field.create();
+public final class JacobianPoint {
+  public final long[] x = P256Field.create();
+  public final long[] y = P256Field.create();
+  public final long[] z = P256Field.create();
   private final Scratch s;
 
-  JacobianPoint(Scratch scratch) {
+  public JacobianPoint(Scratch scratch) {
     this.s = scratch;
   }
 
   /** Temporaries shared by the points of one computation. */
-  static final class Scratch {
-    final long[] t1 = P256Field.create();
-    final long[] t2 = P256Field.create();
+  public static final class Scratch {
+    public final long[] t1 = P256Field.create();
+    public final long[] t2 = P256Field.create();
     final long[] t3 = P256Field.create();
     final long[] t4 = P256Field.create();
     final long[] t5 = P256Field.create();
@@ -33,36 +37,36 @@ final class JacobianPoint {
     final long[] t7 = P256Field.create();
     final long[] t8 = P256Field.create();
     final long[] t9 = P256Field.create();
-    final long[] t10 = P256Field.create();
+    public final long[] t10 = P256Field.create();
     final long[] negY = P256Field.create();
-    final long[] check = P256Field.create();
-    final long[] check2 = P256Field.create();
+    public final long[] check = P256Field.create();
+    public final long[] check2 = P256Field.create();
   }
 
-  boolean isInfinity() {
+  public boolean isInfinity() {
     return P256Field.isZero(z, s.check);
   }
 
-  void setInfinity() {
+  public void setInfinity() {
     java.util.Arrays.fill(x, 0);
     java.util.Arrays.fill(y, 0);
     java.util.Arrays.fill(z, 0);
   }
 
-  void setAffine(long[] ax, long[] ay) {
+  public void setAffine(long[] ax, long[] ay) {
     P256Field.copy(ax, x);
     P256Field.copy(ay, y);
     P256Field.copy(P256Field.ONE, z);
   }
 
-  void set(JacobianPoint p) {
+  public void set(JacobianPoint p) {
     P256Field.copy(p.x, x);
     P256Field.copy(p.y, y);
     P256Field.copy(p.z, z);
   }
 
   /** this = 2·this (infinity stays infinity: Z3 = 2·Y·Z). */
-  void twice() {
+  public void twice() {
     long[] delta = s.t1;
     long[] gamma = s.t2;
     long[] beta = s.t3;
@@ -95,7 +99,7 @@ final class JacobianPoint {
   }
 
   /** this = this + (ax, ±ay) for an affine point; {@code negate} picks −ay. */
-  void addAffine(long[] ax, long[] ay, boolean negate) {
+  public void addAffine(long[] ax, long[] ay, boolean negate) {
     long[] py = ay;
     if (negate) {
       P256Field.negate(ay, s.negY);
@@ -123,7 +127,7 @@ final class JacobianPoint {
   }
 
   /** this = this + (±p); {@code negate} picks −p. */
-  void add(JacobianPoint p, boolean negate) {
+  public void add(JacobianPoint p, boolean negate) {
     if (p.isInfinity()) {
       return;
     }

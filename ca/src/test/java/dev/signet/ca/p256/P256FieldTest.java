@@ -1,4 +1,4 @@
-package dev.signet.ca.ecverify;
+package dev.signet.ca.p256;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,6 +62,9 @@ class P256FieldTest {
       P256Field.square(z, w);
       assertThat(P256Field.toBigInteger(w)).isEqualTo(a.subtract(b).pow(2).mod(P));
       assertThat(P256Field.isZero(fa, z)).isEqualTo(a.signum() == 0);
+      int[] words = new int[8];
+      P256Field.toWords(fa, words);
+      assertThat(org.bouncycastle.math.raw.Nat256.toBigInteger(words)).isEqualTo(a);
     }
   }
 

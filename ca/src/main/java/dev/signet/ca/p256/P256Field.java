@@ -1,9 +1,9 @@
-package dev.signet.ca.ecverify;
+package dev.signet.ca.p256;
 
 import java.math.BigInteger;
 
 /**
- * Arithmetic modulo the P-256 prime p = 2^256 − 2^224 + 2^192 + 2^96 − 1 for verification, in pure Java
+ * Arithmetic modulo the P-256 prime p = 2^256 − 2^224 + 2^192 + 2^96 − 1, in pure Java
  * without allocation: an element is five signed 64-bit limbs of 52 bits (radix 2^52, little-endian) holding
  * a·R mod p in Montgomery form with R = 2^260.
  *
@@ -19,11 +19,12 @@ import java.math.BigInteger;
  * reduced elements; {@link #multiply} and {@link #square} also take the uncarried sums and differences of
  * {@link #addForProduct} and {@link #subtractForProduct} (values below 4p, limbs possibly negative), since
  * their signed limb products split exactly and the Montgomery result of inputs below 4p is below 2p. {@link #canonical} gives the unique representative below p, for comparisons.
- * Variable time (public inputs only): nothing here branches on limbs except {@link #canonical}.
+ * Constant time: no routine branches on or indexes by the values (the ECDSA signer's nonce runs through
+ * them too); callers decide what they branch on.
  */
-final class P256Field {
-  static final int LIMBS = 5;
-  static final BigInteger P = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE.shiftLeft(224))
+public final class P256Field {
+  public static final int LIMBS = 5;
+  public static final BigInteger P = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE.shiftLeft(224))
       .add(BigInteger.ONE.shiftLeft(192)).add(BigInteger.ONE.shiftLeft(96)).subtract(BigInteger.ONE);
   private static final long MASK = (1L << 52) - 1;
   private static final BigInteger R = BigInteger.ONE.shiftLeft(260);
@@ -32,21 +33,23 @@ final class P256Field {
   private static final long[] TWO_P = limbsOf(P.shiftLeft(1));
   private static final long[] P_LIMBS = limbsOf(P);
   /** 1 in Montgomery form (R mod p). */
-  static final long[] ONE = of(BigInteger.ONE);
+  public static final long[] ONE = of(BigInteger.ONE);
+  /** The integer 1 itself (not in Montgomery form): multiplying by it leaves Montgomery form. */
+  private static final long[] RAW_ONE = limbsOf(BigInteger.ONE);
 
   private P256Field() {}
 
-  static long[] create() {
+  public static long[] create() {
     return new long[LIMBS];
   }
 
   /** The element for {@code value} (0 ≤ value < p), in Montgomery form. */
-  static long[] of(BigInteger value) {
+  public static long[] of(BigInteger value) {
     return limbsOf(value.multiply(R).mod(P));
   }
 
   /** The integer (below p) that {@code a} stands for. */
-  static BigInteger toBigInteger(long[] a) {
+  public static BigInteger toBigInteger(long[] a) {
     long[] c = create();
     canonical(a, c);
     BigInteger value = BigInteger.ZERO;
@@ -54,6 +57,23 @@ final class P256Field {
       value = value.shiftLeft(52).add(BigInteger.valueOf(c[i]));
     }
     return value.multiply(R_INVERSE).mod(P);
+  }
+
+  /**
+   * The integer (below p) that {@code a} stands for, out of Montgomery form, as eight little-endian 32-bit
+   * words (BouncyCastle's field layout). Branch-free.
+   */
+  public static void toWords(long[] a, int[] words) {
+    long[] plain = create();
+    multiply(a, RAW_ONE, plain); // a·R · 1 · R⁻¹
+    canonical(plain, plain);
+    for (int w = 0; w < 8; w++) {
+      int bit = 32 * w;
+      int limb = bit / 52;
+      int shift = bit % 52;
+      long next = limb + 1 < LIMBS ? plain[limb + 1] << (52 - shift) : 0L;
+      words[w] = (int) ((plain[limb] >>> shift) | next);
+    }
   }
 
   private static long[] limbsOf(BigInteger value) {
@@ -65,17 +85,17 @@ final class P256Field {
     return limbs;
   }
 
-  static void copy(long[] a, long[] z) {
+  public static void copy(long[] a, long[] z) {
     System.arraycopy(a, 0, z, 0, LIMBS);
   }
 
   /** z = a + b. */
-  static void add(long[] a, long[] b, long[] z) {
+  public static void add(long[] a, long[] b, long[] z) {
     weakReduce(a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3], a[4] + b[4], z);
   }
 
   /** z = a − b (computed as a + 2p − b, which is positive for b below 2p). */
-  static void subtract(long[] a, long[] b, long[] z) {
+  public static void subtract(long[] a, long[] b, long[] z) {
     weakReduce(a[0] - b[0] + TWO_P[0], a[1] - b[1] + TWO_P[1], a[2] - b[2] + TWO_P[2], a[3] - b[3] + TWO_P[3],
         a[4] - b[4] + TWO_P[4], z);
   }
@@ -84,7 +104,7 @@ final class P256Field {
    * z = a + b without carrying or folding: the result is only fit as an input of {@link #multiply} or
    * {@link #square} (which accept values below 4p in any limb form), never of another linear routine.
    */
-  static void addForProduct(long[] a, long[] b, long[] z) {
+  public static void addForProduct(long[] a, long[] b, long[] z) {
     z[0] = a[0] + b[0];
     z[1] = a[1] + b[1];
     z[2] = a[2] + b[2];
@@ -93,7 +113,7 @@ final class P256Field {
   }
 
   /** z = a − b + 2p without carrying or folding: as {@link #addForProduct}, only for products. */
-  static void subtractForProduct(long[] a, long[] b, long[] z) {
+  public static void subtractForProduct(long[] a, long[] b, long[] z) {
     z[0] = a[0] - b[0] + TWO_P[0];
     z[1] = a[1] - b[1] + TWO_P[1];
     z[2] = a[2] - b[2] + TWO_P[2];
@@ -102,12 +122,12 @@ final class P256Field {
   }
 
   /** z = −a. */
-  static void negate(long[] a, long[] z) {
+  public static void negate(long[] a, long[] z) {
     weakReduce(TWO_P[0] - a[0], TWO_P[1] - a[1], TWO_P[2] - a[2], TWO_P[3] - a[3], TWO_P[4] - a[4], z);
   }
 
   /** z = k·a for a small k (1 to 16). */
-  static void times(long[] a, int k, long[] z) {
+  public static void times(long[] a, int k, long[] z) {
     weakReduce(a[0] * k, a[1] * k, a[2] * k, a[3] * k, a[4] * k, z);
   }
 
@@ -146,38 +166,40 @@ final class P256Field {
     z[4] = t4;
   }
 
-  /** The representative below p (limbs normalized), for equality tests. */
-  static void canonical(long[] a, long[] z) {
+  /**
+   * The representative below p (limbs normalized), for equality tests. Branch-free: value − p is taken by
+   * masking when it is not negative, so signing (a secret nonce's partial sums) can use it too.
+   */
+  public static void canonical(long[] a, long[] z) {
     weakReduce(a[0], a[1], a[2], a[3], a[4], z);
     long d0 = z[0] - P_LIMBS[0];
     long d1 = z[1] - P_LIMBS[1] + (d0 >> 52);
     long d2 = z[2] - P_LIMBS[2] + (d1 >> 52);
     long d3 = z[3] - P_LIMBS[3] + (d2 >> 52);
     long d4 = z[4] - P_LIMBS[4] + (d3 >> 52);
-    if (d4 >= 0) { // the value was at least p (and below 2p): take value − p
-      z[0] = d0 & MASK;
-      z[1] = d1 & MASK;
-      z[2] = d2 & MASK;
-      z[3] = d3 & MASK;
-      z[4] = d4;
-    }
+    long keep = d4 >> 63; // all ones when value − p is negative: keep the value
+    z[0] = (z[0] & keep) | (d0 & MASK & ~keep);
+    z[1] = (z[1] & keep) | (d1 & MASK & ~keep);
+    z[2] = (z[2] & keep) | (d2 & MASK & ~keep);
+    z[3] = (z[3] & keep) | (d3 & MASK & ~keep);
+    z[4] = (z[4] & keep) | (d4 & ~keep);
   }
 
   /** Whether a ≡ 0 (mod p). */
-  static boolean isZero(long[] a, long[] scratch) {
+  public static boolean isZero(long[] a, long[] scratch) {
     canonical(a, scratch);
     return (scratch[0] | scratch[1] | scratch[2] | scratch[3] | scratch[4]) == 0;
   }
 
   /** Whether a ≡ b (mod p). */
-  static boolean equal(long[] a, long[] b, long[] scratchA, long[] scratchB) {
+  public static boolean equal(long[] a, long[] b, long[] scratchA, long[] scratchB) {
     canonical(a, scratchA);
     canonical(b, scratchB);
     return java.util.Arrays.equals(scratchA, scratchB);
   }
 
   /** z = a·b (Montgomery product a·b·R⁻¹; z may be a or b). */
-  static void multiply(long[] a, long[] b, long[] z) {
+  public static void multiply(long[] a, long[] b, long[] z) {
     long a0 = a[0];
     long a1 = a[1];
     long a2 = a[2];
@@ -280,7 +302,7 @@ final class P256Field {
   }
 
   /** z = a² (z may be a): the cross products once, doubled. */
-  static void square(long[] a, long[] z) {
+  public static void square(long[] a, long[] z) {
     long a0 = a[0];
     long a1 = a[1];
     long a2 = a[2];
