@@ -100,26 +100,16 @@ public final class JacobianPoint {
 
   /** this = this + (ax, ±ay) for an affine point; {@code negate} picks −ay. */
   public void addAffine(long[] ax, long[] ay, boolean negate) {
-    long[] py = ay;
-    if (negate) {
-      P256Field.negate(ay, s.negY);
-      py = s.negY;
-    }
+    long[] py = negate ? negated(ay) : ay;
     if (isInfinity()) {
       setAffine(ax, py);
       return;
     }
-    long[] z1z1 = s.t1;
-    long[] u2 = s.t2;
-    long[] s2 = s.t3;
     long[] h = s.t4;
     long[] r = s.t5;
-    square(z, z1z1);
-    multiply(ax, z1z1, u2);
-    multiply(z, z1z1, s2);
-    multiply(py, s2, s2);
-    subtract(u2, x, h);
-    subtract(s2, y, r);
+    scaleByOurZ(ax, py);
+    subtract(s.t2, x, h);
+    subtract(s.t3, y, r);
     if (equalOrOpposite(h, r)) {
       return;
     }
@@ -131,40 +121,45 @@ public final class JacobianPoint {
     if (p.isInfinity()) {
       return;
     }
-    long[] py = p.y;
-    if (negate) {
-      P256Field.negate(p.y, s.negY);
-      py = s.negY;
-    }
+    long[] py = negate ? negated(p.y) : p.y;
     if (isInfinity()) {
       P256Field.copy(p.x, x);
       P256Field.copy(py, y);
       P256Field.copy(p.z, z);
       return;
     }
-    long[] z1z1 = s.t1;
-    long[] u2 = s.t2;
-    long[] s2 = s.t3;
     long[] h = s.t4;
     long[] r = s.t5;
     long[] u1 = s.t6;
     long[] s1 = s.t7;
     long[] z2z2 = s.t8;
-    square(z, z1z1);
-    multiply(p.x, z1z1, u2);
-    multiply(z, z1z1, s2);
-    multiply(py, s2, s2);
+    scaleByOurZ(p.x, py);
     square(p.z, z2z2);
     multiply(x, z2z2, u1);
     multiply(p.z, z2z2, s1);
     multiply(y, s1, s1);
-    subtract(u2, u1, h);
-    subtract(s2, s1, r);
+    subtract(s.t2, u1, h);
+    subtract(s.t3, s1, r);
     if (equalOrOpposite(h, r)) {
       return;
     }
     multiply(z, p.z, z); // Z1·Z2, times H in finishAddition
     finishAddition(h, r, u1, s1);
+  }
+
+  /** −y in the scratch slot kept for it. */
+  private long[] negated(long[] y) {
+    P256Field.negate(y, s.negY);
+    return s.negY;
+  }
+
+  /** The other operand brought to this point's Z: U2 = px·Z1² into t2 and S2 = py·Z1³ into t3. */
+  private void scaleByOurZ(long[] px, long[] py) {
+    long[] z1z1 = s.t1;
+    square(z, z1z1);
+    multiply(px, z1z1, s.t2);
+    multiply(z, z1z1, s.t3);
+    multiply(py, s.t3, s.t3);
   }
 
   /**
