@@ -17,18 +17,25 @@ import org.bouncycastle.math.raw.Nat256;
  * {@link P256Field} (52-bit limbs, no allocation per addition).
  *
  * <p>The math: write the scalar in base 2^w as k' = Σ d_i·2^(w·i), d_i in [0, 2^w). Window i holds the
- * 2^w affine points T[i][j] = (j + 1)·2^(w·i)·G, so k'·G is a sum of one point per window: 255/w mixed
- * additions and no doublings (BouncyCastle's comb does 43 doublings and 43 additions). Entry j holds
- * (j + 1) rather than j times the base so that no entry is the point at infinity (which has no affine
- * form, and a zero digit would otherwise need a branch on the secret): the table sum is then
- * Σ (d_i + 1)·2^(w·i)·G = (k' + C)·G with the constant C = Σ 2^(w·i), so the scalar used is
- * k' = (k − C) mod n and the result is k·G. BouncyCastle's comb uses the same offset trick.
+ * 2^w affine points T[i][j] = (j + e_i)·2^(w·i)·G, so k'·G is a sum of one point per window: 255/w mixed
+ * additions and no doublings (BouncyCastle's comb does 43 doublings and 43 additions). The table sum is
+ * Σ (d_i + e_i)·2^(w·i)·G = (k' + C)·G with the constant C = Σ e_i·2^(w·i), so the scalar used is
+ * k' = (k − C) mod n and the result is k·G.
+ *
+ * <p>The entry offsets e_0 = 1 and e_i = 2 (i ≥ 1) make two things impossible. No entry is the point at
+ * infinity (which has no affine form; a zero digit would otherwise need a branch on the secret). And no
+ * partial sum equals ± the next addend: after window i the sum is a multiple of G below
+ * (2^w + 1)/(2^w − 1)·2^(w·(i+1)), which for w ≥ 2 is under the next addend's smallest multiple
+ * 2·2^(w·(i+1)), and every partial sum but the last stays below n. So the addition formulas' branch for
+ * equal or opposite operands, which would time differently, is never taken while summing a nonce, except
+ * at the very last addition for one value of k' in about 2^255. (With e_i = 1 everywhere, as
+ * BouncyCastle's comb and an earlier version of this class had it, window i's last entry equals window
+ * i + 1's first, and one nonce in 1,024 took that branch.)
  *
  * <p>Security decision: each window's entry is selected by reading every entry and keeping the wanted one
  * by masking, so the memory access pattern does not depend on the secret nonce; the field arithmetic is
- * constant-time, and the additions branch only when a partial sum equals ± the next addend (probability
- * about 2^-16 per window pair for a random nonce, and then the result is still right). The final
- * conversion to affine coordinates inverts Z with BouncyCastle's constant-time modular inverse.
+ * constant-time; the final conversion to affine coordinates inverts Z with BouncyCastle's constant-time
+ * modular inverse. The nonce's reduction and digit extraction use BigInteger, as BouncyCastle's ECDSA does.
  *
  * <p>Instances are immutable and thread-safe. Points other than G are multiplied by BouncyCastle's comb.
  */
@@ -54,12 +61,12 @@ public final class P256FixedBaseMultiplier extends AbstractECMultiplier {
   private final FixedPointCombMultiplier fallback = new FixedPointCombMultiplier();
 
   /**
-   * Builds the table for windows of {@code width} bits (1 to 8): ⌈256/width⌉ windows of 2^width points.
+   * Builds the table for windows of {@code width} bits (2 to 8): ⌈256/width⌉ windows of 2^width points.
    * Takes a few milliseconds; use {@link #instance()} in production.
    */
   public P256FixedBaseMultiplier(int width) {
-    if (width < 1 || width > 8) {
-      throw new IllegalArgumentException("window width " + width + " must be 1 to 8");
+    if (width < 2 || width > 8) {
+      throw new IllegalArgumentException("window width " + width + " must be 2 to 8");
     }
     this.width = width;
     int count = (order.bitLength() + width - 1) / width;
@@ -69,11 +76,10 @@ public final class P256FixedBaseMultiplier extends AbstractECMultiplier {
     ECPoint base = generator; // 2^(w·i)·G
     for (int i = 0; i < count; i++) {
       ECPoint[] entries = new ECPoint[size];
-      entries[0] = base;
+      entries[0] = base.multiply(BigInteger.valueOf(entryOffset(i)));
       for (int j = 1; j < size; j++) {
-        entries[j] = entries[j - 1].add(base); // (j + 1)·base
+        entries[j] = entries[j - 1].add(base); // (j + e_i)·base
       }
-      base = entries[size - 1]; // 2^w·base = the next window's base
       curve.normalizeAll(entries); // affine, with one shared field inversion
       windows[i] = new long[size * ENTRY];
       for (int j = 0; j < size; j++) {
@@ -82,9 +88,28 @@ public final class P256FixedBaseMultiplier extends AbstractECMultiplier {
         System.arraycopy(P256Field.of(entries[j].getAffineYCoord().toBigInteger()), 0, windows[i],
             j * ENTRY + P256Field.LIMBS, P256Field.LIMBS);
       }
-      c = c.add(BigInteger.ONE.shiftLeft(width * i));
+      c = c.add(BigInteger.valueOf(entryOffset(i)).shiftLeft(width * i));
+      base = base.timesPow2(width).normalize(); // the next window's base
     }
     offset = c.mod(order);
+  }
+
+  /** e_i: window i's entries are (j + e_i)·2^(w·i)·G (see the class comment for why 1, then 2). */
+  static int entryOffset(int window) {
+    return window == 0 ? 1 : 2;
+  }
+
+  /** The constant C = Σ e_i·2^(w·i) mod n that the table sum adds to the scalar. */
+  BigInteger offset() {
+    return offset;
+  }
+
+  int width() {
+    return width;
+  }
+
+  int windowCount() {
+    return windows.length;
   }
 
   /** The shared multiplier with the production window width, built on first use. */

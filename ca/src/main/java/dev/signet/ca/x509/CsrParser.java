@@ -166,8 +166,14 @@ public final class CsrParser {
   }
 
   /** SHA-256 with ECDSA on P-256, the signature of nearly every CSR, by {@link P256Verifier}. */
-  private static boolean verifyP256(PKCS10CertificationRequest csr, ECPublicKey key) throws IOException {
-    BigInteger[] rs = StandardDSAEncoding.INSTANCE.decode(P256_ORDER, csr.getSignature());
+  private static boolean verifyP256(PKCS10CertificationRequest csr, ECPublicKey key)
+      throws IOException, InvalidCsrException {
+    BigInteger[] rs;
+    try {
+      rs = StandardDSAEncoding.INSTANCE.decode(P256_ORDER, csr.getSignature());
+    } catch (RuntimeException e) { // BouncyCastle throws ClassCastException for a SEQUENCE of non-INTEGERs
+      throw new InvalidCsrException("csr signature is not a DER ECDSA-Sig-Value: " + e.getMessage(), e);
+    }
     MessageDigest sha256 = SHA256.get();
     byte[] digest = sha256.digest(csr.toASN1Structure().getCertificationRequestInfo().getEncoded(ASN1Encoding.DER));
     return P256Verifier.verify(digest, rs[0], rs[1], key.getW().getAffineX(), key.getW().getAffineY());

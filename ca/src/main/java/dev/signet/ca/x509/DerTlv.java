@@ -17,6 +17,9 @@ final class DerTlv {
     for (byte[] part : parts) {
       length += part.length;
     }
+    if (length >= 1 << 24) {
+      throw new IllegalArgumentException("DER value of " + length + " bytes is too long for a certificate");
+    }
     int lengthOctets = length < 0x80 ? 0 : length < 0x100 ? 1 : length < 0x10000 ? 2 : 3;
     byte[] out = new byte[2 + lengthOctets + length];
     out[0] = (byte) tag;

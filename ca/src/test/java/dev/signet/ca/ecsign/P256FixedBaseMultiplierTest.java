@@ -9,6 +9,7 @@ import java.util.Random;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.math.ec.WNafL2RMultiplier;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,13 +17,10 @@ class P256FixedBaseMultiplierTest {
   static final ECPoint G = P256FixedBaseMultiplier.P256.getG();
   static final BigInteger N = P256FixedBaseMultiplier.P256.getN();
 
-  /** Σ 2^(w·i) over the windows: the table's built-in offset, where digit patterns are extreme. */
+  /** The table's built-in offset, where digit patterns are extreme. */
   static BigInteger offset(int width) {
-    BigInteger c = BigInteger.ZERO;
-    for (int i = 0; i < (256 + width - 1) / width; i++) {
-      c = c.add(BigInteger.ONE.shiftLeft(width * i));
-    }
-    return c.mod(N);
+    return (width == P256FixedBaseMultiplier.DEFAULT_WIDTH ? P256FixedBaseMultiplier.instance()
+        : new P256FixedBaseMultiplier(width)).offset();
   }
 
   static List<BigInteger> scalars(int width, int randomCount) {
@@ -62,7 +60,7 @@ class P256FixedBaseMultiplierTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1, 4, 5, 6, 7, 8})
+  @ValueSource(ints = {2, 4, 5, 6, 7, 8})
   void equalsBouncyCastlesMultipliers(int width) {
     P256FixedBaseMultiplier table = width == P256FixedBaseMultiplier.DEFAULT_WIDTH
         ? P256FixedBaseMultiplier.instance() : new P256FixedBaseMultiplier(width);
@@ -90,5 +88,35 @@ class P256FixedBaseMultiplierTest {
     ECPoint p = G.multiply(BigInteger.valueOf(base)).normalize();
     BigInteger k = new BigInteger("123456789abcdef0123456789abcdef", 16);
     assertThat(P256FixedBaseMultiplier.instance().multiply(p, k)).isEqualTo(p.multiply(k));
+  }
+
+  /**
+   * The property that keeps the addition formulas off their equal/opposite branch: in integers, every
+   * partial sum's largest possible multiple of G is below the next addend's smallest, and below n
+   * before the last window.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3, 4, 5, 6, 7, 8})
+  void noPartialSumCanMeetTheNextAddend(int width) {
+    P256FixedBaseMultiplier table = new P256FixedBaseMultiplier(width);
+    BigInteger maxDigit = BigInteger.ONE.shiftLeft(width).subtract(BigInteger.ONE);
+    BigInteger largestSum = BigInteger.ZERO;
+    for (int i = 0; i < table.windowCount() - 1; i++) {
+      BigInteger scale = BigInteger.ONE.shiftLeft(width * i);
+      largestSum = largestSum.add(maxDigit.add(BigInteger.valueOf(P256FixedBaseMultiplier.entryOffset(i))).multiply(scale));
+      BigInteger nextSmallest = BigInteger.valueOf(P256FixedBaseMultiplier.entryOffset(i + 1))
+          .shiftLeft(width * (i + 1));
+      assertThat(largestSum).as("width %d, after window %d", width, i).isLessThan(nextSmallest);
+      if (i + 1 < table.windowCount() - 1) {
+        assertThat(largestSum.add(maxDigit.add(BigInteger.TWO).shiftLeft(width * (i + 1))))
+            .as("the sum after window %d stays below n", i + 1).isLessThan(N);
+      }
+    }
+  }
+
+  @Test
+  void widthOneIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new P256FixedBaseMultiplier(1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

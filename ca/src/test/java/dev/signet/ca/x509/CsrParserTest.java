@@ -98,4 +98,29 @@ class CsrParserTest {
         .isInstanceOf(InvalidCsrException.class);
     assertThatThrownBy(() -> CsrParser.parse("not a csr".getBytes())).isInstanceOf(InvalidCsrException.class);
   }
+
+  /** The P-256 fast path refuses every malformed ECDSA-Sig-Value with InvalidCsrException, never another exception. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "3006040101040101", // SEQUENCE of two OCTET STRINGs
+      "300602010102010", // truncated
+      "3007020200010201 01", // non-minimal INTEGER
+      "3006020100020101", // r = 0
+      "30060201ff020101", // r negative
+      "3006020101020101 00", // trailing byte
+      "3003020101", // one INTEGER
+      "02020101", // not a SEQUENCE
+      "", // empty
+      "3026020101022100ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551"}) // s = n
+  void malformedP256SignaturesAreRefused(String signatureHex) throws Exception {
+    byte[] valid = TestCsr.forKey(KeyType.EC_P256.generate()).uri("spiffe://example.org/w").der();
+    org.bouncycastle.asn1.pkcs.CertificationRequest request =
+        org.bouncycastle.asn1.pkcs.CertificationRequest.getInstance(valid);
+    String hex = signatureHex.replace(" ", "");
+    byte[] signature = hex.length() % 2 == 0 ? java.util.HexFormat.of().parseHex(hex)
+        : java.util.HexFormat.of().parseHex(hex + "0");
+    byte[] forged = new org.bouncycastle.asn1.pkcs.CertificationRequest(request.getCertificationRequestInfo(),
+        request.getSignatureAlgorithm(), new org.bouncycastle.asn1.DERBitString(signature)).getEncoded("DER");
+    assertThatThrownBy(() -> CsrParser.parse(forged)).isInstanceOf(InvalidCsrException.class);
+  }
 }
