@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.attestors.node.AttestationException.Kind;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,5 +94,60 @@ class AwsSdkEc2ApiTest {
         .isEqualTo("web");
     assertThatThrownBy(() -> AwsIidNodeAttestor.instanceProfileName("arn:aws:iam::123456789012:role/web"))
         .isInstanceOf(AttestationException.class);
+  }
+
+  /**
+   * assume_role: the server's own keys sign only AssumeRole for arn:aws:iam::ACCOUNT:role/ROLE; EC2 and IAM
+   * are called with the temporary credentials STS returned (their key ID and session token), once per account.
+   */
+  @Test
+  void assumeRoleCallsEc2AndIamAsTheAccountsRole() {
+    String role = "arn:aws:iam::123456789012:role/signet-delegate";
+    aws.allowRole(role).add(FakeAwsApi.Instance.running(INSTANCE, Map.of()))
+        .addInstanceProfile("web", "arn:aws:iam::123456789012:role/web-role");
+    AwsSdkEc2Api assuming = new AwsSdkEc2Api(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", "secret", "signet-delegate", "aws",
+        aws.endpoint(), aws.endpoint(), aws.endpoint()));
+
+    assertThat(assuming.describeInstance("us-east-1", "123456789012", INSTANCE)).isPresent();
+    assertThat(assuming.instanceProfileRoleArns("us-east-1", "123456789012", "web")).hasSize(1);
+
+    List<FakeAwsApi.Call> calls = aws.calls();
+    assertThat(calls).extracting(FakeAwsApi.Call::action)
+        .containsExactly("AssumeRole", "DescribeInstances", "GetInstanceProfile");
+    assertThat(calls.getFirst().accessKeyId()).isEqualTo("AKIDEXAMPLE");
+    assertThat(calls.getFirst().sessionToken()).isEmpty();
+    Map<String, String> assumeRole = aws.requests().getFirst();
+    assertThat(assumeRole).containsEntry("RoleArn", role).containsEntry("RoleSessionName", "signet-aws-iid");
+    for (FakeAwsApi.Call call : calls.subList(1, calls.size())) {
+      assertThat(call.accessKeyId()).as(call.action()).isEqualTo(FakeAwsApi.assumedAccessKeyId(role));
+      assertThat(call.sessionToken()).as(call.action()).startsWith("session-");
+    }
+  }
+
+  @Test
+  void eachAccountAssumesItsOwnRole() {
+    aws.allowRole("arn:aws:iam::111111111111:role/signet-delegate")
+        .allowRole("arn:aws-cn:iam::222222222222:role/signet-delegate");
+    AwsSdkEc2Api assuming = new AwsSdkEc2Api(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", "secret", "signet-delegate",
+        "aws-cn", aws.endpoint(), aws.endpoint(), aws.endpoint()));
+    assertThatThrownBy(() -> assuming.describeInstance("cn-north-1", "111111111111", INSTANCE))
+        .isInstanceOf(AttestationException.class); // the aws-cn partition's role ARN is not allowed in that account
+    assertThat(assuming.describeInstance("cn-north-1", "222222222222", INSTANCE)).isEmpty();
+    assertThat(aws.requests()).filteredOn(r -> "AssumeRole".equals(r.get("Action")))
+        .extracting(r -> r.get("RoleArn")).containsExactly("arn:aws-cn:iam::111111111111:role/signet-delegate",
+            "arn:aws-cn:iam::222222222222:role/signet-delegate");
+  }
+
+  @Test
+  void aRefusedAssumeRoleIsUnavailableAndNothingIsDescribed() {
+    aws.add(FakeAwsApi.Instance.running(INSTANCE, Map.of()));
+    AwsSdkEc2Api assuming = new AwsSdkEc2Api(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", "secret", "not-allowed", "aws",
+        aws.endpoint(), aws.endpoint(), aws.endpoint()));
+    assertThatThrownBy(() -> assuming.describeInstance("us-east-1", "123456789012", INSTANCE))
+        .isInstanceOfSatisfying(AttestationException.class, e -> {
+          assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+          assertThat(e.getMessage()).contains("DescribeInstances").contains("123456789012");
+        });
+    assertThat(aws.calls()).extracting(FakeAwsApi.Call::action).containsOnly("AssumeRole");
   }
 }

@@ -13,15 +13,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A local stand-in for the EC2 and IAM Query APIs (JDK classes only, so the end-to-end tests can use it too):
- * {@code POST /} with a form body, answering {@code Action=DescribeInstances} with a real-shaped
+ * A local stand-in for the EC2, IAM and STS Query APIs (JDK classes only, so the end-to-end tests can use it
+ * too): {@code POST /} with a form body, answering {@code Action=DescribeInstances} with a real-shaped
  * {@code DescribeInstancesResponse} (only the requested instance, only while it is pending or running, and
- * {@code InvalidInstanceID.NotFound} for one it never heard of) and {@code Action=GetInstanceProfile} with a
- * {@code GetInstanceProfileResponse}. Requests without a SigV4 {@code Authorization} header are refused (403).
+ * {@code InvalidInstanceID.NotFound} for one it never heard of), {@code Action=GetInstanceProfile} with a
+ * {@code GetInstanceProfileResponse}, and {@code Action=AssumeRole} with temporary credentials for the roles
+ * allowed by {@link #allowRole} ({@code AccessDenied} for others). Requests without a SigV4
+ * {@code Authorization} header are refused (403), and so are requests carrying a session token it never
+ * issued. {@link #calls()} records who signed each request.
  */
 public final class FakeAwsApi implements AutoCloseable {
   /** One instance as DescribeInstances would show it. */
@@ -50,7 +54,13 @@ public final class FakeAwsApi implements AutoCloseable {
     }
   }
 
+  /** One request: its action, the access key ID that signed it, and its session token ("" without). */
+  public record Call(String action, String accessKeyId, String sessionToken) {}
+
   private final HttpServer server;
+  private final Set<String> assumableRoles = ConcurrentHashMap.newKeySet();
+  private final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final Map<String, Instance> instances = new ConcurrentHashMap<>();
   private final Map<String, List<String>> profiles = new ConcurrentHashMap<>();
   private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
@@ -77,6 +87,22 @@ public final class FakeAwsApi implements AutoCloseable {
     return this;
   }
 
+  /** Lets AssumeRole hand out credentials for {@code roleArn}. */
+  public FakeAwsApi allowRole(String roleArn) {
+    assumableRoles.add(roleArn);
+    return this;
+  }
+
+  /** Each request's action and signer, in order. */
+  public List<Call> calls() {
+    return List.copyOf(calls);
+  }
+
+  /** The access key ID AssumeRole issues for a role. */
+  public static String assumedAccessKeyId(String roleArn) {
+    return "ASIA" + Integer.toHexString(roleArn.hashCode()).toUpperCase(java.util.Locale.ROOT);
+  }
+
   /** Every following request fails with this HTTP status and AWS error code. */
   public void failWith(int status, String code) {
     failStatus = status;
@@ -97,6 +123,12 @@ public final class FakeAwsApi implements AutoCloseable {
         respond(exchange, 403, error("AuthFailure", "AWS was not able to validate the provided access credentials"));
         return;
       }
+      String token = java.util.Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"), "");
+      calls.add(new Call(form.getOrDefault("Action", ""), accessKeyId(authorization), token));
+      if (!token.isEmpty() && !issuedTokens.contains(token)) {
+        respond(exchange, 403, error("AuthFailure", "The security token included in the request is invalid"));
+        return;
+      }
       if (failCode != null) {
         respond(exchange, failStatus, error(failCode, "injected failure"));
         return;
@@ -104,6 +136,7 @@ public final class FakeAwsApi implements AutoCloseable {
       switch (form.getOrDefault("Action", "")) {
         case "DescribeInstances" -> describeInstances(exchange, form);
         case "GetInstanceProfile" -> getInstanceProfile(exchange, form);
+        case "AssumeRole" -> assumeRole(exchange, form);
         default -> respond(exchange, 400, error("InvalidAction", "unsupported action " + form.get("Action")));
       }
     }
@@ -206,6 +239,48 @@ public final class FakeAwsApi implements AutoCloseable {
           <ResponseMetadata><RequestId>example</RequestId></ResponseMetadata>
         </GetInstanceProfileResponse>
         """.formatted(members, name, name));
+  }
+
+  private void assumeRole(HttpExchange exchange, Map<String, String> form) throws IOException {
+    String role = form.getOrDefault("RoleArn", "");
+    String session = form.getOrDefault("RoleSessionName", "");
+    if (!assumableRoles.contains(role)) {
+      respond(exchange, 403, "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type>"
+          + "<Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole on resource: " + role
+          + "</Message></Error><RequestId>example</RequestId></ErrorResponse>");
+      return;
+    }
+    String token = "session-" + java.util.UUID.randomUUID();
+    issuedTokens.add(token);
+    respond(exchange, 200, """
+        <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+          <AssumeRoleResult>
+            <AssumedRoleUser>
+              <Arn>%s</Arn>
+              <AssumedRoleId>AROAEXAMPLE:%s</AssumedRoleId>
+            </AssumedRoleUser>
+            <Credentials>
+              <AccessKeyId>%s</AccessKeyId>
+              <SecretAccessKey>assumed-secret</SecretAccessKey>
+              <SessionToken>%s</SessionToken>
+              <Expiration>%s</Expiration>
+            </Credentials>
+          </AssumeRoleResult>
+          <ResponseMetadata><RequestId>example</RequestId></ResponseMetadata>
+        </AssumeRoleResponse>
+        """.formatted(role.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/") + "/" + session, session,
+        assumedAccessKeyId(role), token, Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+  }
+
+  /** The access key ID from {@code Credential=<id>/<date>/<region>/<service>/aws4_request}. */
+  private static String accessKeyId(String authorization) {
+    int start = authorization.indexOf("Credential=");
+    if (start < 0) {
+      return "";
+    }
+    start += "Credential=".length();
+    int end = authorization.indexOf('/', start);
+    return end < 0 ? "" : authorization.substring(start, end);
   }
 
   private static String tags(Map<String, String> tags) {
