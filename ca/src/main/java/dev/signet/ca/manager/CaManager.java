@@ -96,6 +96,14 @@ public final class CaManager {
     return change(() -> x509.prepare(clock.instant()).state());
   }
 
+  /**
+   * Prepares a new X.509 CA and activates it in one step under the manager's lock, with one journal write:
+   * a scheduled rotation cannot land between the two (a forced rotation).
+   */
+  public synchronized AuthorityState prepareAndActivateX509Authority() {
+    return change(() -> x509.activate(x509.prepare(clock.instant()).state().authorityId()).state());
+  }
+
   /** Activates the prepared X.509 CA {@code authorityId}; the active one becomes OLD. */
   public synchronized AuthorityState activateX509Authority(String authorityId) {
     return change(() -> x509.activate(authorityId).state());

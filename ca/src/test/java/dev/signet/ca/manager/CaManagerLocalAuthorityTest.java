@@ -46,6 +46,26 @@ class CaManagerLocalAuthorityTest {
   }
 
   @Test
+  void aForcedRotationPreparesAndActivatesInOneStep() {
+    InMemoryJournalStore journal = new InMemoryJournalStore();
+    MemoryKeyManager keys = new MemoryKeyManager();
+    CaManager manager = new CaManager(CaConfig.defaults(TD), keys, null, journal, new InMemoryBundleStore(TD), clock);
+    manager.rotate();
+    String before = manager.currentX509Authority().authorityId();
+
+    AuthorityState rotated = manager.prepareAndActivateX509Authority();
+
+    assertThat(rotated.status()).isEqualTo(AuthorityStatus.ACTIVE);
+    assertThat(manager.currentX509Authority().authorityId()).isEqualTo(rotated.authorityId()).isNotEqualTo(before);
+    assertThat(manager.x509AuthorityStates()).extracting(AuthorityState::authorityId, AuthorityState::status)
+        .contains(org.assertj.core.groups.Tuple.tuple(before, AuthorityStatus.OLD),
+            org.assertj.core.groups.Tuple.tuple(rotated.authorityId(), AuthorityStatus.ACTIVE));
+    // one journal write holds the end state: a manager restarted from it serves the new authority
+    CaManager restarted = new CaManager(CaConfig.defaults(TD), keys, null, journal, new InMemoryBundleStore(TD), clock);
+    assertThat(restarted.currentX509Authority().authorityId()).isEqualTo(rotated.authorityId());
+  }
+
+  @Test
   void jwtPrepareActivateTaintRevoke() {
     String first = ca.currentJwtAuthority().keyId();
     AuthorityState prepared = ca.prepareJwtAuthority();

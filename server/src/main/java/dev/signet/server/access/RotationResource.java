@@ -95,8 +95,7 @@ final class RotationResource {
     String previous = ca.x509AuthorityStates().stream()
         .filter(s -> s.status() == AuthorityStatus.ACTIVE).map(AuthorityState::authorityId)
         .findFirst().orElse("");
-    AuthorityState prepared = ca.prepareX509Authority();
-    AuthorityState result = activate ? ca.activateX509Authority(prepared.authorityId()) : prepared;
+    AuthorityState result = activate ? ca.prepareAndActivateX509Authority() : ca.prepareX509Authority();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("scope", "ca");
     body.put("previous_authority_id", previous);
