@@ -4,6 +4,7 @@ import dev.signet.attestors.node.AgentPathTemplate;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
 import java.net.URI;
+import java.time.Duration;
 import java.util.AbstractSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -20,7 +21,9 @@ import java.util.function.UnaryOperator;
  * {@code partition}. Signet's additions: {@code account_allow_list} (only these accounts may attest),
  * {@code skip_describe_instances} (trust the signed document alone; requires {@code account_allow_list}),
  * {@code aws_ca_certificate_paths} (region → PEM file, replacing or adding an AWS certificate) and
- * {@code ec2_endpoint}/{@code iam_endpoint}/{@code sts_endpoint}.
+ * {@code ec2_endpoint}/{@code iam_endpoint}/{@code sts_endpoint}/{@code organizations_endpoint}. SPIRE's
+ * {@code verify_organization} block ({@code management_account_id}, {@code assume_org_role},
+ * {@code management_account_region} default us-west-2, {@code org_account_map_ttl} default 3m, at least 1m).
  */
 record AwsIidConfig(
     AwsSdkEc2Api.Settings aws,
@@ -29,10 +32,20 @@ record AwsIidConfig(
     Set<String> localValidationAccounts,
     Set<String> accountAllowList,
     boolean skipDescribeInstances,
+    java.util.Optional<Organization> organization,
     AgentPathTemplate template,
     boolean templateUsesTags,
     Map<String, String> caCertificatePaths) {
 
+  /**
+   * SPIRE's {@code verify_organization} block: only ACTIVE accounts of the organization whose management
+   * account is {@code managementAccountId} may attest; the list is read through {@code role} in that account.
+   */
+  record Organization(String managementAccountId, String role, String region, Duration ttl, URI endpoint) {}
+
+  static final Duration DEFAULT_ORG_TTL = Duration.ofMinutes(3);
+  static final Duration MIN_ORG_TTL = Duration.ofMinutes(1);
+  static final String DEFAULT_ORG_REGION = "us-west-2";
   static final String DEFAULT_TEMPLATE = "/{{ .PluginName }}/{{ .AccountID }}/{{ .Region }}/{{ .InstanceID }}";
   static final List<String> PARTITIONS = List.of("aws", "aws-cn", "aws-us-gov");
   static final String TAGS_PREFIX = "Tags.";
@@ -45,10 +58,8 @@ record AwsIidConfig(
    * @param environment reads an environment variable (null when unset)
    */
   static AwsIidConfig parse(ConfigSection data, UnaryOperator<String> environment) {
-    for (String unsupported : List.of("verify_organization", "validate_eks_cluster_membership")) {
-      if (data.accept(unsupported)) {
-        throw new ConfigException(PREFIX + unsupported + " is not supported by signet yet");
-      }
+    if (data.accept("validate_eks_cluster_membership")) {
+      throw new ConfigException(PREFIX + "validate_eks_cluster_membership is not supported by signet yet");
     }
     String accessKeyId = data.getString("access_key_id", "");
     String secretAccessKey = data.getString("secret_access_key", "");
@@ -98,14 +109,44 @@ record AwsIidConfig(
     AwsSdkEc2Api.Settings aws = new AwsSdkEc2Api.Settings(accessKeyId, secretAccessKey,
         data.getString("assume_role", ""), partition, endpoint(data, "ec2_endpoint"), endpoint(data, "iam_endpoint"),
         endpoint(data, "sts_endpoint"));
+    java.util.Optional<Organization> organization = organization(data);
     AwsIidConfig config = new AwsIidConfig(aws, data.getBool("skip_block_device", false),
         data.getBool("disable_instance_profile_selectors", false),
-        Set.copyOf(data.getList("account_ids_for_local_validation")), allowList, skipDescribe, template, usesTags,
-        Map.copyOf(caPaths));
+        Set.copyOf(data.getList("account_ids_for_local_validation")), allowList, skipDescribe, organization, template,
+        usesTags, Map.copyOf(caPaths));
     if (!data.unknownKeys().isEmpty()) {
       throw new ConfigException(PREFIX + "unknown plugin_data keys " + data.unknownKeys());
     }
     return config;
+  }
+
+  private static java.util.Optional<Organization> organization(ConfigSection data) {
+    URI endpoint = endpoint(data, "organizations_endpoint");
+    if (!data.accept("verify_organization")) {
+      return java.util.Optional.empty();
+    }
+    ConfigSection block = data.section("verify_organization");
+    String account = block.getString("management_account_id", "");
+    String role = block.getString("assume_org_role", "");
+    if (account.isEmpty() || role.isEmpty()) {
+      throw new ConfigException(PREFIX + "verify_organization needs management_account_id and assume_org_role"
+          + " (remove the block to turn organization checks off)");
+    }
+    if (!account.matches("[0-9]{12}")) {
+      throw new ConfigException(PREFIX + "verify_organization: management_account_id \"" + account
+          + "\" is not a 12-digit AWS account ID");
+    }
+    String region = block.getString("management_account_region", "");
+    Duration ttl = block.getDuration("org_account_map_ttl", DEFAULT_ORG_TTL);
+    if (ttl.compareTo(MIN_ORG_TTL) < 0) {
+      throw new ConfigException(PREFIX + "verify_organization: org_account_map_ttl " + ttl + " is under the minimum of "
+          + MIN_ORG_TTL.toMinutes() + "m");
+    }
+    if (!block.unknownKeys().isEmpty()) {
+      throw new ConfigException(PREFIX + "verify_organization: unknown keys " + block.unknownKeys());
+    }
+    return java.util.Optional.of(new Organization(account, role, region.isEmpty() ? DEFAULT_ORG_REGION : region, ttl,
+        endpoint));
   }
 
   private static URI endpoint(ConfigSection data, String key) {

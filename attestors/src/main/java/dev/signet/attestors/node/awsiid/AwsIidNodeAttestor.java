@@ -51,18 +51,25 @@ public final class AwsIidNodeAttestor implements NodeAttestor {
   private final AwsIidConfig config;
   private final AwsCaCertificates certificates;
   private final Ec2Api ec2;
+  /** The verify_organization check; null when not configured. */
+  private final OrganizationMembership organization;
 
-  AwsIidNodeAttestor(AwsIidConfig config, AwsCaCertificates certificates, Ec2Api ec2) {
+  AwsIidNodeAttestor(AwsIidConfig config, AwsCaCertificates certificates, Ec2Api ec2,
+      OrganizationsApi organizations, java.time.Clock clock) {
     this.config = config;
     this.certificates = certificates;
     this.ec2 = ec2;
+    this.organization = config.organization()
+        .map(org -> new OrganizationMembership(organizations, org.ttl(), clock)).orElse(null);
   }
 
   /** From {@code plugin_data}; AWS credentials default to the environment as in SPIRE. */
   public static AwsIidNodeAttestor create(ConfigSection data) {
     AwsIidConfig config = AwsIidConfig.parse(data, System::getenv);
     return new AwsIidNodeAttestor(config, AwsCaCertificates.load(config.caCertificatePaths()),
-        new AwsSdkEc2Api(config.aws()));
+        new AwsSdkEc2Api(config.aws()),
+        config.organization().map(org -> new AwsOrganizationsClient(config.aws(), org)).orElse(null),
+        java.time.Clock.systemUTC());
   }
 
   @Override
@@ -82,6 +89,11 @@ public final class AwsIidNodeAttestor implements NodeAttestor {
 
     if (!config.accountAllowList().isEmpty() && !config.accountAllowList().contains(document.accountId())) {
       throw AttestationException.denied(NAME + ": account \"" + document.accountId() + "\" is not in account_allow_list");
+    }
+    if (organization != null && !organization.isActiveMember(document.accountId())) {
+      throw AttestationException.denied(NAME + ": account \"" + document.accountId()
+          + "\" is not an active account of the AWS organization of management account "
+          + config.organization().orElseThrow().managementAccountId());
     }
     Optional<Ec2Api.Instance> instance = Optional.empty();
     List<String> roleArns = List.of();

@@ -59,7 +59,12 @@ final class AwsSdkEc2Api implements Ec2Api {
 
   AwsSdkEc2Api(Settings settings) {
     this.settings = settings;
-    this.http = UrlConnectionHttpClient.builder().connectionTimeout(CALL_TIMEOUT).socketTimeout(CALL_TIMEOUT).build();
+    this.http = httpClient();
+  }
+
+  /** The JDK-based HTTP client every AWS call here goes through, with the call deadline as its timeouts. */
+  static SdkHttpClient httpClient() {
+    return UrlConnectionHttpClient.builder().connectionTimeout(CALL_TIMEOUT).socketTimeout(CALL_TIMEOUT).build();
   }
 
   @Override
@@ -138,10 +143,21 @@ final class AwsSdkEc2Api implements Ec2Api {
   }
 
   private AwsCredentialsProvider credentials(String region, String accountId) {
+    return credentials(settings, http, region, accountId, settings.assumeRole());
+  }
+
+  /**
+   * The credentials to call AWS with in {@code accountId}: the configured keys (or the SDK's default chain),
+   * or, with a {@code role} name, temporary ones from STS AssumeRole for
+   * {@code arn:<partition>:iam::<accountId>:role/<role>} (session name {@code signet-aws-iid}), refreshed by
+   * the SDK before they expire.
+   */
+  static AwsCredentialsProvider credentials(Settings settings, SdkHttpClient http, String region, String accountId,
+      String role) {
     AwsCredentialsProvider base = settings.accessKeyId().isEmpty()
         ? DefaultCredentialsProvider.builder().build()
         : StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey()));
-    if (settings.assumeRole().isEmpty()) {
+    if (role.isEmpty()) {
       return base;
     }
     var sts = StsClient.builder().region(Region.of(region)).httpClient(http).credentialsProvider(base)
@@ -149,7 +165,7 @@ final class AwsSdkEc2Api implements Ec2Api {
     if (settings.stsEndpoint() != null) {
       sts.endpointOverride(settings.stsEndpoint());
     }
-    String roleArn = "arn:" + settings.partition() + ":iam::" + accountId + ":role/" + settings.assumeRole();
+    String roleArn = "arn:" + settings.partition() + ":iam::" + accountId + ":role/" + role;
     return StsAssumeRoleCredentialsProvider.builder().stsClient(sts.build())
         .refreshRequest(request -> request.roleArn(roleArn).roleSessionName("signet-aws-iid")).build();
   }

@@ -43,12 +43,37 @@ class AwsIidConfigTest {
     assertThatThrownBy(() -> parse(Map.of("agent_path_template", "/{{ .Fingerprint }}"), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining(".Fingerprint");
     assertThatThrownBy(() -> parse(Map.of("verify_organization", Map.of()), Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("verify_organization is not supported");
+        .isInstanceOf(ConfigException.class).hasMessageContaining("needs management_account_id and assume_org_role");
+    assertThatThrownBy(() -> parse(Map.of("verify_organization", Map.of("management_account_id", "12345",
+        "assume_org_role", "r")), Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("12-digit");
+    assertThatThrownBy(() -> parse(Map.of("verify_organization", Map.of("management_account_id", "123456789012",
+        "assume_org_role", "r", "org_account_map_ttl", "30s")), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("under the minimum");
+    assertThatThrownBy(() -> parse(Map.of("verify_organization", Map.of("management_account_id", "123456789012",
+        "assume_org_role", "r", "org_account_role", "typo")), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown keys").hasMessageContaining("org_account_role");
+    assertThatThrownBy(() -> parse(Map.of("validate_eks_cluster_membership", Map.of()), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("validate_eks_cluster_membership is not supported");
     assertThatThrownBy(() -> parse(Map.of("skip_block_devices", true), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("unknown plugin_data keys")
         .hasMessageContaining("skip_block_devices");
     assertThatThrownBy(() -> parse(Map.of("ec2_endpoint", "not a url"), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("ec2_endpoint");
+  }
+
+  @Test
+  void verifyOrganizationTakesSpiresKeysAndDefaults() {
+    AwsIidConfig.Organization org = parse(Map.of("verify_organization", Map.of("management_account_id", "123456789012",
+        "assume_org_role", "spire-org-reader")), Map.of()).organization().orElseThrow();
+    assertThat(org).isEqualTo(new AwsIidConfig.Organization("123456789012", "spire-org-reader", "us-west-2",
+        java.time.Duration.ofMinutes(3), null));
+    AwsIidConfig.Organization custom = parse(Map.of("organizations_endpoint", "http://127.0.0.1:1",
+        "verify_organization", Map.of("management_account_id", "123456789012", "assume_org_role", "reader",
+            "management_account_region", "eu-west-1", "org_account_map_ttl", "15m")), Map.of()).organization().orElseThrow();
+    assertThat(custom.region()).isEqualTo("eu-west-1");
+    assertThat(custom.ttl()).isEqualTo(java.time.Duration.ofMinutes(15));
+    assertThat(custom.endpoint()).hasToString("http://127.0.0.1:1");
+    assertThat(parse(Map.of(), Map.of()).organization()).isEmpty();
   }
 
   private static AwsIidConfig parse(Map<String, Object> data, Map<String, String> environment) {

@@ -42,6 +42,8 @@ class AwsIidNodeAttestorTest {
   Path dir;
   private Path certificate;
   private final MapEc2Api ec2 = new MapEc2Api();
+  private final java.util.Set<String> organizationAccounts = new java.util.HashSet<>();
+  private final OrganizationsApi organizations = () -> java.util.Set.copyOf(organizationAccounts);
 
   @BeforeAll
   static void keys() {
@@ -164,6 +166,19 @@ class AwsIidNodeAttestorTest {
     String allowed = TestAwsSigner.document(ACCOUNT, REGION, INSTANCE);
     assertThat(attestor(Map.of("account_allow_list", List.of(ACCOUNT))).attest(TD, payload(allowed, aws.sign(allowed)),
         NO_CHALLENGES).agentId().path()).contains("/" + ACCOUNT + "/");
+  }
+
+  @Test
+  void withVerifyOrganizationOnlyActiveMemberAccountsAttest() {
+    organizationAccounts.add(ACCOUNT);
+    Map<String, Object> verify = Map.of("verify_organization", Map.of("management_account_id", "999999999999",
+        "assume_org_role", "spire-org-reader"));
+    String foreign = TestAwsSigner.document("210987654321", REGION, INSTANCE);
+    assertDenied(attestor(verify), payload(foreign, aws.sign(foreign)),
+        "account \"210987654321\" is not an active account of the AWS organization of management account 999999999999");
+    String member = TestAwsSigner.document(ACCOUNT, REGION, INSTANCE);
+    assertThat(attestor(verify).attest(TD, payload(member, aws.sign(member)), NO_CHALLENGES).agentId().path())
+        .contains("/" + ACCOUNT + "/");
   }
 
   @Test
@@ -294,7 +309,8 @@ class AwsIidNodeAttestorTest {
     data.put("aws_ca_certificate_paths", Map.of(REGION, certificate.toString()));
     data.putAll(extra);
     AwsIidConfig config = AwsIidConfig.parse(ConfigSection.of("plugin_data", data), name -> null);
-    return new AwsIidNodeAttestor(config, AwsCaCertificates.load(config.caCertificatePaths()), ec2);
+    return new AwsIidNodeAttestor(config, AwsCaCertificates.load(config.caCertificatePaths()), ec2, organizations,
+        java.time.Clock.systemUTC());
   }
 
   private byte[] payload(String document, String rsa2048) {

@@ -54,13 +54,17 @@ public final class FakeAwsApi implements AutoCloseable {
     }
   }
 
-  /** One request: its action, the access key ID that signed it, and its session token ("" without). */
-  public record Call(String action, String accessKeyId, String sessionToken) {}
+  /**
+   * One request: its action, the access key ID that signed it, the service and region of its SigV4 scope,
+   * and its session token ("" without).
+   */
+  public record Call(String action, String accessKeyId, String service, String region, String sessionToken) {}
 
   private final HttpServer server;
   private final Set<String> assumableRoles = ConcurrentHashMap.newKeySet();
   private final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final Map<String, String> organizationAccounts = new java.util.concurrent.ConcurrentSkipListMap<>();
   private final Map<String, Instance> instances = new ConcurrentHashMap<>();
   private final Map<String, List<String>> profiles = new ConcurrentHashMap<>();
   private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
@@ -93,6 +97,12 @@ public final class FakeAwsApi implements AutoCloseable {
     return this;
   }
 
+  /** An account of the organization ListAccounts lists, with its status (ACTIVE, SUSPENDED, PENDING_CLOSURE). */
+  public FakeAwsApi addOrganizationAccount(String accountId, String status) {
+    organizationAccounts.put(accountId, status);
+    return this;
+  }
+
   /** Each request's action and signer, in order. */
   public List<Call> calls() {
     return List.copyOf(calls);
@@ -116,7 +126,9 @@ public final class FakeAwsApi implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+      Map<String, String> form = target == null ? form(body) : Map.of("Action", target.substring(target.indexOf('.') + 1));
       requests.add(form);
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 ")) {
@@ -124,13 +136,18 @@ public final class FakeAwsApi implements AutoCloseable {
         return;
       }
       String token = java.util.Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"), "");
-      calls.add(new Call(form.getOrDefault("Action", ""), accessKeyId(authorization), token));
+      String[] scope = scope(authorization);
+      calls.add(new Call(form.getOrDefault("Action", ""), scope[0], scope[2], scope[1], token));
       if (!token.isEmpty() && !issuedTokens.contains(token)) {
         respond(exchange, 403, error("AuthFailure", "The security token included in the request is invalid"));
         return;
       }
       if (failCode != null) {
         respond(exchange, failStatus, error(failCode, "injected failure"));
+        return;
+      }
+      if (target != null) {
+        organizations(exchange, target, body);
         return;
       }
       switch (form.getOrDefault("Action", "")) {
@@ -140,6 +157,41 @@ public final class FakeAwsApi implements AutoCloseable {
         default -> respond(exchange, 400, error("InvalidAction", "unsupported action " + form.get("Action")));
       }
     }
+  }
+
+  /** Organizations' JSON API: ListAccounts, two accounts a page, NextToken "page-N". */
+  private void organizations(HttpExchange exchange, String target, String body) throws IOException {
+    if (!"AWSOrganizationsV20161128.ListAccounts".equals(target)
+        || !"application/x-amz-json-1.1".equals(exchange.getRequestHeaders().getFirst("Content-Type"))) {
+      respondJson(exchange, 400, "{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}");
+      return;
+    }
+    java.util.regex.Matcher token = java.util.regex.Pattern.compile("\"NextToken\"\\s*:\\s*\"page-(\\d+)\"").matcher(body);
+    int page = token.find() ? Integer.parseInt(token.group(1)) : 0;
+    List<Map.Entry<String, String>> all = List.copyOf(organizationAccounts.entrySet());
+    StringBuilder json = new StringBuilder("{\"Accounts\":[");
+    for (int i = page * 2; i < Math.min(all.size(), page * 2 + 2); i++) {
+      if (i > page * 2) {
+        json.append(',');
+      }
+      Map.Entry<String, String> account = all.get(i);
+      json.append("{\"Id\":\"").append(account.getKey()).append("\",\"Arn\":\"arn:aws:organizations::999999999999:account/o-example/")
+          .append(account.getKey()).append("\",\"Email\":\"a").append(account.getKey()).append("@example.com\",")
+          .append("\"Name\":\"account\",\"Status\":\"").append(account.getValue())
+          .append("\",\"JoinedMethod\":\"INVITED\",\"JoinedTimestamp\":1.7645E9}");
+    }
+    json.append(']');
+    if (page * 2 + 2 < all.size()) {
+      json.append(",\"NextToken\":\"page-").append(page + 1).append('"');
+    }
+    respondJson(exchange, 200, json.append('}').toString());
+  }
+
+  private static void respondJson(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
   }
 
   private void describeInstances(HttpExchange exchange, Map<String, String> form) throws IOException {
@@ -272,15 +324,16 @@ public final class FakeAwsApi implements AutoCloseable {
         assumedAccessKeyId(role), token, Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
   }
 
-  /** The access key ID from {@code Credential=<id>/<date>/<region>/<service>/aws4_request}. */
-  private static String accessKeyId(String authorization) {
+  /** [access key ID, region, service] from {@code Credential=<id>/<date>/<region>/<service>/aws4_request}. */
+  private static String[] scope(String authorization) {
     int start = authorization.indexOf("Credential=");
     if (start < 0) {
-      return "";
+      return new String[] {"", "", ""};
     }
-    start += "Credential=".length();
-    int end = authorization.indexOf('/', start);
-    return end < 0 ? "" : authorization.substring(start, end);
+    int end = authorization.indexOf(',', start);
+    String[] parts = authorization.substring(start + "Credential=".length(), end < 0 ? authorization.length() : end)
+        .split("/");
+    return parts.length < 5 ? new String[] {"", "", ""} : new String[] {parts[0], parts[2], parts[3]};
   }
 
   private static String tags(Map<String, String> tags) {
