@@ -23,7 +23,7 @@ import java.util.function.UnaryOperator;
  * {@code aws_ca_certificate_paths} (region → PEM file, replacing or adding an AWS certificate) and
  * {@code ec2_endpoint}/{@code iam_endpoint}/{@code sts_endpoint}/{@code organizations_endpoint}. SPIRE's
  * {@code verify_organization} block ({@code management_account_id}, {@code assume_org_role},
- * {@code management_account_region} default us-west-2, {@code org_account_map_ttl} default 3m, at least 1m).
+ * {@code management_account_region} default us-west-2 (the partition's own outside aws), {@code org_account_map_ttl} default 3m, at least 1m).
  */
 record AwsIidConfig(
     AwsSdkEc2Api.Settings aws,
@@ -45,7 +45,10 @@ record AwsIidConfig(
 
   static final Duration DEFAULT_ORG_TTL = Duration.ofMinutes(3);
   static final Duration MIN_ORG_TTL = Duration.ofMinutes(1);
-  static final String DEFAULT_ORG_REGION = "us-west-2";
+  /** SPIRE's default management_account_region is us-west-2; outside the aws partition, the partition's own. */
+  static final Map<String, String> DEFAULT_ORG_REGIONS = Map.of("aws", "us-west-2", "aws-cn", "cn-northwest-1",
+      "aws-us-gov", "us-gov-west-1");
+  private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
   static final String DEFAULT_TEMPLATE = "/{{ .PluginName }}/{{ .AccountID }}/{{ .Region }}/{{ .InstanceID }}";
   static final List<String> PARTITIONS = List.of("aws", "aws-cn", "aws-us-gov");
   static final String TAGS_PREFIX = "Tags.";
@@ -109,7 +112,7 @@ record AwsIidConfig(
     AwsSdkEc2Api.Settings aws = new AwsSdkEc2Api.Settings(accessKeyId, secretAccessKey,
         data.getString("assume_role", ""), partition, endpoint(data, "ec2_endpoint"), endpoint(data, "iam_endpoint"),
         endpoint(data, "sts_endpoint"));
-    java.util.Optional<Organization> organization = organization(data);
+    java.util.Optional<Organization> organization = organization(data, partition);
     AwsIidConfig config = new AwsIidConfig(aws, data.getBool("skip_block_device", false),
         data.getBool("disable_instance_profile_selectors", false),
         Set.copyOf(data.getList("account_ids_for_local_validation")), allowList, skipDescribe, organization, template,
@@ -120,9 +123,12 @@ record AwsIidConfig(
     return config;
   }
 
-  private static java.util.Optional<Organization> organization(ConfigSection data) {
+  private static java.util.Optional<Organization> organization(ConfigSection data, String partition) {
     URI endpoint = endpoint(data, "organizations_endpoint");
     if (!data.accept("verify_organization")) {
+      if (endpoint != null) {
+        throw new ConfigException(PREFIX + "organizations_endpoint is set but verify_organization is not");
+      }
       return java.util.Optional.empty();
     }
     ConfigSection block = data.section("verify_organization");
@@ -137,6 +143,10 @@ record AwsIidConfig(
           + "\" is not a 12-digit AWS account ID");
     }
     String region = block.getString("management_account_region", "");
+    if (!region.isEmpty() && !REGION.matcher(region).matches()) {
+      throw new ConfigException(PREFIX + "verify_organization: management_account_region \"" + region
+          + "\" is not an AWS region name");
+    }
     Duration ttl = block.getDuration("org_account_map_ttl", DEFAULT_ORG_TTL);
     if (ttl.compareTo(MIN_ORG_TTL) < 0) {
       throw new ConfigException(PREFIX + "verify_organization: org_account_map_ttl " + ttl + " is under the minimum of "
@@ -145,8 +155,8 @@ record AwsIidConfig(
     if (!block.unknownKeys().isEmpty()) {
       throw new ConfigException(PREFIX + "verify_organization: unknown keys " + block.unknownKeys());
     }
-    return java.util.Optional.of(new Organization(account, role, region.isEmpty() ? DEFAULT_ORG_REGION : region, ttl,
-        endpoint));
+    return java.util.Optional.of(new Organization(account, role,
+        region.isEmpty() ? DEFAULT_ORG_REGIONS.get(partition) : region, ttl, endpoint));
   }
 
   private static URI endpoint(ConfigSection data, String key) {

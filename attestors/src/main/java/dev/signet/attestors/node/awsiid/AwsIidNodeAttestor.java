@@ -91,9 +91,11 @@ public final class AwsIidNodeAttestor implements NodeAttestor {
       throw AttestationException.denied(NAME + ": account \"" + document.accountId() + "\" is not in account_allow_list");
     }
     if (organization != null && !organization.isActiveMember(document.accountId())) {
+      log.info("aws_iid: refused instance {}: account {} is not an active account of the organization of management"
+          + " account {}", document.instanceId(), document.accountId(), config.organization().orElseThrow()
+          .managementAccountId());
       throw AttestationException.denied(NAME + ": account \"" + document.accountId()
-          + "\" is not an active account of the AWS organization of management account "
-          + config.organization().orElseThrow().managementAccountId());
+          + "\" is not an active account of the AWS organization");
     }
     Optional<Ec2Api.Instance> instance = Optional.empty();
     List<String> roleArns = List.of();

@@ -26,8 +26,10 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
  * credentials from STS AssumeRole for {@code arn:<partition>:iam::<management_account_id>:role/<assume_org_role>}
  * (in {@code management_account_region}), then the paged JSON API (awsJson1_1, target
  * {@code AWSOrganizationsV20161128.ListAccounts}) signed with SigV4 for service {@code organizations} in the
- * partition's Organizations region. Written on the SDK's signer and HTTP client because the SDK's
- * Organizations module is not available to this build; the wire format is AWS's.
+ * partition's Organizations region, 20 accounts a page. Throttling and server errors are retried twice with
+ * a short back-off; a repeated NextToken or a refresh over {@link #REFRESH_DEADLINE} is UNAVAILABLE.
+ * Written on the SDK's signer and HTTP client because the SDK's Organizations module is not available to
+ * this build; the wire format is AWS's.
  */
 final class AwsOrganizationsClient implements OrganizationsApi {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +38,12 @@ final class AwsOrganizationsClient implements OrganizationsApi {
   private static final Map<String, String> ENDPOINTS = Map.of("aws", "https://organizations.us-east-1.amazonaws.com",
       "aws-cn", "https://organizations.cn-northwest-1.amazonaws.com.cn",
       "aws-us-gov", "https://organizations.us-gov-west-1.amazonaws.com");
-  private static final int MAX_PAGES = 10_000;
+  private static final String ACTIVE = "ACTIVE";
+  private static final int PAGE_SIZE = 20; // the API's maximum
+  private static final int ATTEMPTS = 3;
+  private static final java.time.Duration RETRY_BACKOFF = java.time.Duration.ofMillis(200);
+  /** The longest a whole refresh may take; attestations wait for it. */
+  static final java.time.Duration REFRESH_DEADLINE = java.time.Duration.ofSeconds(30);
 
   private final AwsIidConfig.Organization organization;
   private final SdkHttpClient http;
@@ -55,25 +62,66 @@ final class AwsOrganizationsClient implements OrganizationsApi {
 
   @Override
   public Set<String> activeAccountIds() {
+    long deadline = System.nanoTime() + REFRESH_DEADLINE.toNanos();
     Set<String> active = new LinkedHashSet<>();
+    Set<String> tokensSeen = new java.util.HashSet<>();
     String nextToken = null;
-    for (int page = 0; page < MAX_PAGES; page++) {
-      ObjectNode request = JSON.createObjectNode();
+    do {
+      if (System.nanoTime() > deadline) {
+        throw unavailable("ListAccounts took longer than " + REFRESH_DEADLINE.toSeconds() + " s", null);
+      }
+      ObjectNode request = JSON.createObjectNode().put("MaxResults", PAGE_SIZE);
       if (nextToken != null) {
         request.put("NextToken", nextToken);
       }
-      JsonNode response = call(request);
+      JsonNode response = callWithRetries(request);
       for (JsonNode account : response.path("Accounts")) {
-        if ("ACTIVE".equals(account.path("Status").asText()) && !account.path("Id").asText().isEmpty()) {
-          active.add(account.path("Id").asText());
+        String id = account.path("Id").asText("");
+        if (!id.isEmpty() && ACTIVE.equals(state(account))) {
+          active.add(id);
         }
       }
-      nextToken = response.path("NextToken").asText(null);
-      if (nextToken == null || nextToken.isEmpty()) {
-        return active;
+      nextToken = response.path("NextToken").asText("");
+      if (!nextToken.isEmpty() && !tokensSeen.add(nextToken)) {
+        throw unavailable("ListAccounts repeated a NextToken", null);
+      }
+    } while (!nextToken.isEmpty());
+    return active;
+  }
+
+  /**
+   * An account's state: {@code State} (ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED, PENDING_ACTIVATION) where
+   * AWS sends it, else the older {@code Status} it replaces.
+   */
+  static String state(JsonNode account) {
+    String state = account.path("State").asText("");
+    return state.isEmpty() ? account.path("Status").asText("") : state;
+  }
+
+  /** One page, retried with a short back-off when AWS throttles or fails on its side. */
+  private JsonNode callWithRetries(ObjectNode request) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call(request);
+      } catch (Retryable e) {
+        if (attempt >= ATTEMPTS) {
+          throw unavailable("ListAccounts failed " + ATTEMPTS + " times: " + e.getMessage(), null);
+        }
+        try {
+          Thread.sleep(RETRY_BACKOFF.multipliedBy(attempt));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw unavailable("interrupted while retrying ListAccounts", interrupted);
+        }
       }
     }
-    throw unavailable("ListAccounts returned more than " + MAX_PAGES + " pages", null);
+  }
+
+  /** Throttling or a server-side error: worth another try. */
+  private static final class Retryable extends RuntimeException {
+    Retryable(String message) {
+      super(message, null, false, false);
+    }
   }
 
   private JsonNode call(ObjectNode body) {
@@ -96,7 +144,11 @@ final class AwsOrganizationsClient implements OrganizationsApi {
       JsonNode json = answer.length == 0 ? JSON.createObjectNode() : JSON.readTree(answer);
       if (status / 100 != 2) {
         String type = json.path("__type").asText("");
-        throw unavailable("ListAccounts failed: " + type.substring(type.indexOf('#') + 1) + " (HTTP " + status + ")", null);
+        String error = type.substring(type.indexOf('#') + 1);
+        if (status == 429 || status / 100 == 5 || error.equals("TooManyRequestsException")) {
+          throw new Retryable(error + " (HTTP " + status + ")");
+        }
+        throw unavailable("ListAccounts failed: " + error + " (HTTP " + status + ")", null);
       }
       return json;
     } catch (IOException | SdkException e) {

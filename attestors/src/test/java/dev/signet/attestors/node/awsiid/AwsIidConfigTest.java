@@ -52,6 +52,11 @@ class AwsIidConfigTest {
     assertThatThrownBy(() -> parse(Map.of("verify_organization", Map.of("management_account_id", "123456789012",
         "assume_org_role", "r", "org_account_role", "typo")), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("unknown keys").hasMessageContaining("org_account_role");
+    assertThatThrownBy(() -> parse(Map.of("organizations_endpoint", "http://127.0.0.1:1"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("verify_organization is not");
+    assertThatThrownBy(() -> parse(Map.of("verify_organization", Map.of("management_account_id", "123456789012",
+        "assume_org_role", "r", "management_account_region", "US West")), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("not an AWS region name");
     assertThatThrownBy(() -> parse(Map.of("validate_eks_cluster_membership", Map.of()), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("validate_eks_cluster_membership is not supported");
     assertThatThrownBy(() -> parse(Map.of("skip_block_devices", true), Map.of()))
@@ -74,6 +79,9 @@ class AwsIidConfigTest {
     assertThat(custom.ttl()).isEqualTo(java.time.Duration.ofMinutes(15));
     assertThat(custom.endpoint()).hasToString("http://127.0.0.1:1");
     assertThat(parse(Map.of(), Map.of()).organization()).isEmpty();
+    assertThat(parse(Map.of("partition", "aws-us-gov", "verify_organization", Map.of("management_account_id",
+        "123456789012", "assume_org_role", "r")), Map.of()).organization().orElseThrow().region())
+        .isEqualTo("us-gov-west-1");
   }
 
   private static AwsIidConfig parse(Map<String, Object> data, Map<String, String> environment) {

@@ -43,7 +43,16 @@ class AwsIidNodeAttestorTest {
   private Path certificate;
   private final MapEc2Api ec2 = new MapEc2Api();
   private final java.util.Set<String> organizationAccounts = new java.util.HashSet<>();
-  private final OrganizationsApi organizations = () -> java.util.Set.copyOf(organizationAccounts);
+  private int organizationLists;
+  private boolean organizationsDown;
+  private final OrganizationsApi organizations = () -> {
+    organizationLists++;
+    if (organizationsDown) {
+      throw new dev.signet.attestors.node.AttestationException(
+          dev.signet.attestors.node.AttestationException.Kind.UNAVAILABLE, "organizations is down");
+    }
+    return java.util.Set.copyOf(organizationAccounts);
+  };
 
   @BeforeAll
   static void keys() {
@@ -175,10 +184,30 @@ class AwsIidNodeAttestorTest {
         "assume_org_role", "spire-org-reader"));
     String foreign = TestAwsSigner.document("210987654321", REGION, INSTANCE);
     assertDenied(attestor(verify), payload(foreign, aws.sign(foreign)),
-        "account \"210987654321\" is not an active account of the AWS organization of management account 999999999999");
+        "account \"210987654321\" is not an active account of the AWS organization");
     String member = TestAwsSigner.document(ACCOUNT, REGION, INSTANCE);
     assertThat(attestor(verify).attest(TD, payload(member, aws.sign(member)), NO_CHALLENGES).agentId().path())
         .contains("/" + ACCOUNT + "/");
+  }
+
+  /** Only a document AWS signed can make the server ask Organizations anything. */
+  @Test
+  void aForgedDocumentNeverReachesOrganizations() {
+    Map<String, Object> verify = Map.of("verify_organization", Map.of("management_account_id", "999999999999",
+        "assume_org_role", "spire-org-reader"));
+    String forged = TestAwsSigner.document("210987654321", REGION, INSTANCE);
+    assertDenied(attestor(verify), payload(forged, impostor.sign(forged)), "");
+    assertThat(organizationLists).isZero();
+  }
+
+  @Test
+  void anUnreadableOrganizationIsUnavailable() {
+    organizationsDown = true;
+    String member = TestAwsSigner.document(ACCOUNT, REGION, INSTANCE);
+    assertThatThrownBy(() -> attestor(Map.of("verify_organization", Map.of("management_account_id", "999999999999",
+        "assume_org_role", "spire-org-reader"))).attest(TD, payload(member, aws.sign(member)), NO_CHALLENGES))
+        .isInstanceOfSatisfying(dev.signet.attestors.node.AttestationException.class, e -> assertThat(e.kind())
+            .isEqualTo(dev.signet.attestors.node.AttestationException.Kind.UNAVAILABLE));
   }
 
   @Test

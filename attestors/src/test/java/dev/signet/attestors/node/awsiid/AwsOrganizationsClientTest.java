@@ -35,9 +35,11 @@ class AwsOrganizationsClientTest {
   void listsTheActiveAccountsOfEveryPage() {
     aws.addOrganizationAccount("111111111111", "ACTIVE").addOrganizationAccount("222222222222", "SUSPENDED")
         .addOrganizationAccount("333333333333", "ACTIVE").addOrganizationAccount("444444444444", "PENDING_CLOSURE")
-        .addOrganizationAccount("555555555555", "ACTIVE");
+        .addOrganizationAccountWithState("555555555555", "ACTIVE")
+        .addOrganizationAccountWithState("666666666666", "CLOSED");
 
     assertThat(client.activeAccountIds()).containsExactlyInAnyOrder("111111111111", "333333333333", "555555555555");
+    assertThat(aws.requests().get(1).get("Body")).contains("\"MaxResults\":20");
 
     List<FakeAwsApi.Call> calls = aws.calls();
     assertThat(calls).extracting(FakeAwsApi.Call::action)
@@ -54,11 +56,16 @@ class AwsOrganizationsClientTest {
 
   @Test
   void refusalsAndOutagesAreUnavailable() {
-    aws.failWith(400, "AccessDeniedException");
+    aws.failOrganizationsWith("AWSOrganizationsNotInUseException");
     assertThatThrownBy(client::activeAccountIds).isInstanceOfSatisfying(AttestationException.class, e -> {
       assertThat(e.kind()).isEqualTo(AttestationException.Kind.UNAVAILABLE);
-      assertThat(e.getMessage()).contains("ListAccounts failed").contains("999999999999");
+      assertThat(e.getMessage()).contains("ListAccounts failed: AWSOrganizationsNotInUseException (HTTP 400)")
+          .contains("999999999999");
     });
+    aws.failOrganizationsWith(null);
+    aws.failWith(400, "AccessDeniedException"); // STS refuses too
+    assertThatThrownBy(client::activeAccountIds).isInstanceOfSatisfying(AttestationException.class,
+        e -> assertThat(e.kind()).isEqualTo(AttestationException.Kind.UNAVAILABLE));
     aws.close();
     assertThatThrownBy(client::activeAccountIds).isInstanceOfSatisfying(AttestationException.class,
         e -> assertThat(e.kind()).isEqualTo(AttestationException.Kind.UNAVAILABLE));
@@ -69,7 +76,31 @@ class AwsOrganizationsClientTest {
     AwsOrganizationsClient wrongRole = new AwsOrganizationsClient(
         new AwsSdkEc2Api.Settings("AKIDEXAMPLE", "secret", "", "aws", null, null, aws.endpoint()),
         new AwsIidConfig.Organization("999999999999", "not-allowed", "us-west-2", Duration.ofMinutes(3), aws.endpoint()));
-    assertThatThrownBy(wrongRole::activeAccountIds).isInstanceOf(AttestationException.class);
+    assertThatThrownBy(wrongRole::activeAccountIds).isInstanceOfSatisfying(AttestationException.class,
+        e -> assertThat(e.kind()).isEqualTo(AttestationException.Kind.UNAVAILABLE));
     assertThat(aws.calls()).extracting(FakeAwsApi.Call::action).containsOnly("AssumeRole");
+  }
+
+  @Test
+  void throttlingIsRetriedTwice() {
+    aws.addOrganizationAccount("111111111111", "ACTIVE");
+    aws.throttleOrganizations(2);
+    assertThat(client.activeAccountIds()).containsExactly("111111111111");
+    aws.throttleOrganizations(3);
+    assertThatThrownBy(client::activeAccountIds).isInstanceOfSatisfying(AttestationException.class,
+        e -> assertThat(e.getMessage()).contains("failed 3 times").contains("TooManyRequestsException"));
+  }
+
+  @Test
+  void otherPartitionsSignForTheirOwnOrganizationsRegion() {
+    aws.allowRole("arn:aws-cn:iam::999999999999:role/spire-org-reader");
+    aws.addOrganizationAccount("111111111111", "ACTIVE");
+    AwsOrganizationsClient china = new AwsOrganizationsClient(
+        new AwsSdkEc2Api.Settings("AKIDEXAMPLE", "secret", "", "aws-cn", null, null, aws.endpoint()),
+        new AwsIidConfig.Organization("999999999999", "spire-org-reader", "cn-northwest-1", Duration.ofMinutes(3),
+            aws.endpoint()));
+    assertThat(china.activeAccountIds()).containsExactly("111111111111");
+    assertThat(aws.calls().getLast().region()).isEqualTo("cn-northwest-1");
+    assertThat(aws.requests().getFirst()).containsEntry("RoleArn", "arn:aws-cn:iam::999999999999:role/spire-org-reader");
   }
 }

@@ -64,7 +64,10 @@ public final class FakeAwsApi implements AutoCloseable {
   private final Set<String> assumableRoles = ConcurrentHashMap.newKeySet();
   private final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
+  /** Account ID → the JSON fields that describe its state ("Status":"ACTIVE", or "State":"ACTIVE", or both). */
   private final Map<String, String> organizationAccounts = new java.util.concurrent.ConcurrentSkipListMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger organizationsThrottles = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile String organizationsFailure;
   private final Map<String, Instance> instances = new ConcurrentHashMap<>();
   private final Map<String, List<String>> profiles = new ConcurrentHashMap<>();
   private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
@@ -99,8 +102,24 @@ public final class FakeAwsApi implements AutoCloseable {
 
   /** An account of the organization ListAccounts lists, with its status (ACTIVE, SUSPENDED, PENDING_CLOSURE). */
   public FakeAwsApi addOrganizationAccount(String accountId, String status) {
-    organizationAccounts.put(accountId, status);
+    organizationAccounts.put(accountId, "\"Status\":\"" + status + "\"");
     return this;
+  }
+
+  /** An account described as AWS does since it retired {@code Status}: with {@code State} only. */
+  public FakeAwsApi addOrganizationAccountWithState(String accountId, String state) {
+    organizationAccounts.put(accountId, "\"State\":\"" + state + "\"");
+    return this;
+  }
+
+  /** The next {@code times} ListAccounts calls are throttled (HTTP 400, TooManyRequestsException). */
+  public void throttleOrganizations(int times) {
+    organizationsThrottles.set(times);
+  }
+
+  /** Every following ListAccounts call fails with this error type (HTTP 400); STS keeps working. */
+  public void failOrganizationsWith(String errorType) {
+    organizationsFailure = errorType;
   }
 
   /** Each request's action and signer, in order. */
@@ -128,7 +147,8 @@ public final class FakeAwsApi implements AutoCloseable {
     try (exchange) {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-      Map<String, String> form = target == null ? form(body) : Map.of("Action", target.substring(target.indexOf('.') + 1));
+      Map<String, String> form = target == null ? form(body)
+          : Map.of("Action", target.substring(target.indexOf('.') + 1), "Body", body);
       requests.add(form);
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 ")) {
@@ -166,6 +186,16 @@ public final class FakeAwsApi implements AutoCloseable {
       respondJson(exchange, 400, "{\"__type\":\"com.amazon.coral.service#UnknownOperationException\"}");
       return;
     }
+    if (organizationsFailure != null) {
+      respondJson(exchange, 400, "{\"__type\":\"com.amazonaws.organizations.v20161128#" + organizationsFailure
+          + "\",\"Message\":\"injected\"}");
+      return;
+    }
+    if (organizationsThrottles.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      respondJson(exchange, 400, "{\"__type\":\"com.amazonaws.organizations.v20161128#TooManyRequestsException\","
+          + "\"Message\":\"Rate exceeded\"}");
+      return;
+    }
     java.util.regex.Matcher token = java.util.regex.Pattern.compile("\"NextToken\"\\s*:\\s*\"page-(\\d+)\"").matcher(body);
     int page = token.find() ? Integer.parseInt(token.group(1)) : 0;
     List<Map.Entry<String, String>> all = List.copyOf(organizationAccounts.entrySet());
@@ -177,8 +207,8 @@ public final class FakeAwsApi implements AutoCloseable {
       Map.Entry<String, String> account = all.get(i);
       json.append("{\"Id\":\"").append(account.getKey()).append("\",\"Arn\":\"arn:aws:organizations::999999999999:account/o-example/")
           .append(account.getKey()).append("\",\"Email\":\"a").append(account.getKey()).append("@example.com\",")
-          .append("\"Name\":\"account\",\"Status\":\"").append(account.getValue())
-          .append("\",\"JoinedMethod\":\"INVITED\",\"JoinedTimestamp\":1.7645E9}");
+          .append("\"Name\":\"account\",").append(account.getValue())
+          .append(",\"JoinedMethod\":\"INVITED\",\"JoinedTimestamp\":1.7645E9}");
     }
     json.append(']');
     if (page * 2 + 2 < all.size()) {

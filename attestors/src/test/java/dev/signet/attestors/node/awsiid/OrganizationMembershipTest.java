@@ -51,7 +51,7 @@ class OrganizationMembershipTest {
   }
 
   @Test
-  void anUnreachableOrganizationsApiFailsClosed() {
+  void anExpiredListThatCannotBeRenewedFailsClosed() {
     assertThat(membership.isActiveMember("111111111111")).isTrue();
     down = true;
     clock.advance(Duration.ofMinutes(3));
@@ -64,5 +64,18 @@ class OrganizationMembershipTest {
     clock.advance(OrganizationMembership.FAILURE_BACKOFF);
     assertThat(membership.isActiveMember("111111111111")).isTrue();
     assertThat(fetches).isEqualTo(3);
+  }
+
+  /** A replayed foreign document forcing a refresh that fails must not lock members out of a fresh list. */
+  @Test
+  void aFailedRefreshForAnUnknownAccountKeepsTheFreshList() {
+    assertThat(membership.isActiveMember("111111111111")).isTrue();
+    clock.advance(OrganizationMembership.MISS_REFRESH_INTERVAL);
+    down = true;
+    assertThatThrownBy(() -> membership.isActiveMember("999999999999")).isInstanceOfSatisfying(
+        AttestationException.class, e -> assertThat(e.kind()).isEqualTo(AttestationException.Kind.UNAVAILABLE));
+    assertThat(membership.isActiveMember("111111111111")).isTrue();
+    assertThat(membership.isActiveMember("999999999999")).as("the next refresh waits a minute").isFalse();
+    assertThat(fetches).isEqualTo(2);
   }
 }
