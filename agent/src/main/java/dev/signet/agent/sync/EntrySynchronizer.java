@@ -199,13 +199,15 @@ public final class EntrySynchronizer {
     Map<String, HeldSvid> issued = new LinkedHashMap<>();
     for (int from = 0; from < entries.size(); from += BATCH_SIZE) {
       List<AuthorizedEntry> batch = entries.subList(from, Math.min(entries.size(), from + BATCH_SIZE));
-      List<KeyPair> keys = new ArrayList<>(batch.size());
+      // Key pairs and CSRs on every core: at start-up, with hundreds of entries and code not yet compiled,
+      // they are most of the time to the first SVID.
+      List<KeyPair> keys = java.util.stream.IntStream.range(0, batch.size()).parallel()
+          .mapToObj(i -> keyType.generate()).toList();
+      List<byte[]> csrs = keys.parallelStream().map(Csrs::forKey).toList();
       BatchNewX509SVIDRequest.Builder request = BatchNewX509SVIDRequest.newBuilder();
-      for (AuthorizedEntry entry : batch) {
-        KeyPair key = keyType.generate();
-        keys.add(key);
-        request.addParams(NewX509SVIDParams.newBuilder().setEntryId(entry.id())
-            .setCsr(ByteString.copyFrom(Csrs.forKey(key))));
+      for (int i = 0; i < batch.size(); i++) {
+        request.addParams(NewX509SVIDParams.newBuilder().setEntryId(batch.get(i).id())
+            .setCsr(ByteString.copyFrom(csrs.get(i))));
       }
       BatchNewX509SVIDResponse response = api.svids().batchNewX509SVID(request.build());
       for (int i = 0; i < response.getResultsCount() && i < batch.size(); i++) {
