@@ -34,8 +34,25 @@ import tss.tpm.TPM_SE;
  * {@link #close()} so that a TPM without a resource manager (a simulator) does not fill up.
  */
 final class AgentTpm implements AutoCloseable {
-  /** NV index of the RSA 2048 EK certificate (TCG EK Credential Profile); not TPM_HANDLE.NV, which adds 0x01000000. */
-  static final int EK_CERTIFICATE_INDEX = 0x01c00002;
+  /** Which of the TCG's default EKs the agent attests with. */
+  enum EkAlgorithm {
+    /** RSA 2048 (template L-1), its certificate in NV index 0x01c00002. */
+    RSA(0x01c00002),
+    /** ECC NIST P-256 (template L-2), its certificate in NV index 0x01c0000a. */
+    ECC(0x01c0000a);
+
+    /** The certificate's NV index (TCG EK Credential Profile); not TPM_HANDLE.NV, which adds 0x01000000. */
+    final int certificateIndex;
+
+    EkAlgorithm(int certificateIndex) {
+      this.certificateIndex = certificateIndex;
+    }
+
+    TPMT_PUBLIC template() {
+      return this == RSA ? TpmTemplates.endorsementKey() : TpmTemplates.eccEndorsementKey();
+    }
+  }
+
   /** What TPM2_NV_Read returns at most per call on PC-client TPMs (MAX_NV_BUFFER_SIZE). */
   private static final int NV_CHUNK = 512;
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -54,17 +71,17 @@ final class AgentTpm implements AutoCloseable {
   }
 
   /** The EK, created from the default template (the same key every time, in the endorsement hierarchy). */
-  CreatePrimaryResponse createEndorsementKey() {
+  CreatePrimaryResponse createEndorsementKey(EkAlgorithm algorithm) {
     CreatePrimaryResponse ek = run("create the endorsement key", () -> tpm.CreatePrimary(
-        TPM_HANDLE.from(TPM_RH.ENDORSEMENT), new TPMS_SENSITIVE_CREATE(), TpmTemplates.endorsementKey(), new byte[0],
+        TPM_HANDLE.from(TPM_RH.ENDORSEMENT), new TPMS_SENSITIVE_CREATE(), algorithm.template(), new byte[0],
         new TPMS_PCR_SELECTION[0]));
     loaded.add(ek.handle);
     return ek;
   }
 
-  /** The EK certificate from NV index 0x01c00002 (DER, trailing padding removed), if the TPM has one. */
-  Optional<byte[]> endorsementCertificate() {
-    TPM_HANDLE index = new TPM_HANDLE(EK_CERTIFICATE_INDEX);
+  /** The EK certificate from its NV index (DER, trailing padding removed), if the TPM has one. */
+  Optional<byte[]> endorsementCertificate(EkAlgorithm algorithm) {
+    TPM_HANDLE index = new TPM_HANDLE(algorithm.certificateIndex);
     NV_ReadPublicResponse nv = run("read the EK certificate's NV index", () -> tpm._allowErrors().NV_ReadPublic(index));
     if (!tpm._lastCommandSucceeded()) {
       return Optional.empty();

@@ -21,20 +21,32 @@ import tss.tpm.TPM_HANDLE;
 public final class TpmAttestorClient implements NodeAttestorClient {
   private final TpmAddress address;
   private final TPMT_PUBLIC akTemplate;
+  private final AgentTpm.EkAlgorithm ekAlgorithm;
   private CreateResponse attestationKey;
 
-  TpmAttestorClient(TpmAddress address, TPMT_PUBLIC akTemplate) {
+  TpmAttestorClient(TpmAddress address, TPMT_PUBLIC akTemplate, AgentTpm.EkAlgorithm ekAlgorithm) {
     this.address = address;
     this.akTemplate = akTemplate;
+    this.ekAlgorithm = ekAlgorithm;
   }
 
-  /** From {@code plugin_data}: {@code tpm_path} (default {@code /dev/tpmrm0}, or {@code swtpm:host=…,port=…}). */
+  /**
+   * From {@code plugin_data}: {@code tpm_path} (default {@code /dev/tpmrm0}, or {@code swtpm:host=…,port=…})
+   * and {@code ek_algorithm} ({@code rsa}, the default, or {@code ecc}: which of the TCG's default EKs to use).
+   */
   public static TpmAttestorClient create(ConfigSection data) {
     String path = data.getString("tpm_path", TpmAddress.DEFAULT);
+    String algorithm = data.getString("ek_algorithm", "rsa");
     if (!data.unknownKeys().isEmpty()) {
       throw new ConfigException("NodeAttestor \"tpm\": unknown plugin_data keys " + data.unknownKeys());
     }
-    return new TpmAttestorClient(TpmAddress.parse(path), TpmTemplates.attestationKey());
+    AgentTpm.EkAlgorithm ek = switch (algorithm) {
+      case "rsa" -> AgentTpm.EkAlgorithm.RSA;
+      case "ecc" -> AgentTpm.EkAlgorithm.ECC;
+      default -> throw new ConfigException("NodeAttestor \"tpm\": ek_algorithm \"" + algorithm
+          + "\" must be rsa or ecc");
+    };
+    return new TpmAttestorClient(TpmAddress.parse(path), TpmTemplates.attestationKey(), ek);
   }
 
   @Override
@@ -45,8 +57,8 @@ public final class TpmAttestorClient implements NodeAttestorClient {
   @Override
   public synchronized byte[] payload() {
     try (AgentTpm tpm = AgentTpm.open(address)) {
-      CreatePrimaryResponse ek = tpm.createEndorsementKey();
-      byte[] certificate = tpm.endorsementCertificate().orElse(null);
+      CreatePrimaryResponse ek = tpm.createEndorsementKey(ekAlgorithm);
+      byte[] certificate = tpm.endorsementCertificate(ekAlgorithm).orElse(null);
       attestationKey = tpm.createUnderSrk(akTemplate);
       return TpmProtocol.encode(new TpmProtocol.AttestationData(ek.outPublic.toBytes(), certificate,
           attestationKey.outPublic.toBytes()));
@@ -66,7 +78,7 @@ public final class TpmAttestorClient implements NodeAttestorClient {
     }
     try (AgentTpm tpm = AgentTpm.open(address)) {
       TPM_HANDLE ak = tpm.load(attestationKey.outPrivate, attestationKey.outPublic);
-      CreatePrimaryResponse ek = tpm.createEndorsementKey();
+      CreatePrimaryResponse ek = tpm.createEndorsementKey(ekAlgorithm);
       byte[] secret = tpm.activateCredential(ak, ek.handle, credential.integrityHmac(), credential.encIdentity(),
           credential.encryptedSecret());
       TpmProtocol.Quote quote = null;

@@ -65,7 +65,8 @@ public final class TpmNodeAttestor implements NodeAttestor {
     TpmPublicArea ek = TpmPublicArea.parse(data.ekPublic(), "EK public area");
     if (!ek.has(TPMA_OBJECT.restricted) || !ek.has(TPMA_OBJECT.decrypt) || ek.has(TPMA_OBJECT.sign)
         || !TpmPublicArea.isAesCfbStorage(ek.area())) {
-      throw AttestationException.invalid(NAME + ": the EK must be an RSA restricted decryption key with AES-CFB");
+      throw AttestationException.invalid(NAME + ": the EK must be an RSA or ECC (P-256, P-384) restricted decryption key"
+          + " with AES-CFB");
     }
     Optional<X509Certificate> certificate = Optional.ofNullable(data.ekCertificate())
         .map(EndorsementTrust::parseCertificate);

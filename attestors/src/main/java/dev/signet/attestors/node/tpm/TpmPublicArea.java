@@ -21,6 +21,7 @@ import tss.tpm.TPMA_OBJECT;
 import tss.tpm.TPMS_ECC_PARMS;
 import tss.tpm.TPMS_ECC_POINT;
 import tss.tpm.TPMS_RSA_PARMS;
+import tss.tpm.TPMT_SYM_DEF_OBJECT;
 import tss.tpm.TPMT_PUBLIC;
 import tss.tpm.TPM_ALG_ID;
 import tss.tpm.TPM_ECC_CURVE;
@@ -106,10 +107,27 @@ record TpmPublicArea(byte[] bytes, TPMT_PUBLIC area, PublicKey key) {
         + " is not supported; RSA and ECC are");
   }
 
-  /** True when {@code area} is RSA and its symmetric definition is AES-128/256-CFB (what MakeCredential needs). */
+  /**
+   * True when {@code area} is an RSA or ECC (P-256, P-384) key whose symmetric definition is AES-128/256-CFB:
+   * what MakeCredential needs from a storage key such as an EK.
+   */
   static boolean isAesCfbStorage(TPMT_PUBLIC area) {
-    return area.parameters instanceof TPMS_RSA_PARMS rsa && rsa.symmetric != null
-        && TPM_ALG_ID.AES.equals(rsa.symmetric.algorithm) && TPM_ALG_ID.CFB.equals(rsa.symmetric.mode)
-        && (rsa.symmetric.keyBits == 128 || rsa.symmetric.keyBits == 256);
+    TPMT_SYM_DEF_OBJECT symmetric = switch (area.parameters) {
+      case TPMS_RSA_PARMS rsa -> rsa.symmetric;
+      case TPMS_ECC_PARMS ecc when TPM_ECC_CURVE.NIST_P256.equals(ecc.curveID)
+          || TPM_ECC_CURVE.NIST_P384.equals(ecc.curveID) -> ecc.symmetric;
+      case null, default -> null;
+    };
+    return symmetric != null && TPM_ALG_ID.AES.equals(symmetric.algorithm) && TPM_ALG_ID.CFB.equals(symmetric.mode)
+        && (symmetric.keyBits == 128 || symmetric.keyBits == 256);
+  }
+
+  /** The key bits of the AES a storage key protects its children (and credentials) with. */
+  static int symmetricKeyBits(TPMT_PUBLIC area) {
+    return switch (area.parameters) {
+      case TPMS_RSA_PARMS rsa -> rsa.symmetric.keyBits;
+      case TPMS_ECC_PARMS ecc -> ecc.symmetric.keyBits;
+      default -> throw new IllegalArgumentException("not a storage key: " + area.type());
+    };
   }
 }

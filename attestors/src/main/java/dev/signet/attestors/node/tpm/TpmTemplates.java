@@ -36,6 +36,20 @@ final class TpmTemplates {
         new TPM2B_PUBLIC_KEY_RSA(new byte[256]));
   }
 
+  /**
+   * The TCG EK Credential Profile's default ECC NIST P-256 template (L-2), with 32 zero bytes for each
+   * coordinate of unique: the key a manufacturer's EK certificate in NV index 0x01c0000a certifies.
+   */
+  static TPMT_PUBLIC eccEndorsementKey() {
+    return new TPMT_PUBLIC(TPM_ALG_ID.SHA256,
+        new TPMA_OBJECT(TPMA_OBJECT.fixedTPM, TPMA_OBJECT.fixedParent, TPMA_OBJECT.sensitiveDataOrigin,
+            TPMA_OBJECT.adminWithPolicy, TPMA_OBJECT.restricted, TPMA_OBJECT.decrypt),
+        EK_POLICY.clone(),
+        new TPMS_ECC_PARMS(new TPMT_SYM_DEF_OBJECT(TPM_ALG_ID.AES, 128, TPM_ALG_ID.CFB), new TPMS_NULL_ASYM_SCHEME(),
+            TPM_ECC_CURVE.NIST_P256, new TPMS_NULL_KDF_SCHEME()),
+        new TPMS_ECC_POINT(new byte[32], new byte[32]));
+  }
+
   /** A storage root key (ECC P-256, the TCG's SRK template shape) in the owner hierarchy: the AK's parent. */
   static TPMT_PUBLIC storageRootKey() {
     return new TPMT_PUBLIC(TPM_ALG_ID.SHA256,

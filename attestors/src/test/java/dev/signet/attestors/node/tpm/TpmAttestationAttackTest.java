@@ -54,6 +54,30 @@ class TpmAttestationAttackTest {
   }
 
   @Test
+  void aForgedActivationAnswerIsRefusedWithAnEccEk() {
+    assertDenied(() -> attest(TpmTesting.eccServer(swtpm), TpmTesting.eccClient(swtpm), UnaryOperator.identity(),
+        response -> new TpmProtocol.Response(new byte[32], response.quote())), "credential activation answer is wrong");
+  }
+
+  /** Another ephemeral point gives the TPM another seed: the integrity HMAC fails and nothing is released. */
+  @Test
+  void aReplacedEphemeralPointCannotBeActivated() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+    generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    java.security.spec.ECPoint point = ((java.security.interfaces.ECPublicKey) generator.generateKeyPair().getPublic())
+        .getW();
+    byte[] x = java.util.Arrays.copyOfRange(point.getAffineX().toByteArray(), point.getAffineX().toByteArray().length - 32,
+        point.getAffineX().toByteArray().length);
+    byte[] y = java.util.Arrays.copyOfRange(point.getAffineY().toByteArray(), point.getAffineY().toByteArray().length - 32,
+        point.getAffineY().toByteArray().length);
+    byte[] other = java.nio.ByteBuffer.allocate(68).putShort((short) 32).put(x).putShort((short) 32).put(y).array();
+    assertThatThrownBy(() -> attest(TpmTesting.eccServer(swtpm), TpmTesting.eccClient(swtpm), challenge -> new TpmProtocol.Challenge(
+        new TpmProtocol.Credential(challenge.credential().integrityHmac(), challenge.credential().encIdentity(), other),
+        challenge.quote()), UnaryOperator.identity()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("activate the credential");
+  }
+
+  @Test
   void anAnswerToAnEarlierChallengeIsRefused() {
     TpmAttestorClient client = client(swtpm);
     List<byte[]> answers = new ArrayList<>();

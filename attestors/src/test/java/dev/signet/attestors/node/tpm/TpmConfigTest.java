@@ -57,6 +57,14 @@ class TpmConfigTest {
   }
 
   @Test
+  void theAgentsEkAlgorithmIsRsaOrEcc() {
+    TpmAttestorClient.create(ConfigSection.of("plugin_data", Map.of("ek_algorithm", "ecc")));
+    TpmAttestorClient.create(ConfigSection.of("plugin_data", Map.of("ek_algorithm", "rsa")));
+    assertThatThrownBy(() -> TpmAttestorClient.create(ConfigSection.of("plugin_data", Map.of("ek_algorithm", "dsa"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("ek_algorithm \"dsa\" must be rsa or ecc");
+  }
+
+  @Test
   void agentUnknownKeysAreErrors() {
     assertThatThrownBy(() -> TpmAttestorClient.create(ConfigSection.of("plugin_data", Map.of("tcti", "x"))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("unknown plugin_data keys [plugin_data.tcti]");

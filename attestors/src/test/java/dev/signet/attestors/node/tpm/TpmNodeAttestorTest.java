@@ -63,6 +63,27 @@ class TpmNodeAttestorTest {
         new Selector("tpm", "ek_cert_issuer:CN=swtpm-localca"));
   }
 
+  /**
+   * The ECC P-256 EK (TCG template L-2): MakeCredential by one-pass ECDH and KDFe, ActivateCredential by the
+   * real TPM. swtpm stores no certificate for this EK, so it is trusted by its hash here.
+   */
+  @Test
+  void anAgentWithAnEccEkOnTheHashListAttests() throws Exception {
+    TpmAttestorClient client = TpmTesting.eccClient(swtpm);
+    byte[] payload = client.payload();
+    TpmProtocol.AttestationData data = TpmProtocol.decode(payload, TpmProtocol.AttestationData.class, "payload");
+    TpmPublicArea ek = TpmPublicArea.parse(data.ekPublic(), "EK");
+    assertThat(ek.key().getAlgorithm()).isEqualTo("EC");
+    assertThat(data.ekCertificate()).as("swtpm has no certificate in NV 0x01c0000a").isNull();
+
+    AttestResult result = TpmTesting.eccServer(swtpm).attest(TpmTesting.TD, payload, client::answer);
+
+    assertThat(result.agentId().toString()).isEqualTo("spiffe://example.org/spire/agent/tpm/" + ek.publicKeyHash());
+    assertThat(result.selectors()).containsExactly(new Selector("tpm", "pub_hash:" + ek.publicKeyHash()));
+    String rsaId = attest(server(Map.of("ca_path", cas.toString())), client(swtpm)).agentId().toString();
+    assertThat(rsaId).as("the same TPM's RSA EK is another identity").isNotEqualTo(result.agentId().toString());
+  }
+
   @Test
   void theSameTpmAlwaysGetsTheSameIdWithAFreshAkEachTime() {
     TpmNodeAttestor server = server(Map.of("ca_path", cas.toString()));

@@ -42,7 +42,23 @@ final class TpmTesting {
   }
 
   static TpmAttestorClient client(Swtpm swtpm, TPMT_PUBLIC akTemplate) {
-    return new TpmAttestorClient(TpmAddress.parse(swtpm.tpmPath()), akTemplate);
+    return new TpmAttestorClient(TpmAddress.parse(swtpm.tpmPath()), akTemplate, AgentTpm.EkAlgorithm.RSA);
+  }
+
+  /**
+   * A server half trusting the ECC P-256 EK of {@code swtpm} by its hash: swtpm certifies only its RSA EK and a
+   * P-384 high-range EK, not the TCG's default P-256 one (template L-2) that real TPMs commonly certify.
+   */
+  static TpmNodeAttestor eccServer(Swtpm swtpm) {
+    TpmProtocol.AttestationData data = TpmProtocol.decode(eccClient(swtpm).payload(), TpmProtocol.AttestationData.class,
+        "payload");
+    return server(Map.of("ek_hashes", java.util.List.of(TpmPublicArea.parse(data.ekPublic(), "EK").publicKeyHash())));
+  }
+
+  /** An agent half attesting with the TPM's ECC P-256 EK. */
+  static TpmAttestorClient eccClient(Swtpm swtpm) {
+    return new TpmAttestorClient(TpmAddress.parse(swtpm.tpmPath()), TpmTemplates.attestationKey(),
+        AgentTpm.EkAlgorithm.ECC);
   }
 
   static AttestResult attest(TpmNodeAttestor server, TpmAttestorClient client) {
