@@ -22,15 +22,18 @@ final class TpmTemplates {
 
   private TpmTemplates() {}
 
+  /** The object attributes of the TCG default EK templates (a restricted decryption key bound to its TPM). */
+  private static TPMA_OBJECT endorsementKeyAttributes() {
+    return new TPMA_OBJECT(TPMA_OBJECT.fixedTPM, TPMA_OBJECT.fixedParent, TPMA_OBJECT.sensitiveDataOrigin,
+        TPMA_OBJECT.adminWithPolicy, TPMA_OBJECT.restricted, TPMA_OBJECT.decrypt);
+  }
+
   /**
    * The TCG EK Credential Profile's default RSA 2048 template (L-1), with the 256 zero bytes of unique: the
    * key a manufacturer's EK certificate in NV index 0x01c00002 certifies.
    */
   static TPMT_PUBLIC endorsementKey() {
-    return new TPMT_PUBLIC(TPM_ALG_ID.SHA256,
-        new TPMA_OBJECT(TPMA_OBJECT.fixedTPM, TPMA_OBJECT.fixedParent, TPMA_OBJECT.sensitiveDataOrigin,
-            TPMA_OBJECT.adminWithPolicy, TPMA_OBJECT.restricted, TPMA_OBJECT.decrypt),
-        EK_POLICY.clone(),
+    return new TPMT_PUBLIC(TPM_ALG_ID.SHA256, endorsementKeyAttributes(), EK_POLICY.clone(),
         new TPMS_RSA_PARMS(new TPMT_SYM_DEF_OBJECT(TPM_ALG_ID.AES, 128, TPM_ALG_ID.CFB), new TPMS_NULL_ASYM_SCHEME(),
             2048, 0),
         new TPM2B_PUBLIC_KEY_RSA(new byte[256]));
@@ -41,10 +44,7 @@ final class TpmTemplates {
    * coordinate of unique: the key a manufacturer's EK certificate in NV index 0x01c0000a certifies.
    */
   static TPMT_PUBLIC eccEndorsementKey() {
-    return new TPMT_PUBLIC(TPM_ALG_ID.SHA256,
-        new TPMA_OBJECT(TPMA_OBJECT.fixedTPM, TPMA_OBJECT.fixedParent, TPMA_OBJECT.sensitiveDataOrigin,
-            TPMA_OBJECT.adminWithPolicy, TPMA_OBJECT.restricted, TPMA_OBJECT.decrypt),
-        EK_POLICY.clone(),
+    return new TPMT_PUBLIC(TPM_ALG_ID.SHA256, endorsementKeyAttributes(), EK_POLICY.clone(),
         new TPMS_ECC_PARMS(new TPMT_SYM_DEF_OBJECT(TPM_ALG_ID.AES, 128, TPM_ALG_ID.CFB), new TPMS_NULL_ASYM_SCHEME(),
             TPM_ECC_CURVE.NIST_P256, new TPMS_NULL_KDF_SCHEME()),
         new TPMS_ECC_POINT(new byte[32], new byte[32]));
