@@ -96,15 +96,30 @@ record TpmPublicArea(byte[] bytes, TPMT_PUBLIC area, PublicKey key) {
         }
         AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
         parameters.init(new ECGenParameterSpec(curve));
-        return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(
-            new ECPoint(new BigInteger(1, point.x), new BigInteger(1, point.y)),
-            parameters.getParameterSpec(ECParameterSpec.class)));
+        ECParameterSpec spec = parameters.getParameterSpec(ECParameterSpec.class);
+        ECPoint w = new ECPoint(new BigInteger(1, point.x), new BigInteger(1, point.y));
+        if (!onCurve(w, spec)) {
+          throw AttestationException.invalid(TpmProtocol.NAME + ": " + what + " is not a point on " + curve);
+        }
+        return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, spec));
       }
     } catch (GeneralSecurityException e) {
       throw AttestationException.invalid(TpmProtocol.NAME + ": " + what + " has an unusable key: " + e.getMessage());
     }
     throw AttestationException.invalid(TpmProtocol.NAME + ": " + what + " of type " + area.type()
         + " is not supported; RSA and ECC are");
+  }
+
+  /** y² = x³ + ax + b (mod p) with both coordinates below p: the JDK's key factory does not check it. */
+  private static boolean onCurve(ECPoint w, ECParameterSpec spec) {
+    BigInteger p = ((java.security.spec.ECFieldFp) spec.getCurve().getField()).getP();
+    BigInteger x = w.getAffineX();
+    BigInteger y = w.getAffineY();
+    if (x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
+      return false;
+    }
+    BigInteger right = x.pow(3).add(spec.getCurve().getA().multiply(x)).add(spec.getCurve().getB()).mod(p);
+    return y.multiply(y).mod(p).equals(right);
   }
 
   /**

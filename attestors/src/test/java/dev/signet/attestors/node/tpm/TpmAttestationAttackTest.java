@@ -191,6 +191,13 @@ class TpmAttestationAttackTest {
     assertInvalid(() -> server.attest(TpmTesting.TD,
         TpmProtocol.encode(new TpmProtocol.AttestationData(real.ekPublic(), new byte[] {0x30, 3, 1, 2, 3},
             real.akPublic())), c -> c));
+    // an ECC EK whose point is off its curve, even one the server would trust by hash
+    TpmProtocol.AttestationData ecc = TpmProtocol.decode(TpmTesting.eccClient(swtpm).payload(),
+        TpmProtocol.AttestationData.class, "p");
+    tss.tpm.TPMT_PUBLIC offCurve = tss.tpm.TPMT_PUBLIC.fromBytes(ecc.ekPublic());
+    ((tss.tpm.TPMS_ECC_POINT) offCurve.unique).y[31] ^= 1;
+    assertInvalid(() -> TpmTesting.eccServer(swtpm).attest(TpmTesting.TD,
+        TpmProtocol.encode(new TpmProtocol.AttestationData(offCurve.toBytes(), null, ecc.akPublic())), c -> c));
   }
 
   private static byte[] filled(int value) {
