@@ -18,6 +18,8 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECPoint;
 import javax.crypto.KeyAgreement;
 import tss.tpm.TPMS_ECC_PARMS;
+import tss.tpm.TPMS_ECC_POINT;
+import tss.tpm.TPM_ALG_ID;
 
 /**
  * TPM2_MakeCredential in software (TPM 2.0 Part 1 §24, "Credential Protection"), so the server needs no TPM.
@@ -44,6 +46,9 @@ final class CredentialMaker {
   TpmProtocol.Credential make(TpmPublicArea ek, byte[] akName, byte[] credential) {
     if (credential.length > DIGEST) {
       throw new IllegalArgumentException("a credential is at most " + DIGEST + " bytes");
+    }
+    if (!TPM_ALG_ID.SHA256.equals(ek.area().nameAlg)) { // every digest below is SHA-256, the seed its size
+      throw new IllegalArgumentException("tpm: MakeCredential needs an EK whose name algorithm is SHA-256");
     }
     int symmetricBits = TpmPublicArea.symmetricKeyBits(ek.area());
     try {
@@ -95,7 +100,7 @@ final class CredentialMaker {
     ECPoint point = ((ECPublicKey) ephemeral.getPublic()).getW();
     byte[] x = fixed(point.getAffineX().toByteArray(), size);
     byte[] y = fixed(point.getAffineY().toByteArray(), size);
-    byte[] ekX = fixed(ekKey.getW().getAffineX().toByteArray(), size);
+    byte[] ekX = ((TPMS_ECC_POINT) ek.area().unique).x; // PartyVInfo: the x the TPM hashes, as in its public area
     byte[] seed = kdfe(z, "IDENTITY", x, ekX, DIGEST * 8);
     byte[] marshaled = ByteBuffer.allocate(4 + 2 * size).putShort((short) size).put(x).putShort((short) size).put(y)
         .array();

@@ -91,8 +91,10 @@ record TpmPublicArea(byte[] bytes, TPMT_PUBLIC area, PublicKey key) {
       if (area.parameters instanceof TPMS_ECC_PARMS ecc && area.unique instanceof TPMS_ECC_POINT point) {
         String curve = TPM_ECC_CURVE.NIST_P256.equals(ecc.curveID) ? "secp256r1"
             : TPM_ECC_CURVE.NIST_P384.equals(ecc.curveID) ? "secp384r1" : null;
-        if (curve == null || point.x == null || point.y == null || point.x.length == 0) {
-          throw AttestationException.invalid(TpmProtocol.NAME + ": " + what + " is not a P-256 or P-384 key");
+        int size = TPM_ECC_CURVE.NIST_P256.equals(ecc.curveID) ? 32 : 48;
+        if (curve == null || point.x == null || point.y == null || point.x.length != size || point.y.length != size) {
+          throw AttestationException.invalid(TpmProtocol.NAME + ": " + what + " is not a P-256 or P-384 key with"
+              + " coordinates of the curve's size");
         }
         AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
         parameters.init(new ECGenParameterSpec(curve));
