@@ -2,7 +2,6 @@ package dev.signet.server.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -16,7 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +31,8 @@ import java.util.function.Predicate;
  * so a full disk leaves no half record and no broken chain behind.
  */
 public final class AuditTrail implements AutoCloseable {
+  /** How much of the trail a query reads at a time, from the end. */
+  private static final int QUERY_CHUNK = 64 * 1024;
   static final String GENESIS = "0".repeat(64);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -151,31 +152,69 @@ public final class AuditTrail implements AutoCloseable {
 
   /** Records matching {@code filter}, oldest first, at most {@code limit} of the newest. */
   public List<JsonNode> query(Predicate<JsonNode> filter, int limit) {
-    // Streamed line by line, keeping only the newest `limit` matches: memory stays bounded by the limit,
-    // not by the size of the trail.
-    ArrayDeque<JsonNode> matches = new ArrayDeque<>();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode record;
-        try {
-          record = JSON.readTree(line);
-        } catch (IOException e) {
-          continue; // a record still being appended; `audit verify` reports real damage
-        }
-        if (filter.test(record)) {
-          if (matches.size() == limit) {
-            matches.removeFirst();
+    return query(filter, limit, QUERY_CHUNK);
+  }
+
+  /**
+   * {@link #query} reading {@code chunk} bytes at a time. The trail is read backwards from its end, newest
+   * record first, and reading stops once {@code limit} records matched: a query for recent activity costs
+   * what it returns, not the size of the trail, and memory stays bounded by the limit and one chunk.
+   */
+  List<JsonNode> query(Predicate<JsonNode> filter, int limit, int chunk) {
+    List<JsonNode> newestFirst = new ArrayList<>();
+    if (limit <= 0) {
+      return List.of();
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long position = channel.size();
+      byte[] head = new byte[0]; // the start of the earliest line seen so far, its beginning not read yet
+      while (position > 0 && newestFirst.size() < limit) {
+        int length = (int) Math.min(chunk, position);
+        position -= length;
+        ByteBuffer buffer = ByteBuffer.allocate(length + head.length).limit(length);
+        while (buffer.hasRemaining()) {
+          if (channel.read(buffer, position + buffer.position()) < 0) {
+            throw new IOException("the audit trail shrank while it was read");
           }
-          matches.addLast(record);
         }
+        buffer.limit(buffer.capacity()).put(head);
+        byte[] block = buffer.array();
+        int lineEnd = block.length;
+        for (int i = block.length - 1; i >= 0 && newestFirst.size() < limit; i--) {
+          if (block[i] == '\n') {
+            collect(block, i + 1, lineEnd, filter, newestFirst);
+            lineEnd = i;
+          }
+        }
+        head = java.util.Arrays.copyOf(block, lineEnd);
+      }
+      if (position == 0 && newestFirst.size() < limit) {
+        collect(head, 0, head.length, filter, newestFirst); // the trail's first line
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the audit trail " + file, e);
     }
-    return List.copyOf(matches);
+    return List.copyOf(newestFirst.reversed());
+  }
+
+  /** Parses one line (skipping blank ones and a record still being appended) and keeps it if it matches. */
+  private static void collect(byte[] bytes, int from, int to, Predicate<JsonNode> filter, List<JsonNode> out) {
+    if (to <= from) {
+      return;
+    }
+    String line = new String(bytes, from, to - from, StandardCharsets.UTF_8);
+    if (line.isBlank()) {
+      return;
+    }
+    JsonNode record;
+    try {
+      record = JSON.readTree(line);
+    } catch (IOException e) {
+      return; // a record still being appended; `audit verify` reports real damage
+    }
+    if (filter.test(record)) {
+      out.add(record);
+    }
   }
 
   /** The result of {@link #verify}: the records checked, and the first broken line (0 when intact). */

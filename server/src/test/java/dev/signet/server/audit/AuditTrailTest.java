@@ -51,6 +51,34 @@ class AuditTrailTest {
     assertThat(AuditTrail.verify(file).intact()).isTrue();
   }
 
+  /**
+   * The trail is read backwards in chunks: any chunk size (lines straddling chunk boundaries, chunks smaller
+   * than a line) gives the same answer as a forward scan, for every limit and a filter that skips records.
+   */
+  @Test
+  void backwardReadingInChunksAgreesWithAForwardScan() throws Exception {
+    Path file = trailWith(200);
+    List<String> all = Files.readAllLines(file);
+    try (AuditTrail trail = AuditTrail.open(file, clock)) {
+      for (int chunk : new int[] {1, 7, 100, 333, 4096, 1 << 20}) {
+        for (int limit : new int[] {1, 3, 50, 199, 200, 500}) {
+          List<String> expected = new ArrayList<>();
+          for (String line : all) {
+            String id = line.replaceAll(".*\"request_id\":\"(req-[0-9]+)\".*", "$1");
+            if (Integer.parseInt(id.substring(4)) % 3 != 1) {
+              expected.add(id);
+            }
+          }
+          List<String> newest = expected.subList(Math.max(0, expected.size() - limit), expected.size());
+          assertThat(trail.query(r -> Integer.parseInt(r.path("request_id").asText().substring(4)) % 3 != 1, limit,
+              chunk)).as("chunk %d, limit %d", chunk, limit).extracting(r -> r.path("request_id").asText())
+              .containsExactlyElementsOf(newest);
+        }
+      }
+      assertThat(trail.query(r -> true, 0)).isEmpty();
+    }
+  }
+
   @Test
   void anUntouchedTrailVerifiesAndIsCreatedPrivate() throws Exception {
     Path file = trailWith(5);
