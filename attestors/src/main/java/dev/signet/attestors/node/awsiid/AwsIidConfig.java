@@ -23,7 +23,8 @@ import java.util.function.UnaryOperator;
  * {@code aws_ca_certificate_paths} (region → PEM file, replacing or adding an AWS certificate) and
  * {@code ec2_endpoint}/{@code iam_endpoint}/{@code sts_endpoint}/{@code organizations_endpoint}. SPIRE's
  * {@code verify_organization} block ({@code management_account_id}, {@code assume_org_role},
- * {@code management_account_region} default us-west-2 (the partition's own outside aws), {@code org_account_map_ttl} default 3m, at least 1m).
+ * {@code management_account_region} default us-west-2 (the partition's own outside aws), {@code org_account_map_ttl} default 3m, at least 1m) and {@code validate_eks_cluster_membership} block
+ * ({@code eks_cluster_names}; Signet's {@code eks_endpoint}/{@code autoscaling_endpoint}).
  */
 record AwsIidConfig(
     AwsSdkEc2Api.Settings aws,
@@ -33,6 +34,7 @@ record AwsIidConfig(
     Set<String> accountAllowList,
     boolean skipDescribeInstances,
     java.util.Optional<Organization> organization,
+    java.util.Optional<EksValidation> eks,
     AgentPathTemplate template,
     boolean templateUsesTags,
     Map<String, String> caCertificatePaths) {
@@ -43,6 +45,14 @@ record AwsIidConfig(
    */
   record Organization(String managementAccountId, String role, String region, Duration ttl, URI endpoint) {}
 
+  /**
+   * SPIRE's {@code validate_eks_cluster_membership} block: the instance must be in an Auto Scaling group of a
+   * node group of one of these EKS clusters. The endpoints are Signet additions (null: AWS's own).
+   */
+  record EksValidation(List<String> clusterNames, URI eksEndpoint, URI autoscalingEndpoint) {}
+
+  private static final java.util.regex.Pattern CLUSTER_NAME = java.util.regex.Pattern.compile(
+      "[0-9A-Za-z][A-Za-z0-9_-]{0,99}");
   static final Duration DEFAULT_ORG_TTL = Duration.ofMinutes(3);
   static final Duration MIN_ORG_TTL = Duration.ofMinutes(1);
   /** SPIRE's default management_account_region is us-west-2; outside the aws partition, the partition's own. */
@@ -61,9 +71,6 @@ record AwsIidConfig(
    * @param environment reads an environment variable (null when unset)
    */
   static AwsIidConfig parse(ConfigSection data, UnaryOperator<String> environment) {
-    if (data.accept("validate_eks_cluster_membership")) {
-      throw new ConfigException(PREFIX + "validate_eks_cluster_membership is not supported by signet yet");
-    }
     String accessKeyId = data.getString("access_key_id", "");
     String secretAccessKey = data.getString("secret_access_key", "");
     if (accessKeyId.isEmpty()) {
@@ -113,14 +120,43 @@ record AwsIidConfig(
         data.getString("assume_role", ""), partition, endpoint(data, "ec2_endpoint"), endpoint(data, "iam_endpoint"),
         endpoint(data, "sts_endpoint"));
     java.util.Optional<Organization> organization = organization(data, partition);
+    java.util.Optional<EksValidation> eks = eks(data);
     AwsIidConfig config = new AwsIidConfig(aws, data.getBool("skip_block_device", false),
         data.getBool("disable_instance_profile_selectors", false),
-        Set.copyOf(data.getList("account_ids_for_local_validation")), allowList, skipDescribe, organization, template,
-        usesTags, Map.copyOf(caPaths));
+        Set.copyOf(data.getList("account_ids_for_local_validation")), allowList, skipDescribe, organization, eks,
+        template, usesTags, Map.copyOf(caPaths));
     if (!data.unknownKeys().isEmpty()) {
       throw new ConfigException(PREFIX + "unknown plugin_data keys " + data.unknownKeys());
     }
     return config;
+  }
+
+  private static java.util.Optional<EksValidation> eks(ConfigSection data) {
+    URI eksEndpoint = endpoint(data, "eks_endpoint");
+    URI autoscalingEndpoint = endpoint(data, "autoscaling_endpoint");
+    if (!data.accept("validate_eks_cluster_membership")) {
+      if (eksEndpoint != null || autoscalingEndpoint != null) {
+        throw new ConfigException(PREFIX + "eks_endpoint/autoscaling_endpoint are set but"
+            + " validate_eks_cluster_membership is not");
+      }
+      return java.util.Optional.empty();
+    }
+    ConfigSection block = data.section("validate_eks_cluster_membership");
+    List<String> names = block.getList("eks_cluster_names");
+    if (names.isEmpty()) {
+      throw new ConfigException(PREFIX + "validate_eks_cluster_membership needs eks_cluster_names (remove the block"
+          + " to turn the EKS check off)");
+    }
+    for (String name : names) {
+      if (!CLUSTER_NAME.matcher(name).matches()) {
+        throw new ConfigException(PREFIX + "validate_eks_cluster_membership: \"" + name
+            + "\" is not an EKS cluster name");
+      }
+    }
+    if (!block.unknownKeys().isEmpty()) {
+      throw new ConfigException(PREFIX + "validate_eks_cluster_membership: unknown keys " + block.unknownKeys());
+    }
+    return java.util.Optional.of(new EksValidation(List.copyOf(names), eksEndpoint, autoscalingEndpoint));
   }
 
   private static java.util.Optional<Organization> organization(ConfigSection data, String partition) {

@@ -51,14 +51,17 @@ public final class AwsIidNodeAttestor implements NodeAttestor {
   private final AwsIidConfig config;
   private final AwsCaCertificates certificates;
   private final Ec2Api ec2;
+  /** The validate_eks_cluster_membership check; null when not configured. */
+  private final EksApi eks;
   /** The verify_organization check; null when not configured. */
   private final OrganizationMembership organization;
 
   AwsIidNodeAttestor(AwsIidConfig config, AwsCaCertificates certificates, Ec2Api ec2,
-      OrganizationsApi organizations, java.time.Clock clock) {
+      OrganizationsApi organizations, EksApi eks, java.time.Clock clock) {
     this.config = config;
     this.certificates = certificates;
     this.ec2 = ec2;
+    this.eks = config.eks().isPresent() ? eks : null;
     this.organization = config.organization()
         .map(org -> new OrganizationMembership(organizations, org.ttl(), clock)).orElse(null);
   }
@@ -69,7 +72,7 @@ public final class AwsIidNodeAttestor implements NodeAttestor {
     return new AwsIidNodeAttestor(config, AwsCaCertificates.load(config.caCertificatePaths()),
         new AwsSdkEc2Api(config.aws()),
         config.organization().map(org -> new AwsOrganizationsClient(config.aws(), org)).orElse(null),
-        java.time.Clock.systemUTC());
+        config.eks().map(eks -> new AwsEksClient(config.aws(), eks)).orElse(null), java.time.Clock.systemUTC());
   }
 
   @Override
@@ -111,6 +114,10 @@ public final class AwsIidNodeAttestor implements NodeAttestor {
             instanceProfileName(described.instanceProfileArn()));
       }
       instance = Optional.of(described);
+    }
+    if (eks != null && !eks.isClusterNode(document.region(), document.accountId(), document.instanceId())) {
+      throw AttestationException.denied(NAME + ": instance \"" + document.instanceId() + "\" is not a node of EKS"
+          + " clusters " + config.eks().orElseThrow().clusterNames() + " (no node group's Auto Scaling group holds it)");
     }
     SpiffeId agentId = agentId(trustDomain, document, instance.map(Ec2Api.Instance::tags).orElse(Map.of()));
     log.info("aws_iid: verified instance {} of account {} in {} (agent ID {})", document.instanceId(),

@@ -5,21 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.signet.attestors.node.AttestationException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * AWS Organizations ListAccounts from the management account, as {@code verify_organization} configures it:
@@ -126,29 +119,17 @@ final class AwsOrganizationsClient implements OrganizationsApi {
 
   private JsonNode call(ObjectNode body) {
     try {
-      byte[] bytes = JSON.writeValueAsBytes(body);
-      SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint)
-          .putHeader("Content-Type", "application/x-amz-json-1.1")
-          .putHeader("X-Amz-Target", "AWSOrganizationsV20161128.ListAccounts").build();
-      SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(credentials.resolveCredentials())
-          .request(request).payload(ContentStreamProvider.fromByteArray(bytes))
-          .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "organizations")
-          .putProperty(AwsV4HttpSigner.REGION_NAME, signingRegion));
-      HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder().request(signed.request())
-          .contentStreamProvider(signed.payload().orElse(null)).build()).call();
-      byte[] answer;
-      try (InputStream in = response.responseBody().map(InputStream.class::cast).orElse(InputStream.nullInputStream())) {
-        answer = in.readAllBytes();
-      }
-      int status = response.httpResponse().statusCode();
-      JsonNode json = answer.length == 0 ? JSON.createObjectNode() : JSON.readTree(answer);
-      if (status / 100 != 2) {
+      AwsSignedHttp.Response response = AwsSignedHttp.call(http, credentials, SdkHttpMethod.POST, endpoint,
+          Map.of("Content-Type", "application/x-amz-json-1.1", "X-Amz-Target", "AWSOrganizationsV20161128.ListAccounts"),
+          JSON.writeValueAsBytes(body), "organizations", signingRegion);
+      JsonNode json = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+      if (!response.ok()) {
         String type = json.path("__type").asText("");
         String error = type.substring(type.indexOf('#') + 1);
-        if (status == 429 || status / 100 == 5 || error.equals("TooManyRequestsException")) {
-          throw new Retryable(error + " (HTTP " + status + ")");
+        if (response.status() == 429 || response.status() / 100 == 5 || error.equals("TooManyRequestsException")) {
+          throw new Retryable(error + " (HTTP " + response.status() + ")");
         }
-        throw unavailable("ListAccounts failed: " + error + " (HTTP " + status + ")", null);
+        throw unavailable("ListAccounts failed: " + error + " (HTTP " + response.status() + ")", null);
       }
       return json;
     } catch (IOException | SdkException e) {

@@ -58,7 +58,13 @@ class AwsIidConfigTest {
         "assume_org_role", "r", "management_account_region", "US West")), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("not an AWS region name");
     assertThatThrownBy(() -> parse(Map.of("validate_eks_cluster_membership", Map.of()), Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("validate_eks_cluster_membership is not supported");
+        .isInstanceOf(ConfigException.class).hasMessageContaining("needs eks_cluster_names");
+    assertThatThrownBy(() -> parse(Map.of("validate_eks_cluster_membership", Map.of("eks_cluster_names",
+        List.of("prod/../x"))), Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("not an EKS cluster name");
+    assertThatThrownBy(() -> parse(Map.of("eks_endpoint", "http://127.0.0.1:1"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("validate_eks_cluster_membership is not");
+    assertThat(parse(Map.of("validate_eks_cluster_membership", Map.of("eks_cluster_names", List.of("prod", "staging"))),
+        Map.of()).eks().orElseThrow().clusterNames()).containsExactly("prod", "staging");
     assertThatThrownBy(() -> parse(Map.of("skip_block_devices", true), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("unknown plugin_data keys")
         .hasMessageContaining("skip_block_devices");

@@ -43,6 +43,7 @@ class AwsIidNodeAttestorTest {
   private Path certificate;
   private final MapEc2Api ec2 = new MapEc2Api();
   private final java.util.Set<String> organizationAccounts = new java.util.HashSet<>();
+  private final java.util.Set<String> eksNodes = new java.util.HashSet<>();
   private int organizationLists;
   private boolean organizationsDown;
   private final OrganizationsApi organizations = () -> {
@@ -188,6 +189,17 @@ class AwsIidNodeAttestorTest {
     String member = TestAwsSigner.document(ACCOUNT, REGION, INSTANCE);
     assertThat(attestor(verify).attest(TD, payload(member, aws.sign(member)), NO_CHALLENGES).agentId().path())
         .contains("/" + ACCOUNT + "/");
+  }
+
+  @Test
+  void withEksValidationOnlyClusterNodesAttest() {
+    Map<String, Object> eks = Map.of("validate_eks_cluster_membership", Map.of("eks_cluster_names", List.of("prod")));
+    String document = TestAwsSigner.document(ACCOUNT, REGION, INSTANCE);
+    assertDenied(attestor(eks), payload(document, aws.sign(document)),
+        "instance \"" + INSTANCE + "\" is not a node of EKS clusters [prod]");
+    eksNodes.add(INSTANCE);
+    assertThat(attestor(eks).attest(TD, payload(document, aws.sign(document)), NO_CHALLENGES).agentId().path())
+        .endsWith("/" + INSTANCE);
   }
 
   /** Only a document AWS signed can make the server ask Organizations anything. */
@@ -339,7 +351,7 @@ class AwsIidNodeAttestorTest {
     data.putAll(extra);
     AwsIidConfig config = AwsIidConfig.parse(ConfigSection.of("plugin_data", data), name -> null);
     return new AwsIidNodeAttestor(config, AwsCaCertificates.load(config.caCertificatePaths()), ec2, organizations,
-        java.time.Clock.systemUTC());
+        (region, account, instance) -> eksNodes.contains(instance), java.time.Clock.systemUTC());
   }
 
   private byte[] payload(String document, String rsa2048) {

@@ -68,6 +68,9 @@ public final class FakeAwsApi implements AutoCloseable {
   private final Map<String, String> organizationAccounts = new java.util.concurrent.ConcurrentSkipListMap<>();
   private final java.util.concurrent.atomic.AtomicInteger organizationsThrottles = new java.util.concurrent.atomic.AtomicInteger();
   private volatile String organizationsFailure;
+  /** EKS: cluster → node group → its Auto Scaling group names; Auto Scaling: group → instance IDs. */
+  private final Map<String, Map<String, List<String>>> eksClusters = new java.util.concurrent.ConcurrentSkipListMap<>();
+  private final Map<String, List<String>> autoScalingGroups = new ConcurrentHashMap<>();
   private final Map<String, Instance> instances = new ConcurrentHashMap<>();
   private final Map<String, List<String>> profiles = new ConcurrentHashMap<>();
   private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
@@ -112,6 +115,14 @@ public final class FakeAwsApi implements AutoCloseable {
     return this;
   }
 
+  /** An EKS node group of {@code cluster} backed by the Auto Scaling group {@code group} holding {@code instances}. */
+  public FakeAwsApi addEksNodegroup(String cluster, String nodegroup, String group, String... instances) {
+    eksClusters.computeIfAbsent(cluster, c -> new java.util.concurrent.ConcurrentSkipListMap<>())
+        .computeIfAbsent(nodegroup, n -> new CopyOnWriteArrayList<>()).add(group);
+    autoScalingGroups.computeIfAbsent(group, g -> new CopyOnWriteArrayList<>()).addAll(List.of(instances));
+    return this;
+  }
+
   /** The next {@code times} ListAccounts calls are throttled (HTTP 400, TooManyRequestsException). */
   public void throttleOrganizations(int times) {
     organizationsThrottles.set(times);
@@ -147,8 +158,11 @@ public final class FakeAwsApi implements AutoCloseable {
     try (exchange) {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-      Map<String, String> form = target == null ? form(body)
-          : Map.of("Action", target.substring(target.indexOf('.') + 1), "Body", body);
+      String path = exchange.getRequestURI().getRawPath();
+      boolean eks = path.startsWith("/clusters/");
+      Map<String, String> form = eks ? Map.of("Action", path.endsWith("/node-groups") ? "ListNodegroups"
+          : "DescribeNodegroup", "Path", exchange.getRequestURI().toString())
+          : target == null ? form(body) : Map.of("Action", target.substring(target.indexOf('.') + 1), "Body", body);
       requests.add(form);
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 ")) {
@@ -170,10 +184,15 @@ public final class FakeAwsApi implements AutoCloseable {
         organizations(exchange, target, body);
         return;
       }
+      if (eks) {
+        eks(exchange, path);
+        return;
+      }
       switch (form.getOrDefault("Action", "")) {
         case "DescribeInstances" -> describeInstances(exchange, form);
         case "GetInstanceProfile" -> getInstanceProfile(exchange, form);
         case "AssumeRole" -> assumeRole(exchange, form);
+        case "DescribeAutoScalingGroups" -> describeAutoScalingGroups(exchange, form);
         default -> respond(exchange, 400, error("InvalidAction", "unsupported action " + form.get("Action")));
       }
     }
@@ -215,6 +234,58 @@ public final class FakeAwsApi implements AutoCloseable {
       json.append(",\"NextToken\":\"page-").append(page + 1).append('"');
     }
     respondJson(exchange, 200, json.append('}').toString());
+  }
+
+  /** EKS REST: ListNodegroups (one a page, so paging is exercised) and DescribeNodegroup; 404 for unknown names. */
+  private void eks(HttpExchange exchange, String path) throws IOException {
+    String[] parts = path.split("/"); // "", "clusters", name, "node-groups"[, nodegroup]
+    Map<String, List<String>> nodegroups = parts.length >= 4 ? eksClusters.get(URLDecoder.decode(parts[2],
+        StandardCharsets.UTF_8)) : null;
+    if (nodegroups == null) {
+      respondJson(exchange, 404, "{\"message\":\"No cluster found for name: " + parts[2] + ".\"}");
+      return;
+    }
+    if (parts.length == 4) {
+      List<String> names = List.copyOf(nodegroups.keySet());
+      String query = java.util.Objects.requireNonNullElse(exchange.getRequestURI().getRawQuery(), "");
+      java.util.regex.Matcher token = java.util.regex.Pattern.compile("nextToken=([0-9]+)").matcher(query);
+      int index = token.find() ? Integer.parseInt(token.group(1)) : 0;
+      String next = index + 1 < names.size() ? ",\"nextToken\":\"" + (index + 1) + "\"" : "";
+      respondJson(exchange, 200, "{\"nodegroups\":[\"" + names.get(index) + "\"]" + next + "}");
+      return;
+    }
+    List<String> groups = nodegroups.get(URLDecoder.decode(parts[4], StandardCharsets.UTF_8));
+    if (groups == null) {
+      respondJson(exchange, 404, "{\"message\":\"No node group found for name: " + parts[4] + ".\"}");
+      return;
+    }
+    StringBuilder json = new StringBuilder("{\"nodegroup\":{\"nodegroupName\":\"" + parts[4]
+        + "\",\"clusterName\":\"" + parts[2] + "\",\"status\":\"ACTIVE\",\"resources\":{\"autoScalingGroups\":[");
+    for (int i = 0; i < groups.size(); i++) {
+      json.append(i == 0 ? "" : ",").append("{\"name\":\"").append(groups.get(i)).append("\"}");
+    }
+    respondJson(exchange, 200, json.append("]}}}").toString());
+  }
+
+  /** Auto Scaling's Query API: the named groups with their instances. */
+  private void describeAutoScalingGroups(HttpExchange exchange, Map<String, String> form) throws IOException {
+    StringBuilder xml = new StringBuilder("<DescribeAutoScalingGroupsResponse xmlns=\"http://autoscaling.amazonaws.com/"
+        + "doc/2011-01-01/\"><DescribeAutoScalingGroupsResult><AutoScalingGroups>");
+    for (int i = 1; form.containsKey("AutoScalingGroupNames.member." + i); i++) {
+      String name = form.get("AutoScalingGroupNames.member." + i);
+      List<String> instances = autoScalingGroups.get(name);
+      if (instances == null) {
+        continue;
+      }
+      xml.append("<member><AutoScalingGroupName>").append(name).append("</AutoScalingGroupName><Instances>");
+      for (String instance : instances) {
+        xml.append("<member><InstanceId>").append(instance).append("</InstanceId><LifecycleState>InService")
+            .append("</LifecycleState><HealthStatus>Healthy</HealthStatus></member>");
+      }
+      xml.append("</Instances></member>");
+    }
+    respond(exchange, 200, xml.append("</AutoScalingGroups></DescribeAutoScalingGroupsResult><ResponseMetadata>")
+        .append("<RequestId>example</RequestId></ResponseMetadata></DescribeAutoScalingGroupsResponse>").toString());
   }
 
   private static void respondJson(HttpExchange exchange, int status, String body) throws IOException {
