@@ -9,9 +9,11 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -29,12 +31,18 @@ import software.amazon.awssdk.http.SdkHttpMethod;
  * ListNodegroups and DescribeNodegroup (REST-JSON, SigV4 service {@code eks}) give the node groups' Auto
  * Scaling groups, and Auto Scaling DescribeAutoScalingGroups (Query API, service {@code autoscaling}) their
  * instances. Calls go to the document's account and region with the same credentials as EC2 (the
- * {@code assume_role} role in that account, when set). The search stops at the first group holding the
- * instance; a cluster or node group that does not exist there is skipped.
+ * {@code assume_role} role in that account, when set). The attestor keeps the result for 30 s
+ * ({@link RefreshingIdSet}, as SPIRE caches it). A cluster or node group AWS says does not exist there
+ * (ResourceNotFoundException) is skipped, where SPIRE fails the attestation: a fleet spread over regions
+ * then needs no per-region configuration, and a node still has to be found in a named cluster.
  */
 final class AwsEksClient implements EksApi {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_PAGES = 100;
+  /** Auto Scaling groups named per DescribeAutoScalingGroups call. */
+  private static final int GROUPS_PER_CALL = 50;
+  /** The longest reading all the clusters' nodes may take; attestations wait for it. */
+  static final java.time.Duration REFRESH_DEADLINE = java.time.Duration.ofSeconds(30);
 
   private final AwsSdkEc2Api.Settings settings;
   private final AwsIidConfig.EksValidation eks;
@@ -47,24 +55,36 @@ final class AwsEksClient implements EksApi {
   }
 
   @Override
-  public boolean isClusterNode(String region, String accountId, String instanceId) {
+  public Set<String> nodeInstances(String region, String accountId) {
+    long deadline = System.nanoTime() + REFRESH_DEADLINE.toNanos();
     AwsCredentialsProvider caller = credentials.computeIfAbsent(accountId + "@" + region,
         key -> AwsSdkEc2Api.credentials(settings, http, region, accountId, settings.assumeRole()));
+    List<String> groups = new ArrayList<>();
     for (String cluster : eks.clusterNames()) {
-      for (String nodegroup : nodegroups(caller, region, cluster)) {
-        List<String> groups = autoScalingGroups(caller, region, cluster, nodegroup);
-        if (!groups.isEmpty() && groupsHold(caller, region, groups, instanceId)) {
-          return true;
-        }
+      for (String nodegroup : nodegroups(caller, region, cluster, deadline)) {
+        groups.addAll(autoScalingGroups(caller, region, cluster, nodegroup, deadline));
       }
     }
-    return false;
+    Set<String> instances = new HashSet<>();
+    for (int from = 0; from < groups.size(); from += GROUPS_PER_CALL) {
+      instances.addAll(groupInstances(caller, region, groups.subList(from, Math.min(groups.size(),
+          from + GROUPS_PER_CALL)), deadline));
+    }
+    return instances;
   }
 
-  private List<String> nodegroups(AwsCredentialsProvider caller, String region, String cluster) {
+  private static void checkDeadline(long deadline, String region) {
+    if (System.nanoTime() > deadline) {
+      throw unavailable("reading the clusters' nodes", region, "took longer than " + REFRESH_DEADLINE.toSeconds()
+          + " s", null);
+    }
+  }
+
+  private List<String> nodegroups(AwsCredentialsProvider caller, String region, String cluster, long deadline) {
     List<String> names = new ArrayList<>();
     String nextToken = "";
     for (int page = 0; page < MAX_PAGES; page++) {
+      checkDeadline(deadline, region);
       String query = "?maxResults=100" + (nextToken.isEmpty() ? "" : "&nextToken=" + encode(nextToken));
       JsonNode response = eksGet(caller, region, "/clusters/" + encode(cluster) + "/node-groups" + query,
           "ListNodegroups");
@@ -81,7 +101,8 @@ final class AwsEksClient implements EksApi {
   }
 
   private List<String> autoScalingGroups(AwsCredentialsProvider caller, String region, String cluster,
-      String nodegroup) {
+      String nodegroup, long deadline) {
+    checkDeadline(deadline, region);
     JsonNode response = eksGet(caller, region, "/clusters/" + encode(cluster) + "/node-groups/" + encode(nodegroup),
         "DescribeNodegroup");
     List<String> groups = new ArrayList<>();
@@ -93,18 +114,17 @@ final class AwsEksClient implements EksApi {
     return groups;
   }
 
-  /** A GET on the EKS API; null for a 404 (the cluster or node group does not exist). */
+  /** A GET on the EKS API; null when AWS says the cluster or node group does not exist (ResourceNotFoundException). */
   private JsonNode eksGet(AwsCredentialsProvider caller, String region, String pathAndQuery, String operation) {
-    URI base = eks.eksEndpoint() != null ? eks.eksEndpoint() : URI.create("https://eks." + region + domain());
+    URI base = eks.eksEndpoint() != null ? eks.eksEndpoint() : URI.create("https://eks." + region + domain(region));
     try {
       AwsSignedHttp.Response response = AwsSignedHttp.call(http, caller, SdkHttpMethod.GET,
           URI.create(base.toString().replaceAll("/$", "") + pathAndQuery), Map.of(), null, "eks", region);
-      if (response.status() == 404) {
+      if (response.resourceNotFound()) {
         return null;
       }
       if (!response.ok()) {
-        throw unavailable(operation, region, "HTTP " + response.status() + " " + new String(response.body(),
-            StandardCharsets.UTF_8), null);
+        throw unavailable(operation, region, "HTTP " + response.status() + " " + response.text(), null);
       }
       return JSON.readTree(response.body());
     } catch (IOException | SdkException e) {
@@ -112,11 +132,14 @@ final class AwsEksClient implements EksApi {
     }
   }
 
-  private boolean groupsHold(AwsCredentialsProvider caller, String region, List<String> groups, String instanceId) {
+  private Set<String> groupInstances(AwsCredentialsProvider caller, String region, List<String> groups,
+      long deadline) {
     URI endpoint = eks.autoscalingEndpoint() != null ? eks.autoscalingEndpoint()
-        : URI.create("https://autoscaling." + region + domain());
+        : URI.create("https://autoscaling." + region + domain(region));
+    Set<String> instances = new HashSet<>();
     String nextToken = "";
     for (int page = 0; page < MAX_PAGES; page++) {
+      checkDeadline(deadline, region);
       Map<String, String> form = new LinkedHashMap<>();
       form.put("Action", "DescribeAutoScalingGroups");
       form.put("Version", "2011-01-01");
@@ -132,29 +155,29 @@ final class AwsEksClient implements EksApi {
             Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), formBody(form),
             "autoscaling", region);
         if (!response.ok()) {
-          throw unavailable("DescribeAutoScalingGroups", region, "HTTP " + response.status(), null);
+          throw unavailable("DescribeAutoScalingGroups", region, "HTTP " + response.status() + " " + response.text(),
+              null);
         }
         answer = xml(response.body());
       } catch (IOException | SdkException e) {
         throw unavailable("DescribeAutoScalingGroups", region, e.getMessage(), e);
       }
-      NodeList instances = answer.getElementsByTagName("InstanceId");
-      for (int i = 0; i < instances.getLength(); i++) {
-        if (instanceId.equals(instances.item(i).getTextContent().trim())) {
-          return true;
-        }
+      NodeList ids = answer.getElementsByTagName("InstanceId");
+      for (int i = 0; i < ids.getLength(); i++) {
+        instances.add(ids.item(i).getTextContent().trim());
       }
       NodeList token = answer.getElementsByTagName("NextToken");
       nextToken = token.getLength() == 0 ? "" : token.item(0).getTextContent().trim();
       if (nextToken.isEmpty()) {
-        return false;
+        return instances;
       }
     }
     throw unavailable("DescribeAutoScalingGroups", region, "more than " + MAX_PAGES + " pages", null);
   }
 
-  private String domain() {
-    return settings.partition().equals("aws-cn") ? ".amazonaws.com.cn" : ".amazonaws.com";
+  /** AWS's China regions (cn-*) are under amazonaws.com.cn, whatever the configured partition. */
+  private static String domain(String region) {
+    return region.startsWith("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com";
   }
 
   private static byte[] formBody(Map<String, String> form) {

@@ -51,10 +51,15 @@ public final class AwsIidNodeAttestor implements NodeAttestor {
   private final AwsIidConfig config;
   private final AwsCaCertificates certificates;
   private final Ec2Api ec2;
-  /** The validate_eks_cluster_membership check; null when not configured. */
+  /** How long the instances of the EKS clusters' node groups are kept (SPIRE's 30 s). */
+  static final java.time.Duration EKS_NODES_TTL = java.time.Duration.ofSeconds(30);
+  /** The validate_eks_cluster_membership source; null when not configured. */
   private final EksApi eks;
+  /** The EKS clusters' node instances, per account@region. */
+  private final Map<String, RefreshingIdSet> eksNodes = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.time.Clock clock;
   /** The verify_organization check; null when not configured. */
-  private final OrganizationMembership organization;
+  private final RefreshingIdSet organization;
 
   AwsIidNodeAttestor(AwsIidConfig config, AwsCaCertificates certificates, Ec2Api ec2,
       OrganizationsApi organizations, EksApi eks, java.time.Clock clock) {
@@ -62,8 +67,10 @@ public final class AwsIidNodeAttestor implements NodeAttestor {
     this.certificates = certificates;
     this.ec2 = ec2;
     this.eks = config.eks().isPresent() ? eks : null;
-    this.organization = config.organization()
-        .map(org -> new OrganizationMembership(organizations, org.ttl(), clock)).orElse(null);
+    this.clock = clock;
+    this.organization = config.organization().map(org -> new RefreshingIdSet(
+        "verify_organization: the organization's account list", organizations::activeAccountIds, org.ttl(),
+        java.time.Duration.ofMinutes(1), java.time.Duration.ofSeconds(10), clock)).orElse(null);
   }
 
   /** From {@code plugin_data}; AWS credentials default to the environment as in SPIRE. */
@@ -93,7 +100,7 @@ public final class AwsIidNodeAttestor implements NodeAttestor {
     if (!config.accountAllowList().isEmpty() && !config.accountAllowList().contains(document.accountId())) {
       throw AttestationException.denied(NAME + ": account \"" + document.accountId() + "\" is not in account_allow_list");
     }
-    if (organization != null && !organization.isActiveMember(document.accountId())) {
+    if (organization != null && !organization.contains(document.accountId())) {
       log.info("aws_iid: refused instance {}: account {} is not an active account of the organization of management"
           + " account {}", document.instanceId(), document.accountId(), config.organization().orElseThrow()
           .managementAccountId());
@@ -115,7 +122,7 @@ public final class AwsIidNodeAttestor implements NodeAttestor {
       }
       instance = Optional.of(described);
     }
-    if (eks != null && !eks.isClusterNode(document.region(), document.accountId(), document.instanceId())) {
+    if (eks != null && !eksNodes(document.region(), document.accountId()).contains(document.instanceId())) {
       throw AttestationException.denied(NAME + ": instance \"" + document.instanceId() + "\" is not a node of EKS"
           + " clusters " + config.eks().orElseThrow().clusterNames() + " (no node group's Auto Scaling group holds it)");
     }
@@ -123,6 +130,13 @@ public final class AwsIidNodeAttestor implements NodeAttestor {
     log.info("aws_iid: verified instance {} of account {} in {} (agent ID {})", document.instanceId(),
         document.accountId(), document.region(), agentId);
     return new AttestResult(agentId, selectors(document, instance, roleArns), false);
+  }
+
+  private RefreshingIdSet eksNodes(String region, String accountId) {
+    return eksNodes.computeIfAbsent(accountId + "@" + region, key -> new RefreshingIdSet(
+        "validate_eks_cluster_membership: the node list of account " + accountId + " in " + region,
+        () -> eks.nodeInstances(region, accountId), EKS_NODES_TTL, java.time.Duration.ofSeconds(5),
+        java.time.Duration.ofSeconds(10), clock));
   }
 
   /** SPIRE's anti-tampering check: see the class comment. */

@@ -19,8 +19,8 @@ import software.amazon.awssdk.http.SdkHttpMethod;
  * credentials from STS AssumeRole for {@code arn:<partition>:iam::<management_account_id>:role/<assume_org_role>}
  * (in {@code management_account_region}), then the paged JSON API (awsJson1_1, target
  * {@code AWSOrganizationsV20161128.ListAccounts}) signed with SigV4 for service {@code organizations} in the
- * partition's Organizations region, 20 accounts a page. Throttling and server errors are retried twice with
- * a short back-off; a repeated NextToken or a refresh over {@link #REFRESH_DEADLINE} is UNAVAILABLE.
+ * partition's Organizations region, 20 accounts a page ({@link AwsSignedHttp} retries throttling); a repeated
+ * NextToken or a refresh over {@link #REFRESH_DEADLINE} is UNAVAILABLE.
  * Written on the SDK's signer and HTTP client because the SDK's Organizations module is not available to
  * this build; the wire format is AWS's.
  */
@@ -33,8 +33,6 @@ final class AwsOrganizationsClient implements OrganizationsApi {
       "aws-us-gov", "https://organizations.us-gov-west-1.amazonaws.com");
   private static final String ACTIVE = "ACTIVE";
   private static final int PAGE_SIZE = 20; // the API's maximum
-  private static final int ATTEMPTS = 3;
-  private static final java.time.Duration RETRY_BACKOFF = java.time.Duration.ofMillis(200);
   /** The longest a whole refresh may take; attestations wait for it. */
   static final java.time.Duration REFRESH_DEADLINE = java.time.Duration.ofSeconds(30);
 
@@ -67,7 +65,7 @@ final class AwsOrganizationsClient implements OrganizationsApi {
       if (nextToken != null) {
         request.put("NextToken", nextToken);
       }
-      JsonNode response = callWithRetries(request);
+      JsonNode response = call(request);
       for (JsonNode account : response.path("Accounts")) {
         String id = account.path("Id").asText("");
         if (!id.isEmpty() && ACTIVE.equals(state(account))) {
@@ -91,32 +89,6 @@ final class AwsOrganizationsClient implements OrganizationsApi {
     return state.isEmpty() ? account.path("Status").asText("") : state;
   }
 
-  /** One page, retried with a short back-off when AWS throttles or fails on its side. */
-  private JsonNode callWithRetries(ObjectNode request) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return call(request);
-      } catch (Retryable e) {
-        if (attempt >= ATTEMPTS) {
-          throw unavailable("ListAccounts failed " + ATTEMPTS + " times: " + e.getMessage(), null);
-        }
-        try {
-          Thread.sleep(RETRY_BACKOFF.multipliedBy(attempt));
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw unavailable("interrupted while retrying ListAccounts", interrupted);
-        }
-      }
-    }
-  }
-
-  /** Throttling or a server-side error: worth another try. */
-  private static final class Retryable extends RuntimeException {
-    Retryable(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   private JsonNode call(ObjectNode body) {
     try {
       AwsSignedHttp.Response response = AwsSignedHttp.call(http, credentials, SdkHttpMethod.POST, endpoint,
@@ -125,11 +97,8 @@ final class AwsOrganizationsClient implements OrganizationsApi {
       JsonNode json = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
       if (!response.ok()) {
         String type = json.path("__type").asText("");
-        String error = type.substring(type.indexOf('#') + 1);
-        if (response.status() == 429 || response.status() / 100 == 5 || error.equals("TooManyRequestsException")) {
-          throw new Retryable(error + " (HTTP " + response.status() + ")");
-        }
-        throw unavailable("ListAccounts failed: " + error + " (HTTP " + response.status() + ")", null);
+        throw unavailable("ListAccounts failed: " + type.substring(type.indexOf('#') + 1) + " (HTTP "
+            + response.status() + (response.retryable() ? ", " + AwsSignedHttp.ATTEMPTS + " attempts" : "") + ")", null);
       }
       return json;
     } catch (IOException | SdkException e) {

@@ -33,35 +33,54 @@ class AwsEksClientTest {
   }
 
   @Test
-  void anInstanceInANodeGroupsAutoScalingGroupIsANode() {
-    assertThat(client("prod").isClusterNode("us-east-1", ACCOUNT, "i-0000000000000bbb1")).isTrue();
-    assertThat(client("staging", "prod").isClusterNode("us-east-1", ACCOUNT, "i-0000000000000aaa2")).isTrue();
+  void theNodesAreTheInstancesOfTheNodeGroupsAutoScalingGroups() {
+    assertThat(client("prod").nodeInstances("us-east-1", ACCOUNT))
+        .containsExactlyInAnyOrder("i-0000000000000aaa1", "i-0000000000000aaa2", "i-0000000000000bbb1");
     List<FakeAwsApi.Call> calls = aws.calls();
     assertThat(calls).extracting(FakeAwsApi.Call::service).contains("eks", "autoscaling");
     assertThat(calls).allSatisfy(call -> assertThat(call.region()).isEqualTo("us-east-1"));
     assertThat(aws.requests()).filteredOn(r -> "ListNodegroups".equals(r.get("Action")))
-        .extracting(r -> r.get("Path")).anyMatch(path -> path.contains("nextToken=1")); // the second page was asked for
+        .extracting(r -> r.get("Path")).anyMatch(path -> path.contains("nextToken=1")); // EKS's second page
+    assertThat(aws.requests()).filteredOn(r -> "DescribeAutoScalingGroups".equals(r.get("Action")))
+        .anyMatch(r -> "1".equals(r.get("NextToken"))); // Auto Scaling's second page
+    assertThat(client("staging", "prod").nodeInstances("us-east-1", ACCOUNT)).hasSize(4);
   }
 
   @Test
-  void anInstanceOfAnotherClusterOrNoneIsNot() {
-    assertThat(client("prod").isClusterNode("us-east-1", ACCOUNT, "i-0000000000000ccc1")).isFalse();
-    assertThat(client("prod").isClusterNode("us-east-1", ACCOUNT, "i-0fffffffffffffff0")).isFalse();
-  }
-
-  @Test
-  void aClusterMissingInThisRegionIsSkipped() {
-    assertThat(client("elsewhere", "staging").isClusterNode("us-east-1", ACCOUNT, "i-0000000000000ccc1")).isTrue();
-    assertThat(client("elsewhere").isClusterNode("us-east-1", ACCOUNT, "i-0000000000000ccc1")).isFalse();
+  void aClusterOrNodeGroupMissingInThisRegionIsSkipped() {
+    assertThat(client("elsewhere", "staging").nodeInstances("us-east-1", ACCOUNT)).containsExactly("i-0000000000000ccc1");
+    assertThat(client("elsewhere").nodeInstances("us-east-1", ACCOUNT)).isEmpty();
   }
 
   @Test
   void awsFailuresAreUnavailable() {
     aws.failWith(500, "InternalFailure");
-    assertThatThrownBy(() -> client("prod").isClusterNode("us-east-1", ACCOUNT, "i-0000000000000aaa1"))
+    assertThatThrownBy(() -> client("prod").nodeInstances("us-east-1", ACCOUNT))
         .isInstanceOfSatisfying(AttestationException.class, e -> {
           assertThat(e.kind()).isEqualTo(AttestationException.Kind.UNAVAILABLE);
           assertThat(e.getMessage()).contains("validate_eks_cluster_membership: ListNodegroups in region us-east-1");
         });
+    assertThat(aws.calls()).as("a server-side error is tried three times").hasSize(AwsSignedHttp.ATTEMPTS);
+  }
+
+  /** A 404 that is not AWS saying the cluster does not exist (a wrong endpoint) must not read as "no nodes". */
+  @Test
+  void aPlain404IsUnavailableNotEmpty() throws Exception {
+    AwsEksClient wrongPath = new AwsEksClient(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", "secret", "", "aws", null, null,
+        null), new AwsIidConfig.EksValidation(List.of("prod"), java.net.URI.create(aws.endpoint() + "/not-eks"),
+        aws.endpoint()));
+    assertThatThrownBy(() -> wrongPath.nodeInstances("us-east-1", ACCOUNT)).isInstanceOfSatisfying(
+        AttestationException.class, e -> {
+          assertThat(e.kind()).isEqualTo(AttestationException.Kind.UNAVAILABLE);
+          assertThat(e.getMessage()).contains("HTTP 404");
+        });
+  }
+
+  @Test
+  void anAnswerWithADoctypeIsRefused() {
+    aws.prefixAutoScalingAnswers("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>");
+    assertThatThrownBy(() -> client("staging").nodeInstances("us-east-1", ACCOUNT)).isInstanceOfSatisfying(
+        AttestationException.class, e -> assertThat(e.getMessage()).contains("DescribeAutoScalingGroups")
+            .contains("unreadable answer"));
   }
 }

@@ -44,6 +44,8 @@ class AwsIidNodeAttestorTest {
   private final MapEc2Api ec2 = new MapEc2Api();
   private final java.util.Set<String> organizationAccounts = new java.util.HashSet<>();
   private final java.util.Set<String> eksNodes = new java.util.HashSet<>();
+  private final dev.signet.common.time.ManualClock clock = new dev.signet.common.time.ManualClock(
+      java.time.Instant.parse("2026-11-26T00:00:00Z"));
   private int organizationLists;
   private boolean organizationsDown;
   private final OrganizationsApi organizations = () -> {
@@ -197,7 +199,7 @@ class AwsIidNodeAttestorTest {
     String document = TestAwsSigner.document(ACCOUNT, REGION, INSTANCE);
     assertDenied(attestor(eks), payload(document, aws.sign(document)),
         "instance \"" + INSTANCE + "\" is not a node of EKS clusters [prod]");
-    eksNodes.add(INSTANCE);
+    eksNodes.add(INSTANCE); // the node joins a node group
     assertThat(attestor(eks).attest(TD, payload(document, aws.sign(document)), NO_CHALLENGES).agentId().path())
         .endsWith("/" + INSTANCE);
   }
@@ -351,7 +353,7 @@ class AwsIidNodeAttestorTest {
     data.putAll(extra);
     AwsIidConfig config = AwsIidConfig.parse(ConfigSection.of("plugin_data", data), name -> null);
     return new AwsIidNodeAttestor(config, AwsCaCertificates.load(config.caCertificatePaths()), ec2, organizations,
-        (region, account, instance) -> eksNodes.contains(instance), java.time.Clock.systemUTC());
+        (region, account) -> java.util.Set.copyOf(eksNodes), clock);
   }
 
   private byte[] payload(String document, String rsa2048) {

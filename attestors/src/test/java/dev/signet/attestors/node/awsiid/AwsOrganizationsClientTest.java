@@ -88,7 +88,7 @@ class AwsOrganizationsClientTest {
     assertThat(client.activeAccountIds()).containsExactly("111111111111");
     aws.throttleOrganizations(3);
     assertThatThrownBy(client::activeAccountIds).isInstanceOfSatisfying(AttestationException.class,
-        e -> assertThat(e.getMessage()).contains("failed 3 times").contains("TooManyRequestsException"));
+        e -> assertThat(e.getMessage()).contains("TooManyRequestsException (HTTP 400, 3 attempts)"));
   }
 
   @Test

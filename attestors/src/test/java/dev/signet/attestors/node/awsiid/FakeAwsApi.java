@@ -71,6 +71,7 @@ public final class FakeAwsApi implements AutoCloseable {
   /** EKS: cluster → node group → its Auto Scaling group names; Auto Scaling: group → instance IDs. */
   private final Map<String, Map<String, List<String>>> eksClusters = new java.util.concurrent.ConcurrentSkipListMap<>();
   private final Map<String, List<String>> autoScalingGroups = new ConcurrentHashMap<>();
+  private volatile String autoScalingPrologue = "";
   private final Map<String, Instance> instances = new ConcurrentHashMap<>();
   private final Map<String, List<String>> profiles = new ConcurrentHashMap<>();
   private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
@@ -188,6 +189,10 @@ public final class FakeAwsApi implements AutoCloseable {
         eks(exchange, path);
         return;
       }
+      if ("GET".equals(exchange.getRequestMethod())) { // no such resource here: a plain 404, as a wrong endpoint gives
+        respond(exchange, 404, "<html><body>Not Found</body></html>");
+        return;
+      }
       switch (form.getOrDefault("Action", "")) {
         case "DescribeInstances" -> describeInstances(exchange, form);
         case "GetInstanceProfile" -> getInstanceProfile(exchange, form);
@@ -242,6 +247,7 @@ public final class FakeAwsApi implements AutoCloseable {
     Map<String, List<String>> nodegroups = parts.length >= 4 ? eksClusters.get(URLDecoder.decode(parts[2],
         StandardCharsets.UTF_8)) : null;
     if (nodegroups == null) {
+      exchange.getResponseHeaders().add("x-amzn-ErrorType", "ResourceNotFoundException:http://internal.amazon.com/coral/");
       respondJson(exchange, 404, "{\"message\":\"No cluster found for name: " + parts[2] + ".\"}");
       return;
     }
@@ -256,6 +262,7 @@ public final class FakeAwsApi implements AutoCloseable {
     }
     List<String> groups = nodegroups.get(URLDecoder.decode(parts[4], StandardCharsets.UTF_8));
     if (groups == null) {
+      exchange.getResponseHeaders().add("x-amzn-ErrorType", "ResourceNotFoundException:http://internal.amazon.com/coral/");
       respondJson(exchange, 404, "{\"message\":\"No node group found for name: " + parts[4] + ".\"}");
       return;
     }
@@ -267,25 +274,36 @@ public final class FakeAwsApi implements AutoCloseable {
     respondJson(exchange, 200, json.append("]}}}").toString());
   }
 
-  /** Auto Scaling's Query API: the named groups with their instances. */
+  /** Auto Scaling's Query API: the named groups with their instances, one group a page (NextToken "N"). */
   private void describeAutoScalingGroups(HttpExchange exchange, Map<String, String> form) throws IOException {
-    StringBuilder xml = new StringBuilder("<DescribeAutoScalingGroupsResponse xmlns=\"http://autoscaling.amazonaws.com/"
-        + "doc/2011-01-01/\"><DescribeAutoScalingGroupsResult><AutoScalingGroups>");
+    List<String> named = new ArrayList<>();
     for (int i = 1; form.containsKey("AutoScalingGroupNames.member." + i); i++) {
-      String name = form.get("AutoScalingGroupNames.member." + i);
-      List<String> instances = autoScalingGroups.get(name);
-      if (instances == null) {
-        continue;
+      if (autoScalingGroups.containsKey(form.get("AutoScalingGroupNames.member." + i))) {
+        named.add(form.get("AutoScalingGroupNames.member." + i));
       }
-      xml.append("<member><AutoScalingGroupName>").append(name).append("</AutoScalingGroupName><Instances>");
-      for (String instance : instances) {
+    }
+    int page = form.containsKey("NextToken") ? Integer.parseInt(form.get("NextToken")) : 0;
+    StringBuilder xml = new StringBuilder(autoScalingPrologue).append("<DescribeAutoScalingGroupsResponse xmlns=")
+        .append("\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><DescribeAutoScalingGroupsResult><AutoScalingGroups>");
+    if (page < named.size()) {
+      xml.append("<member><AutoScalingGroupName>").append(named.get(page)).append("</AutoScalingGroupName><Instances>");
+      for (String instance : autoScalingGroups.get(named.get(page))) {
         xml.append("<member><InstanceId>").append(instance).append("</InstanceId><LifecycleState>InService")
             .append("</LifecycleState><HealthStatus>Healthy</HealthStatus></member>");
       }
       xml.append("</Instances></member>");
     }
-    respond(exchange, 200, xml.append("</AutoScalingGroups></DescribeAutoScalingGroupsResult><ResponseMetadata>")
-        .append("<RequestId>example</RequestId></ResponseMetadata></DescribeAutoScalingGroupsResponse>").toString());
+    xml.append("</AutoScalingGroups>");
+    if (page + 1 < named.size()) {
+      xml.append("<NextToken>").append(page + 1).append("</NextToken>");
+    }
+    respond(exchange, 200, xml.append("</DescribeAutoScalingGroupsResult><ResponseMetadata><RequestId>example")
+        .append("</RequestId></ResponseMetadata></DescribeAutoScalingGroupsResponse>").toString());
+  }
+
+  /** Text put before Auto Scaling's XML answers (a DOCTYPE, say, to see it refused). */
+  public void prefixAutoScalingAnswers(String prologue) {
+    autoScalingPrologue = prologue;
   }
 
   private static void respondJson(HttpExchange exchange, int status, String body) throws IOException {
