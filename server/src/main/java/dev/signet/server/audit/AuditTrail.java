@@ -158,13 +158,34 @@ public final class AuditTrail implements AutoCloseable {
   /**
    * {@link #query} reading {@code chunk} bytes at a time. The trail is read backwards from its end, newest
    * record first, and reading stops once {@code limit} records matched: a query for recent activity costs
-   * what it returns, not the size of the trail, and memory stays bounded by the limit and one chunk.
+   * what it returns, not the size of the trail. Memory stays bounded by the limit, one chunk and the longest
+   * line. A trail cut back while it is read (a failed append undone) is read again once.
    */
   List<JsonNode> query(Predicate<JsonNode> filter, int limit, int chunk) {
-    List<JsonNode> newestFirst = new ArrayList<>();
     if (limit <= 0) {
       return List.of();
     }
+    try {
+      try {
+        return readNewest(file, filter, limit, chunk);
+      } catch (TrailShrank e) {
+        return readNewest(file, filter, limit, chunk);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the audit trail " + file, e);
+    }
+  }
+
+  /** The trail ended before its size said: an append was being undone. */
+  private static final class TrailShrank extends IOException {
+    TrailShrank() {
+      super("the audit trail shrank while it was read");
+    }
+  }
+
+  /** The newest {@code limit} records of {@code file} matching {@code filter}, oldest first, read from the end. */
+  static List<JsonNode> readNewest(Path file, Predicate<JsonNode> filter, int limit, int chunk) throws IOException {
+    List<JsonNode> newestFirst = new ArrayList<>();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long position = channel.size();
       byte[] head = new byte[0]; // the start of the earliest line seen so far, its beginning not read yet
@@ -174,7 +195,7 @@ public final class AuditTrail implements AutoCloseable {
         ByteBuffer buffer = ByteBuffer.allocate(length + head.length).limit(length);
         while (buffer.hasRemaining()) {
           if (channel.read(buffer, position + buffer.position()) < 0) {
-            throw new IOException("the audit trail shrank while it was read");
+            throw new TrailShrank();
           }
         }
         buffer.limit(buffer.capacity()).put(head);
@@ -191,8 +212,6 @@ public final class AuditTrail implements AutoCloseable {
       if (position == 0 && newestFirst.size() < limit) {
         collect(head, 0, head.length, filter, newestFirst); // the trail's first line
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the audit trail " + file, e);
     }
     return List.copyOf(newestFirst.reversed());
   }
