@@ -44,7 +44,7 @@ import org.bouncycastle.pkcs.PKCSException;
  * key algorithm. A CA:true request is reported, not refused here: the caller decides.
  *
  * <p>Verification: SHA-256 with ECDSA on P-256, what nearly every agent sends, goes to {@link P256Verifier}
- * (our own in-place arithmetic, ~1.2 times BouncyCastle's speed and a fifteenth of its allocation; CSR
+ * (our own in-place arithmetic, 1.2–1.3 times BouncyCastle's speed and a twelfth of its allocation; CSR
  * verification is over half the cost of an issuance). Every other allowed algorithm runs on BouncyCastle's
  * provider, whose ECDSA verify is several times faster than the JDK's (DESIGN §4).
  */
