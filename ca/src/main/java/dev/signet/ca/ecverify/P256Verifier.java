@@ -59,7 +59,12 @@ public final class P256Verifier {
     if (r.signum() <= 0 || r.compareTo(N) >= 0 || s.signum() <= 0 || s.compareTo(N) >= 0) {
       return false;
     }
-    if (!isOnCurve(qx, qy)) {
+    if (!inField(qx) || !inField(qy)) {
+      return false;
+    }
+    long[] x = P256Field.of(qx);
+    long[] y = P256Field.of(qy);
+    if (!isOnCurve(x, y)) {
       return false;
     }
     BigInteger e = hashToInteger(digest);
@@ -68,7 +73,7 @@ public final class P256Verifier {
     BigInteger u2 = r.multiply(w).mod(N);
 
     JacobianPoint.Scratch scratch = new JacobianPoint.Scratch();
-    JacobianPoint[] qOdd = oddMultiples(P256Field.of(qx), P256Field.of(qy), scratch);
+    JacobianPoint[] qOdd = oddMultiples(x, y, scratch);
     int[] gDigits = new int[Wnaf.LENGTH];
     int[] qDigits = new int[Wnaf.LENGTH];
     Wnaf.recode(Nat256.fromBigInteger(u1), G_WIDTH, gDigits);
@@ -121,11 +126,15 @@ public final class P256Verifier {
 
   /** y² = x³ − 3x + b with 0 ≤ x, y < p. */
   static boolean isOnCurve(BigInteger qx, BigInteger qy) {
-    if (qx.signum() < 0 || qx.compareTo(P) >= 0 || qy.signum() < 0 || qy.compareTo(P) >= 0) {
-      return false;
-    }
-    long[] x = P256Field.of(qx);
-    long[] y = P256Field.of(qy);
+    return inField(qx) && inField(qy) && isOnCurve(P256Field.of(qx), P256Field.of(qy));
+  }
+
+  private static boolean inField(BigInteger value) {
+    return value.signum() >= 0 && value.compareTo(P) < 0;
+  }
+
+  /** y² = x³ − 3x + b for field elements (in Montgomery form). */
+  private static boolean isOnCurve(long[] x, long[] y) {
     long[] lhs = P256Field.create();
     long[] rhs = P256Field.create();
     long[] t = P256Field.create();

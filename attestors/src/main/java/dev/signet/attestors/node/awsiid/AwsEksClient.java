@@ -41,8 +41,6 @@ final class AwsEksClient implements EksApi {
   private static final int MAX_PAGES = 100;
   /** Auto Scaling groups named per DescribeAutoScalingGroups call. */
   private static final int GROUPS_PER_CALL = 50;
-  /** The longest reading all the clusters' nodes may take; attestations wait for it. */
-  static final java.time.Duration REFRESH_DEADLINE = java.time.Duration.ofSeconds(30);
 
   private final AwsSdkEc2Api.Settings settings;
   private final AwsIidConfig.EksValidation eks;
@@ -56,7 +54,7 @@ final class AwsEksClient implements EksApi {
 
   @Override
   public Set<String> nodeInstances(String region, String accountId) {
-    long deadline = System.nanoTime() + REFRESH_DEADLINE.toNanos();
+    long deadline = System.nanoTime() + RefreshingIdSet.READ_DEADLINE.toNanos();
     AwsCredentialsProvider caller = credentials.computeIfAbsent(accountId + "@" + region,
         key -> AwsSdkEc2Api.credentials(settings, http, region, accountId, settings.assumeRole()));
     List<String> groups = new ArrayList<>();
@@ -75,8 +73,8 @@ final class AwsEksClient implements EksApi {
 
   private static void checkDeadline(long deadline, String region) {
     if (System.nanoTime() > deadline) {
-      throw unavailable("reading the clusters' nodes", region, "took longer than " + REFRESH_DEADLINE.toSeconds()
-          + " s", null);
+      throw unavailable("reading the clusters' nodes", region, "took longer than "
+          + RefreshingIdSet.READ_DEADLINE.toSeconds() + " s", null);
     }
   }
 

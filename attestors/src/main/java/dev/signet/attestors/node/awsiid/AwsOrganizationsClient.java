@@ -20,7 +20,7 @@ import software.amazon.awssdk.http.SdkHttpMethod;
  * (in {@code management_account_region}), then the paged JSON API (awsJson1_1, target
  * {@code AWSOrganizationsV20161128.ListAccounts}) signed with SigV4 for service {@code organizations} in the
  * partition's Organizations region, 20 accounts a page ({@link AwsSignedHttp} retries throttling); a repeated
- * NextToken or a refresh over {@link #REFRESH_DEADLINE} is UNAVAILABLE.
+ * NextToken or a refresh over {@link RefreshingIdSet#READ_DEADLINE} is UNAVAILABLE.
  * Written on the SDK's signer and HTTP client because the SDK's Organizations module is not available to
  * this build; the wire format is AWS's.
  */
@@ -33,8 +33,6 @@ final class AwsOrganizationsClient implements OrganizationsApi {
       "aws-us-gov", "https://organizations.us-gov-west-1.amazonaws.com");
   private static final String ACTIVE = "ACTIVE";
   private static final int PAGE_SIZE = 20; // the API's maximum
-  /** The longest a whole refresh may take; attestations wait for it. */
-  static final java.time.Duration REFRESH_DEADLINE = java.time.Duration.ofSeconds(30);
 
   private final AwsIidConfig.Organization organization;
   private final SdkHttpClient http;
@@ -53,13 +51,13 @@ final class AwsOrganizationsClient implements OrganizationsApi {
 
   @Override
   public Set<String> activeAccountIds() {
-    long deadline = System.nanoTime() + REFRESH_DEADLINE.toNanos();
+    long deadline = System.nanoTime() + RefreshingIdSet.READ_DEADLINE.toNanos();
     Set<String> active = new LinkedHashSet<>();
     Set<String> tokensSeen = new java.util.HashSet<>();
     String nextToken = null;
     do {
       if (System.nanoTime() > deadline) {
-        throw unavailable("ListAccounts took longer than " + REFRESH_DEADLINE.toSeconds() + " s", null);
+        throw unavailable("ListAccounts took longer than " + RefreshingIdSet.READ_DEADLINE.toSeconds() + " s", null);
       }
       ObjectNode request = JSON.createObjectNode().put("MaxResults", PAGE_SIZE);
       if (nextToken != null) {

@@ -17,6 +17,9 @@ import java.util.function.Supplier;
  * asks AWS, so concurrent checks share one read (bounded by the client's deadline). Thread-safe.
  */
 final class RefreshingIdSet {
+  /** The longest one read of a set from AWS may take (paging included); checks wait for it. */
+  static final Duration READ_DEADLINE = Duration.ofSeconds(30);
+
   private final String what;
   private final Supplier<Set<String>> source;
   private final Duration ttl;
