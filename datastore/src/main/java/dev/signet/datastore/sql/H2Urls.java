@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Builds H2 URLs that run the PostgreSQL migrations unchanged: PostgreSQL mode, lower-case identifiers,
- * nulls sorted high, {@code VALUE} usable as a column name, and a lock timeout long enough for the
- * short row locks writers hold.
+ * nulls sorted high, {@code VALUE} usable as a column name, a lock timeout long enough for the
+ * short row locks writers hold, and commits written through ({@code WRITE_DELAY=0}).
  */
 final class H2Urls {
   static final Map<String, String> SETTINGS = settings();
@@ -54,6 +54,9 @@ final class H2Urls {
     settings.put("DEFAULT_NULL_ORDERING", "HIGH");
     settings.put("NON_KEYWORDS", "VALUE");
     settings.put("LOCK_TIMEOUT", "10000");
+    // every commit stores its chunk before returning (the default, 500, acknowledges commits that a
+    // crash within half a second loses); see CommitDurability
+    settings.put("WRITE_DELAY", "0");
     return java.util.Collections.unmodifiableMap(settings);
   }
 }

@@ -51,7 +51,7 @@ public final class SqlDataStore implements DataStore {
     this.pool = pool;
     this.target = target;
     this.clock = clock;
-    this.tx = new Transactions(pool, events, clock);
+    this.tx = new Transactions(pool, events, clock, CommitDurability.of(target));
   }
 
   /**

@@ -9,7 +9,8 @@ import javax.sql.DataSource;
 /**
  * Runs reads and write transactions on the pool. A write runs its work, appends its change events
  * (taking the event-head row lock last, so lock order is always "data rows, then event head" and no
- * deadlock cycle involves the log), and commits; deadlocks and serialization failures are retried a
+ * deadlock cycle involves the log), commits, and makes the commit durable ({@link CommitDurability}) before
+ * returning, so nothing it acknowledges is lost on a crash; deadlocks and serialization failures are retried a
  * few times, every other failure rolls back and surfaces as a {@link DataStoreException}.
  */
 final class Transactions {
@@ -18,11 +19,13 @@ final class Transactions {
   private final DataSource dataSource;
   private final EventLog events;
   private final Clock clock;
+  private final CommitDurability durability;
 
-  Transactions(DataSource dataSource, EventLog events, Clock clock) {
+  Transactions(DataSource dataSource, EventLog events, Clock clock, CommitDurability durability) {
     this.dataSource = dataSource;
     this.events = events;
     this.clock = clock;
+    this.durability = durability;
   }
 
   /**
@@ -58,6 +61,7 @@ final class Transactions {
           T result = work.run(tx);
           events.append(tx, clock.instant());
           connection.commit();
+          durability.afterCommit(connection);
           return result;
         } catch (SQLException | RuntimeException e) {
           // the pool restores auto-commit when the connection is returned
