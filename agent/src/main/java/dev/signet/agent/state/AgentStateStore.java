@@ -1,13 +1,15 @@
 package dev.signet.agent.state;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.signet.common.bundle.PemCodec;
+import dev.signet.common.files.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -15,19 +17,24 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Persists the {@link AgentState} under {@code data_dir}: {@code agent_svid.pem} (chain),
- * {@code agent_svid.key} (PKCS#8, mode 0600), {@code bundle.pem} (roots) and {@code reattestable}. Every
- * file is written to a temporary file and moved into place atomically, the key file created 0600 before
- * any byte is written, so a crash never leaves a half-written or world-readable key.
+ * Persists the {@link AgentState} under {@code data_dir} as one file, {@code agent_state.json} (the SVID
+ * chain, its PKCS#8 key and the bundle roots as PEM, and the re-attestation flag), replaced through
+ * {@link AtomicFiles}: created 0600, forced to the device, renamed over the old one and the directory
+ * forced. Key and SVID therefore always change together: an agent killed mid-rotation restarts with either
+ * the old pair or the new one, never a new key beside an old certificate.
+ *
+ * <p>Agents of earlier releases kept four files ({@code agent_svid.pem}, {@code agent_svid.key},
+ * {@code bundle.pem}, {@code reattestable}); they are read when no state file exists and removed once the
+ * state has been saved in the new form.
  *
  * <p>With {@code KeyManager "memory"} the store is {@linkplain #memory() in memory only}: a restarted agent
  * attests again, as SPIRE's memory key manager does.
  */
 public final class AgentStateStore {
-  private static final String SVID = "agent_svid.pem";
-  private static final String KEY = "agent_svid.key";
-  private static final String BUNDLE = "bundle.pem";
-  private static final String REATTESTABLE = "reattestable";
+  static final String STATE = "agent_state.json";
+  private static final List<String> LEGACY = List.of("agent_svid.pem", "agent_svid.key", "bundle.pem",
+      "reattestable");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
   private volatile AgentState memory;
@@ -51,26 +58,15 @@ public final class AgentStateStore {
     if (dir == null) {
       return Optional.ofNullable(memory);
     }
-    Path svid = dir.resolve(SVID);
-    Path key = dir.resolve(KEY);
-    if (!Files.exists(svid) || !Files.exists(key)) {
-      return Optional.empty();
-    }
     try {
-      List<X509Certificate> chain = PemCodec.decodeCertificates(Files.readString(svid));
-      PrivateKey privateKey = PemCodec.decodePrivateKey(Files.readString(key));
-      Path bundleFile = dir.resolve(BUNDLE);
-      List<X509Certificate> bundle = Files.exists(bundleFile)
-          ? PemCodec.decodeCertificates(Files.readString(bundleFile)) : List.of();
-      boolean reattestable = Files.exists(dir.resolve(REATTESTABLE))
-          && Files.readString(dir.resolve(REATTESTABLE)).strip().equals("true");
-      return Optional.of(new AgentState(chain, privateKey, bundle, reattestable));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read agent state in " + dir, e);
+      Path state = dir.resolve(STATE);
+      return Files.exists(state) ? Optional.of(decode(Files.readAllBytes(state))) : loadLegacy();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalStateException("cannot read agent state in " + dir + ": " + e.getMessage(), e);
     }
   }
 
-  /** Stores {@code state}, replacing what was there. */
+  /** Stores {@code state}, replacing what was there; once this returns the state is on the device. */
   public void save(AgentState state) {
     memory = state;
     if (dir == null) {
@@ -80,10 +76,8 @@ public final class AgentStateStore {
       if (!Files.isDirectory(dir)) {
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
-      write(KEY, PemCodec.encodePrivateKey(state.privateKey()), "rw-------");
-      write(SVID, PemCodec.encodeCertificates(state.svidChain()), "rw-r--r--");
-      write(BUNDLE, PemCodec.encodeCertificates(state.bundle()), "rw-r--r--");
-      write(REATTESTABLE, Boolean.toString(state.reattestable()), "rw-r--r--");
+      AtomicFiles.write(dir.resolve(STATE), encode(state));
+      deleteAll(LEGACY);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write agent state to " + dir, e);
     }
@@ -96,26 +90,62 @@ public final class AgentStateStore {
       return;
     }
     try {
-      for (String name : List.of(SVID, KEY, REATTESTABLE)) {
-        Files.deleteIfExists(dir.resolve(name));
-      }
+      deleteAll(List.of(STATE));
+      deleteAll(LEGACY);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clear agent state in " + dir, e);
     }
   }
 
-  private void write(String name, String content, String mode) throws IOException {
-    Path tmp = Files.createTempFile(dir, "." + name, ".tmp", PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString(mode)));
-    try {
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
+  private void deleteAll(List<String> names) throws IOException {
+    boolean deleted = false;
+    for (String name : names) {
+      deleted |= Files.deleteIfExists(dir.resolve(name));
     }
+    if (deleted) {
+      AtomicFiles.forceDirectory(dir);
+    }
+  }
+
+  private static byte[] encode(AgentState state) throws IOException {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("svid_chain", PemCodec.encodeCertificates(state.svidChain()));
+    node.put("private_key", PemCodec.encodePrivateKey(state.privateKey()));
+    node.put("bundle", PemCodec.encodeCertificates(state.bundle()));
+    node.put("reattestable", state.reattestable());
+    return JSON.writeValueAsBytes(node);
+  }
+
+  private static AgentState decode(byte[] bytes) throws IOException {
+    JsonNode node = JSON.readTree(bytes);
+    List<X509Certificate> chain = PemCodec.decodeCertificates(required(node, "svid_chain"));
+    PrivateKey key = PemCodec.decodePrivateKey(required(node, "private_key"));
+    List<X509Certificate> bundle = PemCodec.decodeCertificates(node.path("bundle").asText(""));
+    return new AgentState(chain, key, bundle, node.path("reattestable").asBoolean(false));
+  }
+
+  private static String required(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isTextual()) {
+      throw new IllegalArgumentException(STATE + " has no \"" + field + "\"");
+    }
+    return value.asText();
+  }
+
+  /** The four-file layout of earlier releases, read once for migration. */
+  private Optional<AgentState> loadLegacy() throws IOException {
+    Path svid = dir.resolve("agent_svid.pem");
+    Path key = dir.resolve("agent_svid.key");
+    if (!Files.exists(svid) || !Files.exists(key)) {
+      return Optional.empty();
+    }
+    List<X509Certificate> chain = PemCodec.decodeCertificates(Files.readString(svid, StandardCharsets.UTF_8));
+    PrivateKey privateKey = PemCodec.decodePrivateKey(Files.readString(key, StandardCharsets.UTF_8));
+    Path bundleFile = dir.resolve("bundle.pem");
+    List<X509Certificate> bundle = Files.exists(bundleFile)
+        ? PemCodec.decodeCertificates(Files.readString(bundleFile, StandardCharsets.UTF_8)) : List.of();
+    Path flag = dir.resolve("reattestable");
+    boolean reattestable = Files.exists(flag) && Files.readString(flag).strip().equals("true");
+    return Optional.of(new AgentState(chain, privateKey, bundle, reattestable));
   }
 }

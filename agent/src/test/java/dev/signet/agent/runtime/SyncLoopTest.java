@@ -92,8 +92,7 @@ class SyncLoopTest {
     assertThat(stopped).containsExactly("agent is banned");
     assertThat(loop.halted()).isTrue();
     assertThat(store.load()).isEmpty();
-    assertThat(dataDir.resolve("agent_svid.key")).doesNotExist();
-    assertThat(dataDir.resolve("agent_svid.pem")).doesNotExist();
+    assertThat(dataDir.resolve("agent_state.json")).doesNotExist();
     assertThat(loop.lastSuccess()).isEqualTo(NOW);
   }
 
@@ -117,7 +116,7 @@ class SyncLoopTest {
     assertThat(stopped).isEmpty();
     assertThat(loop.halted()).isFalse();
     assertThat(store.load()).isPresent();
-    assertThat(Files.exists(dataDir.resolve("agent_svid.key"))).isTrue();
+    assertThat(Files.exists(dataDir.resolve("agent_state.json"))).isTrue();
     assertThat(loop.lastSuccess()).isNull();
   }
 }

@@ -37,14 +37,15 @@ class AgentStateStoreTest {
     store.save(saved);
 
     assertThat(mode(dir)).isEqualTo("rwx------");
-    assertThat(mode(dir.resolve("agent_svid.key"))).isEqualTo("rw-------");
+    assertThat(mode(dir.resolve("agent_state.json"))).isEqualTo("rw-------");
     AgentState loaded = AgentStateStore.disk(dir).load().orElseThrow();
     assertThat(loaded.svidChain()).isEqualTo(saved.svidChain());
     assertThat(loaded.privateKey().getEncoded()).isEqualTo(saved.privateKey().getEncoded());
     assertThat(loaded.bundle()).isEqualTo(saved.bundle());
     assertThat(loaded.reattestable()).isTrue();
-    assertThat(loaded.toString()).doesNotContain(Files.readString(dir.resolve("agent_svid.key")).lines()
-        .skip(1).findFirst().orElseThrow());
+    String keyBase64 = java.util.Base64.getEncoder().encodeToString(saved.privateKey().getEncoded());
+    assertThat(Files.readString(dir.resolve("agent_state.json"))).contains(keyBase64.substring(0, 40));
+    assertThat(loaded.toString()).doesNotContain(keyBase64.substring(0, 40));
   }
 
   @Test
@@ -61,9 +62,9 @@ class AgentStateStoreTest {
     assertThat(loaded.reattestable()).isFalse();
     try (Stream<Path> files = Files.list(temp)) {
       assertThat(files.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("agent_svid.pem", "agent_svid.key", "bundle.pem", "reattestable");
+          .containsExactly("agent_state.json");
     }
-    assertThat(mode(temp.resolve("agent_svid.key"))).isEqualTo("rw-------");
+    assertThat(mode(temp.resolve("agent_state.json"))).isEqualTo("rw-------");
   }
 
   @Test
@@ -74,8 +75,57 @@ class AgentStateStoreTest {
     store.clear();
 
     assertThat(store.load()).isEmpty();
-    assertThat(temp.resolve("agent_svid.key")).doesNotExist();
-    assertThat(temp.resolve("agent_svid.pem")).doesNotExist();
+    assertThat(temp.resolve("agent_state.json")).doesNotExist();
+  }
+
+  @Test
+  void keyAndSvidAreOneFileSoACrashMidRotationLeavesAMatchingPair() throws Exception {
+    AgentStateStore store = AgentStateStore.disk(temp);
+    AgentState before = state(true);
+    store.save(before);
+    AgentState after = state(true);
+    // a rotation interrupted after the new state was written to its temporary file, before the rename
+    Files.write(temp.resolve(".agent_state.json123.tmp"), "{\"svid_chain\":".getBytes());
+
+    AgentState loaded = AgentStateStore.disk(temp).load().orElseThrow();
+    assertThat(loaded.leaf()).isEqualTo(before.leaf());
+    assertThat(loaded.privateKey().getEncoded()).isEqualTo(before.privateKey().getEncoded());
+
+    store.save(after);
+    AgentState reloaded = AgentStateStore.disk(temp).load().orElseThrow();
+    assertThat(reloaded.leaf()).isEqualTo(after.leaf());
+    assertThat(reloaded.privateKey().getEncoded()).isEqualTo(after.privateKey().getEncoded());
+  }
+
+  @Test
+  void theFourFileLayoutOfEarlierReleasesIsReadAndReplacedOnTheNextSave() throws Exception {
+    AgentState legacy = state(true);
+    Files.writeString(temp.resolve("agent_svid.pem"), dev.signet.common.bundle.PemCodec.encodeCertificates(
+        legacy.svidChain()));
+    Files.writeString(temp.resolve("agent_svid.key"), dev.signet.common.bundle.PemCodec.encodePrivateKey(
+        legacy.privateKey()));
+    Files.writeString(temp.resolve("bundle.pem"), dev.signet.common.bundle.PemCodec.encodeCertificates(
+        legacy.bundle()));
+    Files.writeString(temp.resolve("reattestable"), "true");
+    AgentStateStore store = AgentStateStore.disk(temp);
+
+    AgentState loaded = store.load().orElseThrow();
+    assertThat(loaded.leaf()).isEqualTo(legacy.leaf());
+    assertThat(loaded.reattestable()).isTrue();
+
+    store.save(loaded);
+    try (Stream<Path> files = Files.list(temp)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("agent_state.json");
+    }
+    assertThat(store.load().orElseThrow().leaf()).isEqualTo(legacy.leaf());
+  }
+
+  @Test
+  void aDamagedStateFileIsAClearError() throws Exception {
+    Files.writeString(temp.resolve("agent_state.json"), "{\"private_key\": 1}");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AgentStateStore.disk(temp).load())
+        .hasMessageContaining("agent_state.json has no \"svid_chain\"");
   }
 
   @Test

@@ -1,7 +1,7 @@
 package dev.signet.ca.keymanager;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import dev.signet.ca.AtomicFiles;
+import dev.signet.common.files.AtomicFiles;
 import dev.signet.common.bundle.DerCodec;
 import dev.signet.common.crypto.KeyType;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.signet.ca.manager;
 
-import dev.signet.ca.AtomicFiles;
+import dev.signet.common.files.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.signet.ca;
+package dev.signet.common.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,16 +15,18 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * Crash-safe writes of secret files: the bytes go to a temporary file in the same directory, created with
- * mode 0600 from the start (never world-readable, not even for an instant), are forced to disk, and the
- * temporary file is then atomically renamed over the target. A crash leaves either the old or the new file.
+ * Crash-safe replacement of state files: the bytes go to a temporary file in the same directory, created
+ * with mode 0600 from the start (never readable by others, not even for an instant), are forced to the
+ * device, the temporary file is atomically renamed over the target, and the directory is forced too so the
+ * rename itself survives a power loss. A crash at any point leaves either the whole old file or the whole
+ * new one, and once {@link #write} returns the new one is on the device.
  */
 public final class AtomicFiles {
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private AtomicFiles() {}
 
-  /** Replaces {@code target} with {@code content}, mode 0600 on POSIX file systems. */
+  /** Replaces {@code target} with {@code content}, mode 0600 on POSIX file systems, durably. */
   public static void write(Path target, byte[] content) throws IOException {
     Path absolute = target.toAbsolutePath();
     Path directory = absolute.getParent();
@@ -43,8 +45,21 @@ public final class AtomicFiles {
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("cannot atomically replace " + absolute + ": the file system does not support it", e);
       }
+      forceDirectory(directory);
     } finally {
       Files.deleteIfExists(temp);
+    }
+  }
+
+  /**
+   * Forces {@code directory}'s entries (creations, renames, deletions) to the device. Linux allows
+   * fsync on a directory opened read-only; where the platform refuses it there is nothing more to do.
+   */
+  public static void forceDirectory(Path directory) throws IOException {
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX platform: directory entries cannot be forced through the JDK
     }
   }
 
