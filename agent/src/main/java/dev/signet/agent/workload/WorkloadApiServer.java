@@ -52,9 +52,11 @@ public final class WorkloadApiServer implements AutoCloseable {
   private final HealthStatusManager health;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
+  private final ConcurrentCallLimit perUid;
 
   private WorkloadApiServer(Path socket, Server server, HealthStatusManager health, EventLoopGroup boss,
-      EventLoopGroup workers) {
+      EventLoopGroup workers, ConcurrentCallLimit perUid) {
+    this.perUid = perUid;
     this.socket = socket;
     this.server = server;
     this.health = health;
@@ -108,7 +110,12 @@ public final class WorkloadApiServer implements AutoCloseable {
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(SpiffeWorkloadAPIGrpc.SERVICE_NAME, ServingStatus.SERVING);
     LOG.info("workload api listening on {}", absolute);
-    return new WorkloadApiServer(absolute, server, health, boss, workers);
+    return new WorkloadApiServer(absolute, server, health, boss, workers, perUid);
+  }
+
+  /** Calls in progress counted against {@code caller} ("uid 1000", see {@link PerUidQuotas}). */
+  public int budgetInUse(String caller) {
+    return perUid.inProgress(caller);
   }
 
   public Path socket() {

@@ -53,6 +53,8 @@ class WorkloadApiLimitsTest {
   @TempDir Path temp;
   private final ManualClock clock = new ManualClock(NOW);
   private final List<Context.CancellableContext> streams = Collections.synchronizedList(new ArrayList<>());
+  private WorkloadIdentityCache cache;
+  private String uid;
   private WorkloadApiServer server;
   private EventLoopGroup clientGroup;
   private ManagedChannel channel;
@@ -61,9 +63,9 @@ class WorkloadApiLimitsTest {
 
   @BeforeEach
   void start() throws Exception {
-    String uid = Files.readAllLines(Path.of("/proc/self/status")).stream()
+    uid = Files.readAllLines(Path.of("/proc/self/status")).stream()
         .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow().split("\\s+")[2];
-    WorkloadIdentityCache cache = new WorkloadIdentityCache(IdentitySnapshot.empty(TD.bundle));
+    cache = new WorkloadIdentityCache(IdentitySnapshot.empty(TD.bundle));
     cache.update(new IdentitySnapshot(TD.bundle, Map.of(), List.of(TD.identity("e1", "/me", "", "unix:uid:" + uid))));
     LinuxProcFs proc = LinuxProcFs.system();
     CallerAttestor attestor = new CallerAttestor(proc,
@@ -146,6 +148,88 @@ class WorkloadApiLimitsTest {
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(blocking.fetchJWTSVID(JWTSVIDRequest.newBuilder().addAudience("db").build()).getSvidsCount())
             .isOne());
+  }
+
+  /**
+   * Two uids on the real socket: uid 65534 (a process run through setpriv, speaking gRPC with curl) sends
+   * oversized requests and far too many audiences, then holds as many streams as it can, while this
+   * process (another uid) keeps fetching. Needs root, as the test machine runs, to switch uids.
+   */
+  @Test
+  void aHostileUidFloodingTheSocketDoesNotStarveAnotherUid() throws Exception {
+    assertThat(uid).as("this test switches uids and must run as root").isEqualTo("0");
+    cache.update(new IdentitySnapshot(TD.bundle, Map.of(), List.of(TD.identity("e1", "/me", "", "unix:uid:0"),
+        TD.identity("e2", "/nobody", "", "unix:uid:65534"))));
+    Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(server.socket().getParent(),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path empty = grpcFrame("empty.bin", new byte[0]);
+    Path huge = grpcFrame("huge.bin", JWTSVIDRequest.newBuilder()
+        .addAudience("a".repeat(3 * 1024 * 1024 + 512 * 1024)).build().toByteArray());
+    JWTSVIDRequest.Builder many = JWTSVIDRequest.newBuilder();
+    for (int i = 0; i < 200; i++) { // 200 is far above the bound, yet within the message size
+      many.addAudience("audience-" + i);
+    }
+    Path manyAudiences = grpcFrame("many.bin", many.build().toByteArray());
+
+    assertThat(hostileCalls("FetchJWTSVID", huge, 3, 10)).containsExactly("8", "8", "8"); // too large
+    assertThat(hostileCalls("FetchJWTSVID", manyAudiences, 3, 30)).containsExactly("3", "3", "3"); // INVALID_ARGUMENT
+
+    // 16 streams at once from uid 65534 for 8 s: 4 are served and stay open, 12 are refused.
+    var flood = java.util.concurrent.CompletableFuture.supplyAsync(() -> hostileCalls("FetchX509SVID", empty, 16, 8));
+    await().atMost(Duration.ofSeconds(20)).until(() -> server.budgetInUse("uid 65534") == BUDGET);
+    for (int i = 0; i < 20; i++) { // meanwhile another uid is served every time
+      Context.CancellableContext fetch = Context.current().withCancellation(); // a new stream each time
+      X509SVIDResponse mine = fetch.call(() -> blocking.fetchX509SVID(X509SVIDRequest.getDefaultInstance()).next());
+      fetch.cancel(null);
+      assertThat(mine.getSvids(0).getSpiffeId()).isEqualTo("spiffe://example.org/me");
+      assertThat(blocking.fetchJWTSVID(JWTSVIDRequest.newBuilder().addAudience("db").build()).getSvidsCount()).isOne();
+    }
+    List<String> statuses = flood.get(60, TimeUnit.SECONDS);
+    // the 4 served streams were open, without a status, until curl gave up
+    assertThat(statuses).hasSize(16 - BUDGET).containsOnly("8");
+  }
+
+  /** A gRPC request body: uncompressed flag, big-endian length, the message. */
+  private Path grpcFrame(String name, byte[] message) throws java.io.IOException {
+    java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(5 + message.length).put((byte) 0).putInt(message.length)
+        .put(message);
+    Path file = temp.resolve(name);
+    Files.write(file, frame.array());
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    return file;
+  }
+
+  /**
+   * Runs {@code count} concurrent calls of {@code method} as uid 65534, each given up after
+   * {@code seconds}, and returns the grpc-status of each call that ended with one (headers and trailers as
+   * curl dumps them).
+   */
+  private List<String> hostileCalls(String method, Path body, int count, int seconds) {
+    List<String> command = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        "curl", "-s", "--http2-prior-knowledge", "--unix-socket", server.socket().toString(),
+        "--max-time", String.valueOf(seconds),
+        "-H", "content-type: application/grpc", "-H", "te: trailers", "-H", "workload.spiffe.io: true",
+        "--data-binary", "@" + body, "-o", "/dev/null", "-D", "-", "http://localhost/SpiffeWorkloadAPI/" + method);
+    try {
+      List<Process> calls = new ArrayList<>();
+      for (int i = 0; i < count; i++) { // one process per call: all from uid 65534, all at once
+        calls.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+      }
+      List<String> statuses = new ArrayList<>();
+      for (Process curl : calls) {
+        String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(curl.waitFor(seconds + 30L, TimeUnit.SECONDS)).isTrue();
+        out.lines().map(String::strip).filter(l -> l.startsWith("grpc-status:"))
+            .forEach(l -> statuses.add(l.substring("grpc-status:".length()).strip()));
+      }
+      return statuses;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Opens a FetchX509SVID stream kept open until the test ends; its messages and its end go to the queue. */
