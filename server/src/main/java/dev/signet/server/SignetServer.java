@@ -36,6 +36,7 @@ import dev.signet.server.ca.ServerSvid;
 import dev.signet.server.ca.SvidIssuer;
 import dev.signet.server.config.ServerConfig;
 import dev.signet.server.endpoint.Endpoints;
+import dev.signet.common.process.FatalErrors;
 import dev.signet.server.endpoint.PeerSvidTrustManager;
 import dev.signet.server.endpoint.ServerTlsContexts;
 import dev.signet.server.entrycache.EntryCache;
@@ -167,18 +168,18 @@ public final class SignetServer implements AutoCloseable {
         new AuditInterceptor(audit, config.audit().failClosed()), callExecutor);
     health.setStatus("", ServingStatus.SERVING);
 
-    background.scheduleWithFixedDelay(() -> guard("ca rotation", () -> {
+    background.scheduleWithFixedDelay(guard("ca rotation", () -> {
       if (ca.rotate()) {
         auditRotation();
       }
       serverSvid.renewIfDue(issuer.activeAuthorityCertificate());
     }), ROTATION_CHECK.toMillis(), ROTATION_CHECK.toMillis(), TimeUnit.MILLISECONDS);
-    background.scheduleWithFixedDelay(() -> guard("datastore event poll", () -> {
+    background.scheduleWithFixedDelay(guard("datastore event poll", () -> {
       if (entryCache.pollEvents()) {
         bundles.reload();
       }
     }), EVENT_POLL.toMillis(), EVENT_POLL.toMillis(), TimeUnit.MILLISECONDS);
-    federation.scheduleWithFixedDelay(() -> guard("federated bundle refresh", federatedBundles::refreshDue),
+    federation.scheduleWithFixedDelay(guard("federated bundle refresh", federatedBundles::refreshDue),
         FEDERATION_CHECK.toMillis(), FEDERATION_CHECK.toMillis(), TimeUnit.MILLISECONDS);
 
     if (config.accessApi() != null) {
@@ -237,12 +238,9 @@ public final class SignetServer implements AutoCloseable {
         : new DiskUpstreamAuthority(upstream.certFilePath(), upstream.keyFilePath(), upstream.bundleFilePath());
   }
 
-  private static void guard(String what, Runnable task) {
-    try {
-      task.run();
-    } catch (RuntimeException e) {
-      LOG.error("{} failed", what, e);
-    }
+  /** One turn of a background loop: a RuntimeException is logged, an Error halts the server (FatalErrors). */
+  private static Runnable guard(String what, Runnable task) {
+    return FatalErrors.PROCESS.guard(what, task);
   }
 
   /** The bound TCP port (useful with {@code bind_port = 0}). */

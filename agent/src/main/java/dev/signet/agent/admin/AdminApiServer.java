@@ -1,5 +1,6 @@
 package dev.signet.agent.admin;
 
+import dev.signet.agent.workload.WorkloadRequestLimits;
 import dev.signet.proto.spire.agent.debug.v1.DebugGrpc;
 import dev.signet.proto.spire.api.agent.delegatedidentity.v1.DelegatedIdentityGrpc;
 import dev.signet.proto.spire.api.agent.logger.v1.LoggerGrpc;
@@ -35,6 +36,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdminApiServer.class);
+  /**
+   * The admin socket's inbound message size. Its largest request is a delegated FetchJWTSVIDs: the
+   * audiences of a Workload API FetchJWTSVID ({@link WorkloadRequestLimits}) plus the workload's selectors,
+   * a few dozen short strings even for a Kubernetes pod; 1 MiB leaves room for hundreds of long
+   * selectors while keeping gRPC's 4 MiB per call out of a 24 MB heap. The socket is reachable only by the
+   * agent's user and group, so no per-caller call budget applies.
+   */
+  static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 
   private final Path socket;
   private final Server server;
@@ -57,7 +66,9 @@ public final class AdminApiServer implements AutoCloseable {
     EventLoopGroup group = UnixSockets.newEventLoopGroup(1);
     HealthStatusManager health = new HealthStatusManager();
     List<BindableService> services = List.of(delegated, debug, logger);
-    var builder = UnixSockets.serverBuilder(absolute, group, group);
+    var builder = UnixSockets.serverBuilder(absolute, group, group)
+        .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .maxInboundMetadataSize(WorkloadRequestLimits.MAX_METADATA_BYTES);
     services.forEach(builder::addService);
     Server server = builder.addService(health.getHealthService()).build();
     try {

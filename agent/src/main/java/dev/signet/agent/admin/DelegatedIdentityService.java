@@ -1,5 +1,6 @@
 package dev.signet.agent.admin;
 
+import dev.signet.agent.workload.WorkloadRequestLimits;
 import com.google.protobuf.ByteString;
 import dev.signet.agent.workload.CachedIdentity;
 import dev.signet.agent.workload.CallerAttestor;
@@ -114,9 +115,7 @@ public final class DelegatedIdentityService extends DelegatedIdentityGrpc.Delega
   @Override
   public void fetchJWTSVIDs(FetchJWTSVIDsRequest request, StreamObserver<FetchJWTSVIDsResponse> observer) {
     try {
-      if (request.getAudienceCount() == 0 || request.getAudienceList().stream().anyMatch(String::isEmpty)) {
-        throw Status.INVALID_ARGUMENT.withDescription("audience must be specified").asException();
-      }
+      WorkloadRequestLimits.checkAudiences(request.getAudienceList());
       IdentitySnapshot snapshot = cache.current();
       authorize(snapshot, attestCaller());
       WorkloadView view = snapshot.viewFor(target(request.getSelectorsList(), request.getPid()));

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param joinToken the join token, or null when another node attestor is used
  * @param keyManagerDirectory {@code KeyManager "disk"} directory; null for {@code KeyManager "memory"}
  * @param healthChecks null when the HTTP health listener is disabled
+ * @param workloadApiMaxCallsPerUid {@code workload_api_max_calls_per_uid}: Workload API calls (streams
+ *     included) one uid may have in progress at once
  */
 public record AgentConfig(
     TrustDomain trustDomain,
@@ -41,13 +43,17 @@ public record AgentConfig(
     String keyManager,
     Path keyManagerDirectory,
     List<PluginBlock> workloadAttestors,
-    HealthChecks healthChecks) {
+    HealthChecks healthChecks,
+    int workloadApiMaxCallsPerUid) {
 
   public AgentConfig {
     Objects.requireNonNull(trustDomain, "trust_domain");
     Objects.requireNonNull(nodeAttestor, "NodeAttestor");
     authorizedDelegates = List.copyOf(authorizedDelegates);
     workloadAttestors = List.copyOf(workloadAttestors);
+    if (workloadApiMaxCallsPerUid < 1) {
+      throw new IllegalArgumentException("workload_api_max_calls_per_uid " + workloadApiMaxCallsPerUid + " is below 1");
+    }
     if (serverPort < 1 || serverPort > 65535) {
       throw new IllegalArgumentException("server_port " + serverPort + " is out of range");
     }

@@ -1,5 +1,6 @@
 package dev.signet.agent.config;
 
+import dev.signet.agent.workload.PerUidQuotas;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.config.HclDocument;
@@ -88,6 +89,11 @@ public final class AgentConfigLoader {
     KeyType keyType = KeyType.fromConfigName(agent.getString("workload_x509_svid_key_type", "ec-p256"));
     int x509CacheSize = nonNegative("x509_svid_cache_max_size", agent.getInt("x509_svid_cache_max_size", 1000));
     int jwtCacheSize = nonNegative("jwt_svid_cache_max_size", agent.getInt("jwt_svid_cache_max_size", 1000));
+    // Signet's own key (SPIRE has no such limit): see PerUidQuotas and README "Resource limits".
+    int callsPerUid = agent.getInt("workload_api_max_calls_per_uid", PerUidQuotas.DEFAULT_MAX_CALLS_PER_UID);
+    if (callsPerUid < 1) {
+      throw new ConfigException("agent.workload_api_max_calls_per_uid must be at least 1, got " + callsPerUid);
+    }
     ConfigSection experimental = agent.section("experimental");
     Duration syncInterval = experimental.getDuration("sync_interval", Duration.ofSeconds(5));
     experimental.accept("use_sync_authorized_entries");
@@ -111,7 +117,7 @@ public final class AgentConfigLoader {
     return new AgentConfig(trustDomain, serverAddress, serverPort, socketPath, adminSocket, dataDir, logLevel,
         bundlePath, bundleUrl, bundleFormat, insecure, joinToken, delegates, keyType, x509CacheSize, jwtCacheSize,
         syncInterval, plugins.nodeAttestor, plugins.keyManager.name(), plugins.keyDirectory(), plugins.workload,
-        health);
+        health, callsPerUid);
   }
 
   private static void checkBootstrap(Path bundlePath, String bundleUrl, boolean insecure) {

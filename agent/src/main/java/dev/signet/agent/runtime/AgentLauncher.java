@@ -7,6 +7,7 @@ import dev.signet.agent.cli.RunOptions;
 import dev.signet.agent.config.AgentConfig;
 import dev.signet.agent.config.AgentConfigLoader;
 import dev.signet.agent.config.AgentFlags;
+import dev.signet.common.process.FatalErrors;
 import dev.signet.common.process.TerminationSignals;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -32,6 +33,7 @@ public final class AgentLauncher implements AgentRunner {
     AgentConfig config = loaded.config();
     setLogLevel(config.logLevel());
     loaded.warnings().forEach(w -> LOG.warn("{}", w));
+    FatalErrors.PROCESS.installAsDefault(); // a thread dying of an Error ends the daemon (see FatalErrors)
     AgentRuntime runtime = AgentRuntime.start(config, Clock.systemUTC());
     TerminationSignals.onTerminate(runtime::close);
     String reason = runtime.stopped().get();

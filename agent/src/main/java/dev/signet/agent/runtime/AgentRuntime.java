@@ -122,7 +122,7 @@ public final class AgentRuntime implements AutoCloseable {
     }
     CallerAttestor callers = new CallerAttestor(LinuxProcFs.system(), attestors);
     WorkloadApiService service = new WorkloadApiService(cache, callers, jwtSvids, clock);
-    workloadApi = WorkloadApiServer.start(config.socketPath(), service);
+    workloadApi = WorkloadApiServer.start(config.socketPath(), service, config.workloadApiMaxCallsPerUid());
     if (config.adminSocketPath() != null) {
       adminApi = AdminApiServer.start(config.adminSocketPath(),
           new DelegatedIdentityService(cache, callers, jwtSvids, config.authorizedDelegates()),

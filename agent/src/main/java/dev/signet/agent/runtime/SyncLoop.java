@@ -3,6 +3,7 @@ package dev.signet.agent.runtime;
 import dev.signet.agent.sync.EntrySynchronizer;
 import dev.signet.agent.sync.ServerApi;
 import dev.signet.attestors.node.NodeAttestorClient;
+import dev.signet.common.process.FatalErrors;
 import dev.signet.common.proto.PermissionDenied;
 import dev.signet.proto.spire.api.types.PermissionDeniedDetails.Reason;
 import io.grpc.Status;
@@ -40,6 +41,8 @@ final class SyncLoop {
   private final Consumer<String> stop;
   private final Supplier<Optional<NodeAttestorClient>> reattestor;
   private final AtomicBoolean requested = new AtomicBoolean();
+  /** {@link #tick} as the scheduler runs it: an Error ends the process rather than the loop alone. */
+  private final Runnable guardedTick = FatalErrors.PROCESS.guard("agent sync loop", this::tick);
   private Instant nextSync = Instant.MIN;
   private Instant nextRenewalAttempt = Instant.MIN;
   private Duration backoff = Duration.ZERO;
@@ -60,13 +63,13 @@ final class SyncLoop {
   }
 
   void start() {
-    scheduler.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(guardedTick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Asks for a sync as soon as possible (push signal); several requests make one sync. */
   void syncSoon() {
     if (requested.compareAndSet(false, true)) {
-      scheduler.execute(this::tick);
+      scheduler.execute(guardedTick);
     }
   }
 
@@ -89,7 +92,8 @@ final class SyncLoop {
     if (halted) {
       return;
     }
-    // An exception escaping a scheduleWithFixedDelay task cancels every later run: never let one out.
+    // An exception escaping a scheduleWithFixedDelay task cancels every later run: never let one out
+    // (an Error is left to guardedTick, which halts the process: see FatalErrors).
     try {
       tickOnce();
     } catch (RuntimeException e) {

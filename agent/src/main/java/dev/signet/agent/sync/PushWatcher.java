@@ -1,5 +1,6 @@
 package dev.signet.agent.sync;
 
+import dev.signet.common.process.FatalErrors;
 import dev.signet.proto.signet.agent.push.v1.WatchEvent;
 import dev.signet.proto.signet.agent.push.v1.WatchRequest;
 import io.grpc.Status;
@@ -76,10 +77,10 @@ public final class PushWatcher {
       return;
     }
     LOG.debug("push stream ended ({}); reconnecting in {} ms", why, backoffMillis);
-    scheduler.schedule(() -> {
+    scheduler.schedule(FatalErrors.PROCESS.guard("push stream reconnection", () -> {
       syncNow.run(); // changes made while disconnected
       start();
-    }, backoffMillis, TimeUnit.MILLISECONDS);
+    }), backoffMillis, TimeUnit.MILLISECONDS);
     backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
   }
 }

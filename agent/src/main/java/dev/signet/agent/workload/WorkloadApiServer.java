@@ -1,5 +1,6 @@
 package dev.signet.agent.workload;
 
+import dev.signet.common.grpc.ConcurrentCallLimit;
 import dev.signet.proto.transport.UnixSockets;
 import dev.signet.proto.workload.SpiffeWorkloadAPIGrpc;
 import io.grpc.Server;
@@ -27,6 +28,14 @@ import org.slf4j.LoggerFactory;
  * for every local process; authorization happens per call from SO_PEERCRED and workload attestation, never
  * from file permissions. Restrict access with the parent directory's permissions if needed.
  *
+ * <p>Security — resource limits: one local caller must not be able to exhaust the agent's small heap for
+ * everyone else. A request larger than {@link WorkloadRequestLimits#MAX_MESSAGE_BYTES} is refused by gRPC
+ * with RESOURCE_EXHAUSTED before it is buffered (gRPC's default would hold 4 MiB per call); a caller uid
+ * with more than its budget of calls in progress (streams count while open) gets RESOURCE_EXHAUSTED for
+ * the excess ({@link PerUidQuotas}, {@link ConcurrentCallLimit}); fields beyond the
+ * {@link WorkloadRequestLimits} are INVALID_ARGUMENT. What one uid can pin is so about
+ * budget × message size (32 × 96 KiB = 3 MiB by default).
+ *
  * <p>Performance: calls run on the socket's event loop ({@code directExecutor}), saving two thread
  * hand-offs per call (p50 of a first FetchX509SVID 472 µs → 329 µs, benchmarks/RESULTS.md). Handlers
  * must therefore not block: attestation reads /proc and is cached briefly, and the one handler that may
@@ -43,9 +52,11 @@ public final class WorkloadApiServer implements AutoCloseable {
   private final HealthStatusManager health;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
+  private final ConcurrentCallLimit perUid;
 
   private WorkloadApiServer(Path socket, Server server, HealthStatusManager health, EventLoopGroup boss,
-      EventLoopGroup workers) {
+      EventLoopGroup workers, ConcurrentCallLimit perUid) {
+    this.perUid = perUid;
     this.socket = socket;
     this.server = server;
     this.health = health;
@@ -58,13 +69,26 @@ public final class WorkloadApiServer implements AutoCloseable {
    * serving {@code service}.
    */
   public static WorkloadApiServer start(Path socket, WorkloadApiService service) throws IOException {
+    return start(socket, service, PerUidQuotas.DEFAULT_MAX_CALLS_PER_UID);
+  }
+
+  /**
+   * As {@link #start(Path, WorkloadApiService)}, with at most {@code maxCallsPerUid} calls (streams
+   * included) in progress per caller uid; see {@link PerUidQuotas}.
+   */
+  public static WorkloadApiServer start(Path socket, WorkloadApiService service, int maxCallsPerUid)
+      throws IOException {
     Objects.requireNonNull(socket, "socket path");
+    ConcurrentCallLimit perUid = new ConcurrentCallLimit(new PerUidQuotas(maxCallsPerUid));
     Path absolute = socket.toAbsolutePath();
     Files.createDirectories(absolute.getParent());
     EventLoopGroup boss = UnixSockets.newEventLoopGroup(1);
     EventLoopGroup workers = UnixSockets.newEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     HealthStatusManager health = new HealthStatusManager();
-    var builder = UnixSockets.serverBuilder(absolute, boss, workers);
+    var builder = UnixSockets.serverBuilder(absolute, boss, workers)
+        .maxInboundMessageSize(WorkloadRequestLimits.MAX_MESSAGE_BYTES)
+        .maxInboundMetadataSize(WorkloadRequestLimits.MAX_METADATA_BYTES)
+        .intercept(perUid); // every service on the socket, health watches included
     if (service.mayBlock()) {
       builder.executor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("workload-api-", 0).factory()));
     } else {
@@ -86,7 +110,12 @@ public final class WorkloadApiServer implements AutoCloseable {
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(SpiffeWorkloadAPIGrpc.SERVICE_NAME, ServingStatus.SERVING);
     LOG.info("workload api listening on {}", absolute);
-    return new WorkloadApiServer(absolute, server, health, boss, workers);
+    return new WorkloadApiServer(absolute, server, health, boss, workers, perUid);
+  }
+
+  /** Calls in progress counted against {@code caller} ("uid 1000", see {@link PerUidQuotas}). */
+  public int budgetInUse(String caller) {
+    return perUid.inProgress(caller);
   }
 
   public Path socket() {

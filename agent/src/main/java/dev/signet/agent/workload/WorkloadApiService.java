@@ -42,7 +42,7 @@ import java.util.Set;
  *
  * <p>Status codes follow SPIRE: a caller with no matching identity gets PERMISSION_DENIED
  * "no identity issued"; a request without an audience, or a token that does not validate, gets
- * INVALID_ARGUMENT; a JWT-SVID the server cannot mint right now gets UNAVAILABLE. A caller entitled only
+ * INVALID_ARGUMENT, as does one beyond the {@link WorkloadRequestLimits}; a JWT-SVID the server cannot mint right now gets UNAVAILABLE. A caller entitled only
  * to entries whose X509-SVIDs the agent does not hold yet (beyond {@code x509_svid_cache_max_size}) is
  * not refused: the agent is asked to issue them and FetchX509SVID answers when they arrive.
  */
@@ -107,9 +107,8 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
 
   private void fetchJwtSvidNow(JWTSVIDRequest request, StreamObserver<JWTSVIDResponse> observer) {
     try {
-      if (request.getAudienceCount() == 0 || request.getAudienceList().stream().anyMatch(String::isEmpty)) {
-        throw Status.INVALID_ARGUMENT.withDescription("audience must be specified").asException();
-      }
+      WorkloadRequestLimits.checkAudiences(request.getAudienceList());
+      WorkloadRequestLimits.checkSpiffeId(request.getSpiffeId());
       SpiffeId wanted = request.getSpiffeId().isEmpty() ? null : parseId(request.getSpiffeId());
       WorkloadView view = view(attest());
       // A JWT-SVID needs no X509-SVID: entries pending under the X509-SVID cache size are minted for too.
@@ -137,12 +136,8 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
   @Override
   public void validateJWTSVID(ValidateJWTSVIDRequest request, StreamObserver<ValidateJWTSVIDResponse> observer) {
     try {
-      if (request.getAudience().isEmpty()) {
-        throw Status.INVALID_ARGUMENT.withDescription("audience must be specified").asException();
-      }
-      if (request.getSvid().isEmpty()) {
-        throw Status.INVALID_ARGUMENT.withDescription("svid must be specified").asException();
-      }
+      WorkloadRequestLimits.checkAudience(request.getAudience());
+      WorkloadRequestLimits.checkToken(request.getSvid());
       // As in SPIRE, validation needs no identity of its own: the caller's trust domain bundle is always
       // usable, federated bundles only when one of the caller's identities federates with them.
       WorkloadView view = view(attest());

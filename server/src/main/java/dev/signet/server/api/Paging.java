@@ -7,8 +7,8 @@ package dev.signet.server.api;
  * endpoints), so a huge batch fails late and a huge page can exhaust memory. Signet refuses both up
  * front with INVALID_ARGUMENT naming the size and the limit. The limits are far above what SPIRE's own
  * clients send (the CLI pages by hundreds, an agent batches its CSRs by entry), so no SPIRE client
- * meets them in practice, and every item must still fit in one {@code Endpoints#MAX_INBOUND_MESSAGE_BYTES}
- * message.
+ * meets them in practice, and every item must still fit in one message ({@code Endpoints#MAX_INBOUND_MESSAGE_BYTES} on the admin
+ * socket, {@code Endpoints#MAX_TCP_INBOUND_MESSAGE_BYTES} on TCP).
  */
 public final class Paging {
   /** The page size used when a client sends 0 (SPIRE: "everything"; we still page, with a next token). */

@@ -1,6 +1,7 @@
 package dev.signet.server.cli;
 
 import dev.signet.common.logging.RootLogLevel;
+import dev.signet.common.process.FatalErrors;
 import dev.signet.common.process.TerminationSignals;
 import dev.signet.server.SignetServer;
 import dev.signet.server.config.ServerConfigLoader;
@@ -31,6 +32,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     RootLogLevel.launch(loaded.config().logLevel());
     loaded.warnings().forEach(w -> LOG.warn("{}", w));
+    FatalErrors.PROCESS.installAsDefault(); // a thread dying of an Error ends the daemon (see FatalErrors)
     SignetServer server = SignetServer.start(loaded.config(), Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     TerminationSignals.onTerminate(() -> {

@@ -1,5 +1,6 @@
 package dev.signet.server.endpoint;
 
+import dev.signet.common.grpc.ConcurrentCallLimit;
 import dev.signet.common.tls.SvidKeyManager;
 import dev.signet.proto.transport.UnixSockets;
 import io.grpc.BindableService;
@@ -104,12 +105,27 @@ public final class Endpoints implements AutoCloseable {
   };
 
   /**
-   * Largest request message either listener accepts; a larger one is refused by gRPC with
-   * RESOURCE_EXHAUSTED naming both sizes before any of it is parsed. SPIRE leaves grpc-go's 4 MiB default
-   * on both of its endpoints; 16 MiB accepts everything SPIRE does plus a full batch of
-   * {@code Paging.MAX_BATCH_SIZE} ordinary entries or several large federated bundles.
+   * Largest request message the admin Unix socket accepts; a larger one is refused by gRPC with
+   * RESOURCE_EXHAUSTED naming both sizes before any of it is buffered. Its largest requests are the admin
+   * batches (BatchCreateEntry of {@code Paging.MAX_BATCH_SIZE} entries, several large federated bundles):
+   * 16 MiB fits a full batch of ordinary entries. The socket is reachable only by the server's user and
+   * group, so no per-caller call budget applies there.
    */
   public static final int MAX_INBOUND_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+  /**
+   * Largest request message the TCP endpoint accepts: 4 MiB, the limit SPIRE's server has on the same
+   * port (grpc-go's default), so every request a SPIRE or Signet agent sends fits. The largest legitimate
+   * ones are an agent's BatchNewX509SVID (a Signet agent sends at most 500 CSRs of 0.3-2 KiB each, about
+   * 1 MiB) and AttestAgent payloads (TPM, x509pop, Kubernetes tokens: a few KiB to tens of KiB). The
+   * endpoint is reachable by anyone on the network before they authenticate, so it takes less than the
+   * admin socket; remote admins send larger batches in several requests, as SPIRE requires too.
+   * Together with the per-caller budget ({@link TcpCallQuotas}) this bounds what one caller can pin.
+   */
+  public static final int MAX_TCP_INBOUND_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+  /** Largest header block either listener accepts: gRPC's own default (8 KiB), stated as a decision. */
+  public static final int MAX_INBOUND_METADATA_BYTES = 8 * 1024;
 
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
@@ -131,7 +147,8 @@ public final class Endpoints implements AutoCloseable {
         .workerEventLoopGroup(workers)
         .executor(executor)
         .sslContext(tlsContext(keyManager, clientVerifier))
-        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+        .maxInboundMessageSize(MAX_TCP_INBOUND_MESSAGE_BYTES)
+        .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true);
     Path dir = adminSocket.toAbsolutePath().getParent();
@@ -141,13 +158,16 @@ public final class Endpoints implements AutoCloseable {
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
     }
     NettyServerBuilder adminBuilder = UnixSockets.serverBuilder(adminSocket, boss, workers).executor(executor)
-        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
-    // Interceptors run last-listed first: caller identification, the audit record (which so sees refusals
+        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+        .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES);
+    // Interceptors run last-listed first: caller identification, on TCP the per-caller budget of calls in
+    // progress (TcpCallQuotas; one budget across all services), the audit record (which so sees refusals
     // too), authorization, then the guard that turns a StatusRuntimeException thrown by service code into
     // that status (see STATUS_EXCEPTIONS).
+    ConcurrentCallLimit tcpBudget = new ConcurrentCallLimit(new TcpCallQuotas());
     for (BindableService service : services) {
       tcpBuilder.addService(ServerInterceptors.intercept(service, STATUS_EXCEPTIONS, authorization, audit,
-          CallerInterceptor.forTcp()));
+          tcpBudget, CallerInterceptor.forTcp()));
       adminBuilder.addService(ServerInterceptors.intercept(service, STATUS_EXCEPTIONS, authorization, audit,
           CallerInterceptor.forAdminSocket()));
     }

@@ -1,5 +1,6 @@
 package dev.signet.server.federation;
 
+import dev.signet.common.process.FatalErrors;
 import dev.signet.ca.CaException;
 import dev.signet.ca.x509.CredentialValidator;
 import dev.signet.common.bundle.Bundle;
@@ -53,7 +54,8 @@ public final class BundleEndpointServer implements AutoCloseable {
       keys = new SvidKeyManager(servingCertificate(settings));
       SvidKeyManager files = keys;
       long every = settings.fileSyncInterval().toMillis();
-      scheduler.scheduleWithFixedDelay(() -> reload(settings, files), every, every, TimeUnit.MILLISECONDS);
+      scheduler.scheduleWithFixedDelay(FatalErrors.PROCESS.guard("bundle endpoint certificate reload",
+          () -> reload(settings, files)), every, every, TimeUnit.MILLISECONDS);
     }
     WebServer server = WebServer.builder().host(settings.address()).port(settings.port())
         .tls(Tls.builder().sslContext(ServerTlsContexts.of(keys, null)).clientAuth(TlsClientAuth.NONE).build())

@@ -1,5 +1,6 @@
 package dev.signet.server.policy;
 
+import dev.signet.common.process.FatalErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ public final class PolicyStore implements AutoCloseable {
       return thread;
     });
     reloadIfChanged();
-    watcher.scheduleWithFixedDelay(this::reloadIfChanged, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    watcher.scheduleWithFixedDelay(FatalErrors.PROCESS.guard("policy reload", this::reloadIfChanged), intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
   }
 
   /** No policies at all: every evaluation is denied by default. */

@@ -204,10 +204,10 @@ class BadInputApiTest {
 
   @Test
   void theTcpEndpointRefusesAMessageOverTheLimit() {
-    byte[] payload = new byte[Endpoints.MAX_INBOUND_MESSAGE_BYTES + 1];
+    byte[] payload = new byte[Endpoints.MAX_TCP_INBOUND_MESSAGE_BYTES + 1];
     assertRefusedAndNothingChanged(() -> fixture.attest(ServerFixture.joinTokenParams(
         new String(payload, java.nio.charset.StandardCharsets.ISO_8859_1), Csrs.forKey(KeyType.EC_P256.generate()))),
-        Status.Code.RESOURCE_EXHAUSTED, String.valueOf(Endpoints.MAX_INBOUND_MESSAGE_BYTES));
+        Status.Code.RESOURCE_EXHAUSTED, String.valueOf(Endpoints.MAX_TCP_INBOUND_MESSAGE_BYTES));
   }
 
   // ---- selectors: what SPIRE refuses is refused, what SPIRE stores is stored
