@@ -33,6 +33,19 @@ enum CommitDurability {
     void afterCommit(Connection connection) {}
   };
 
+  /**
+   * Called once when the store opens, before any write: H2 resolves the transactions a crash left open
+   * (rolling back the unacknowledged, finishing the committed) while it opens, in memory only; forcing the
+   * store now persists that resolution before new transactions can reuse those transaction ids.
+   */
+  void afterOpen(javax.sql.DataSource dataSource) {
+    try (Connection connection = dataSource.getConnection()) {
+      afterCommit(connection);
+    } catch (SQLException e) {
+      throw SqlErrors.wrap(e, "open the datastore");
+    }
+  }
+
   /** Called after {@code connection} committed a write, before the write is acknowledged. */
   abstract void afterCommit(Connection connection) throws SQLException;
 

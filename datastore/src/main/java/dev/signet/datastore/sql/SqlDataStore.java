@@ -70,6 +70,7 @@ public final class SqlDataStore implements DataStore {
     }
     HikariDataSource pool = Pools.open(config, target);
     try {
+      CommitDurability.of(target).afterOpen(pool);
       Migrations.run(pool, config.disableMigration());
     } catch (RuntimeException e) {
       pool.close();
