@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,15 +23,40 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The hash chain holds, detects every kind of tampering, survives a restart, and fail-closed refuses. */
+/** The keyed chain holds, detects every kind of tampering, survives a restart, and fail-closed refuses. */
 class AuditTrailTest {
   private final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+  private final AuditKey key = AuditKey.of(new byte[32]);
+  private final MemoryAnchor anchor = new MemoryAnchor();
 
   @TempDir Path temp;
 
+  /** The anchor as a field: the datastore's, minus the database. */
+  static final class MemoryAnchor implements AuditAnchor {
+    Optional<Head> head = Optional.empty();
+
+    @Override
+    public Optional<Head> load() {
+      return head;
+    }
+
+    @Override
+    public void save(Head head) {
+      this.head = Optional.of(head);
+    }
+  }
+
+  private AuditTrail open(Path file) throws Exception {
+    return AuditTrail.open(file, key, anchor, clock);
+  }
+
+  private AuditVerifier.Verification verify(Path file) throws Exception {
+    return AuditVerifier.verify(file, key, anchor.load());
+  }
+
   private Path trailWith(int records) throws Exception {
     Path file = temp.resolve("audit.log");
-    try (AuditTrail trail = AuditTrail.open(file, clock)) {
+    try (AuditTrail trail = open(file)) {
       for (int i = 0; i < records; i++) {
         trail.append("local uid 0", "spire.api.server.entry.v1.Entry/BatchCreateEntry", "ok", "", "req-" + i);
       }
@@ -43,12 +69,12 @@ class AuditTrailTest {
     Path file = trailWith(10);
     Files.writeString(file, "{\"seq\": 11, \"actor\": \"loc", java.nio.file.StandardOpenOption.APPEND);
     // A record cut short by a crash never ended its line: opening the trail drops it and the chain holds.
-    try (AuditTrail trail = AuditTrail.open(file, clock)) {
+    try (AuditTrail trail = open(file)) {
       assertThat(trail.query(r -> r.path("request_id").asText().compareTo("req-2") >= 0, 3))
           .extracting(r -> r.path("request_id").asText()).containsExactly("req-7", "req-8", "req-9");
       trail.append("local uid 0", "x", "ok", "", "req-10");
     }
-    assertThat(AuditTrail.verify(file).intact()).isTrue();
+    assertThat(verify(file).intact()).isTrue();
   }
 
   /**
@@ -59,7 +85,7 @@ class AuditTrailTest {
   void backwardReadingInChunksAgreesWithAForwardScan() throws Exception {
     Path file = trailWith(200);
     List<String> all = Files.readAllLines(file);
-    try (AuditTrail trail = AuditTrail.open(file, clock)) {
+    try (AuditTrail trail = open(file)) {
       for (int chunk : new int[] {1, 7, 100, 333, 4096, 1 << 20}) {
         for (int limit : new int[] {1, 3, 50, 199, 200, 500}) {
           List<String> expected = new ArrayList<>();
@@ -96,8 +122,8 @@ class AuditTrailTest {
   @Test
   void anUntouchedTrailVerifiesAndIsCreatedPrivate() throws Exception {
     Path file = trailWith(5);
-    assertThat(AuditTrail.verify(file).intact()).isTrue();
-    assertThat(AuditTrail.verify(file).records()).isEqualTo(5);
+    assertThat(verify(file).intact()).isTrue();
+    assertThat(verify(file).records()).isEqualTo(5);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
   }
 
@@ -109,49 +135,55 @@ class AuditTrailTest {
     List<String> edited = new ArrayList<>(lines);
     edited.set(2, edited.get(2).replace("\"ok\"", "\"PERMISSION_DENIED\""));
     Files.write(file, edited);
-    assertThat(AuditTrail.verify(file).brokenLine()).isEqualTo(3);
+    assertThat(verify(file).brokenLine()).isEqualTo(3);
 
     List<String> deleted = new ArrayList<>(lines);
     deleted.remove(1);
     Files.write(file, deleted);
-    assertThat(AuditTrail.verify(file).brokenLine()).isEqualTo(2);
+    assertThat(verify(file).brokenLine()).isEqualTo(2);
 
     List<String> reordered = new ArrayList<>(lines);
     reordered.set(3, lines.get(4));
     reordered.set(4, lines.get(3));
     Files.write(file, reordered);
-    assertThat(AuditTrail.verify(file).brokenLine()).isEqualTo(4);
+    assertThat(verify(file).brokenLine()).isEqualTo(4);
 
     List<String> truncatedHead = new ArrayList<>(lines.subList(1, lines.size()));
     Files.write(file, truncatedHead);
-    assertThat(AuditTrail.verify(file).brokenLine()).isEqualTo(1);
+    assertThat(verify(file).brokenLine()).isEqualTo(1);
   }
 
   @Test
   void theAuditVerifyCommandExitsNonZeroOnATamperedTrail() throws Exception {
     Path file = trailWith(3);
-    assertThat(ServerMain.commandLine().execute("audit", "verify", "-path", file.toString())).isZero();
+    Path keyFile = temp.resolve("audit.key");
+    Files.write(keyFile, new byte[32]);
+    assertThat(ServerMain.commandLine().execute("audit", "verify", "-path", file.toString(), "-key",
+        keyFile.toString(), "-head", "3")).isZero();
     List<String> lines = new ArrayList<>(Files.readAllLines(file));
     lines.set(0, lines.get(0).replace("local uid 0", "local uid 1000"));
     Files.write(file, lines);
-    assertThat(ServerMain.commandLine().execute("audit", "verify", "-path", file.toString())).isEqualTo(1);
-    assertThat(ServerMain.commandLine().execute("audit", "verify", "-path", temp.resolve("none").toString()))
+    assertThat(ServerMain.commandLine().execute("audit", "verify", "-path", file.toString(), "-key",
+        keyFile.toString())).isEqualTo(1);
+    assertThat(ServerMain.commandLine().execute("audit", "verify", "-path", temp.resolve("none").toString(), "-key",
+        keyFile.toString())).isEqualTo(1);
+    assertThat(ServerMain.commandLine().execute("audit", "verify", "-path", file.toString())).as("no key")
         .isEqualTo(1);
   }
 
   @Test
   void aReopenedTrailContinuesTheChain() throws Exception {
     Path file = trailWith(2);
-    try (AuditTrail trail = AuditTrail.open(file, clock)) {
+    try (AuditTrail trail = open(file)) {
       assertThat(trail.append("x", "y", "ok", "", "z").get("seq")).isEqualTo(3L);
     }
-    assertThat(AuditTrail.verify(file).intact()).isTrue();
-    assertThat(AuditTrail.verify(file).records()).isEqualTo(3);
+    assertThat(verify(file).intact()).isTrue();
+    assertThat(verify(file).records()).isEqualTo(3);
   }
 
   @Test
   void failClosedRefusesAStateChangingCallWhoseRecordCannotBeWritten() throws Exception {
-    AuditTrail trail = AuditTrail.open(temp.resolve("audit.log"), clock);
+    AuditTrail trail = open(temp.resolve("audit.log"));
     trail.close(); // every later write fails, as a full or lost disk would
     AtomicBoolean ran = new AtomicBoolean();
     AtomicReference<Status> closed = new AtomicReference<>();
