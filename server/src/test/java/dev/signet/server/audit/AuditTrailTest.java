@@ -204,6 +204,121 @@ class AuditTrailTest {
     assertThat(ran).as("fail-open runs the call and only logs").isTrue();
   }
 
+  /** The trail's file with writes that fail on demand and a settable free space: a disk filling up. */
+  static final class FillingDisk implements TrailFile {
+    private final TrailFile real;
+    final AtomicBoolean full = new AtomicBoolean();
+    volatile long usable = Long.MAX_VALUE;
+
+    FillingDisk(TrailFile real) {
+      this.real = real;
+    }
+
+    @Override
+    public long size() throws java.io.IOException {
+      return real.size();
+    }
+
+    @Override
+    public void append(java.nio.ByteBuffer bytes) throws java.io.IOException {
+      if (full.get()) {
+        real.append(bytes.slice(0, bytes.remaining() / 2)); // a short write, then the disk is full
+        throw new java.io.IOException("No space left on device");
+      }
+      real.append(bytes);
+    }
+
+    @Override
+    public void truncate(long size) throws java.io.IOException {
+      real.truncate(size);
+    }
+
+    @Override
+    public void force() throws java.io.IOException {
+      real.force();
+    }
+
+    @Override
+    public long usableSpace() {
+      return usable;
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      real.close();
+    }
+  }
+
+  private AuditTrail openOn(Path file, AtomicReference<FillingDisk> disk) throws Exception {
+    return AuditTrail.open(file, key, anchor, clock, real -> {
+      disk.set(new FillingDisk(real));
+      return disk.get();
+    });
+  }
+
+  @Test
+  void anOutcomeThatCannotBeWrittenIsOwedAndWrittenBeforeAnyLaterRecord() throws Exception {
+    Path file = temp.resolve("audit.log");
+    AtomicReference<FillingDisk> disk = new AtomicReference<>();
+    try (AuditTrail trail = openOn(file, disk)) {
+      trail.appendIntent("admin", "REST POST /api/v1/certificates/rotate", "scope=\"ca\"", "r1");
+      assertThat(anchor.load().orElseThrow().seq()).as("the intent is anchored before the change").isEqualTo(1);
+      disk.get().full.set(true);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> trail.appendOutcome("admin",
+          "REST POST /api/v1/certificates/rotate", "ok", "scope=\"ca\"", "r1")).isInstanceOf(java.io.IOException.class);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> trail.appendIntent("admin", "another change", "", "r2"))
+          .as("nothing else is recorded, hence under fail-closed nothing else changes, while the outcome is owed")
+          .isInstanceOf(java.io.IOException.class);
+      assertThat(Files.readAllLines(file)).hasSize(1);
+      disk.get().full.set(false);
+      trail.append("admin", "later", "ok", "", "r3");
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(1)).contains("\"outcome\":\"ok\"", "\"request_id\":\"r1\"", "recorded late: the write at");
+    assertThat(lines.get(2)).contains("\"action\":\"later\"");
+    assertThat(verify(file).intact()).isTrue();
+  }
+
+  @Test
+  void aChangeIsRefusedWhenTheDiskLacksRoomForItsOutcome() throws Exception {
+    Path file = temp.resolve("audit.log");
+    AtomicReference<FillingDisk> disk = new AtomicReference<>();
+    try (AuditTrail trail = openOn(file, disk)) {
+      disk.get().usable = AuditTrail.RESERVE - 1;
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> trail.appendIntent("admin", "change", "", "r1"))
+          .hasMessageContaining("less than the " + AuditTrail.RESERVE + " kept for the outcome of a change");
+      trail.append("agent", "read", "ok", "", "r2");
+    }
+    assertThat(Files.readAllLines(file)).hasSize(1);
+  }
+
+  @Test
+  void failClosedAnswersUnavailableInsteadOfOkWhenTheOutcomeCannotBeWritten() throws Exception {
+    AtomicReference<FillingDisk> disk = new AtomicReference<>();
+    AtomicReference<Status> closed = new AtomicReference<>();
+    try (AuditTrail trail = openOn(temp.resolve("audit.log"), disk)) {
+      ServerCall<String, String> call = call("spire.api.server.localauthority.v1.LocalAuthority/PrepareX509Authority",
+          closed);
+      new AuditInterceptor(trail, true).interceptCall(call, new Metadata(), (c, h) -> {
+        disk.get().full.set(true); // the change is made, then the disk fills
+        c.close(Status.OK, new Metadata());
+        return new ServerCall.Listener<>() {};
+      });
+      assertThat(closed.get().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(closed.get().getDescription()).contains("its outcome could not be written");
+
+      disk.get().full.set(false);
+      new AuditInterceptor(trail, false).interceptCall(call, new Metadata(), (c, h) -> {
+        c.close(Status.OK, new Metadata());
+        return new ServerCall.Listener<>() {};
+      });
+      assertThat(closed.get().getCode()).isEqualTo(Status.Code.OK);
+    }
+    assertThat(Files.readAllLines(temp.resolve("audit.log"))).hasSize(3) // started, owed ok, the fail-open call
+        .satisfies(lines -> assertThat(lines.get(1)).contains("recorded late"));
+  }
+
   private static ServerCall<String, String> call(String method, AtomicReference<Status> closed) {
     MethodDescriptor.Marshaller<String> marshaller = new MethodDescriptor.Marshaller<>() {
       @Override
