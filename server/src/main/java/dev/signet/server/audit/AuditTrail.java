@@ -7,11 +7,9 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -109,7 +107,7 @@ public final class AuditTrail implements AutoCloseable {
     long seq = 0;
     String last = GENESIS;
     boolean legacy = false;
-    String tail = lastLine(file);
+    String tail = TrailReader.lastLine(file);
     if (!tail.isEmpty()) {
       byte[] bytes = tail.getBytes(StandardCharsets.UTF_8);
       ObjectNode record;
@@ -125,18 +123,18 @@ public final class AuditTrail implements AutoCloseable {
     }
     AuditTrail trail = new AuditTrail(file, clock, wrap.apply(TrailFile.open(file)), key, anchor, seq, last);
     try {
+      Optional<String> gap = trail.checkAnchor(); // before anything written here moves the anchor
       if (legacy) {
         trail.appendDurably("signet-server", KEYED_CHAIN_START, "ok", "records 1.." + seq + " are a legacy "
             + "unkeyed SHA-256 chain, pinned by this record's prev_hash; from here every record carries an "
             + "HMAC-SHA-256 under key " + key.id(), "");
       }
-      Optional<String> gap = trail.checkAnchor();
       if (gap.isPresent()) {
         LOG.error("audit trail {} does not reach its anchor: {}", file, gap.get());
         trail.appendDurably("signet-server", ANCHOR_MISMATCH, "error", gap.get(), "");
       }
     } catch (IOException | RuntimeException e) {
-      trail.close();
+      trail.out.close(); // not close(): the anchor must not move to a head that was not checked
       throw e;
     }
     return trail;
@@ -152,7 +150,7 @@ public final class AuditTrail implements AutoCloseable {
     if (anchored > seq) {
       return Optional.of(AuditVerifier.missing(seq, anchored));
     }
-    String found = anchored == seq ? lastHash : readNewest(file, r -> r.path("seq").asLong() == anchored, 1,
+    String found = anchored == seq ? lastHash : TrailReader.readNewest(file, r -> r.path("seq").asLong() == anchored, 1,
         QUERY_CHUNK).stream().map(r -> r.path("hash").asText()).findFirst().orElse("");
     if (!found.equals(head.get().hash())) {
       return Optional.of("record " + anchored + " is not the record the anchor names: the trail was rewritten "
@@ -180,32 +178,6 @@ public final class AuditTrail implements AutoCloseable {
       if (keep < end) {
         in.setLength(keep);
       }
-    }
-  }
-
-  /** The last non-blank line, read backwards from the end so start-up does not grow with the trail. */
-  static String lastLine(Path file) throws IOException {
-    try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-      long end = in.length();
-      while (end > 0) {
-        in.seek(end - 1);
-        if (in.read() != '\n') {
-          break;
-        }
-        end--;
-      }
-      long start = end;
-      while (start > 0) {
-        in.seek(start - 1);
-        if (in.read() == '\n') {
-          break;
-        }
-        start--;
-      }
-      byte[] line = new byte[(int) (end - start)];
-      in.seek(start);
-      in.readFully(line);
-      return new String(line, StandardCharsets.UTF_8).strip();
     }
   }
 
@@ -362,74 +334,12 @@ public final class AuditTrail implements AutoCloseable {
     }
     try {
       try {
-        return readNewest(file, filter, limit, chunk);
-      } catch (TrailShrank e) {
-        return readNewest(file, filter, limit, chunk);
+        return TrailReader.readNewest(file, filter, limit, chunk);
+      } catch (TrailReader.TrailShrank e) {
+        return TrailReader.readNewest(file, filter, limit, chunk);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the audit trail " + file, e);
-    }
-  }
-
-  /** The trail ended before its size said: an append was being undone. */
-  private static final class TrailShrank extends IOException {
-    TrailShrank() {
-      super("the audit trail shrank while it was read");
-    }
-  }
-
-  /** The newest {@code limit} records of {@code file} matching {@code filter}, oldest first, read from the end. */
-  static List<JsonNode> readNewest(Path file, Predicate<JsonNode> filter, int limit, int chunk) throws IOException {
-    List<JsonNode> newestFirst = new ArrayList<>();
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      long position = channel.size();
-      byte[] head = new byte[0]; // the start of the earliest line seen so far, its beginning not read yet
-      while (position > 0 && newestFirst.size() < limit) {
-        int length = (int) Math.min(chunk, position);
-        position -= length;
-        ByteBuffer buffer = ByteBuffer.allocate(length + head.length).limit(length);
-        while (buffer.hasRemaining()) {
-          if (channel.read(buffer, position + buffer.position()) < 0) {
-            throw new TrailShrank();
-          }
-        }
-        buffer.limit(buffer.capacity()).put(head);
-        byte[] block = buffer.array();
-        int lineEnd = block.length;
-        for (int i = block.length - 1; i >= 0 && newestFirst.size() < limit; i--) {
-          if (block[i] == '\n') {
-            collect(block, i + 1, lineEnd, filter, newestFirst);
-            lineEnd = i;
-          }
-        }
-        head = java.util.Arrays.copyOf(block, lineEnd);
-      }
-      if (position == 0 && newestFirst.size() < limit) {
-        collect(head, 0, head.length, filter, newestFirst); // the trail's first line
-      }
-    }
-    return List.copyOf(newestFirst.reversed());
-  }
-
-  /**
-   * Parses one line (skipping blank ones, a record still being appended, and a line with a duplicate field
-   * name, which is no record) and keeps it if it matches.
-   */
-  private static void collect(byte[] bytes, int from, int to, Predicate<JsonNode> filter, List<JsonNode> out) {
-    if (to <= from) {
-      return;
-    }
-    if (new String(bytes, from, to - from, StandardCharsets.UTF_8).isBlank()) {
-      return;
-    }
-    JsonNode record;
-    try {
-      record = AuditLine.parse(bytes, from, to);
-    } catch (JsonProcessingException e) {
-      return; // a record still being appended; `audit verify` reports real damage
-    }
-    if (filter.test(record)) {
-      out.add(record);
     }
   }
 

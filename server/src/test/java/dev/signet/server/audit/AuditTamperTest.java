@@ -217,7 +217,7 @@ class AuditTamperTest {
     assertThat(result.brokenLine()).isEqualTo(2);
     assertThat(result.brokenSeq()).isEqualTo(2);
     assertThat(result.problem()).startsWith("not a JSON record (Duplicate field 'outcome'");
-    assertThat(AuditTrail.readNewest(file, r -> true, 10, 4096)).extracting(r -> r.path("seq").asLong())
+    assertThat(TrailReader.readNewest(file, r -> true, 10, 4096)).extracting(r -> r.path("seq").asLong())
         .containsExactly(1L, 3L, 4L);
   }
 
@@ -299,6 +299,46 @@ class AuditTamperTest {
             + "head is 57, the file ends at 40 (40 records before it are intact)\n");
     assertThat(run("audit", "verify", "-path", file.toString(), "-key", temp.resolve("nokey").toString()))
         .startsWith("1||Error: cannot read the audit trail or its key");
+  }
+
+  @Test
+  void theCliReadsTrailKeyAndAnchorFromTheServerConfiguration() throws Exception {
+    Path data = temp.resolve("server");
+    Path conf = temp.resolve("server.conf");
+    Files.writeString(conf, """
+        server {
+          trust_domain = "example.org"
+          data_dir = "%s"
+        }
+        plugins {
+          DataStore "sql" {
+            plugin_data {
+              database_type = "h2"
+              connection_string = "%s"
+            }
+          }
+          KeyManager "memory" {
+            plugin_data {}
+          }
+        }
+        """.formatted(data, data.resolve("datastore")));
+    var config = dev.signet.server.config.ServerConfigLoader.load(conf, dev.signet.server.config.ServerFlags.NONE)
+        .config();
+    AuditKey serverKey = AuditKey.loadOrCreate(data.resolve(AuditKey.FILE_NAME));
+    try (DataStore h2 = SqlDataStore.open(config.dataStore(), config.dataDir(), clock);
+        AuditTrail trail = AuditTrail.open(config.audit().path(), serverKey, new DataStoreAuditAnchor(h2, serverKey),
+            clock)) {
+      for (int i = 0; i < 5; i++) {
+        trail.append("x", "y", "ok", "", "r" + i);
+      }
+    }
+    assertThat(run("audit", "verify", "-config", conf.toString())).startsWith("0|audit trail intact: 5 records")
+        .contains("the anchor's head, record 5, is in the trail");
+    keepLines(config.audit().path(), 3);
+    // (the datastore's log line goes to stderr first)
+    assertThat(run("audit", "verify", "-config", conf.toString())).startsWith("1||").endsWith("Error: audit trail broken at line 4 "
+        + "(record 4): records 4..5 missing: the anchor says head is 5, the file ends at 3 (3 records before it are "
+        + "intact)\n");
   }
 
   /** Runs the CLI in process: "exit|stdout|stderr". */

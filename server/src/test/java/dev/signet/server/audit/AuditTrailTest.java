@@ -112,9 +112,9 @@ class AuditTrailTest {
     Files.writeString(file, "{\"n\":1,\"who\":\"zoë ☃ 東京\"}\n\n{\"n\":2,\"who\":\"naïve ✓\"}\n   \n{\"n\":3,\"who\":\"€\"}",
         StandardCharsets.UTF_8);
     for (int chunk = 1; chunk <= 16; chunk++) {
-      assertThat(AuditTrail.readNewest(file, r -> true, 10, chunk)).as("chunk %d", chunk)
+      assertThat(TrailReader.readNewest(file, r -> true, 10, chunk)).as("chunk %d", chunk)
           .extracting(r -> r.path("who").asText()).containsExactly("zoë ☃ 東京", "naïve ✓", "€");
-      assertThat(AuditTrail.readNewest(file, r -> true, 2, chunk)).extracting(r -> r.path("n").asInt())
+      assertThat(TrailReader.readNewest(file, r -> true, 2, chunk)).extracting(r -> r.path("n").asInt())
           .containsExactly(2, 3);
     }
   }
