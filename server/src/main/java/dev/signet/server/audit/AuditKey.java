@@ -1,6 +1,8 @@
 package dev.signet.server.audit;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -68,9 +70,12 @@ public final class AuditKey {
     Path temp = Files.createTempFile(dir, ".audit.key", ".tmp",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
-      try (var out = Files.newByteChannel(temp, StandardOpenOption.WRITE)) {
-        out.write(java.nio.ByteBuffer.wrap(secret));
-        ((java.nio.channels.FileChannel) out).force(true);
+      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        ByteBuffer bytes = ByteBuffer.wrap(secret);
+        while (bytes.hasRemaining()) {
+          out.write(bytes);
+        }
+        out.force(true);
       }
       try {
         Files.createLink(file, temp);
