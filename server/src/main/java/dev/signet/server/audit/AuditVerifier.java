@@ -22,7 +22,8 @@ import java.util.Optional;
  * {@code audit.anchor_mismatch} record the server wrote when it found the trail cut short, or a trail with
  * no keyed record at all (the server keys a legacy trail when it opens it). A last line
  * without its newline is a record a crash cut mid-write; it is reported, not counted as damage, as the
- * server drops it when it opens the trail.
+ * server drops it when it opens the trail. The notes also list changes whose "started" record has no
+ * outcome after it (same request id).
  */
 public final class AuditVerifier {
   private final AuditKey key;
@@ -33,6 +34,8 @@ public final class AuditVerifier {
   private long legacy;
   private boolean keyed;
   private String previous = AuditLine.GENESIS;
+  /** Changes whose "started" record has no outcome yet: request id to seq. */
+  private final java.util.Map<String, Long> unfinished = new java.util.LinkedHashMap<>();
 
   private AuditVerifier(AuditKey key, Optional<AuditAnchor.Head> anchor) {
     this.key = key;
@@ -110,6 +113,12 @@ public final class AuditVerifier {
       return broken(lineNumber, last, "no record is keyed: all " + legacy + " records are a legacy unkeyed "
           + "SHA-256 chain, which whoever can write the file can rewrite", notes);
     }
+    if (!unfinished.isEmpty()) {
+      notes.add(unfinished.size() + " change(s) started without an outcome recorded (in flight, or the server "
+          + "stopped or failed to record it): records " + unfinished.values().stream().limit(10)
+          .map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+          + (unfinished.size() > 10 ? ", ..." : ""));
+    }
     if (legacy > 0) {
       notes.add("records 1.." + legacy + " are a legacy unkeyed SHA-256 chain, pinned by the first keyed record's "
           + "prev_hash");
@@ -167,6 +176,14 @@ public final class AuditVerifier {
     }
     previous = hash;
     expectedSeq++;
+    String requestId = record.path("request_id").asText();
+    if (!requestId.isEmpty()) {
+      if ("started".equals(record.path("outcome").asText())) {
+        unfinished.put(requestId, seq);
+      } else {
+        unfinished.remove(requestId);
+      }
+    }
     return Optional.empty();
   }
 

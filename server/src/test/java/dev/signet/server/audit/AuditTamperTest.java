@@ -98,6 +98,18 @@ class AuditTamperTest {
   }
 
   @Test
+  void verifyListsChangesStartedWithoutAnOutcome() throws Exception {
+    Path file = temp.resolve("audit.log");
+    try (AuditTrail trail = AuditTrail.open(file, key(), anchor(), clock)) {
+      trail.appendIntent("admin", "rotate", "", "r1");
+      trail.appendOutcome("admin", "rotate", "ok", "", "r1");
+      trail.appendIntent("admin", "rotate", "", "r2"); // the server stopped before the outcome
+    }
+    assertThat(verify(file).notes()).contains("1 change(s) started without an outcome recorded (in flight, or the "
+        + "server stopped or failed to record it): records 3");
+  }
+
+  @Test
   void cuttingOffTheNewestRecordsIsDetectedAgainstTheAnchor() throws Exception {
     Path file = trailWith(57);
     keepLines(file, 40);
