@@ -18,7 +18,9 @@ import dev.signet.server.trust.TrustScorer;
 import dev.signet.server.api.agent.AgentLifecycleListener;
 import dev.signet.server.audit.AuditInterceptor;
 import dev.signet.server.audit.AuditedEvents;
+import dev.signet.server.audit.AuditKey;
 import dev.signet.server.audit.AuditTrail;
+import dev.signet.server.audit.DataStoreAuditAnchor;
 import dev.signet.server.policy.PolicyStore;
 import dev.signet.server.api.agent.AgentService;
 import dev.signet.server.api.bundle.BundleService;
@@ -51,6 +53,7 @@ import io.grpc.BindableService;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -135,9 +138,11 @@ public final class SignetServer implements AutoCloseable {
     bundles.addListener(bundle -> push.bundleChanged());
 
     TrustScorer trust = new TrustScorer(dataStore, clock);
-    audit = AuditTrail.open(config.audit().path(), clock);
+    AuditKey auditKey = AuditKey.loadOrCreate(config.dataDir().resolve(AuditKey.FILE_NAME));
+    audit = AuditTrail.open(config.audit().path(), auditKey, new DataStoreAuditAnchor(dataStore, auditKey), clock);
     AuditedEvents audited = new AuditedEvents(audit);
     AccessMetrics metrics = new AccessMetrics();
+    metrics.auditTrail(audit::headSeq, audit::anchoredSeq);
     Map<String, NodeAttestor> attestors = NodeAttestors.create(config.nodeAttestors(), dataStore, bundles, clock);
     ConfiguredRelationships.apply(dataStore, config.trustDomain(), config.federation().federatesWith());
     FederatedBundleRefresher federatedBundles = new FederatedBundleRefresher(dataStore, bundles,
@@ -174,6 +179,13 @@ public final class SignetServer implements AutoCloseable {
       }
       serverSvid.renewIfDue(issuer.activeAuthorityCertificate());
     }), ROTATION_CHECK.toMillis(), ROTATION_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    background.scheduleWithFixedDelay(guard("audit anchor", () -> {
+      try {
+        audit.anchorNow();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }), AuditTrail.ANCHOR_INTERVAL.toMillis(), AuditTrail.ANCHOR_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(guard("datastore event poll", () -> {
       if (entryCache.pollEvents()) {
         bundles.reload();
@@ -216,14 +228,19 @@ public final class SignetServer implements AutoCloseable {
     }
   }
 
-  /** The scheduled CA rotation changed an authority's state: a record, as for rotations through the API. */
+  /**
+   * The scheduled CA rotation changed an authority's state: a record, as for rotations through the API,
+   * forced and anchored. Nobody acknowledges a scheduled rotation, so a record that cannot be written is
+   * owed by the trail ({@link AuditTrail#appendOutcome}): written before any later record, every write
+   * failing until it is, which under fail-closed refuses every other change meanwhile.
+   */
   private void auditRotation() {
     String states = ca.x509AuthorityStates().stream().map(a -> a.authorityId() + "=" + a.status())
         .collect(java.util.stream.Collectors.joining(" "));
     try {
-      audit.append("signet-server", "ca.rotate", "ok", "scheduled rotation; x509 authorities " + states, "");
+      audit.appendOutcome("signet-server", "ca.rotate", "ok", "scheduled rotation; x509 authorities " + states, "");
     } catch (IOException e) {
-      LOG.error("audit record of the scheduled CA rotation not written to {}", audit.file(), e);
+      LOG.error("audit record of the scheduled CA rotation not written to {}; the trail owes it", audit.file(), e);
     }
   }
 

@@ -166,8 +166,9 @@ public final class AccessApiServer implements AutoCloseable {
 
   /**
    * A change, checked and described before it runs: the trail gets "started" with the description before
-   * {@code run} and the outcome after, so nothing changes without a trace (fail-closed refuses with 503 when
-   * the "started" record cannot be written).
+   * {@code run} and the outcome after, so nothing changes without a trace. Under fail-closed both are forced
+   * and anchored; the change is refused (503) when "started" cannot be written, and not acknowledged (503)
+   * when its outcome cannot be, which the trail then owes ({@link RestAudit#changeOutcome}).
    */
   record Mutation(String description, Supplier<Object> run) {}
 
@@ -181,6 +182,7 @@ public final class AccessApiServer implements AutoCloseable {
     String requestId = RestAudit.newRequestId();
     String actor = "unauthenticated";
     String description = "";
+    boolean changeFailed = false;
     int status = 200;
     try {
       SpiffeId caller = authenticator.authenticate(req);
@@ -195,9 +197,14 @@ public final class AccessApiServer implements AutoCloseable {
       Object result = handler.apply(caller);
       if (result instanceof Mutation mutation) {
         description = mutation.description();
-        audit.record(actor, action, "started", description, requestId);
-        result = mutation.run().get();
-        audit.recordOutcome(actor, action, "ok", description, requestId);
+        audit.intent(actor, action, description, requestId);
+        try {
+          result = mutation.run().get();
+        } catch (RuntimeException e) {
+          changeFailed = true; // its outcome is the refusal, written by refuse() as the change's outcome
+          throw e;
+        }
+        audit.changeOutcome(actor, action, "ok", description, requestId);
       } else if (auditing == Audit.CALL) {
         audit.recordOutcome(actor, action, "ok", "", requestId);
       }
@@ -210,12 +217,12 @@ public final class AccessApiServer implements AutoCloseable {
       Problem problem = Problem.of(e);
       status = problem.status();
       refuse(req, res, problem, actor, action, auditing != Audit.NONE || !description.isEmpty(), description,
-          requestId);
+          requestId, changeFailed);
     } catch (RuntimeException e) {
       LOG.error("access api: {} failed", action, e);
       status = 500;
       refuse(req, res, new Problem(500, "Internal Server Error", "the request failed on the server; see its log"),
-          actor, action, true, description, requestId);
+          actor, action, true, description, requestId, changeFailed);
     } finally {
       String methodTag = method.equals("GET") || method.equals("POST") ? method : "other";
       context.metrics().request(methodTag, route, status, System.nanoTime() - started);
@@ -223,7 +230,7 @@ public final class AccessApiServer implements AutoCloseable {
   }
 
   private void refuse(ServerRequest req, ServerResponse res, Problem problem, String actor, String action,
-      boolean audited, String description, String requestId) {
+      boolean audited, String description, String requestId, boolean changeFailed) {
     // Unauthenticated refusals are recorded too, but an anonymous flood must not fill the disk: at most
     // UNAUTHENTICATED_RECORDS_PER_SECOND per source address; the rest are only counted in the metrics.
     boolean floodGuarded = problem.status() == 401 && !unauthenticatedRecords.tryAcquire(sourceOf(req), 1);
@@ -231,7 +238,16 @@ public final class AccessApiServer implements AutoCloseable {
       context.metrics().unauditedRefusal();
     } else if (audited || problem.status() == 401 || problem.status() == 403) {
       String reason = description.isEmpty() ? problem.getMessage() : description + ": " + problem.getMessage();
-      audit.recordOutcome(actor, action, Integer.toString(problem.status()), reason, requestId);
+      if (changeFailed) {
+        try {
+          audit.changeOutcome(actor, action, Integer.toString(problem.status()), reason, requestId);
+        } catch (Problem unrecorded) {
+          LOG.error("access api: the failed change {} is answered {} but its outcome is owed to the audit trail",
+              action, problem.status());
+        }
+      } else {
+        audit.recordOutcome(actor, action, Integer.toString(problem.status()), reason, requestId);
+      }
     }
     if (problem.status() == 401) {
       res.header(WWW_AUTHENTICATE, "Bearer realm=\"signet\"");

@@ -54,6 +54,18 @@ public final class AccessMetrics implements AgentLifecycleListener, SvidIssuance
         .record(Duration.ofNanos(nanos));
   }
 
+  /**
+   * The audit trail's head: {@code signet_audit_head_seq}, the newest record written, and
+   * {@code signet_audit_anchored_seq}, the newest anchored in the datastore. A trail that ends before
+   * the head seen here was cut ({@code signet-server audit verify -head SEQ}).
+   */
+  public void auditTrail(java.util.function.LongSupplier head, java.util.function.LongSupplier anchored) {
+    Gauge.builder("signet_audit_head_seq", head, s -> s.getAsLong())
+        .description("seq of the newest audit record written").register(registry);
+    Gauge.builder("signet_audit_anchored_seq", anchored, s -> s.getAsLong())
+        .description("seq of the newest audit record anchored in the datastore").register(registry);
+  }
+
   /** An unauthenticated refusal left out of the audit trail by its flood guard. */
   void unauditedRefusal() {
     unaudited.increment();

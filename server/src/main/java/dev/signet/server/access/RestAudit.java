@@ -53,6 +53,48 @@ final class RestAudit {
     }
   }
 
+  /**
+   * Records that a change is about to be made. Under fail-closed the record is forced and anchored, and
+   * refused (503, the change is then not made) when it cannot be written or the trail's disk lacks the
+   * room kept for the outcome ({@link AuditTrail#RESERVE}).
+   */
+  void intent(String actor, String action, String reason, String requestId) {
+    try {
+      if (failClosed) {
+        trail.appendIntent(actor, action, reason, requestId);
+      } else {
+        trail.append(actor, action, "started", reason, requestId);
+      }
+    } catch (IOException e) {
+      LOG.error("audit record of {} by {} not written to {}", action, actor, trail.file(), e);
+      if (failClosed) {
+        throw Problem.unavailable("the audit trail cannot be written; nothing was done (audit_log_fail_closed)");
+      }
+    }
+  }
+
+  /**
+   * Records what a change did. Under fail-closed it is forced and anchored, and when it cannot be written
+   * the change is not acknowledged: 503, and the trail owes the record (written, marked late, before any
+   * later one, every write failing until then, so no other change is made meanwhile).
+   */
+  void changeOutcome(String actor, String action, String outcome, String reason, String requestId) {
+    try {
+      if (failClosed) {
+        trail.appendOutcome(actor, action, outcome, reason, requestId);
+      } else {
+        trail.append(actor, action, outcome, reason, requestId);
+      }
+    } catch (IOException e) {
+      LOG.error("audit record of the outcome of {} by {} not written to {}", action, actor, trail.file(), e);
+      if (failClosed) {
+        throw Problem.unavailable("the change was made but its outcome could not be written to the audit trail; "
+            + "it will be written before any other record, and no other change is made until then "
+            + "(audit_log_fail_closed)");
+      }
+    }
+  }
+
   /** Records the outcome of a request that already acted: never refuses, only logs a failure. */
   void recordOutcome(String actor, String action, String outcome, String reason, String requestId) {
     try {

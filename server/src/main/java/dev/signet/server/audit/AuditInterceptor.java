@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * bundle reads, the push stream, health): who (the caller as identified by SO_PEERCRED or its X509-SVID),
  * what (the full method name), the outcome (the gRPC status, so refusals by authorization are recorded
  * too) and a request id. With {@code failClosed}, a call that changes state is refused UNAVAILABLE when
- * its "started" record cannot be written, so nothing changes without a trace.
+ * its "started" record cannot be written (or the disk lacks the room kept for its outcome), and answered
+ * UNAVAILABLE instead of OK when its outcome record cannot be written, which the trail then owes
+ * ({@link AuditTrail#appendOutcome}): nothing changes without a trace, and no change is acknowledged
+ * without its outcome in the trail.
  */
 public final class AuditInterceptor implements ServerInterceptor {
   private static final Logger LOG = LoggerFactory.getLogger(AuditInterceptor.class);
@@ -49,9 +52,10 @@ public final class AuditInterceptor implements ServerInterceptor {
     Caller caller = Caller.current();
     String actor = caller == null ? "unknown" : caller.describe();
     String requestId = UUID.randomUUID().toString();
-    if (failClosed && MUTATING.matcher(method).matches()) {
+    boolean gated = failClosed && MUTATING.matcher(method).matches();
+    if (gated) {
       try {
-        trail.append(actor, method, "started", "", requestId);
+        trail.appendIntent(actor, method, "", requestId);
       } catch (IOException e) {
         LOG.error("audit trail {} cannot be written; refusing {} (audit_log_fail_closed)", trail.file(), method, e);
         call.close(Status.UNAVAILABLE.withDescription("audit trail unavailable; the call was not run"), new Metadata());
@@ -61,11 +65,21 @@ public final class AuditInterceptor implements ServerInterceptor {
     return next.startCall(new SimpleForwardingServerCall<>(call) {
       @Override
       public void close(Status status, Metadata trailers) {
+        String outcome = status.isOk() ? "ok" : status.getCode().name();
         try {
-          trail.append(actor, method, status.isOk() ? "ok" : status.getCode().name(),
-              status.getDescription(), requestId);
+          if (gated) {
+            trail.appendOutcome(actor, method, outcome, status.getDescription(), requestId);
+          } else {
+            trail.append(actor, method, outcome, status.getDescription(), requestId);
+          }
         } catch (IOException e) {
           LOG.error("audit record of {} by {} not written to {}", method, actor, trail.file(), e);
+          if (gated && status.isOk()) {
+            super.close(Status.UNAVAILABLE.withDescription("the change was made but its outcome could not be "
+                + "written to the audit trail; it will be written before any other record (audit_log_fail_closed)"),
+                trailers);
+            return;
+          }
         }
         super.close(status, trailers);
       }

@@ -69,7 +69,9 @@ public record ServerConfig(
 
   /**
    * The audit trail: {@code server.audit_log_path} (default {@code <data_dir>/audit.log}) and
-   * {@code server.audit_log_fail_closed} (default false).
+   * {@code server.audit_log_fail_closed} (default false). The trail's key is always
+   * {@code <data_dir>/audit.key} ({@link dev.signet.server.audit.AuditKey#FILE_NAME}), kept apart from the
+   * trail, which may be elsewhere.
    */
   public record AuditSettings(Path path, boolean failClosed) {}
 
