@@ -15,6 +15,7 @@ import dev.signet.datastore.NodeFilter;
 import dev.signet.datastore.Page;
 import dev.signet.datastore.RegistrationEntry;
 import dev.signet.datastore.StoredBundle;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -34,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * HikariCP pool and Flyway migrations shared by both databases. Each public method is one transaction;
  * the per-table SQL lives in package-private helpers ({@link EntryWriter}, {@link Nodes}, {@link Bundles}…).
  *
- * <p>Security-relevant choices: join tokens are consumed by the row count of a DELETE (exactly once under
- * any concurrency); entry updates lock the row ({@code SELECT … FOR UPDATE}) so no write is lost; a banned
+ * <p>Security-relevant choices: join tokens are stored as their SHA-256 only ({@link JoinTokens}) and
+ * consumed by the row count of a DELETE (exactly once under any concurrency); an embedded H2 database's
+ * directory and files are owner-only ({@link H2FilePermissions}); entry updates lock the row ({@code SELECT … FOR UPDATE}) so no write is lost; a banned
  * node refuses serial updates until it is deleted.
  */
 public final class SqlDataStore implements DataStore {
@@ -68,15 +70,52 @@ public final class SqlDataStore implements DataStore {
     } catch (IllegalArgumentException e) {
       throw DataStoreException.invalid("sql: " + e.getMessage());
     }
+    H2FilePermissions h2Files = target.embeddedFileBase().map(H2FilePermissions::new).orElse(null);
+    Set<Path> h2FilesBefore = h2Files == null ? Set.of() : prepare(h2Files);
     HikariDataSource pool = Pools.open(config, target);
     try {
       Migrations.run(pool, config.disableMigration());
+      if (h2Files != null) {
+        h2Files.restrictCreatedSince(h2FilesBefore);
+      }
+    } catch (IOException e) {
+      pool.close();
+      throw new DataStoreException(DataStoreException.Kind.UNAVAILABLE,
+          "sql: cannot make the h2 files of " + h2Files.base() + " owner-only: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
     LOG.info("sql: datastore open on {}", target);
     return new SqlDataStore(pool, target, clock);
+  }
+
+  /** The embedded database's directory made 0700 if missing; returns the H2 files that already exist. */
+  private static Set<Path> prepare(H2FilePermissions h2Files) {
+    try {
+      h2Files.prepareDirectory();
+      return h2Files.existing();
+    } catch (IOException e) {
+      throw new DataStoreException(DataStoreException.Kind.UNAVAILABLE,
+          "sql: cannot prepare the directory of " + h2Files.base() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The files of the embedded H2 database that {@code config} opens under {@code dataDir} and that exist
+   * now ({@code datastore.mv.db}, its trace and lock files); empty for PostgreSQL or an in-memory H2. For
+   * the server's start-up check of secret files: the store holds entries, nodes and join-token hashes.
+   */
+  public static Set<Path> embeddedFiles(SqlConfig config, Path dataDir) {
+    try {
+      Optional<Path> base = config.target(dataDir).embeddedFileBase();
+      return base.isEmpty() ? Set.of() : new H2FilePermissions(base.get()).existing();
+    } catch (IllegalArgumentException e) {
+      throw DataStoreException.invalid("sql: " + e.getMessage());
+    } catch (IOException e) {
+      throw new DataStoreException(DataStoreException.Kind.UNAVAILABLE,
+          "sql: cannot list the h2 files in " + dataDir + ": " + e.getMessage(), e);
+    }
   }
 
   // ---- entries

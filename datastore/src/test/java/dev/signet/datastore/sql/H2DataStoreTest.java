@@ -10,6 +10,10 @@ import dev.signet.datastore.RegistrationEntry;
 import dev.signet.datastore.testing.DataStoreContractTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import dev.signet.common.files.ProcessUmask;
+import dev.signet.datastore.JoinToken;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -39,6 +43,39 @@ class H2DataStoreTest extends DataStoreContractTest {
       assertThat(reopened.fetchEntry(created.entryId())).contains(created);
       assertThat(reopened.latestEventId()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void theEmbeddedStoreIsOwnerOnlyWhateverTheUmask() throws Exception {
+    Path home = dataDir.resolve("server");
+    int umask = ProcessUmask.set(0); // the most permissive: every mode comes from the store itself
+    try (SqlDataStore file = SqlDataStore.open(SqlConfig.defaults(), home, clock)) {
+      file.createJoinToken(new JoinToken("t", Instant.parse("2030-01-01T00:00:00Z")));
+      assertThat(SqlDataStore.embeddedFiles(SqlConfig.defaults(), home)).contains(home.resolve("datastore.mv.db"));
+      for (Path f : SqlDataStore.embeddedFiles(SqlConfig.defaults(), home)) {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).as(f.toString()).isEqualTo("rw-------");
+      }
+    } finally {
+      ProcessUmask.set(umask);
+    }
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("datastore.mv.db"))))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void anExistingStoreKeepsItsModeForTheStartUpCheckToJudge() throws Exception {
+    try (SqlDataStore file = SqlDataStore.open(SqlConfig.defaults(), dataDir, clock)) {
+      file.createEntry(entry("/a", "/p", "unix:uid:1"));
+    }
+    Path store = dataDir.resolve("datastore.mv.db");
+    Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rw-r-----"));
+
+    SqlDataStore.open(SqlConfig.defaults(), dataDir, clock).close();
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store))).isEqualTo("rw-r-----");
+    assertThat(SqlDataStore.embeddedFiles(SqlConfig.defaults(), dataDir)).contains(store);
+    assertThat(SqlDataStore.embeddedFiles(SqlConfig.defaults(), dataDir.resolve("elsewhere"))).isEmpty();
   }
 
   @Test
