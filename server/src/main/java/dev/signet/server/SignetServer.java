@@ -8,6 +8,7 @@ import dev.signet.ca.manager.CaConfig;
 import dev.signet.ca.manager.CaManager;
 import dev.signet.ca.upstream.DiskUpstreamAuthority;
 import dev.signet.ca.upstream.UpstreamAuthority;
+import dev.signet.common.files.DataDirPermissions;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.datastore.DataStore;
 import dev.signet.datastore.sql.SqlDataStore;
@@ -51,6 +52,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,6 +120,7 @@ public final class SignetServer implements AutoCloseable {
   }
 
   private void startUp() throws IOException {
+    new DataDirPermissions("server", config.allowInsecureDataDirPermissions()).prepare(config.dataDir(), secretFiles());
     SpiffeId serverId = config.serverId();
     dataStore = SqlDataStore.open(config.dataStore(), config.dataDir(), clock);
     TrustBundles bundles = new TrustBundles(dataStore, config.trustDomain());
@@ -203,6 +206,19 @@ public final class SignetServer implements AutoCloseable {
     }
     LOG.info("signet-server {} listening on {}:{} and {}", config.trustDomain(), config.bindAddress(),
         endpoints.tcpPort(), config.socketPath());
+  }
+
+  /**
+   * The files whose mode the start-up check judges: the embedded datastore (entries, nodes, join-token
+   * hashes, the CA journal) and the disk key manager's {@code keys_path} (the CA's private keys), wherever
+   * they are configured to live.
+   */
+  private List<Path> secretFiles() {
+    List<Path> files = new ArrayList<>(SqlDataStore.embeddedFiles(config.dataStore(), config.dataDir()));
+    if (config.keyManager().keysPath() != null) {
+      files.add(config.keyManager().keysPath());
+    }
+    return files;
   }
 
   /** Ready to serve: an active CA and a datastore that answers. */

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param joinToken the join token, or null when another node attestor is used
  * @param keyManagerDirectory {@code KeyManager "disk"} directory; null for {@code KeyManager "memory"}
  * @param healthChecks null when the HTTP health listener is disabled
+ * @param allowInsecureDataDirPermissions {@code agent.allow_insecure_data_dir_permissions}: start even when
+ *     {@code data_dir} or the agent's key in it is open to group or others (see {@code DataDirPermissions})
  */
 public record AgentConfig(
     TrustDomain trustDomain,
@@ -41,7 +43,8 @@ public record AgentConfig(
     String keyManager,
     Path keyManagerDirectory,
     List<PluginBlock> workloadAttestors,
-    HealthChecks healthChecks) {
+    HealthChecks healthChecks,
+    boolean allowInsecureDataDirPermissions) {
 
   public AgentConfig {
     Objects.requireNonNull(trustDomain, "trust_domain");

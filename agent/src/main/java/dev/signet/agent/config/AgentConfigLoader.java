@@ -5,6 +5,7 @@ import dev.signet.common.config.ConfigSection;
 import dev.signet.common.config.HclDocument;
 import dev.signet.common.config.PluginBlock;
 import dev.signet.common.crypto.KeyType;
+import dev.signet.common.files.DataDirPermissions;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
 import java.io.IOException;
@@ -88,6 +89,7 @@ public final class AgentConfigLoader {
     KeyType keyType = KeyType.fromConfigName(agent.getString("workload_x509_svid_key_type", "ec-p256"));
     int x509CacheSize = nonNegative("x509_svid_cache_max_size", agent.getInt("x509_svid_cache_max_size", 1000));
     int jwtCacheSize = nonNegative("jwt_svid_cache_max_size", agent.getInt("jwt_svid_cache_max_size", 1000));
+    boolean allowInsecureDataDir = agent.getBool(DataDirPermissions.OPT_OUT_KEY, false);
     ConfigSection experimental = agent.section("experimental");
     Duration syncInterval = experimental.getDuration("sync_interval", Duration.ofSeconds(5));
     experimental.accept("use_sync_authorized_entries");
@@ -111,7 +113,7 @@ public final class AgentConfigLoader {
     return new AgentConfig(trustDomain, serverAddress, serverPort, socketPath, adminSocket, dataDir, logLevel,
         bundlePath, bundleUrl, bundleFormat, insecure, joinToken, delegates, keyType, x509CacheSize, jwtCacheSize,
         syncInterval, plugins.nodeAttestor, plugins.keyManager.name(), plugins.keyDirectory(), plugins.workload,
-        health);
+        health, allowInsecureDataDir);
   }
 
   private static void checkBootstrap(Path bundlePath, String bundleUrl, boolean insecure) {

@@ -16,9 +16,10 @@ import java.util.Optional;
 
 /**
  * Persists the {@link AgentState} under {@code data_dir}: {@code agent_svid.pem} (chain),
- * {@code agent_svid.key} (PKCS#8, mode 0600), {@code bundle.pem} (roots) and {@code reattestable}. Every
- * file is written to a temporary file and moved into place atomically, the key file created 0600 before
- * any byte is written, so a crash never leaves a half-written or world-readable key.
+ * {@code agent_svid.key} (PKCS#8), {@code bundle.pem} (roots) and {@code reattestable}, every one mode
+ * 0600 (the data dir is the agent's alone). Every file is written to a temporary file, created 0600 before
+ * any byte is written, and moved into place atomically, so a crash never leaves a half-written or
+ * world-readable key.
  *
  * <p>With {@code KeyManager "memory"} the store is {@linkplain #memory() in memory only}: a restarted agent
  * attests again, as SPIRE's memory key manager does.
@@ -39,6 +40,14 @@ public final class AgentStateStore {
   /** A store writing to {@code dir} (created 0700 when missing). */
   public static AgentStateStore disk(Path dir) {
     return new AgentStateStore(dir);
+  }
+
+  /**
+   * The secret files a store in {@code dir} keeps (the agent SVID's private key), for the start-up check
+   * of their modes; the certificates and the flag are not secret.
+   */
+  public static List<Path> secretFiles(Path dir) {
+    return List.of(dir.resolve(KEY));
   }
 
   /** A store that keeps the state in memory only. */
@@ -81,9 +90,9 @@ public final class AgentStateStore {
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
       write(KEY, PemCodec.encodePrivateKey(state.privateKey()), "rw-------");
-      write(SVID, PemCodec.encodeCertificates(state.svidChain()), "rw-r--r--");
-      write(BUNDLE, PemCodec.encodeCertificates(state.bundle()), "rw-r--r--");
-      write(REATTESTABLE, Boolean.toString(state.reattestable()), "rw-r--r--");
+      write(SVID, PemCodec.encodeCertificates(state.svidChain()), "rw-------");
+      write(BUNDLE, PemCodec.encodeCertificates(state.bundle()), "rw-------");
+      write(REATTESTABLE, Boolean.toString(state.reattestable()), "rw-------");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write agent state to " + dir, e);
     }
