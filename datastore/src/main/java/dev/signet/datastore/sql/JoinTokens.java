@@ -17,7 +17,10 @@ import java.util.Optional;
 /**
  * Join tokens, stored as the hex SHA-256 of the token ({@code join_tokens.token_hash}), never the token:
  * a copy of the database (a backup, a readable H2 file, a replica) gives nothing an agent could attest
- * with. Tokens are long random values, so an unsalted hash cannot be reversed by guessing.
+ * with. Tokens are long random values, so an unsalted hash cannot be reversed by guessing. (As in SPIRE, an
+ * agent attested with a token gets the ID {@code spiffe://<td>/spire/agent/join_token/<token>}, so a node
+ * alias entry made with the token names it in its parent ID; that row is protected by the store's file
+ * mode and the admin-only entry APIs, not by this hash.)
  *
  * <p>A presented token is found by looking its hash up as the primary key. That comparison is not
  * constant-time, and need not be: what an index lookup's timing could leak is how much of the stored hash
