@@ -209,12 +209,13 @@ public final class SignetServer implements AutoCloseable {
   }
 
   /**
-   * The files whose mode the start-up check judges: the embedded datastore (entries, nodes, join-token
-   * hashes, the CA journal) and the disk key manager's {@code keys_path} (the CA's private keys), wherever
+   * The files whose mode the start-up check judges: the embedded datastore's {@code .mv.db} (entries,
+   * nodes, join-token hashes, the CA journal) and the disk key manager's {@code keys_path} (the CA's private keys), wherever
    * they are configured to live.
    */
   private List<Path> secretFiles() {
-    List<Path> files = new ArrayList<>(SqlDataStore.embeddedFiles(config.dataStore(), config.dataDir()));
+    List<Path> files = new ArrayList<>();
+    SqlDataStore.embeddedStoreFile(config.dataStore(), config.dataDir()).ifPresent(files::add);
     if (config.keyManager().keysPath() != null) {
       files.add(config.keyManager().keysPath());
     }

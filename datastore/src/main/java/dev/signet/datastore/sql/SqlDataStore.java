@@ -24,6 +24,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -48,11 +49,17 @@ public final class SqlDataStore implements DataStore {
   private final Transactions tx;
   private final EventLog events = new EventLog();
   private final Clock clock;
+  /** Null unless the store is an embedded H2 file; then its files as they were before the open. */
+  private final H2FilePermissions h2Files;
+  private final Map<Path, Object> h2FilesBefore;
 
-  private SqlDataStore(HikariDataSource pool, JdbcTarget target, Clock clock) {
+  private SqlDataStore(HikariDataSource pool, JdbcTarget target, Clock clock, H2FilePermissions h2Files,
+      Map<Path, Object> h2FilesBefore) {
     this.pool = pool;
     this.target = target;
     this.clock = clock;
+    this.h2Files = h2Files;
+    this.h2FilesBefore = h2FilesBefore;
     this.tx = new Transactions(pool, events, clock);
   }
 
@@ -71,7 +78,7 @@ public final class SqlDataStore implements DataStore {
       throw DataStoreException.invalid("sql: " + e.getMessage());
     }
     H2FilePermissions h2Files = target.embeddedFileBase().map(H2FilePermissions::new).orElse(null);
-    Set<Path> h2FilesBefore = h2Files == null ? Set.of() : prepare(h2Files);
+    Map<Path, Object> h2FilesBefore = h2Files == null ? Map.of() : prepare(h2Files);
     HikariDataSource pool = Pools.open(config, target);
     try {
       Migrations.run(pool, config.disableMigration());
@@ -87,14 +94,14 @@ public final class SqlDataStore implements DataStore {
       throw e;
     }
     LOG.info("sql: datastore open on {}", target);
-    return new SqlDataStore(pool, target, clock);
+    return new SqlDataStore(pool, target, clock, h2Files, h2FilesBefore);
   }
 
   /** The embedded database's directory made 0700 if missing; returns the H2 files that already exist. */
-  private static Set<Path> prepare(H2FilePermissions h2Files) {
+  private static Map<Path, Object> prepare(H2FilePermissions h2Files) {
     try {
       h2Files.prepareDirectory();
-      return h2Files.existing();
+      return h2Files.snapshot();
     } catch (IOException e) {
       throw new DataStoreException(DataStoreException.Kind.UNAVAILABLE,
           "sql: cannot prepare the directory of " + h2Files.base() + ": " + e.getMessage(), e);
@@ -102,19 +109,17 @@ public final class SqlDataStore implements DataStore {
   }
 
   /**
-   * The files of the embedded H2 database that {@code config} opens under {@code dataDir} and that exist
-   * now ({@code datastore.mv.db}, its trace and lock files); empty for PostgreSQL or an in-memory H2. For
-   * the server's start-up check of secret files: the store holds entries, nodes and join-token hashes.
+   * The main file of the embedded H2 database that {@code config} opens under {@code dataDir}
+   * ({@code datastore.mv.db} by default), whether it exists yet or not; empty for PostgreSQL or an
+   * in-memory H2. For the server's start-up check of secret files: the store holds entries, nodes,
+   * join-token hashes and the CA journal. (H2's trace and lock files are made 0600 too, but a stale one is
+   * no reason to refuse a start.)
    */
-  public static Set<Path> embeddedFiles(SqlConfig config, Path dataDir) {
+  public static Optional<Path> embeddedStoreFile(SqlConfig config, Path dataDir) {
     try {
-      Optional<Path> base = config.target(dataDir).embeddedFileBase();
-      return base.isEmpty() ? Set.of() : new H2FilePermissions(base.get()).existing();
+      return config.target(dataDir).embeddedFileBase().map(base -> new H2FilePermissions(base).storeFile());
     } catch (IllegalArgumentException e) {
       throw DataStoreException.invalid("sql: " + e.getMessage());
-    } catch (IOException e) {
-      throw new DataStoreException(DataStoreException.Kind.UNAVAILABLE,
-          "sql: cannot list the h2 files in " + dataDir + ": " + e.getMessage(), e);
     }
   }
 
@@ -374,6 +379,13 @@ public final class SqlDataStore implements DataStore {
       return;
     }
     pool.close();
+    if (h2Files != null) {
+      try {
+        h2Files.restrictCreatedSince(h2FilesBefore); // the files H2 made while open (trace, a compacted store)
+      } catch (IOException e) {
+        LOG.warn("sql: cannot make the h2 files of {} owner-only: {}", h2Files.base(), e.getMessage());
+      }
+    }
     if (target.embedded() && target.jdbcUrl().startsWith("jdbc:h2:mem:")) {
       // an in-memory database outlives its connections (DB_CLOSE_DELAY=-1); drop it now
       try (Connection c = DriverManager.getConnection(target.jdbcUrl()); Statement s = c.createStatement()) {
