@@ -73,6 +73,11 @@ public final class SignetAgent {
     return "unix:" + socket;
   }
 
+  /** The agent's {@code data_dir}. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
   public RunningProcess process() {
     return process;
   }
@@ -152,8 +157,7 @@ public final class SignetAgent {
         }
         """.formatted(dataDir, server.port(), socket, SignetServer.TRUST_DOMAIN, nodeAttestor, dataDir, extraPlugins);
     try {
-      Files.createDirectories(dataDir);
-      Files.writeString(config, conf);
+      Files.writeString(config, conf); // the data dir is the daemon's to create (0700)
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

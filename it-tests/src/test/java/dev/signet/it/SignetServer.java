@@ -83,6 +83,17 @@ public final class SignetServer {
     return socket;
   }
 
+  /** The server's {@code data_dir}. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The configuration file {@link #start()} writes and runs with. */
+  public Path configFile() {
+    writeConfig();
+    return config;
+  }
+
   public RunningProcess process() {
     return process;
   }
@@ -157,8 +168,7 @@ public final class SignetServer {
         """.formatted(port, socket, trustDomain, dataDir, x509SvidTtl, serverBlocks, dataDir.resolve("datastore"),
         dataDir.resolve("keys.json"), extraPlugins, extraBlocks);
     try {
-      Files.createDirectories(dataDir);
-      Files.writeString(config, conf);
+      Files.writeString(config, conf); // the data dir is the daemon's to create (0700)
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -8,6 +8,7 @@ import dev.signet.ca.manager.CaConfig;
 import dev.signet.ca.manager.CaManager;
 import dev.signet.ca.upstream.DiskUpstreamAuthority;
 import dev.signet.ca.upstream.UpstreamAuthority;
+import dev.signet.common.files.DataDirPermissions;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.datastore.DataStore;
 import dev.signet.datastore.sql.SqlDataStore;
@@ -55,6 +56,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,6 +124,7 @@ public final class SignetServer implements AutoCloseable {
   }
 
   private void startUp() throws IOException {
+    new DataDirPermissions("server", config.allowInsecureDataDirPermissions()).prepare(config.dataDir(), secretFiles());
     SpiffeId serverId = config.serverId();
     dataStore = SqlDataStore.open(config.dataStore(), config.dataDir(), clock);
     TrustBundles bundles = new TrustBundles(dataStore, config.trustDomain());
@@ -216,6 +219,20 @@ public final class SignetServer implements AutoCloseable {
     }
     LOG.info("signet-server {} listening on {}:{} and {}", config.trustDomain(), config.bindAddress(),
         endpoints.tcpPort(), config.socketPath());
+  }
+
+  /**
+   * The files whose mode the start-up check judges: the embedded datastore's {@code .mv.db} (entries,
+   * nodes, join-token hashes, the CA journal) and the disk key manager's {@code keys_path} (the CA's private keys), wherever
+   * they are configured to live.
+   */
+  private List<Path> secretFiles() {
+    List<Path> files = new ArrayList<>();
+    SqlDataStore.embeddedStoreFile(config.dataStore(), config.dataDir()).ifPresent(files::add);
+    if (config.keyManager().keysPath() != null) {
+      files.add(config.keyManager().keysPath());
+    }
+    return files;
   }
 
   /** Ready to serve: an active CA and a datastore that answers. */

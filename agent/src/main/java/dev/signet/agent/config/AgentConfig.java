@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param healthChecks null when the HTTP health listener is disabled
  * @param workloadApiMaxCallsPerUid {@code workload_api_max_calls_per_uid}: Workload API calls (streams
  *     included) one uid may have in progress at once
+ * @param allowInsecureDataDirPermissions {@code agent.allow_insecure_data_dir_permissions}: start even when
+ *     {@code data_dir} or the agent's key in it is open to group or others (see {@code DataDirPermissions})
  */
 public record AgentConfig(
     TrustDomain trustDomain,
@@ -44,7 +46,7 @@ public record AgentConfig(
     Path keyManagerDirectory,
     List<PluginBlock> workloadAttestors,
     HealthChecks healthChecks,
-    int workloadApiMaxCallsPerUid) {
+    int workloadApiMaxCallsPerUid, boolean allowInsecureDataDirPermissions) {
 
   public AgentConfig {
     Objects.requireNonNull(trustDomain, "trust_domain");

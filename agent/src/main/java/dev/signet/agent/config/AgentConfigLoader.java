@@ -6,6 +6,7 @@ import dev.signet.common.config.ConfigSection;
 import dev.signet.common.config.HclDocument;
 import dev.signet.common.config.PluginBlock;
 import dev.signet.common.crypto.KeyType;
+import dev.signet.common.files.DataDirPermissions;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
 import java.io.IOException;
@@ -94,6 +95,7 @@ public final class AgentConfigLoader {
     if (callsPerUid < 1) {
       throw new ConfigException("agent.workload_api_max_calls_per_uid must be at least 1, got " + callsPerUid);
     }
+    boolean allowInsecureDataDir = agent.getBool(DataDirPermissions.OPT_OUT_KEY, false);
     ConfigSection experimental = agent.section("experimental");
     Duration syncInterval = experimental.getDuration("sync_interval", Duration.ofSeconds(5));
     experimental.accept("use_sync_authorized_entries");
@@ -117,7 +119,7 @@ public final class AgentConfigLoader {
     return new AgentConfig(trustDomain, serverAddress, serverPort, socketPath, adminSocket, dataDir, logLevel,
         bundlePath, bundleUrl, bundleFormat, insecure, joinToken, delegates, keyType, x509CacheSize, jwtCacheSize,
         syncInterval, plugins.nodeAttestor, plugins.keyManager.name(), plugins.keyDirectory(), plugins.workload,
-        health, callsPerUid);
+        health, callsPerUid, allowInsecureDataDir);
   }
 
   private static void checkBootstrap(Path bundlePath, String bundleUrl, boolean insecure) {

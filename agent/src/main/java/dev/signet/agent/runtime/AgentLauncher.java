@@ -8,6 +8,8 @@ import dev.signet.agent.config.AgentConfig;
 import dev.signet.agent.config.AgentConfigLoader;
 import dev.signet.agent.config.AgentFlags;
 import dev.signet.common.process.FatalErrors;
+import dev.signet.common.files.InsecurePermissionsException;
+import dev.signet.common.files.ProcessUmask;
 import dev.signet.common.process.TerminationSignals;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code signet-agent run}: loads and checks the config, starts the {@link AgentRuntime} and keeps it
  * running until the process is told to stop (SIGTERM/SIGINT: clean shutdown, exit 0) or the agent stops
- * by itself (banned, or unable to prove its identity: exit 1).
+ * by itself (banned, or unable to prove its identity: exit 1). The umask is raised to at least 0027 first
+ * ({@link ProcessUmask}); a data_dir open to group or others is refused with one line and exit 1.
  */
 public final class AgentLauncher implements AgentRunner {
   private static final Logger LOG = LoggerFactory.getLogger(AgentLauncher.class);
@@ -34,7 +37,14 @@ public final class AgentLauncher implements AgentRunner {
     setLogLevel(config.logLevel());
     loaded.warnings().forEach(w -> LOG.warn("{}", w));
     FatalErrors.PROCESS.installAsDefault(); // a thread dying of an Error ends the daemon (see FatalErrors)
-    AgentRuntime runtime = AgentRuntime.start(config, Clock.systemUTC());
+    ProcessUmask.restrict();
+    AgentRuntime runtime;
+    try {
+      runtime = AgentRuntime.start(config, Clock.systemUTC());
+    } catch (InsecurePermissionsException e) {
+      System.err.println("Error: " + e.getMessage());
+      return 1;
+    }
     TerminationSignals.onTerminate(runtime::close);
     String reason = runtime.stopped().get();
     if (reason.equals("closed")) {

@@ -29,6 +29,7 @@ import dev.signet.attestors.workload.LinuxProcFs;
 import dev.signet.attestors.workload.WorkloadAttestor;
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.config.ConfigException;
+import dev.signet.common.files.DataDirPermissions;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -93,6 +94,8 @@ public final class AgentRuntime implements AutoCloseable {
   }
 
   private void startUp() throws IOException {
+    new DataDirPermissions("agent", config.allowInsecureDataDirPermissions())
+        .prepare(config.dataDir(), AgentStateStore.secretFiles(config.dataDir()));
     List<WorkloadAttestor> attestors = workloadAttestors();
     if (config.healthChecks() != null) {
       // Up first, so an orchestrator sees "live, not ready" while the agent attests and syncs.

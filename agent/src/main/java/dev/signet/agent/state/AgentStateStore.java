@@ -48,6 +48,14 @@ public final class AgentStateStore {
     return new AgentStateStore(dir);
   }
 
+  /**
+   * The secret files a store in {@code dir} keeps (its state file, and the key file of the earlier
+   * four-file layout), for the start-up check of their modes.
+   */
+  public static List<Path> secretFiles(Path dir) {
+    return List.of(dir.resolve(STATE), dir.resolve("agent_svid.key"));
+  }
+
   /** A store that keeps the state in memory only. */
   public static AgentStateStore memory() {
     return new AgentStateStore(null);

@@ -81,7 +81,11 @@ public final class WorkloadApiServer implements AutoCloseable {
     Objects.requireNonNull(socket, "socket path");
     ConcurrentCallLimit perUid = new ConcurrentCallLimit(new PerUidQuotas(maxCallsPerUid));
     Path absolute = socket.toAbsolutePath();
-    Files.createDirectories(absolute.getParent());
+    if (!Files.isDirectory(absolute.getParent())) {
+      // Every local workload must reach the socket: a directory we create is 0755, not the umask's 0750.
+      Files.createDirectories(absolute.getParent());
+      Files.setPosixFilePermissions(absolute.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
     EventLoopGroup boss = UnixSockets.newEventLoopGroup(1);
     EventLoopGroup workers = UnixSockets.newEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     HealthStatusManager health = new HealthStatusManager();

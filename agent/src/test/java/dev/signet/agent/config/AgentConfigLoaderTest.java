@@ -62,6 +62,16 @@ class AgentConfigLoaderTest {
     assertThat(config.workloadKeyType().configName()).isEqualTo("ec-p256");
     assertThat(config.serverId()).isEqualTo(SpiffeId.parse("spiffe://example.org/spire/server"));
     assertThat(config.keyManagerDirectory()).isNull();
+    assertThat(config.allowInsecureDataDirPermissions()).isFalse();
+  }
+
+  @Test
+  void theDataDirPermissionsOptOutIsAKnownAgentKey() {
+    AgentConfigLoader.Loaded loaded = parse(MINIMAL.replace("server_address = \"127.0.0.1\"",
+        "server_address = \"127.0.0.1\"\n  allow_insecure_data_dir_permissions = true"), AgentFlags.NONE);
+
+    assertThat(loaded.config().allowInsecureDataDirPermissions()).isTrue();
+    assertThat(loaded.warnings()).noneMatch(w -> w.contains("allow_insecure"));
   }
 
   @Test

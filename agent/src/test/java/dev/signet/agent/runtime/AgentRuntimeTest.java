@@ -1,6 +1,7 @@
 package dev.signet.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.agent.config.AgentConfig;
 import dev.signet.agent.config.AgentConfigLoader;
@@ -10,6 +11,7 @@ import dev.signet.agent.state.AgentStateStore;
 import dev.signet.agent.sync.FakeSpireServer;
 import dev.signet.common.bundle.PemCodec;
 import dev.signet.common.config.HclDocument;
+import dev.signet.common.files.InsecurePermissionsException;
 import dev.signet.common.proto.PermissionDenied;
 import dev.signet.common.testing.TestCertificate;
 import dev.signet.common.time.ManualClock;
@@ -26,10 +28,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +52,7 @@ class AgentRuntimeTest {
   private FakeSpireServer server;
   private AgentRuntime runtime;
   private int healthPort;
+  private String conf;
 
   @BeforeEach
   void start() throws Exception {
@@ -62,7 +67,7 @@ class AgentRuntimeTest {
     try (ServerSocket free = new ServerSocket(0)) {
       healthPort = free.getLocalPort();
     }
-    String conf = """
+    conf = """
         agent {
           trust_domain = "example.org"
           server_address = "127.0.0.1"
@@ -134,6 +139,43 @@ class AgentRuntimeTest {
     assertThat(get("/live").statusCode()).isEqualTo(503);
     assertThat(get("/ready").statusCode()).isEqualTo(503);
     assertThat(AgentStateStore.disk(temp.resolve("data")).load()).isEmpty();
+  }
+
+  @Test
+  void everyFileInTheDataDirIsOwnerOnly() throws Exception {
+    Path data = temp.resolve("data");
+    assertThat(runtime.cache().current().identities()).hasSize(1);
+    runtime.close();
+    runtime = null;
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+    try (Stream<Path> files = Files.walk(data)) {
+      assertThat(files.filter(Files::isRegularFile).toList()).isNotEmpty().allSatisfy(f ->
+          assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).as(f.toString())
+              .isEqualTo("rw-------"));
+    }
+  }
+
+  @Test
+  void refusesToStartOnADataDirOpenToOthersUnlessTheOperatorOptsOut() throws Exception {
+    runtime.close();
+    runtime = null;
+    Path data = temp.resolve("data");
+    Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+    AgentConfig config = AgentConfigLoader.parse(HclDocument.parse(conf, "agent.conf"), AgentFlags.NONE).config();
+
+    assertThatThrownBy(() -> AgentRuntime.start(config, clock)).isInstanceOf(InsecurePermissionsException.class)
+        .hasMessage("data_dir \"" + data + "\" is open to group or others: \"" + data + "\" is 0755 (rwxr-xr-x); "
+            + "run \"chmod go-rwx " + data + "\", or set allow_insecure_data_dir_permissions = true in the agent "
+            + "block to start anyway");
+    assertThat(temp.resolve("public/api.sock")).doesNotExist(); // refused before serving anything
+
+    String optedOut = conf.replace("log_level = \"INFO\"",
+        "log_level = \"INFO\"\n  allow_insecure_data_dir_permissions = true");
+    runtime = AgentRuntime.start(AgentConfigLoader.parse(HclDocument.parse(optedOut, "agent.conf"), AgentFlags.NONE)
+        .config(), clock);
+    assertThat(runtime.cache().current().identities()).hasSize(1);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwxr-xr-x");
   }
 
   @Test

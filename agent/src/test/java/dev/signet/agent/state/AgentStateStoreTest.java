@@ -2,6 +2,7 @@ package dev.signet.agent.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.signet.common.files.ProcessUmask;
 import dev.signet.common.testing.TestCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,22 @@ class AgentStateStoreTest {
           .containsExactly("agent_state.json");
     }
     assertThat(mode(temp.resolve("agent_state.json"))).isEqualTo("rw-------");
+  }
+
+  @Test
+  void everyStateFileIsOwnerOnlyWhateverTheUmask() throws Exception {
+    Path dir = temp.resolve("data");
+    int umask = ProcessUmask.set(0);
+    try {
+      AgentStateStore.disk(dir).save(state(true));
+    } finally {
+      ProcessUmask.set(umask);
+    }
+    assertThat(mode(dir)).isEqualTo("rwx------");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files).hasSize(1).allSatisfy(f -> assertThat(mode(f)).as(f.toString()).isEqualTo("rw-------"));
+    }
+    assertThat(AgentStateStore.secretFiles(dir)).contains(dir.resolve("agent_state.json"));
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.signet.datastore.sql;
 
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A resolved database to connect to. {@link #toString()} never prints the password.
@@ -12,6 +14,11 @@ import java.util.Objects;
 public record JdbcTarget(boolean embedded, String jdbcUrl, String user, String password) {
   public JdbcTarget {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+  }
+
+  /** For an embedded H2 file database, its path without {@code .mv.db}; empty for memory and PostgreSQL. */
+  public Optional<Path> embeddedFileBase() {
+    return embedded ? Optional.ofNullable(H2Urls.filePath(jdbcUrl)) : Optional.empty();
   }
 
   @Override

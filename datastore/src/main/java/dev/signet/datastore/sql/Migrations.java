@@ -4,11 +4,12 @@ import dev.signet.datastore.DataStoreException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies {@code db/migration} (one set of scripts for H2 and PostgreSQL) with Flyway, or, with
+ * Applies {@code db/migration} and the Java migrations (one set for H2 and PostgreSQL) with Flyway, or, with
  * {@code disable_migration}, only checks that the schema is already current.
  */
 final class Migrations {
@@ -17,11 +18,7 @@ final class Migrations {
   private Migrations() {}
 
   static void run(DataSource dataSource, boolean disableMigration) {
-    Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
-        .dataSource(dataSource)
-        .locations("classpath:db/migration")
-        .table("signet_schema_history")
-        .load();
+    Flyway flyway = configure(dataSource).load();
     try {
       if (disableMigration) {
         int pending = flyway.info().pending().length;
@@ -39,6 +36,18 @@ final class Migrations {
     } catch (FlywayException e) {
       throw new DataStoreException(kindOf(e), "datastore: schema migration failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The migrations: the SQL scripts under {@code db/migration} and the Java ones listed here (registered
+   * explicitly, not found by scanning).
+   */
+  static FluentConfiguration configure(DataSource dataSource) {
+    return Flyway.configure(Migrations.class.getClassLoader())
+        .dataSource(dataSource)
+        .locations("classpath:db/migration")
+        .javaMigrations(new V2__Hash_join_tokens())
+        .table("signet_schema_history");
   }
 
   /** The kind of the SQL failure underneath, if any; a broken or foreign schema is INTERNAL. */

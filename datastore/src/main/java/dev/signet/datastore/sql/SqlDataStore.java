@@ -15,6 +15,7 @@ import dev.signet.datastore.NodeFilter;
 import dev.signet.datastore.Page;
 import dev.signet.datastore.RegistrationEntry;
 import dev.signet.datastore.StoredBundle;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,6 +24,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -34,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * HikariCP pool and Flyway migrations shared by both databases. Each public method is one transaction;
  * the per-table SQL lives in package-private helpers ({@link EntryWriter}, {@link Nodes}, {@link Bundles}…).
  *
- * <p>Security-relevant choices: join tokens are consumed by the row count of a DELETE (exactly once under
- * any concurrency); entry updates lock the row ({@code SELECT … FOR UPDATE}) so no write is lost; a banned
+ * <p>Security-relevant choices: join tokens are stored as their SHA-256 only ({@link JoinTokens}) and
+ * consumed by the row count of a DELETE (exactly once under any concurrency); an embedded H2 database's
+ * directory and files are owner-only ({@link H2FilePermissions}); entry updates lock the row ({@code SELECT … FOR UPDATE}) so no write is lost; a banned
  * node refuses serial updates until it is deleted.
  */
 public final class SqlDataStore implements DataStore {
@@ -46,11 +49,17 @@ public final class SqlDataStore implements DataStore {
   private final Transactions tx;
   private final EventLog events = new EventLog();
   private final Clock clock;
+  /** Null unless the store is an embedded H2 file; then its files as they were before the open. */
+  private final H2FilePermissions h2Files;
+  private final Map<Path, Object> h2FilesBefore;
 
-  private SqlDataStore(HikariDataSource pool, JdbcTarget target, Clock clock) {
+  private SqlDataStore(HikariDataSource pool, JdbcTarget target, Clock clock, H2FilePermissions h2Files,
+      Map<Path, Object> h2FilesBefore) {
     this.pool = pool;
     this.target = target;
     this.clock = clock;
+    this.h2Files = h2Files;
+    this.h2FilesBefore = h2FilesBefore;
     this.tx = new Transactions(pool, events, clock, CommitDurability.of(target));
   }
 
@@ -68,16 +77,51 @@ public final class SqlDataStore implements DataStore {
     } catch (IllegalArgumentException e) {
       throw DataStoreException.invalid("sql: " + e.getMessage());
     }
+    H2FilePermissions h2Files = target.embeddedFileBase().map(H2FilePermissions::new).orElse(null);
+    Map<Path, Object> h2FilesBefore = h2Files == null ? Map.of() : prepare(h2Files);
     HikariDataSource pool = Pools.open(config, target);
     try {
       CommitDurability.of(target).afterOpen(pool);
       Migrations.run(pool, config.disableMigration());
+      if (h2Files != null) {
+        h2Files.restrictCreatedSince(h2FilesBefore);
+      }
+    } catch (IOException e) {
+      pool.close();
+      throw new DataStoreException(DataStoreException.Kind.UNAVAILABLE,
+          "sql: cannot make the h2 files of " + h2Files.base() + " owner-only: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
     LOG.info("sql: datastore open on {}", target);
-    return new SqlDataStore(pool, target, clock);
+    return new SqlDataStore(pool, target, clock, h2Files, h2FilesBefore);
+  }
+
+  /** The embedded database's directory made 0700 if missing; returns the H2 files that already exist. */
+  private static Map<Path, Object> prepare(H2FilePermissions h2Files) {
+    try {
+      h2Files.prepareDirectory();
+      return h2Files.snapshot();
+    } catch (IOException e) {
+      throw new DataStoreException(DataStoreException.Kind.UNAVAILABLE,
+          "sql: cannot prepare the directory of " + h2Files.base() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The main file of the embedded H2 database that {@code config} opens under {@code dataDir}
+   * ({@code datastore.mv.db} by default), whether it exists yet or not; empty for PostgreSQL or an
+   * in-memory H2. For the server's start-up check of secret files: the store holds entries, nodes,
+   * join-token hashes and the CA journal. (H2's trace and lock files are made 0600 too, but a stale one is
+   * no reason to refuse a start.)
+   */
+  public static Optional<Path> embeddedStoreFile(SqlConfig config, Path dataDir) {
+    try {
+      return config.target(dataDir).embeddedFileBase().map(base -> new H2FilePermissions(base).storeFile());
+    } catch (IllegalArgumentException e) {
+      throw DataStoreException.invalid("sql: " + e.getMessage());
+    }
   }
 
   // ---- entries
@@ -336,6 +380,13 @@ public final class SqlDataStore implements DataStore {
       return;
     }
     pool.close();
+    if (h2Files != null) {
+      try {
+        h2Files.restrictCreatedSince(h2FilesBefore); // the files H2 made while open (trace, a compacted store)
+      } catch (IOException e) {
+        LOG.warn("sql: cannot make the h2 files of {} owner-only: {}", h2Files.base(), e.getMessage());
+      }
+    }
     if (target.embedded() && target.jdbcUrl().startsWith("jdbc:h2:mem:")) {
       // an in-memory database outlives its connections (DB_CLOSE_DELAY=-1); drop it now
       try (Connection c = DriverManager.getConnection(target.jdbcUrl()); Statement s = c.createStatement()) {

@@ -10,6 +10,10 @@ import dev.signet.datastore.RegistrationEntry;
 import dev.signet.datastore.testing.DataStoreContractTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import dev.signet.common.files.ProcessUmask;
+import dev.signet.datastore.JoinToken;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -38,6 +42,50 @@ class H2DataStoreTest extends DataStoreContractTest {
     try (SqlDataStore reopened = SqlDataStore.open(SqlConfig.defaults(), dataDir, clock)) {
       assertThat(reopened.fetchEntry(created.entryId())).contains(created);
       assertThat(reopened.latestEventId()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void theEmbeddedStoreIsOwnerOnlyWhateverTheUmask() throws Exception {
+    Path home = dataDir.resolve("server");
+    int umask = ProcessUmask.set(0); // the most permissive: every mode comes from the store itself
+    try (SqlDataStore file = SqlDataStore.open(SqlConfig.defaults(), home, clock)) {
+      file.createJoinToken(new JoinToken("t", Instant.parse("2030-01-01T00:00:00Z")));
+      assertThat(SqlDataStore.embeddedStoreFile(SqlConfig.defaults(), home)).contains(home.resolve("datastore.mv.db"));
+      assertThat(mode(home.resolve("datastore.mv.db"))).isEqualTo("rw-------");
+      // as H2 does on the first error it logs, long after the open: a trace file with the umask's mode
+      Files.writeString(home.resolve("datastore.trace.db"), "error");
+    } finally {
+      ProcessUmask.set(umask);
+    }
+    assertThat(mode(home)).isEqualTo("rwx------");
+    try (var files = Files.list(home)) {
+      assertThat(files.toList()).contains(home.resolve("datastore.mv.db"), home.resolve("datastore.trace.db"))
+          .allSatisfy(f -> assertThat(mode(f)).as(f.toString()).isEqualTo("rw-------"));
+    }
+  }
+
+  @Test
+  void anExistingStoreKeepsItsModeForTheStartUpCheckToJudge() throws Exception {
+    try (SqlDataStore file = SqlDataStore.open(SqlConfig.defaults(), dataDir, clock)) {
+      file.createEntry(entry("/a", "/p", "unix:uid:1"));
+    }
+    Path store = dataDir.resolve("datastore.mv.db");
+    Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rw-r-----"));
+
+    SqlDataStore.open(SqlConfig.defaults(), dataDir, clock).close();
+
+    assertThat(mode(store)).isEqualTo("rw-r-----");
+    assertThat(SqlDataStore.embeddedStoreFile(SqlConfig.defaults(), dataDir)).contains(store);
+    assertThat(SqlDataStore.embeddedStoreFile(new SqlConfig(DatabaseType.H2, H2Urls.memory("m"), 2, 1, Duration.ZERO,
+        false), dataDir)).isEmpty();
+  }
+
+  private static String mode(Path path) {
+    try {
+      return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

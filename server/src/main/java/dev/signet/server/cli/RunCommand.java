@@ -1,5 +1,7 @@
 package dev.signet.server.cli;
 
+import dev.signet.common.files.InsecurePermissionsException;
+import dev.signet.common.files.ProcessUmask;
 import dev.signet.common.logging.RootLogLevel;
 import dev.signet.common.process.FatalErrors;
 import dev.signet.common.process.TerminationSignals;
@@ -13,7 +15,11 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code run}: starts the server and keeps it running until SIGTERM/SIGINT, then stops it cleanly. */
+/**
+ * {@code run}: starts the server and keeps it running until SIGTERM/SIGINT, then stops it cleanly. The
+ * umask is raised to at least 0027 first ({@link ProcessUmask}), and a data_dir open to group or others
+ * is refused with one line on stderr and exit code 1.
+ */
 @Command(name = "run", description = "Start the server")
 public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -33,7 +39,14 @@ public final class RunCommand implements Callable<Integer> {
     RootLogLevel.launch(loaded.config().logLevel());
     loaded.warnings().forEach(w -> LOG.warn("{}", w));
     FatalErrors.PROCESS.installAsDefault(); // a thread dying of an Error ends the daemon (see FatalErrors)
-    SignetServer server = SignetServer.start(loaded.config(), Clock.systemUTC());
+    ProcessUmask.restrict();
+    SignetServer server;
+    try {
+      server = SignetServer.start(loaded.config(), Clock.systemUTC());
+    } catch (InsecurePermissionsException e) {
+      System.err.println("Error: " + e.getMessage());
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     TerminationSignals.onTerminate(() -> {
       LOG.info("stopping");

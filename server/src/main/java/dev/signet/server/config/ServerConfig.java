@@ -15,6 +15,9 @@ import java.util.Objects;
  * The checked, immutable server configuration: what {@code server.conf} plus flags mean once every
  * key has been validated. Built only by {@link ServerConfigLoader}, which serves {@code run} and
  * {@code validate} alike.
+ *
+ * @param allowInsecureDataDirPermissions {@code server.allow_insecure_data_dir_permissions}: start even when
+ *     {@code data_dir} or a secret file in it is open to group or others (see {@code DataDirPermissions})
  */
 public record ServerConfig(
     TrustDomain trustDomain,
@@ -41,7 +44,8 @@ public record ServerConfig(
     HealthCheckSettings healthChecks,
     AccessApiSettings accessApi,
     AuditSettings audit,
-    FederationSettings federation) {
+    FederationSettings federation,
+    boolean allowInsecureDataDirPermissions) {
 
   public ServerConfig {
     Objects.requireNonNull(trustDomain, "trust_domain");

@@ -4,6 +4,7 @@ import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.config.HclDocument;
 import dev.signet.common.config.PluginBlock;
+import dev.signet.common.files.DataDirPermissions;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
@@ -99,6 +100,7 @@ public final class ServerConfigLoader {
     ConfigSection rateLimit = server.section("ratelimit");
     boolean attestationLimit = rateLimit.getBool("attestation", true);
     boolean signingLimit = rateLimit.getBool("signing", true);
+    boolean allowInsecureDataDir = server.getBool(DataDirPermissions.OPT_OUT_KEY, false);
     acceptNoEffect(server);
 
     Plugins plugins = plugins(root.plugins());
@@ -109,7 +111,7 @@ public final class ServerConfigLoader {
     return new ServerConfig(trustDomain, bindAddress, bindPort, socketPath, dataDir, logLevel, caTtl, x509Ttl,
         jwtTtl, agentTtl, caKeyType, jwtKeyType, subject, jwtIssuer, adminIds, attestationLimit, signingLimit,
         plugins.dataStore(), plugins.keyManager(), plugins.upstream, plugins.nodeAttestors, health, accessApi, audit,
-        federation);
+        federation, allowInsecureDataDir);
   }
 
   private static CaSubject caSubject(ConfigSection server) {

@@ -116,7 +116,7 @@ final class ServerFixture implements AutoCloseable {
         new ServerConfig.KeyManagerSettings("memory", null), null, Map.of("join_token", Map.of()), null,
         new ServerConfig.AccessApiSettings("127.0.0.1", 0, List.of("signet-access"), policyDir, List.of(ACCESS_ADMIN), accessTls,
             List.of(DECISION_CLIENT), List.of(TD)),
-        new ServerConfig.AuditSettings(dataDir.resolve("audit.log"), false), federation);
+        new ServerConfig.AuditSettings(dataDir.resolve("audit.log"), false), federation, false);
     server = SignetServer.start(config, clock);
     admin = track(UnixSockets.channel(socketDir.resolve("private/api.sock"), udsGroup));
   }

@@ -67,6 +67,17 @@ class ServerConfigLoaderTest {
         new FederationRelationship("domain2.test", URI.create("https://domain2.test/bundle.json"), "https_web", null));
   }
 
+  @Test
+  void theDataDirPermissionsOptOutIsAKnownServerKeyOffByDefault() {
+    assertThat(parse(MINIMAL).config().allowInsecureDataDirPermissions()).isFalse();
+
+    ServerConfigLoader.Loaded loaded = parse(MINIMAL.replace("data_dir = \"/var/lib/signet\"",
+        "data_dir = \"/var/lib/signet\"\n  allow_insecure_data_dir_permissions = true"));
+
+    assertThat(loaded.config().allowInsecureDataDirPermissions()).isTrue();
+    assertThat(loaded.warnings()).isEmpty();
+  }
+
   private static String withFederation(String federation) {
     return MINIMAL.replace("data_dir = \"/var/lib/signet\"", "data_dir = \"/var/lib/signet\"\n" + federation);
   }
