@@ -97,7 +97,8 @@ class ValidateCommandTest {
   @Test
   void runReportsASyntaxErrorAsOneLineToo() throws Exception {
     Path file = temp.resolve("agent.conf");
-    Files.writeString(file, VALID.replace("  log_format = \"json\"\n", "  log_format = \"json\"\n  server_port 8081\n"));
+    Files.writeString(file, VALID.replace("  log_format = \"json\"\n",
+        "  log_format = \"json\"\n  server_port 8081\n"));
     PrintStream stderr = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     int code;

@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Security: events that an unauthenticated caller can trigger at will (a malformed request on the
  * agent's socket or the server's TCP port) must not let it fill the disk or drown other log lines. The
  * table of sources is bounded by {@link #MAX_SOURCES}: sources whose interval has passed are dropped when it
- * is full (at most once per interval), and when every slot is still in its interval (one attacker with many IPv6 addresses) further new
- * sources share one slot named {@link #OTHER_SOURCES}, so memory stays bounded and something is still logged.
+ * is full (at most once per interval), and when every slot is still in its interval (one attacker with many
+ * IPv6 addresses) further new sources share one slot named {@link #OTHER_SOURCES}, so memory stays bounded
+ * and something is still logged.
  */
 public final class PerSourceLogThrottle {
   /** Most sources remembered at once. */

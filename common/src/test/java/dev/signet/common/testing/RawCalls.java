@@ -36,8 +36,8 @@ public final class RawCalls {
         .setResponseMarshaller(BYTES)
         .build();
     Channel withHeaders = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
-    return ClientCalls.blockingUnaryCall(withHeaders, method, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS),
-        body);
+    return ClientCalls.blockingUnaryCall(withHeaders, method,
+        CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), body);
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

@@ -328,7 +328,8 @@ class AgentApiTest {
         .setParams(AgentX509SVIDParams.newBuilder().setCsr(ByteString.copyFrom(Csrs.forKey(cloneKey)))).build()),
         PermissionDeniedDetails.Reason.AGENT_NOT_ACTIVE);
     assertDenied(() -> SVIDGrpc.newBlockingStub(clone).withDeadlineAfter(20, TimeUnit.SECONDS)
-        .batchNewX509SVID(BatchNewX509SVIDRequest.getDefaultInstance()), PermissionDeniedDetails.Reason.AGENT_NOT_ACTIVE);
+        .batchNewX509SVID(BatchNewX509SVIDRequest.getDefaultInstance()),
+        PermissionDeniedDetails.Reason.AGENT_NOT_ACTIVE);
 
     assertThat(authorizedIds(real)).as("the real agent is still served").isEmpty();
     KeyPair nextKey = KeyType.EC_P256.generate();
