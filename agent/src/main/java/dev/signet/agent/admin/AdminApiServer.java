@@ -1,6 +1,7 @@
 package dev.signet.agent.admin;
 
 import dev.signet.agent.workload.WorkloadRequestLimits;
+import dev.signet.common.grpc.MalformedRequests;
 import dev.signet.proto.spire.agent.debug.v1.DebugGrpc;
 import dev.signet.proto.spire.api.agent.delegatedidentity.v1.DelegatedIdentityGrpc;
 import dev.signet.proto.spire.api.agent.logger.v1.LoggerGrpc;
@@ -69,8 +70,10 @@ public final class AdminApiServer implements AutoCloseable {
     var builder = UnixSockets.serverBuilder(absolute, group, group)
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
         .maxInboundMetadataSize(WorkloadRequestLimits.MAX_METADATA_BYTES);
-    services.forEach(builder::addService);
-    Server server = builder.addService(health.getHealthService()).build();
+    // A request that does not parse is INVALID_ARGUMENT, logged once per uid and interval (MalformedRequests).
+    MalformedRequests malformed = new MalformedRequests();
+    services.forEach(service -> builder.addService(malformed.guard(service.bindService())));
+    Server server = builder.addService(malformed.guard(health.getHealthService().bindService())).build();
     try {
       server.start();
       Files.setPosixFilePermissions(absolute, PosixFilePermissions.fromString("rwxrwx---"));

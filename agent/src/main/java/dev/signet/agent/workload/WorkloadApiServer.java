@@ -1,6 +1,7 @@
 package dev.signet.agent.workload;
 
 import dev.signet.common.grpc.ConcurrentCallLimit;
+import dev.signet.common.grpc.MalformedRequests;
 import dev.signet.proto.transport.UnixSockets;
 import dev.signet.proto.workload.SpiffeWorkloadAPIGrpc;
 import io.grpc.Server;
@@ -98,9 +99,11 @@ public final class WorkloadApiServer implements AutoCloseable {
     } else {
       builder.directExecutor();
     }
+    // A request that does not parse is INVALID_ARGUMENT, logged once per uid and interval (MalformedRequests).
+    MalformedRequests malformed = new MalformedRequests();
     Server server = builder
-        .addService(ServerInterceptors.intercept(service, new SecurityHeaderInterceptor()))
-        .addService(health.getHealthService())
+        .addService(malformed.guard(ServerInterceptors.intercept(service, new SecurityHeaderInterceptor())))
+        .addService(malformed.guard(health.getHealthService().bindService()))
         .build();
     try {
       server.start();

@@ -2,12 +2,22 @@ package dev.signet.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.signet.agent.runtime.AgentLauncher;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
 
 /** {@code signet-agent validate}: the run loader, without running. */
 class ValidateCommandTest {
@@ -58,6 +68,51 @@ class ValidateCommandTest {
     err.getBuffer().setLength(0);
     assertThat(validate(VALID.replace("NodeAttestor \"join_token\"", "NodeAttestor \"tpm_devid\""))).isEqualTo(1);
     assertThat(err.toString()).contains("invalid", "tpm_devid", "no agent half");
+  }
+
+  /** hcl4j used to log a stack trace for the syntax errors only it finds; now every one is a single line. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+      "server_port 8081                 | :7:15: expected '=' and a value or a '{' block after \"server_port\"",
+      "server_port = 1 join_token = \"x\" | :7:30: unexpected '=' here; check the syntax of this line",
+      "socket_path = \"/tmp/x           | :7:17: string is not terminated on the line it starts"})
+  void aSyntaxErrorIsOneLineWithFileLineAndColumnAndNoStackTrace(String brokenLine, String expected) throws Exception {
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(logged);
+    int code;
+    try {
+      code = validate(VALID.replace("  log_format = \"json\"\n", "  log_format = \"json\"\n  " + brokenLine + "\n"));
+    } finally {
+      root.detachAppender(logged);
+    }
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).startsWith("SPIRE agent configuration file is invalid: " + temp.resolve("agent.conf")
+        + expected).doesNotContain("Exception").doesNotContain("at dev.signet").doesNotContain("\tat ");
+    assertThat(err.toString().strip()).as("one line").doesNotContain("\n");
+    assertThat(logged.list).allSatisfy(event -> assertThat(event.getThrowableProxy()).isNull());
+  }
+
+  @Test
+  void runReportsASyntaxErrorAsOneLineToo() throws Exception {
+    Path file = temp.resolve("agent.conf");
+    Files.writeString(file, VALID.replace("  log_format = \"json\"\n",
+        "  log_format = \"json\"\n  server_port 8081\n"));
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      code = AgentMain.commandLine(new AgentLauncher(), new PrintWriter(out, true), new PrintWriter(err, true))
+          .execute("run", "-config", file.toString());
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(code).isEqualTo(1);
+    String all = captured.toString(StandardCharsets.UTF_8) + err + out;
+    assertThat(all.strip()).isEqualTo("Error: " + file
+        + ":7:15: expected '=' and a value or a '{' block after \"server_port\", found '8081'");
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.signet.attestors.workload.LinuxProcFs;
 import dev.signet.attestors.workload.unix.UnixAttestorConfig;
 import dev.signet.attestors.workload.unix.UnixWorkloadAttestor;
 import dev.signet.common.svid.JwtSvid;
+import dev.signet.common.testing.RawCalls;
 import dev.signet.common.testing.TestCertificate;
 import dev.signet.common.time.ManualClock;
 import dev.signet.proto.transport.UnixSockets;
@@ -254,6 +255,21 @@ class WorkloadApiLimitsTest {
       }
     }));
     return received;
+  }
+
+  /** The finding: a body that is not protobuf was UNKNOWN with a stack trace in the agent's log per call. */
+  @Test
+  void aRequestBodyThatIsNotProtobufIsInvalidArgumentAndTheAgentKeepsServing() {
+    Metadata header = new Metadata();
+    header.put(SecurityHeaderInterceptor.HEADER, "true");
+    for (int i = 0; i < 3; i++) {
+      assertInvalid(() -> RawCalls.call(channel, "SpiffeWorkloadAPI/FetchX509SVID", header, RawCalls.GARBAGE),
+          "request is not a valid X509SVIDRequest");
+      assertInvalid(() -> RawCalls.call(channel, "SpiffeWorkloadAPI/FetchJWTSVID", header, RawCalls.GARBAGE),
+          "request is not a valid JWTSVIDRequest");
+    }
+    assertThat(server.budgetInUse("uid " + uid)).as("refused calls gave their budget back").isZero();
+    assertThat(blocking.fetchX509SVID(X509SVIDRequest.getDefaultInstance()).next().getSvidsCount()).isOne();
   }
 
   private static void assertInvalid(Runnable call, String message) {

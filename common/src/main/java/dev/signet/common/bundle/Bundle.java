@@ -139,6 +139,20 @@ public record Bundle(TrustDomain trustDomain, List<X509Authority> x509Authoritie
   }
 
   /**
+   * This bundle without its tainted X.509 and JWT authorities, under the same sequence number: a view to
+   * verify against where a tainted (suspected compromised) authority must no longer vouch for anyone;
+   * never a new version of the bundle to publish.
+   */
+  public Bundle withoutTaintedAuthorities() {
+    if (x509Authorities.stream().noneMatch(X509Authority::tainted)
+        && jwtAuthorities.stream().noneMatch(JwtAuthority::tainted)) {
+      return this;
+    }
+    return new Bundle(trustDomain, x509Authorities.stream().filter(a -> !a.tainted()).toList(),
+        jwtAuthorities.stream().filter(a -> !a.tainted()).toList(), sequenceNumber, refreshHint);
+  }
+
+  /**
    * Drops X.509 authorities whose certificate expired before {@code cutoff} and JWT authorities whose
    * expiry is before it (SPIRE's bundle pruning).
    */

@@ -24,14 +24,16 @@ final class HclChecker {
   private static final class Scope {
     final boolean object;
     final int line;
+    final int column;
     final Map<String, Integer> attributes = new HashMap<>();
     final Map<String, Integer> blocks = new HashMap<>();
     State state = State.EXPECT_KEY;
     HclToken key;
 
-    Scope(boolean object, int line) {
+    Scope(boolean object, HclToken opening) {
       this.object = object;
-      this.line = line;
+      this.line = opening == null ? 0 : opening.line();
+      this.column = opening == null ? 0 : opening.column();
     }
   }
 
@@ -40,7 +42,7 @@ final class HclChecker {
 
   private HclChecker(String origin) {
     this.origin = origin;
-    scopes.push(new Scope(true, 0));
+    scopes.push(new Scope(true, null));
   }
 
   static void check(List<HclToken> tokens, String origin) {
@@ -93,9 +95,9 @@ final class HclChecker {
         scope.blocks.putIfAbsent(key, token.line());
         conflict(token, key, scope.attributes.get(key));
         scope.state = State.EXPECT_KEY;
-        scopes.push(new Scope(true, token.line()));
+        scopes.push(new Scope(true, token));
       }
-      default -> throw error(token, "key \"" + key + "\" needs '=' and a value or a '{' block, found "
+      default -> throw error(token, "expected '=' and a value or a '{' block after \"" + key + "\", found "
           + token.describe());
     }
   }
@@ -105,16 +107,16 @@ final class HclChecker {
     switch (token.kind()) {
       case IDENT -> checkBareWord(token);
       case STRING, HEREDOC, NUMBER -> { }
-      case OPEN_BRACE -> scopes.push(new Scope(true, token.line()));
-      case OPEN_BRACKET -> scopes.push(new Scope(false, token.line()));
+      case OPEN_BRACE -> scopes.push(new Scope(true, token));
+      case OPEN_BRACKET -> scopes.push(new Scope(false, token));
       default -> throw error(token, "key \"" + scope.key.key() + "\" needs a value, found " + token.describe());
     }
   }
 
   private void inList(HclToken token) {
     switch (token.kind()) {
-      case OPEN_BRACE -> scopes.push(new Scope(true, token.line()));
-      case OPEN_BRACKET -> scopes.push(new Scope(false, token.line()));
+      case OPEN_BRACE -> scopes.push(new Scope(true, token));
+      case OPEN_BRACKET -> scopes.push(new Scope(false, token));
       case CLOSE_BRACKET -> close(token, false);
       case CLOSE_BRACE, EQUALS -> throw error(token, "unexpected " + token.describe() + " in the list opened on line "
           + scopes.peek().line);
@@ -159,8 +161,8 @@ final class HclChecker {
   private void finish() {
     Scope scope = scopes.peek();
     if (scopes.size() > 1) {
-      throw new ConfigException(origin + ": the " + (scope.object ? "'{'" : "'['") + " opened on line " + scope.line
-          + " is never closed");
+      throw HclToken.syntaxError(origin, scope.line, scope.column, "the " + (scope.object ? "'{'" : "'['")
+          + " opened here is never closed; add its " + (scope.object ? "'}'" : "']'"));
     }
     if (scope.state != State.EXPECT_KEY) {
       throw error(scope.key, "key \"" + scope.key.key() + "\" has no value");
@@ -168,6 +170,6 @@ final class HclChecker {
   }
 
   private ConfigException error(HclToken token, String message) {
-    return new ConfigException(origin + " line " + token.line() + ": " + message);
+    return token.error(origin, message);
   }
 }

@@ -1,5 +1,7 @@
 package dev.signet.common.config;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import com.bertramlabs.plugins.hcl4j.HCLParser;
 import com.bertramlabs.plugins.hcl4j.HCLParserException;
 import com.fasterxml.jackson.core.JacksonException;
@@ -12,6 +14,9 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 
 /**
  * A parsed SPIRE configuration file as a tree of maps, lists, strings, {@code Long}s, {@code Double}s and
@@ -27,6 +32,19 @@ import java.util.Map;
  */
 public record HclDocument(String origin, Map<String, Object> tree) {
   private static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+  /** hcl4j's lexer reports "Illegal character <(=) - state: 14> found on line: 1 col: 9". */
+  private static final Pattern HCL4J_ILLEGAL =
+      Pattern.compile("Illegal character <\\((.*)\\) - state: \\d+> found on line: (\\d+) col: (\\d+)");
+
+  static {
+    // hcl4j logs every syntax error it meets at ERROR with a stack trace, then throws it. We report that
+    // error ourselves, once, as one line with file, line and column (see hcl4jError), so its own logging
+    // would only print a Java stack trace at the operator: it is turned off.
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+      logback.getLogger(HCLParser.class).setLevel(Level.OFF);
+    }
+  }
 
   public HclDocument {
     tree = Collections.unmodifiableMap(new LinkedHashMap<>(tree));
@@ -51,7 +69,7 @@ public record HclDocument(String origin, Map<String, Object> tree) {
     try {
       raw = new HCLParser().parse(text.replace("$", dollar));
     } catch (HCLParserException | IOException | RuntimeException e) { // hcl4j wraps its syntax errors in RuntimeException
-      throw new ConfigException(origin + ": " + hclMessage(e).replace(dollar, "$"), e);
+      throw hcl4jError(origin, text, dollar, hclMessage(e), e);
     }
     return new HclDocument(origin, TreeNormalizer.normalize(raw, origin, dollar));
   }
@@ -84,8 +102,47 @@ public record HclDocument(String origin, Map<String, Object> tree) {
     try {
       return JSON.readValue(text, JSON.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
     } catch (JacksonException e) {
-      throw new ConfigException(origin + ": invalid JSON: " + e.getOriginalMessage(), e);
+      String message = "invalid JSON: " + e.getOriginalMessage();
+      if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
+        throw new ConfigException(HclToken.syntaxError(origin, e.getLocation().getLineNr(),
+            e.getLocation().getColumnNr(), message).getMessage(), e);
+      }
+      throw new ConfigException(origin + ": " + message, e);
     }
+  }
+
+  /**
+   * A syntax error only hcl4j found, in the one format of {@link HclToken#syntaxError}: its position is
+   * mapped back to the text as written (each {@code $} was a longer placeholder for hcl4j).
+   */
+  private static ConfigException hcl4jError(String origin, String text, String dollar, String message, Exception e) {
+    Matcher illegal = HCL4J_ILLEGAL.matcher(message);
+    if (illegal.find()) {
+      int line = Integer.parseInt(illegal.group(2));
+      int column = originalColumn(text, line, Integer.parseInt(illegal.group(3)), dollar.length());
+      String found = illegal.group(1).replace(dollar, "$");
+      return new ConfigException(HclToken.syntaxError(origin, line, column, "unexpected '" + found
+          + "' here; check the syntax of this line").getMessage(), e);
+    }
+    return new ConfigException(origin + ": " + message.replace(dollar, "$").replace('\n', ' '), e);
+  }
+
+  /** The column in {@code text} of column {@code seen} of hcl4j's input, where every '$' was {@code width} long. */
+  private static int originalColumn(String text, int line, int seen, int width) {
+    String[] lines = text.split("\n", -1);
+    if (line < 1 || line > lines.length) {
+      return seen;
+    }
+    String original = lines[line - 1];
+    int replacedColumn = 1;
+    for (int i = 0; i < original.length(); i++) {
+      int next = replacedColumn + (original.charAt(i) == '$' ? width : 1);
+      if (seen < next) {
+        return i + 1;
+      }
+      replacedColumn = next;
+    }
+    return seen - replacedColumn + original.length() + 1;
   }
 
   /**

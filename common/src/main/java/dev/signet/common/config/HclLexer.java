@@ -14,6 +14,7 @@ final class HclLexer {
   private final List<HclToken> tokens = new ArrayList<>();
   private int pos;
   private int line = 1;
+  private int lineStart;
 
   private HclLexer(String text, String origin) {
     this.text = text;
@@ -32,6 +33,7 @@ final class HclLexer {
       if (c == '\n') {
         add(Kind.NEWLINE, pos, pos + 1);
         line++;
+        lineStart = pos;
       } else if (c == ' ' || c == '\t' || c == '\r' || c == '\uFEFF') {
         pos++;
       } else if (c == '#' || text.startsWith("//", pos)) {
@@ -57,7 +59,7 @@ final class HclLexer {
           case ']' -> Kind.CLOSE_BRACKET;
           case '=' -> Kind.EQUALS;
           case ',' -> Kind.COMMA;
-          default -> throw error(line, "unexpected character '" + c + "'"
+          default -> throw error(line, column(), "unexpected character '" + c + "'"
               + (c == '(' ? " (function calls are not supported)" : ""));
         };
         add(kind, pos, pos + 1);
@@ -73,12 +75,16 @@ final class HclLexer {
   }
 
   private void blockComment() {
-    int start = line;
     int end = text.indexOf("*/", pos + 2);
     if (end < 0) {
-      throw error(start, "comment is never closed");
+      throw error(line, column(), "comment is never closed; end it with */");
     }
-    line += (int) text.substring(pos, end).chars().filter(ch -> ch == '\n').count();
+    for (int i = pos; i < end; i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
     pos = end + 2;
   }
 
@@ -92,21 +98,22 @@ final class HclLexer {
       end += ch == '\\' && end + 1 < text.length() && text.charAt(end + 1) != '\n' ? 2 : 1;
     }
     if (end >= text.length() || text.charAt(end) != '"') {
-      throw error(line, "string is not terminated on the line it starts");
+      throw error(line, column(), "string is not terminated on the line it starts; close it with \"");
     }
     add(Kind.STRING, pos, end + 1);
   }
 
   private void heredoc() {
     int start = line;
+    int startColumn = column();
     int lineEnd = text.indexOf('\n', pos);
     if (lineEnd < 0) {
-      throw error(start, "heredoc has no body");
+      throw error(start, startColumn, "heredoc has no body");
     }
     String marker = text.substring(pos + 2, lineEnd).strip();
     marker = marker.startsWith("-") ? marker.substring(1) : marker;
     if (marker.isEmpty() || !marker.chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ch == '_')) {
-      throw error(start, "heredoc marker \"" + marker + "\" is not an identifier");
+      throw error(start, startColumn, "heredoc marker \"" + marker + "\" is not an identifier");
     }
     int cursor = lineEnd + 1;
     int bodyLine = start + 1;
@@ -114,8 +121,10 @@ final class HclLexer {
       int next = text.indexOf('\n', cursor);
       String content = text.substring(cursor, next < 0 ? text.length() : next);
       if (content.strip().equals(marker)) {
-        tokens.add(new HclToken(Kind.HEREDOC, text.substring(pos, next < 0 ? text.length() : next), start));
+        tokens.add(new HclToken(Kind.HEREDOC, text.substring(pos, next < 0 ? text.length() : next), start,
+            startColumn));
         line = bodyLine;
+        lineStart = cursor;
         pos = next < 0 ? text.length() : next;
         return;
       }
@@ -125,15 +134,20 @@ final class HclLexer {
       cursor = next + 1;
       bodyLine++;
     }
-    throw error(start, "heredoc \"" + marker + "\" is never closed");
+    throw error(start, startColumn, "heredoc \"" + marker + "\" is never closed; end it with a line of " + marker);
   }
 
   private void add(Kind kind, int start, int end) {
-    tokens.add(new HclToken(kind, text.substring(start, end), line));
+    tokens.add(new HclToken(kind, text.substring(start, end), line, start - lineStart + 1));
     pos = end;
   }
 
-  private ConfigException error(int at, String message) {
-    return new ConfigException(origin + " line " + at + ": " + message);
+  /** The column (1-based) of the character at {@code pos}. */
+  private int column() {
+    return pos - lineStart + 1;
+  }
+
+  private ConfigException error(int at, int column, String message) {
+    return HclToken.syntaxError(origin, at, column, message);
   }
 }

@@ -65,6 +65,21 @@ class BundleTest {
   }
 
   @Test
+  void theUntaintedViewDropsTaintedAuthoritiesWithoutANewVersion() {
+    Bundle bundle = Bundle.ofX509(TD, List.of(root1, root2)).withJwtAuthority(JwtAuthority.of("k1", key1))
+        .withJwtAuthority(JwtAuthority.of("k2", key2));
+    assertThat(bundle.withoutTaintedAuthorities()).isSameAs(bundle);
+    Bundle tainted = bundle.withX509AuthorityTainted(root1).withJwtAuthorityTainted("k1");
+
+    Bundle view = tainted.withoutTaintedAuthorities();
+
+    assertThat(view.x509Certificates()).containsExactly(root2);
+    assertThat(view.jwtAuthorities()).extracting(JwtAuthority::keyId).containsExactly("k2");
+    assertThat(view.sequenceNumber()).isEqualTo(tainted.sequenceNumber());
+    assertThat(tainted.x509Certificates()).containsExactly(root1, root2); // the bundle itself is untouched
+  }
+
+  @Test
   void refusesADifferentKeyUnderAnExistingKeyId() {
     Bundle bundle = Bundle.empty(TD).withJwtAuthority(JwtAuthority.of("k1", key1));
     assertThatThrownBy(() -> bundle.withJwtAuthority(JwtAuthority.of("k1", key2)))

@@ -1,5 +1,6 @@
 package dev.signet.server.access;
 
+import dev.signet.common.bundle.Bundle;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.svid.BundleSource;
 import dev.signet.common.svid.JwtSvidClaims;
@@ -21,20 +22,29 @@ import java.util.Optional;
  * {@code Authorization: Bearer <JWT-SVID>}: the token must validate against our own or a federated trust
  * bundle (signature, {@code exp}, algorithm allow-list) and name one of the configured audiences. A
  * missing or bad token is 401; which of the two is told in the detail.
+ *
+ * <p>Security: both are verified against the bundles without their tainted authorities. Elsewhere a
+ * tainted authority still verifies (taint means "rotate away", so agents keep working while they rotate),
+ * but an access decision must not rest on a key an operator suspects is compromised: a certificate or token
+ * it signed is refused from the next request on, on kept-alive connections too and for tokens verified
+ * before the taint. Legitimate callers are not locked out for long: their agents drop SVIDs signed by a
+ * tainted authority and fetch new ones as soon as the bundle change reaches them.
  */
 final class CallerAuthenticator {
   private static final String BEARER = "Bearer ";
 
   private final BundleSource bundles;
+  private final BundleSource untainted;
   private final List<String> audiences;
   private final Clock clock;
   private final VerifiedTokens verified;
 
   CallerAuthenticator(BundleSource bundles, List<String> audiences, Clock clock) {
     this.bundles = bundles;
+    this.untainted = trustDomain -> bundles.bundleFor(trustDomain).map(Bundle::withoutTaintedAuthorities);
     this.audiences = List.copyOf(audiences);
     this.clock = clock;
-    this.verified = new VerifiedTokens(bundles);
+    this.verified = new VerifiedTokens(untainted);
   }
 
   /** The caller's SPIFFE ID, from its verified client certificate or else its bearer token. */
@@ -50,8 +60,12 @@ final class CallerAuthenticator {
         }
       }
       try {
-        return X509SvidValidator.verify(chain, bundles, clock.instant());
+        return X509SvidValidator.verify(chain, untainted, clock.instant());
       } catch (SvidValidationException e) {
+        if (verifies(() -> X509SvidValidator.verify(chain, bundles, clock.instant()))) {
+          throw Problem.unauthorized("the client certificate was signed by a tainted authority; present an "
+              + "X509-SVID issued since the taint");
+        }
         throw Problem.unauthorized("the client certificate is not a valid X509-SVID: " + e.getMessage());
       }
     }
@@ -71,14 +85,28 @@ final class CallerAuthenticator {
     SvidValidationException last = null;
     for (String audience : audiences) {
       try {
-        JwtSvidClaims claims = JwtSvidValidator.validate(token, bundles, audience, clock.instant());
+        JwtSvidClaims claims = JwtSvidValidator.validate(token, untainted, audience, clock.instant());
         verified.remember(token, claims);
         return claims.subject();
       } catch (SvidValidationException e) {
+        if (verifies(() -> JwtSvidValidator.validate(token, bundles, audience, clock.instant()))) {
+          throw Problem.unauthorized("the bearer token was signed by a tainted key; present a JWT-SVID issued "
+              + "since the taint");
+        }
         last = e;
       }
     }
     throw Problem.unauthorized("the bearer token is not a valid JWT-SVID for this API"
         + (last == null ? "" : ": " + last.getMessage()));
+  }
+
+  /** Whether {@code check} passes: asked only after the untainted check failed, to name the reason. */
+  private static boolean verifies(Runnable check) {
+    try {
+      check.run();
+      return true;
+    } catch (SvidValidationException e) {
+      return false;
+    }
   }
 }

@@ -47,7 +47,10 @@ final class IdentitiesResource {
       Selector selector = params.get("selector").map(IdentitiesResource::selector).orElse(null);
       int pageSize = params.get("page_size").map(IdentitiesResource::pageSize).orElse(DEFAULT_PAGE_SIZE);
       String token = params.get("page_token").orElse("");
-      if (!token.isEmpty() && !token.startsWith("e:") && !token.startsWith("a:")) {
+      // Issued tokens are "e:<entry token>" (never with an empty entry token, which would mean the first
+      // page again), "a:" and "a:<agent token>"; the inner tokens are checked by the datastore, which
+      // refuses what it did not issue. Anything else is refused rather than restarting at page one.
+      if (!token.isEmpty() && !(token.startsWith("e:") && token.length() > 2) && !token.startsWith("a:")) {
         throw Problem.badRequest("page_token \"" + token + "\" was not issued by this API");
       }
       return new ListQuery(prefix, parent, selector, pageSize, token);

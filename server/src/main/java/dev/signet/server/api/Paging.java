@@ -1,5 +1,8 @@
 package dev.signet.server.api;
 
+import dev.signet.common.spiffe.InvalidSpiffeIdException;
+import dev.signet.common.spiffe.TrustDomain;
+
 /**
  * Page and batch size limits shared by the list and batch RPCs.
  *
@@ -29,6 +32,24 @@ public final class Paging {
       throw InputValidation.invalid("page_size " + requested + " exceeds the maximum of " + MAX_PAGE_SIZE);
     }
     return requested == 0 ? DEFAULT_PAGE_SIZE : requested;
+  }
+
+  /**
+   * The trust domain name after which a page of a listing ordered by trust domain starts (federated
+   * bundles, federation relationships), or "" for the first page. Such listings issue the last name of a
+   * page as the next token, so a token that is not a trust domain name was never issued: it is refused with
+   * INVALID_ARGUMENT quoting it, as the datastore refuses a sequence token it did not issue, rather than
+   * silently answering some other page.
+   */
+  public static String trustDomainAfter(String pageToken) {
+    if (pageToken.isEmpty()) {
+      return "";
+    }
+    try {
+      return new TrustDomain(pageToken).name();
+    } catch (InvalidSpiffeIdException e) {
+      throw InputValidation.invalid("could not parse page token \"" + pageToken + "\": " + e.getMessage());
+    }
   }
 
   /** Rejects a batch of more than {@link #MAX_BATCH_SIZE} items; {@code what} names the items ("entries"). */

@@ -1,6 +1,7 @@
 package dev.signet.server.endpoint;
 
 import dev.signet.common.grpc.ConcurrentCallLimit;
+import dev.signet.common.grpc.MalformedRequests;
 import dev.signet.common.tls.SvidKeyManager;
 import dev.signet.proto.transport.UnixSockets;
 import io.grpc.BindableService;
@@ -163,13 +164,15 @@ public final class Endpoints implements AutoCloseable {
     // Interceptors run last-listed first: caller identification, on TCP the per-caller budget of calls in
     // progress (TcpCallQuotas; one budget across all services), the audit record (which so sees refusals
     // too), authorization, then the guard that turns a StatusRuntimeException thrown by service code into
-    // that status (see STATUS_EXCEPTIONS).
+    // that status (see STATUS_EXCEPTIONS). Outermost, a request that does not parse is INVALID_ARGUMENT
+    // (MalformedRequests, one log line per caller and interval across both listeners).
     ConcurrentCallLimit tcpBudget = new ConcurrentCallLimit(new TcpCallQuotas());
+    MalformedRequests malformed = new MalformedRequests();
     for (BindableService service : services) {
-      tcpBuilder.addService(ServerInterceptors.intercept(service, STATUS_EXCEPTIONS, authorization, audit,
-          tcpBudget, CallerInterceptor.forTcp()));
-      adminBuilder.addService(ServerInterceptors.intercept(service, STATUS_EXCEPTIONS, authorization, audit,
-          CallerInterceptor.forAdminSocket()));
+      tcpBuilder.addService(malformed.guard(ServerInterceptors.intercept(service, STATUS_EXCEPTIONS, authorization,
+          audit, tcpBudget, CallerInterceptor.forTcp())));
+      adminBuilder.addService(malformed.guard(ServerInterceptors.intercept(service, STATUS_EXCEPTIONS,
+          authorization, audit, CallerInterceptor.forAdminSocket())));
     }
     tcp = tcpBuilder.build().start();
     admin = adminBuilder.build().start();

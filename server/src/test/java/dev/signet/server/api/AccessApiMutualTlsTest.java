@@ -2,6 +2,7 @@ package dev.signet.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.signet.common.crypto.Csrs;
 import dev.signet.common.crypto.KeyType;
@@ -9,6 +10,15 @@ import dev.signet.common.proto.SvidProtos;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.svid.X509SvidValidator;
 import dev.signet.common.testing.TestCertificate;
+import dev.signet.proto.spire.api.server.localauthority.v1.ActivateJWTAuthorityRequest;
+import dev.signet.proto.spire.api.server.localauthority.v1.ActivateX509AuthorityRequest;
+import dev.signet.proto.spire.api.server.localauthority.v1.GetJWTAuthorityStateRequest;
+import dev.signet.proto.spire.api.server.localauthority.v1.GetX509AuthorityStateRequest;
+import dev.signet.proto.spire.api.server.localauthority.v1.LocalAuthorityGrpc;
+import dev.signet.proto.spire.api.server.localauthority.v1.PrepareJWTAuthorityRequest;
+import dev.signet.proto.spire.api.server.localauthority.v1.PrepareX509AuthorityRequest;
+import dev.signet.proto.spire.api.server.localauthority.v1.TaintJWTAuthorityRequest;
+import dev.signet.proto.spire.api.server.localauthority.v1.TaintX509AuthorityRequest;
 import dev.signet.proto.spire.api.server.svid.v1.MintX509SVIDRequest;
 import dev.signet.proto.spire.api.server.svid.v1.SVIDGrpc;
 import java.io.IOException;
@@ -20,6 +30,7 @@ import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +38,7 @@ import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,8 +47,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The access API over HTTPS ({@code access_api { tls = true }}): the server presents its own SVID, an
- * X509-SVID client certificate authenticates the caller without a token, and a certificate from another
- * CA never completes the handshake.
+ * X509-SVID client certificate authenticates the caller without a token, a certificate from another
+ * CA never completes the handshake, and a certificate or token signed by a tainted authority is refused
+ * from the next request on, also on a kept-alive connection.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessApiMutualTlsTest {
@@ -152,5 +165,123 @@ class AccessApiMutualTlsTest {
         .validity(Instant.now().minusSeconds(3600), Instant.now().plusSeconds(3600)).issue();
     SSLContext forged = tls(admin.keyPair(), List.of(admin.certificate(), ca.certificate()));
     assertThatThrownBy(() -> call("GET", "/api/v1/identities", null, forged, null)).isInstanceOf(IOException.class);
+  }
+
+  /** HTTP/1.1 requests on one TLS connection that stays open (no new handshake between them). */
+  private static final class KeptAlive implements AutoCloseable {
+    private final SSLSocket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    KeptAlive(SSLContext tls, int port) throws IOException {
+      socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
+      socket.setSoTimeout(20_000);
+      socket.startHandshake();
+      in = socket.getInputStream();
+      out = socket.getOutputStream();
+    }
+
+    Answer get(String path) throws IOException {
+      out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String statusLine = line();
+      int length = -1;
+      boolean chunked = false;
+      for (String header = line(); !header.isEmpty(); header = line()) {
+        String lower = header.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("content-length:")) {
+          length = Integer.parseInt(header.substring(15).strip());
+        } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+          chunked = true;
+        }
+      }
+      java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+      if (chunked) {
+        for (int size = Integer.parseInt(line().strip(), 16); size > 0; size = Integer.parseInt(line().strip(), 16)) {
+          body.write(in.readNBytes(size));
+          line();
+        }
+        line();
+      } else if (length > 0) {
+        body.write(in.readNBytes(length));
+      }
+      return new Answer(Integer.parseInt(statusLine.split(" ")[1]), body.toString(StandardCharsets.UTF_8));
+    }
+
+    private String line() throws IOException {
+      StringBuilder line = new StringBuilder();
+      for (int c = in.read(); c != '\n'; c = in.read()) {
+        if (c < 0) {
+          throw new IOException("connection closed after \"" + line + "\"");
+        }
+        if (c != '\r') {
+          line.append((char) c);
+        }
+      }
+      return line.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  private LocalAuthorityGrpc.LocalAuthorityBlockingStub authorities() {
+    return LocalAuthorityGrpc.newBlockingStub(fixture.admin).withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The finding: a certificate was checked against the current bundle on every request, but a tainted
+   * authority still vouched for it, so a suspected-compromised CA kept opening the access API (on open
+   * connections and new ones alike) until it was revoked. Now its certificates are refused from the next
+   * request on, and a certificate from the new authority is served.
+   */
+  @Test
+  void aKeptAliveConnectionIsRefusedOnItsNextRequestOnceItsAuthorityIsTainted() throws Exception {
+    SpiffeId console = ServerFixture.TD.id("/ops/console");
+    try (KeptAlive connection = new KeptAlive(withSvid(console), fixture.accessApiPort())) {
+      assertThat(connection.get("/api/v1/identities").status()).isEqualTo(200);
+      assertThat(connection.get("/api/v1/identities").status()).as("the same connection again").isEqualTo(200);
+
+      String old = authorities().getX509AuthorityState(GetX509AuthorityStateRequest.getDefaultInstance())
+          .getActive().getAuthorityId();
+      String next = authorities().prepareX509Authority(PrepareX509AuthorityRequest.getDefaultInstance())
+          .getPreparedAuthority().getAuthorityId();
+      authorities().activateX509Authority(ActivateX509AuthorityRequest.newBuilder().setAuthorityId(next).build());
+      assertThat(connection.get("/api/v1/identities").status()).as("rotation alone ends nothing").isEqualTo(200);
+      authorities().taintX509Authority(TaintX509AuthorityRequest.newBuilder().setAuthorityId(old).build());
+
+      Answer refused = await().atMost(Duration.ofSeconds(10)).until(() -> connection.get("/api/v1/identities"),
+          answer -> answer.status() != 200);
+      assertThat(refused.status()).isEqualTo(401);
+      assertThat(refused.body()).contains("tainted authority");
+    }
+    Answer renewed = call("GET", "/api/v1/identities", null, withSvid(console), null);
+    assertThat(renewed.status()).as("an SVID of the new authority: " + renewed.body()).isEqualTo(200);
+  }
+
+  /** The same for a bearer token, even one verified (and so cached) before the taint. */
+  @Test
+  void aBearerTokenSignedByATaintedKeyIsRefusedEvenWhenVerifiedBefore() throws Exception {
+    SSLContext anonymous = tls(null, null);
+    SpiffeId console = ServerFixture.TD.id("/ops/console");
+    String token = tokens.bearer(console, AccessApiClient.AUDIENCE);
+    assertThat(call("GET", "/api/v1/identities", null, anonymous, token).status()).isEqualTo(200);
+
+    String old = authorities().getJWTAuthorityState(GetJWTAuthorityStateRequest.getDefaultInstance())
+        .getActive().getAuthorityId();
+    String next = authorities().prepareJWTAuthority(PrepareJWTAuthorityRequest.getDefaultInstance())
+        .getPreparedAuthority().getAuthorityId();
+    authorities().activateJWTAuthority(ActivateJWTAuthorityRequest.newBuilder().setAuthorityId(next).build());
+    assertThat(call("GET", "/api/v1/identities", null, anonymous, token).status()).isEqualTo(200);
+    authorities().taintJWTAuthority(TaintJWTAuthorityRequest.newBuilder().setAuthorityId(old).build());
+
+    Answer refused = await().atMost(Duration.ofSeconds(10)).until(
+        () -> call("GET", "/api/v1/identities", null, anonymous, token), answer -> answer.status() != 200);
+    assertThat(refused.status()).isEqualTo(401);
+    assertThat(refused.body()).contains("tainted key");
+    assertThat(call("GET", "/api/v1/identities", null, anonymous, tokens.bearer(console, AccessApiClient.AUDIENCE))
+        .status()).as("a token of the new key").isEqualTo(200);
   }
 }

@@ -308,6 +308,35 @@ class AgentApiTest {
     assertThat(authorizedIds(newChannel)).isEmpty();
   }
 
+  /**
+   * A clone holding a copy of the agent's old SVID (and key) gets nothing once the renewed SVID has been
+   * used: it can neither renew nor have SVIDs signed, and its refusal does not disturb the real agent.
+   */
+  @Test
+  void aClonedAgentPresentingTheOldSvidAfterTheRenewedOneWasUsedCannotRenewOrMintAnything() {
+    ServerFixture.Identity agent = fixture.attestNewAgent();
+    KeyPair newKey = KeyType.EC_P256.generate();
+    RenewAgentResponse renewed = agents(fixture.mtls(agent)).renewAgent(RenewAgentRequest.newBuilder()
+        .setParams(AgentX509SVIDParams.newBuilder().setCsr(ByteString.copyFrom(Csrs.forKey(newKey)))).build());
+    ManagedChannel real = fixture.mtls(new ServerFixture.Identity(agent.id(), newKey,
+        SvidProtos.chainOf(renewed.getSvid())));
+    assertThat(authorizedIds(real)).isEmpty(); // the renewed SVID is used: the old one is superseded
+
+    ManagedChannel clone = fixture.mtls(agent);
+    KeyPair cloneKey = KeyType.EC_P256.generate();
+    assertDenied(() -> agents(clone).renewAgent(RenewAgentRequest.newBuilder()
+        .setParams(AgentX509SVIDParams.newBuilder().setCsr(ByteString.copyFrom(Csrs.forKey(cloneKey)))).build()),
+        PermissionDeniedDetails.Reason.AGENT_NOT_ACTIVE);
+    assertDenied(() -> SVIDGrpc.newBlockingStub(clone).withDeadlineAfter(20, TimeUnit.SECONDS)
+        .batchNewX509SVID(BatchNewX509SVIDRequest.getDefaultInstance()),
+        PermissionDeniedDetails.Reason.AGENT_NOT_ACTIVE);
+
+    assertThat(authorizedIds(real)).as("the real agent is still served").isEmpty();
+    KeyPair nextKey = KeyType.EC_P256.generate();
+    assertThat(agents(real).renewAgent(RenewAgentRequest.newBuilder().setParams(AgentX509SVIDParams.newBuilder()
+        .setCsr(ByteString.copyFrom(Csrs.forKey(nextKey)))).build()).getSvid().getCertChainCount()).isPositive();
+  }
+
   @Test
   void renewalNeedsACsr() {
     ServerFixture.Identity agent = fixture.attestNewAgent();

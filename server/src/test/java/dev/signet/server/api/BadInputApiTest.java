@@ -11,6 +11,7 @@ import com.google.protobuf.ByteString;
 import dev.signet.common.crypto.Csrs;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.common.testing.RawCalls;
 import dev.signet.common.testing.TestCertificate;
 import dev.signet.datastore.AttestedNode;
 import dev.signet.datastore.NodeFilter;
@@ -25,12 +26,15 @@ import dev.signet.proto.spire.api.server.entry.v1.BatchDeleteEntryResponse;
 import dev.signet.proto.spire.api.server.entry.v1.BatchUpdateEntryRequest;
 import dev.signet.proto.spire.api.server.entry.v1.ListEntriesRequest;
 import dev.signet.proto.spire.api.server.svid.v1.BatchNewX509SVIDRequest;
+import dev.signet.proto.spire.api.server.trustdomain.v1.ListFederationRelationshipsRequest;
+import dev.signet.proto.spire.api.server.trustdomain.v1.TrustDomainGrpc;
 import dev.signet.proto.spire.api.server.svid.v1.NewX509SVIDParams;
 import dev.signet.proto.spire.api.server.svid.v1.SVIDGrpc;
 import dev.signet.proto.spire.api.types.Entry;
 import dev.signet.proto.spire.api.types.SelectorMatch;
 import dev.signet.proto.spire.api.types.X509Certificate;
 import dev.signet.server.endpoint.Endpoints;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.security.cert.CertificateEncodingException;
@@ -99,7 +103,48 @@ class BadInputApiTest {
     }
   }
 
+  // ---- request bodies
+
+  /** The finding: a body that is not protobuf was UNKNOWN with a stack trace in the server's log per call. */
+  @Test
+  void aRequestBodyThatIsNotProtobufIsInvalidArgumentOnTheUnauthenticatedPort() {
+    var channel = fixture.anonymous();
+    for (int i = 0; i < 3; i++) {
+      assertRefusedAndNothingChanged(() -> RawCalls.call(channel, "spire.api.server.agent.v1.Agent/AttestAgent",
+          new Metadata(), RawCalls.GARBAGE), Status.Code.INVALID_ARGUMENT,
+          "request is not a valid spire.api.server.agent.v1.AttestAgentRequest");
+    }
+    assertRefusedAndNothingChanged(() -> RawCalls.call(channel, "spire.api.server.bundle.v1.Bundle/GetBundle",
+        new Metadata(), RawCalls.GARBAGE), Status.Code.INVALID_ARGUMENT,
+        "request is not a valid spire.api.server.bundle.v1.GetBundleRequest");
+  }
+
   // ---- pages
+
+  /**
+   * The finding: a made-up token on the listings ordered by trust domain answered some other page; the
+   * listings ordered by sequence already refused it (datastore Paging). Every list RPC now refuses a token
+   * it did not issue with INVALID_ARGUMENT quoting it.
+   */
+  @Test
+  void aPageTokenNotIssuedByTheServerIsRefusedQuotingIt() {
+    for (String token : List.of("garbage!", "-1", "0", "1.5", "UPPER.case", "a b")) {
+      String quoted = "could not parse page token \"" + token + "\"";
+      assertRefusedAndNothingChanged(() -> fixture.adminEntries().listEntries(ListEntriesRequest.newBuilder()
+          .setPageToken(token).build()), Status.Code.INVALID_ARGUMENT, quoted);
+      assertRefusedAndNothingChanged(() -> fixture.adminAgents().listAgents(ListAgentsRequest.newBuilder()
+          .setPageToken(token).build()), Status.Code.INVALID_ARGUMENT, quoted);
+      if (token.contains(" ") || token.contains("!") || !token.equals(token.toLowerCase())) {
+        assertRefusedAndNothingChanged(() -> fixture.adminBundles().listFederatedBundles(
+            ListFederatedBundlesRequest.newBuilder().setPageToken(token).build()), Status.Code.INVALID_ARGUMENT,
+            quoted);
+        assertRefusedAndNothingChanged(() -> TrustDomainGrpc.newBlockingStub(fixture.admin)
+            .withDeadlineAfter(20, TimeUnit.SECONDS).listFederationRelationships(
+                ListFederationRelationshipsRequest.newBuilder().setPageToken(token).build()),
+            Status.Code.INVALID_ARGUMENT, quoted);
+      }
+    }
+  }
 
   @Test
   void aPageSizeAboveTheMaximumIsRefusedNamingBothNumbers() {

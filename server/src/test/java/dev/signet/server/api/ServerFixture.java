@@ -106,6 +106,12 @@ final class ServerFixture implements AutoCloseable {
   /** With {@code federation}: a bundle endpoint and/or configured federation relationships. */
   ServerFixture(List<SpiffeId> adminIds, boolean accessTls, ServerConfig.FederationSettings federation)
       throws IOException {
+    this(adminIds, accessTls, federation, List.of(TD));
+  }
+
+  /** With {@code accessTrustDomains} as {@code access_api.allowed_trust_domains}. */
+  ServerFixture(List<SpiffeId> adminIds, boolean accessTls, ServerConfig.FederationSettings federation,
+      List<TrustDomain> accessTrustDomains) throws IOException {
     socketDir = Files.createTempDirectory(Path.of("/tmp"), "sgn");
     dataDir = Files.createTempDirectory("signet-server-data");
     policyDir = Files.createTempDirectory("signet-policies");
@@ -115,7 +121,7 @@ final class ServerFixture implements AutoCloseable {
         SqlConfig.inMemory("server-api-" + DATABASES.incrementAndGet() + "-" + UUID.randomUUID()),
         new ServerConfig.KeyManagerSettings("memory", null), null, Map.of("join_token", Map.of()), null,
         new ServerConfig.AccessApiSettings("127.0.0.1", 0, List.of("signet-access"), policyDir, List.of(ACCESS_ADMIN), accessTls,
-            List.of(DECISION_CLIENT), List.of(TD)),
+            List.of(DECISION_CLIENT), accessTrustDomains),
         new ServerConfig.AuditSettings(dataDir.resolve("audit.log"), false), federation, false);
     server = SignetServer.start(config, clock);
     admin = track(UnixSockets.channel(socketDir.resolve("private/api.sock"), udsGroup));

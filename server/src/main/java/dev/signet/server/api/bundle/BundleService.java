@@ -89,9 +89,10 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
   @Override
   public void listFederatedBundles(ListFederatedBundlesRequest request, StreamObserver<ListFederatedBundlesResponse> out) {
     int pageSize = Paging.pageSize(request.getPageSize());
+    String after = Paging.trustDomainAfter(request.getPageToken());
     List<Bundle> federated = bundles.federated().stream()
         .sorted((a, b) -> a.trustDomain().name().compareTo(b.trustDomain().name()))
-        .filter(b -> request.getPageToken().isEmpty() || b.trustDomain().name().compareTo(request.getPageToken()) > 0)
+        .filter(b -> b.trustDomain().name().compareTo(after) > 0)
         .toList();
     List<Bundle> page = federated.subList(0, Math.min(pageSize, federated.size()));
     ListFederatedBundlesResponse.Builder response = ListFederatedBundlesResponse.newBuilder();

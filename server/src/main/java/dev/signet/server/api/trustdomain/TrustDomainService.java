@@ -57,9 +57,10 @@ public final class TrustDomainService extends TrustDomainGrpc.TrustDomainImplBas
       StreamObserver<ListFederationRelationshipsResponse> out) {
     int pageSize = Paging.pageSize(request.getPageSize());
     FederationRelationshipMask mask = maskOrAll(request.hasOutputMask(), request.getOutputMask());
+    String token = Paging.trustDomainAfter(request.getPageToken());
     List<FederationRelationship> after = ApiErrors.call(dataStore::listFederationRelationships).stream()
         .sorted(Comparator.comparing(FederationRelationship::trustDomain))
-        .filter(r -> request.getPageToken().isEmpty() || r.trustDomain().compareTo(request.getPageToken()) > 0)
+        .filter(r -> r.trustDomain().compareTo(token) > 0)
         .toList();
     List<FederationRelationship> page = after.subList(0, Math.min(pageSize, after.size()));
     var response = ListFederationRelationshipsResponse.newBuilder();
