@@ -87,6 +87,15 @@ public final class RunningProcess implements AutoCloseable {
     return code;
   }
 
+  /** SIGKILL to the process and its descendants (a crash: no shutdown hook runs); waits until it is gone. */
+  public void kill() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.toHandle().destroyForcibly();
+    if (awaitExit(Duration.ofSeconds(30)) == null) {
+      throw new AssertionError(name + " survived SIGKILL for 30 s");
+    }
+  }
+
   /** The last {@code lines} lines of the log. */
   public String tail(int lines) {
     try {

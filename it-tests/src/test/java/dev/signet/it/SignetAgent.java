@@ -97,6 +97,12 @@ public final class SignetAgent {
     return launch(List.of("-trustBundle", bundle.toString(), "-joinToken", joinToken));
   }
 
+  /** Starts the agent with a join token generated elsewhere and waits until it serves the Workload API. */
+  public SignetAgent attestWithToken(String token) {
+    joinToken = token;
+    return launch(List.of("-trustBundle", server.writeBootstrapBundle().toString(), "-joinToken", token));
+  }
+
   /** Starts the agent again on its data dir, without a join token: it must resume its stored identity. */
   public SignetAgent restartWithoutToken() {
     return launch(List.of("-trustBundle", workspace.path("bootstrap.crt").toString()));

@@ -2,7 +2,6 @@ package dev.signet.it;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -14,19 +13,17 @@ import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A minimal gRPC client over a Unix socket (java-spiffe's shaded grpc-netty, not Signet's jars) that
- * speaks the few messages the tests need, hand-encoded from the public wire definitions: the health check
- * and {@code spire.api.server.entry.v1.Entry/BatchCreateEntry}. Used where a CLI's JVM start-up would blur a
+ * speaks the few messages the tests need, hand-encoded ({@link Pb}) from the public wire definitions: the
+ * health check and {@code spire.api.server.entry.v1.Entry/BatchCreateEntry} here, more in {@link AdminWire}. Used where a CLI's JVM start-up would blur a
  * measurement or make polling slow.
  */
 public final class UdsGrpc implements AutoCloseable {
@@ -90,77 +87,23 @@ public final class UdsGrpc implements AutoCloseable {
 
   /** {@code BatchCreateEntry} with one entry; returns the new entry's id (fails on a non-OK result). */
   public String createEntry(String parentId, String spiffeId, String... selectors) {
-    try {
-      ByteArrayOutputStream entry = new ByteArrayOutputStream();
-      CodedOutputStream out = CodedOutputStream.newInstance(entry);
-      out.writeBytes(2, spiffeIdMessage(spiffeId));
-      out.writeBytes(3, spiffeIdMessage(parentId));
-      for (String selector : selectors) {
-        int colon = selector.indexOf(':');
-        out.writeBytes(4, message(selector.substring(0, colon), selector.substring(colon + 1)));
-      }
-      out.flush();
-      ByteArrayOutputStream request = new ByteArrayOutputStream();
-      CodedOutputStream req = CodedOutputStream.newInstance(request);
-      req.writeBytes(1, ByteString.copyFrom(entry.toByteArray()));
-      req.flush();
-
-      byte[] response = unary("spire.api.server.entry.v1.Entry/BatchCreateEntry", request.toByteArray());
-      List<ByteString> result = fields(ByteString.copyFrom(response), 1);
-      if (result.size() != 1) {
-        throw new AssertionError("BatchCreateEntry: expected one result, got " + result.size());
-      }
-      List<ByteString> status = fields(result.get(0), 1);
-      int code = status.isEmpty() ? 0 : varint(status.get(0), 1);
-      if (code != 0) {
-        throw new AssertionError("BatchCreateEntry failed with code " + code + ": " + fields(status.get(0), 2).stream()
-            .map(ByteString::toStringUtf8).toList());
-      }
-      return fields(fields(result.get(0), 2).get(0), 1).get(0).toStringUtf8();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    Pb entry = Pb.message().message(2, Pb.spiffeId(spiffeId)).message(3, Pb.spiffeId(parentId));
+    for (String selector : selectors) {
+      int colon = selector.indexOf(':');
+      entry.message(4, Pb.message().string(1, selector.substring(0, colon)).string(2, selector.substring(colon + 1)));
     }
-  }
-
-  private static ByteString spiffeIdMessage(String spiffeId) throws IOException {
-    String rest = spiffeId.substring("spiffe://".length());
-    int slash = rest.indexOf('/');
-    return message(rest.substring(0, slash), rest.substring(slash));
-  }
-
-  /** A message with string fields 1 and 2. */
-  private static ByteString message(String one, String two) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-    out.writeString(1, one);
-    out.writeString(2, two);
-    out.flush();
-    return ByteString.copyFrom(bytes.toByteArray());
-  }
-
-  /** All length-delimited occurrences of {@code field}. */
-  private static List<ByteString> fields(ByteString message, int field) throws IOException {
-    List<ByteString> found = new ArrayList<>();
-    CodedInputStream in = message.newCodedInput();
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      if (tag == ((field << 3) | 2)) {
-        found.add(in.readBytes());
-      } else {
-        in.skipField(tag);
-      }
+    ByteString response = call("spire.api.server.entry.v1.Entry/BatchCreateEntry", Pb.message().message(1, entry));
+    List<ByteString> result = Pb.fields(response, 1);
+    if (result.size() != 1) {
+      throw new AssertionError("BatchCreateEntry: expected one result, got " + result.size());
     }
-    return found;
+    Pb.requireOkStatus("BatchCreateEntry", result.get(0), 1);
+    return Pb.field(Pb.field(result.get(0), 2), 1).toStringUtf8();
   }
 
-  private static int varint(ByteString message, int field) throws IOException {
-    CodedInputStream in = message.newCodedInput();
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      if (tag == (field << 3)) {
-        return in.readInt32();
-      }
-      in.skipField(tag);
-    }
-    return 0;
+  /** One unary call of {@code fullMethod} with {@code request}; the response's bytes. */
+  ByteString call(String fullMethod, Pb request) {
+    return ByteString.copyFrom(unary(fullMethod, request.toByteArray()));
   }
 
   @Override

@@ -24,7 +24,7 @@ class SqlConfigTest {
 
     assertThat(target.embedded()).isTrue();
     assertThat(target.jdbcUrl()).isEqualTo("jdbc:h2:file:/var/lib/signet/server/datastore;MODE=PostgreSQL;"
-        + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;NON_KEYWORDS=VALUE;LOCK_TIMEOUT=10000");
+        + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;NON_KEYWORDS=VALUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0;RETENTION_TIME=600000");
   }
 
   @Test
@@ -121,7 +121,7 @@ class SqlConfigTest {
         .startsWith("jdbc:h2:file:/srv/store;MODE=PostgreSQL");
     assertThat(new SqlConfig(DatabaseType.H2, "jdbc:h2:mem:x;MODE=PostgreSQL", 0, 2, null, false).target(null)
         .jdbcUrl()).isEqualTo("jdbc:h2:mem:x;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;"
-            + "NON_KEYWORDS=VALUE;LOCK_TIMEOUT=10000");
+            + "NON_KEYWORDS=VALUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0;RETENTION_TIME=600000");
     assertThatThrownBy(() -> new SqlConfig(DatabaseType.H2, "jdbc:mysql://x", 0, 2, null, false).target(null))
         .hasMessageContaining("not an h2 url");
   }
