@@ -232,6 +232,7 @@ public final class SignetServer implements AutoCloseable {
     if (config.keyManager().keysPath() != null) {
       files.add(config.keyManager().keysPath());
     }
+    files.add(config.dataDir().resolve(AuditKey.FILE_NAME)); // whoever reads it can forge the trail's MACs
     return files;
   }
 

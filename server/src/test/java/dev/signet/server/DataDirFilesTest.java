@@ -114,6 +114,17 @@ class DataDirFilesTest {
   }
 
   @Test
+  void anAuditKeyReadableByOthersIsRefused() throws Exception {
+    SignetServer.start(config(""), Clock.systemUTC()).close();
+    Path key = dataDir.resolve("audit.key");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+
+    assertThatThrownBy(() -> SignetServer.start(config(""), Clock.systemUTC()))
+        .isInstanceOf(InsecurePermissionsException.class)
+        .hasMessageContaining("\"" + key + "\" is 0644 (rw-r--r--)");
+  }
+
+  @Test
   void runRefusesAnOpenDataDirWithOneLineAndExitCodeOne() throws Exception {
     Files.createDirectories(dataDir);
     Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
