@@ -12,7 +12,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -21,8 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The agent is killed with SIGKILL at random moments, ten times, while entries are added (syncs) and its
- * own SVID rotates every few seconds. It attested with a join token, which cannot be used again, so after
+ * The agent is killed with SIGKILL ten times, alternately right after a sync that made new SVIDs and right
+ * after it stored a rotated SVID of its own (it rotates every ~8 s). It attested with a join token, which cannot be used again, so after
  * each restart it must resume from what it stored, with a key that matches its certificate, and serve.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
@@ -32,7 +31,6 @@ class AgentCrashConsistencyEndToEndTest implements ProcessLogsOnFailure.WithWork
   private static final int ROUNDS = 10;
 
   private final Workspace workspace = new Workspace("agent-crash");
-  private final Random random = new Random();
 
   @Override
   public List<Workspace> workspaces() {
@@ -55,10 +53,21 @@ class AgentCrashConsistencyEndToEndTest implements ProcessLogsOnFailure.WithWork
     Set<String> agentSerials = new HashSet<>();
 
     for (int round = 1; round <= ROUNDS; round++) {
-      for (int i = 0; i < 3; i++) {
-        server.createEntryOverGrpc(NODE, SignetServer.id("/agent-crash/r" + round + "/" + i), "unix:uid:" + (5000 + i));
+      if (round % 2 == 1) {
+        // right after a sync that made new SVIDs
+        long syncs = syncsWithNewSvids(agent);
+        for (int i = 0; i < 3; i++) {
+          server.createEntryOverGrpc(NODE, SignetServer.id("/agent-crash/r" + round + "/" + i),
+              "unix:uid:" + (5000 + i));
+        }
+        Poll.until("round " + round + ": the agent synced the new entries", Duration.ofSeconds(60),
+            () -> syncsWithNewSvids(agent) > syncs);
+      } else {
+        // right after the agent stored a rotated SVID of its own
+        String serial = agentSerial(state);
+        Poll.until("round " + round + ": the agent rotated its SVID", Duration.ofSeconds(60),
+            () -> !agentSerial(state).equals(serial));
       }
-      Thread.sleep(1000 + random.nextInt(9000));
       agent.process().kill();
       agentSerials.add(agentSerial(state));
 
@@ -72,10 +81,23 @@ class AgentCrashConsistencyEndToEndTest implements ProcessLogsOnFailure.WithWork
     assertThat(agentSerials).as("the agent's own SVID rotated during the test").hasSizeGreaterThan(1);
   }
 
-  private static String agentSerial(Path state) throws Exception {
-    String pem = new ObjectMapper().readTree(Files.readString(state)).path("svid_chain").asText();
-    X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-    return leaf.getSerialNumber().toString(16);
+  /** Lines of the agent's current log saying a sync made new X509-SVIDs. */
+  private static long syncsWithNewSvids(SignetAgent agent) {
+    try (var lines = Files.lines(agent.process().log())) {
+      return lines.filter(line -> line.matches(".*synced \\d+ entries, [1-9]\\d* new x509-svids.*")).count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String agentSerial(Path state) {
+    try {
+      String pem = new ObjectMapper().readTree(Files.readString(state)).path("svid_chain").asText();
+      X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
+          .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+      return leaf.getSerialNumber().toString(16);
+    } catch (java.io.IOException | java.security.cert.CertificateException e) {
+      throw new AssertionError("cannot read the agent's state: " + e.getMessage(), e);
+    }
   }
 }

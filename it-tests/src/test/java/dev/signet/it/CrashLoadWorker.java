@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One client of the crash test: a mix of admin calls (entry create, update, delete; join token generate;
@@ -45,17 +46,20 @@ final class CrashLoadWorker implements Runnable {
   private final byte[] csr;
   private final X509Certificate federatedAuthority;
   private final AtomicBoolean stop;
+  /** Acknowledged calls of all workers of the round, for the test to pick its moment to kill. */
+  private final AtomicInteger acknowledgedByAll;
   private final Random random;
   private int created;
 
   CrashLoadWorker(int number, Path socket, byte[] csr, X509Certificate federatedAuthority, AtomicBoolean stop,
-      long seed) {
+      AtomicInteger acknowledgedByAll, long seed) {
     this.number = number;
     this.prefix = "/crash/w" + number + "/";
     this.socket = socket;
     this.csr = csr;
     this.federatedAuthority = federatedAuthority;
     this.stop = stop;
+    this.acknowledgedByAll = acknowledgedByAll;
     this.random = new Random(seed);
   }
 
@@ -69,6 +73,7 @@ final class CrashLoadWorker implements Runnable {
         step(admin);
         inFlight = null;
         acknowledgedThisRound++;
+        acknowledgedByAll.incrementAndGet();
       }
     } catch (io.grpc.StatusRuntimeException e) {
       if (!gone(e.getStatus().getCode())) {

@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -64,17 +65,22 @@ class ServerCrashConsistencyEndToEndTest implements ProcessLogsOnFailure.WithWor
         "-subj", "/O=foreign", "-days", "30", "-outform", "DER", "-out"));
 
     AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger roundAcknowledged = new AtomicInteger();
     List<CrashLoadWorker> workers = new ArrayList<>();
     for (int i = 0; i < WORKERS; i++) {
-      workers.add(new CrashLoadWorker(i, server.socket(), csr, foreignRoot, stop, seed + i));
+      workers.add(new CrashLoadWorker(i, server.socket(), csr, foreignRoot, stop, roundAcknowledged, seed + i));
     }
     Set<X509Certificate> rootsSeen = new HashSet<>(bundleRoots());
     int acknowledged = 0;
     for (int round = 1; round <= ROUNDS; round++) {
       stop.set(false);
+      roundAcknowledged.set(0);
       List<Thread> threads = workers.stream().map(w -> Thread.ofPlatform().name("crash-load-" + w.number).start(w))
           .toList();
-      Thread.sleep(500 + random.nextInt(2500));
+      // the kill lands after a random number of acknowledged calls, whatever the machine's speed
+      int killAfter = 20 + random.nextInt(300);
+      Poll.until(killAfter + " acknowledged calls (or a worker stopping)", java.time.Duration.ofMinutes(2),
+          () -> roundAcknowledged.get() >= killAfter || threads.stream().anyMatch(t -> !t.isAlive()));
       server.process().kill();
       stop.set(true);
       for (Thread thread : threads) {

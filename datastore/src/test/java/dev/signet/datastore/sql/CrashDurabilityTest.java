@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * files, never closed cleanly: each new process must find every entry and every TTL that the one before
  * had acknowledged (an update in flight may have gone either way). H2's default write delay lost the last
  * half second of acknowledged writes; and a store reopened after a crash lost or reverted acknowledged
- * writes at the next crash until it is forced once at open ({@link CommitDurability#afterOpen}).
+ * writes at the next crash while old chunks were reused within H2's default 45 s retention (see
+ * {@link H2Urls}).
  */
 class CrashDurabilityTest {
   private static final int ROUNDS = 8;

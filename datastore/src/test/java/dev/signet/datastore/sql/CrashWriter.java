@@ -23,7 +23,7 @@ public final class CrashWriter {
 
   private CrashWriter() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) {
     SqlDataStore store = SqlDataStore.open(SqlConfig.defaults(), Path.of(args[0]), Clock.systemUTC());
     for (RegistrationEntry e : store.listAllEntries()) {
       OUT.println("E " + e.entryId() + " " + e.x509SvidTtl());
@@ -38,7 +38,7 @@ public final class CrashWriter {
         store.listAllEntries();
       }
     });
-    Thread.sleep(Long.MAX_VALUE);
+    // the writers are not daemon threads: the process runs until it is killed
   }
 
   private static void write(SqlDataStore store, int writer) {
@@ -46,7 +46,7 @@ public final class CrashWriter {
     String prefix = "/w" + writer + "/";
     List<String> mine = new ArrayList<>(store.listAllEntries().stream()
         .filter(e -> e.spiffeId().path().startsWith(prefix)).map(RegistrationEntry::entryId).toList());
-    for (int n = 0; ; n++) {
+    while (true) {
       if (mine.isEmpty() || random.nextInt(10) < 4) {
         RegistrationEntry created = store.createEntry(entry(prefix + random.nextLong(), "/node", "unix:uid:" + writer));
         mine.add(created.entryId());
