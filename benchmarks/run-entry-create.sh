@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Acknowledged entry creates per second through the admin API (one entry per BatchCreateEntry call), on a
-# fresh server with the embedded H2 store. Build first: ./mvnw -q install -DskipTests.
+# fresh server with an embedded store: SQLite (the default) or, with DB=h2, H2. Build first:
+# ./mvnw -q install -DskipTests.
 # Arguments: [signet home (default: this checkout's packaging/target/signet)] [calls] [concurrency...]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -8,6 +9,7 @@ JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
 CP="target/classes:$(cat target/classpath.txt)"
 HOME_DIR="${1:-../packaging/target/signet}"; CALLS="${2:-2000}"; shift $(( $# > 2 ? 2 : $# )) || true
 WORK="$(mktemp -d /tmp/signet-create.XXXXXX)"
+DB="${DB:-sqlite3}"
 cat > "$WORK/server.conf" <<CONF
 server {
     bind_address = "127.0.0.1"
@@ -20,8 +22,8 @@ server {
 plugins {
     DataStore "sql" {
         plugin_data {
-            database_type = "sqlite3"
-            connection_string = "$WORK/data/datastore.sqlite3"
+            database_type = "$DB"
+            connection_string = "$WORK/data/datastore$([ "$DB" = sqlite3 ] && echo .sqlite3)"
         }
     }
     NodeAttestor "join_token" {

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@code signet-server} process on an ephemeral port with its own admin socket, H2 datastore and disk key
+ * A {@code signet-server} process on an ephemeral port with its own admin socket, SQLite datastore and disk key
  * manager in the workspace, driven through the real {@code signet-server} CLI.
  */
 public final class SignetServer {
@@ -150,7 +150,7 @@ public final class SignetServer {
         plugins {
             DataStore "sql" {
                 plugin_data {
-                    database_type = "h2"
+                    database_type = "sqlite3"
                     connection_string = "%s"
                 }
             }
@@ -165,7 +165,7 @@ public final class SignetServer {
         %s
         }
         %s
-        """.formatted(port, socket, trustDomain, dataDir, x509SvidTtl, serverBlocks, dataDir.resolve("datastore"),
+        """.formatted(port, socket, trustDomain, dataDir, x509SvidTtl, serverBlocks, dataDir.resolve("datastore.sqlite3"),
         dataDir.resolve("keys.json"), extraPlugins, extraBlocks);
     try {
       Files.writeString(config, conf); // the data dir is the daemon's to create (0700)

@@ -222,13 +222,13 @@ public final class SignetServer implements AutoCloseable {
   }
 
   /**
-   * The files whose mode the start-up check judges: the embedded datastore's {@code .mv.db} (entries,
-   * nodes, join-token hashes, the CA journal) and the disk key manager's {@code keys_path} (the CA's private keys), wherever
-   * they are configured to live.
+   * The files whose mode the start-up check judges: the embedded datastore's files (entries, nodes,
+   * join-token hashes, the CA journal: {@code datastore.sqlite3} and its write-ahead log by default) and the
+   * disk key manager's {@code keys_path} (the CA's private keys), wherever they are configured to live.
    */
   private List<Path> secretFiles() {
     List<Path> files = new ArrayList<>();
-    SqlDataStore.embeddedStoreFile(config.dataStore(), config.dataDir()).ifPresent(files::add);
+    files.addAll(SqlDataStore.embeddedStoreFiles(config.dataStore(), config.dataDir()));
     if (config.keyManager().keysPath() != null) {
       files.add(config.keyManager().keysPath());
     }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The server's data_dir at rest: started in process on a fresh directory under the most permissive umask,
- * everything it writes there (H2 store, CA keys, audit trail) is owner-only; an existing directory or
+ * everything it writes there (SQLite store, CA keys, audit trail) is owner-only; an existing directory or
  * store open to others is refused, unless the operator opts out.
  */
 class DataDirFilesTest {
@@ -58,7 +58,7 @@ class DataDirFilesTest {
           %s
         }
         plugins {
-          DataStore "sql" { plugin_data { database_type = "h2" } }
+          DataStore "sql" { plugin_data { database_type = "sqlite3" } }
           KeyManager "disk" { plugin_data { keys_path = "%s" } }
           NodeAttestor "join_token" { plugin_data {} }
         }
@@ -81,7 +81,7 @@ class DataDirFilesTest {
       files = walk.filter(p -> !p.equals(dataDir)).toList();
     }
     assertThat(files).extracting(p -> p.getFileName().toString())
-        .contains("datastore.mv.db", "keys.json", "audit.log");
+        .contains("datastore.sqlite3", "keys.json", "audit.log");
     assertThat(files).allSatisfy(f ->
         assertThat(mode(f)).as(f.toString()).isEqualTo(Files.isDirectory(f) ? "rwx------" : "rw-------"));
   }
@@ -89,7 +89,7 @@ class DataDirFilesTest {
   @Test
   void anExistingStoreReadableByOthersIsRefusedUnlessTheOperatorOptsOut() throws Exception {
     SignetServer.start(config(""), Clock.systemUTC()).close();
-    Path store = dataDir.resolve("datastore.mv.db");
+    Path store = dataDir.resolve("datastore.sqlite3");
     Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rw-r--r--"));
 
     assertThatThrownBy(() -> SignetServer.start(config(""), Clock.systemUTC()))

@@ -52,6 +52,23 @@ public final class AtomicFiles {
   }
 
   /**
+   * Durably renames the complete file {@code staged} to {@code target}, which must not exist yet: the file's
+   * content is forced to the device, then the rename, so after a crash {@code target} is either absent or
+   * whole.
+   */
+  public static void publish(Path staged, Path target) throws IOException {
+    try (FileChannel channel = FileChannel.open(staged, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+    try {
+      Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("cannot atomically rename " + staged + ": the file system does not support it", e);
+    }
+    forceDirectory(target.toAbsolutePath().getParent());
+  }
+
+  /**
    * Forces {@code directory}'s entries (creations, renames, deletions) to the device. Linux allows
    * fsync on a directory opened read-only; where the platform refuses it there is nothing more to do.
    */

@@ -63,7 +63,7 @@ final class Bundles {
 
   static void delete(Tx tx, String trustDomain, DeleteMode mode) throws SQLException {
     Connection c = tx.connection();
-    try (PreparedStatement s = c.prepareStatement("SELECT trust_domain FROM bundles WHERE trust_domain = ? FOR UPDATE")) {
+    try (PreparedStatement s = c.prepareStatement("SELECT trust_domain FROM bundles WHERE trust_domain = ?" + tx.rowLock())) {
       s.setString(1, trustDomain);
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) {
@@ -74,7 +74,7 @@ final class Bundles {
     List<Long> federating = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement("SELECT e.seq, e.entry_id FROM registered_entries e "
-        + "JOIN entry_federates_with f ON f.entry_seq = e.seq WHERE f.trust_domain = ? ORDER BY e.seq FOR UPDATE")) {
+        + "JOIN entry_federates_with f ON f.entry_seq = e.seq WHERE f.trust_domain = ? ORDER BY e.seq" + tx.rowLock())) {
       s.setString(1, trustDomain);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {

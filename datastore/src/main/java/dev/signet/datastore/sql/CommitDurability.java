@@ -27,7 +27,10 @@ enum CommitDurability {
       }
     }
   },
-  /** The database makes its own commits durable (PostgreSQL), or has no file to lose (in-memory H2). */
+  /**
+   * The database makes its own commits durable (PostgreSQL; SQLite with {@code synchronous=FULL}, see
+   * {@link SqlDialect#SQLITE}), or has no file to lose (in-memory H2).
+   */
   BY_DATABASE {
     @Override
     void afterCommit(Connection connection) {}
@@ -53,6 +56,7 @@ enum CommitDurability {
 
   /** The durability step for {@code target}. */
   static CommitDurability of(JdbcTarget target) {
-    return target.embedded() && target.jdbcUrl().startsWith("jdbc:h2:file:") ? SYNC_H2_FILE : BY_DATABASE;
+    return target.dialect() == SqlDialect.H2 && target.jdbcUrl().startsWith("jdbc:h2:file:") ? SYNC_H2_FILE
+        : BY_DATABASE;
   }
 }

@@ -2,17 +2,14 @@ package dev.signet.datastore.sql;
 
 import java.util.Locale;
 
-/**
- * The databases behind {@code DataStore "sql"}. SPIRE's {@code sqlite3} has no pure-Java driver worth
- * shipping; it is accepted and served by the embedded H2 store (see {@link SqlConfig#target}).
- */
+/** The databases behind {@code DataStore "sql"} ({@code database_type}). */
 public enum DatabaseType {
-  /** Embedded H2 file (or in-memory) database; the default. */
+  /** An embedded SQLite file, SPIRE's default and ours. */
+  SQLITE3("sqlite3"),
+  /** An embedded H2 file (or in-memory) database: the default before SQLite, kept selectable. */
   H2("h2"),
   /** An external PostgreSQL server. */
-  POSTGRES("postgres"),
-  /** SPIRE's default; mapped onto {@link #H2} with a warning. */
-  SQLITE3("sqlite3");
+  POSTGRES("postgres");
 
   private final String configName;
 
@@ -25,17 +22,17 @@ public enum DatabaseType {
     return configName;
   }
 
-  /** Parses {@code database_type}; empty means {@link #H2}. */
+  /** Parses {@code database_type}; empty means {@link #SQLITE3}. */
   public static DatabaseType parse(String name) {
     if (name == null || name.isEmpty()) {
-      return H2;
+      return SQLITE3;
     }
     for (DatabaseType type : values()) {
       if (type.configName.equals(name.toLowerCase(Locale.ROOT))) {
         return type;
       }
     }
-    throw new IllegalArgumentException("database_type \"" + name + "\" is not supported; use \"h2\", \"postgres\" "
-        + "or \"sqlite3\" (served by h2)");
+    throw new IllegalArgumentException("database_type \"" + name + "\" is not supported; use \"sqlite3\", "
+        + "\"postgres\" or \"h2\"");
   }
 }

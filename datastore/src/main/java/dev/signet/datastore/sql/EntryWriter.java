@@ -24,7 +24,7 @@ final class EntryWriter {
     String id = entry.entryId().isEmpty() ? UUID.randomUUID().toString() : entry.entryId();
     EntryIdentity.checkEntryId(id);
     checkContent(c, entry);
-    if (lockSeq(c, id, false) != null) {
+    if (lockSeq(tx, id, false) != null) {
       throw DataStoreException.alreadyExists("entry \"" + id + "\" already exists");
     }
     String identity = EntryIdentity.key(entry.spiffeId(), entry.parentId(), entry.selectors());
@@ -33,7 +33,7 @@ final class EntryWriter {
     long seq;
     try (PreparedStatement s = c.prepareStatement("INSERT INTO registered_entries (entry_id, spiffe_id, parent_id, "
         + "identity_key, x509_svid_ttl, jwt_svid_ttl, admin, downstream, expires_at, revision_number, store_svid, "
-        + "hint, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"seq"})) {
+        + "hint, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       s.setString(1, id);
       s.setString(2, created.spiffeId().toString());
       s.setString(3, created.parentId().toString());
@@ -41,11 +41,9 @@ final class EntryWriter {
       bindScalars(s, 5, created);
       s.setLong(13, created.createdAt());
       s.executeUpdate();
-      try (ResultSet keys = s.getGeneratedKeys()) {
-        keys.next();
-        seq = keys.getLong(1);
-      }
     }
+    // read back rather than through getGeneratedKeys, which not every driver implements the same way
+    seq = lockSeq(tx, id, false);
     insertChildren(c, seq, created, RegistrationEntry.UPDATABLE_FIELDS);
     tx.changed(ChangeEvent.Kind.ENTRY, id);
     return created;
@@ -59,7 +57,7 @@ final class EntryWriter {
     if (entry.entryId().isEmpty()) {
       throw DataStoreException.invalid("cannot update an entry without an entry id");
     }
-    Long seq = lockSeq(c, entry.entryId(), true);
+    Long seq = lockSeq(tx, entry.entryId(), true);
     if (seq == null) {
       throw DataStoreException.notFound("entry \"" + entry.entryId() + "\" not found");
     }
@@ -99,7 +97,7 @@ final class EntryWriter {
 
   static RegistrationEntry delete(Tx tx, String entryId) throws SQLException {
     Connection c = tx.connection();
-    Long seq = lockSeq(c, entryId, true);
+    Long seq = lockSeq(tx, entryId, true);
     if (seq == null) {
       throw DataStoreException.notFound("entry \"" + entryId + "\" not found");
     }
@@ -115,7 +113,7 @@ final class EntryWriter {
     List<Long> seqs = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement("SELECT seq, entry_id FROM registered_entries "
-        + "WHERE expires_at > 0 AND expires_at < ? ORDER BY seq FOR UPDATE")) {
+        + "WHERE expires_at > 0 AND expires_at < ? ORDER BY seq" + tx.rowLock())) {
       s.setLong(1, expiredBefore.getEpochSecond());
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -139,9 +137,9 @@ final class EntryWriter {
   }
 
   /** The entry's sequence number, optionally locking its row until the transaction ends; null when absent. */
-  private static Long lockSeq(Connection c, String entryId, boolean lock) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT seq FROM registered_entries WHERE entry_id = ?"
-        + (lock ? " FOR UPDATE" : ""))) {
+  private static Long lockSeq(Tx tx, String entryId, boolean lock) throws SQLException {
+    try (PreparedStatement s = tx.connection().prepareStatement("SELECT seq FROM registered_entries WHERE entry_id = ?"
+        + (lock ? tx.rowLock() : ""))) {
       s.setString(1, entryId);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? rs.getLong(1) : null;

@@ -9,16 +9,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies {@code db/migration} and the Java migrations (one set for H2 and PostgreSQL) with Flyway, or, with
- * {@code disable_migration}, only checks that the schema is already current.
+ * Applies the dialect's SQL migrations ({@code db/migration} for PostgreSQL and H2, {@code db/sqlite} for
+ * SQLite: the same tables, columns and constraints in each database's syntax) and the shared Java migrations
+ * with Flyway, or, with {@code disable_migration}, only checks that the schema is already current.
  */
 final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
   private Migrations() {}
 
-  static void run(DataSource dataSource, boolean disableMigration) {
-    Flyway flyway = configure(dataSource).load();
+  static void run(DataSource dataSource, SqlDialect dialect, boolean disableMigration) {
+    Flyway flyway = configure(dataSource, dialect).load();
     try {
       if (disableMigration) {
         int pending = flyway.info().pending().length;
@@ -39,13 +40,13 @@ final class Migrations {
   }
 
   /**
-   * The migrations: the SQL scripts under {@code db/migration} and the Java ones listed here (registered
-   * explicitly, not found by scanning).
+   * The migrations: the dialect's SQL scripts and the Java ones listed here (registered explicitly, not
+   * found by scanning).
    */
-  static FluentConfiguration configure(DataSource dataSource) {
+  static FluentConfiguration configure(DataSource dataSource, SqlDialect dialect) {
     return Flyway.configure(Migrations.class.getClassLoader())
         .dataSource(dataSource)
-        .locations("classpath:db/migration")
+        .locations(dialect.migrations())
         .javaMigrations(new V2__Hash_join_tokens())
         .table("signet_schema_history");
   }

@@ -31,7 +31,7 @@ final class Nodes {
 
   static AttestedNode create(Tx tx, AttestedNode node, Instant now) throws SQLException {
     Connection c = tx.connection();
-    if (lock(c, node.spiffeId()) != null) {
+    if (lock(tx, node.spiffeId()) != null) {
       throw DataStoreException.alreadyExists("node \"" + node.spiffeId() + "\" is already attested");
     }
     try (PreparedStatement s = c.prepareStatement("INSERT INTO attested_nodes (spiffe_id, attestation_type, "
@@ -57,7 +57,7 @@ final class Nodes {
   static AttestedNode updateSerials(Tx tx, SpiffeId id, String serial, Instant notAfter, String newSerial,
       Instant newNotAfter) throws SQLException {
     Connection c = tx.connection();
-    AttestedNode current = require(c, id);
+    AttestedNode current = require(tx, id);
     if (current.banned()) {
       throw DataStoreException.conflict("node \"" + id + "\" is banned");
     }
@@ -71,25 +71,25 @@ final class Nodes {
       s.executeUpdate();
     }
     tx.changed(ChangeEvent.Kind.NODE, id.toString());
-    return require(c, id);
+    return require(tx, id);
   }
 
   /** SPIRE bans by clearing both serials; the banned flag also keeps a racing renewal from reviving it. */
   static AttestedNode ban(Tx tx, SpiffeId id) throws SQLException {
     Connection c = tx.connection();
-    require(c, id);
+    require(tx, id);
     try (PreparedStatement s = c.prepareStatement("UPDATE attested_nodes SET serial_number = '', "
         + "new_serial_number = '', banned = TRUE WHERE spiffe_id = ?")) {
       s.setString(1, id.toString());
       s.executeUpdate();
     }
     tx.changed(ChangeEvent.Kind.NODE, id.toString());
-    return require(c, id);
+    return require(tx, id);
   }
 
   static AttestedNode delete(Tx tx, SpiffeId id) throws SQLException {
     Connection c = tx.connection();
-    AttestedNode node = require(c, id);
+    AttestedNode node = require(tx, id);
     try (PreparedStatement s = c.prepareStatement("DELETE FROM attested_nodes WHERE spiffe_id = ?")) {
       s.setString(1, id.toString());
       s.executeUpdate();
@@ -100,7 +100,7 @@ final class Nodes {
   }
 
   static void setSelectors(Tx tx, SpiffeId id, List<Selector> selectors) throws SQLException {
-    lock(tx.connection(), id); // serializes concurrent replacements of an attested node's selectors
+    lock(tx, id); // serializes concurrent replacements of an attested node's selectors
     writeSelectors(tx.connection(), id, List.copyOf(new LinkedHashSet<>(selectors)));
     tx.changed(ChangeEvent.Kind.NODE, id.toString());
   }
@@ -165,16 +165,17 @@ final class Nodes {
     return where;
   }
 
-  private static AttestedNode require(Connection c, SpiffeId id) throws SQLException {
-    if (lock(c, id) == null) {
+  private static AttestedNode require(Tx tx, SpiffeId id) throws SQLException {
+    if (lock(tx, id) == null) {
       throw DataStoreException.notFound("node \"" + id + "\" not found");
     }
-    return fetch(c, id).orElseThrow();
+    return fetch(tx.connection(), id).orElseThrow();
   }
 
   /** Locks the node's row until the transaction ends; null when there is none. */
-  private static Long lock(Connection c, SpiffeId id) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT seq FROM attested_nodes WHERE spiffe_id = ? FOR UPDATE")) {
+  private static Long lock(Tx tx, SpiffeId id) throws SQLException {
+    try (PreparedStatement s = tx.connection().prepareStatement("SELECT seq FROM attested_nodes WHERE spiffe_id = ?"
+        + tx.rowLock())) {
       s.setString(1, id.toString());
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? rs.getLong(1) : null;

@@ -35,7 +35,7 @@ final class PostgresDsn {
       throw new IllegalArgumentException("connection_string is required for database_type \"postgres\"");
     }
     if (cs.startsWith("jdbc:postgresql:")) {
-      return new JdbcTarget(false, cs, null, null);
+      return new JdbcTarget(SqlDialect.POSTGRES, cs, null, null);
     }
     if (cs.startsWith("postgres://") || cs.startsWith("postgresql://")) {
       return fromUrl(cs);
@@ -143,7 +143,7 @@ final class PostgresDsn {
       url.append(separator).append(name).append('=').append(encode(entry.getValue()));
       separator = '&';
     }
-    return new JdbcTarget(false, url.toString(), user, password);
+    return new JdbcTarget(SqlDialect.POSTGRES, url.toString(), user, password);
   }
 
   private static String orDefault(String value, String fallback) {

@@ -6,19 +6,20 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * {@code DataStore "sql"} plugin data, key for key SPIRE's: {@code database_type} ({@code h2} — the
- * default, an embedded file under the data dir —, {@code postgres}, or {@code sqlite3}, which is served by
- * the embedded H2 store with a warning), {@code connection_string}, {@code max_open_conns},
- * {@code max_idle_conns}, {@code conn_max_lifetime} and {@code disable_migration}.
+ * {@code DataStore "sql"} plugin data, key for key SPIRE's: {@code database_type} ({@code sqlite3} — the
+ * default, an embedded file under the data dir —, {@code postgres}, or {@code h2}, the embedded default of
+ * earlier releases), {@code connection_string}, {@code max_open_conns}, {@code max_idle_conns},
+ * {@code conn_max_lifetime} and {@code disable_migration}.
  *
- * @param connectionString for h2: empty (file {@code <data_dir>/datastore}), a file path or a
+ * @param connectionString for sqlite3: empty (file {@code <data_dir>/datastore.sqlite3}), or SPIRE's file
+ *     path, optionally as a {@code file:} URI or a {@code jdbc:sqlite:} URL (URI parameters are ignored: the
+ *     store sets its own); for h2: empty (file {@code <data_dir>/datastore}), a file path or a
  *     {@code jdbc:h2:} URL; for postgres: libpq key/value pairs, a {@code postgres://} URL or a
- *     {@code jdbc:postgresql:} URL; for sqlite3: SPIRE's sqlite file path, whose extension is replaced
+ *     {@code jdbc:postgresql:} URL
  * @param maxOpenConns pool size; 0 means SPIRE's default of 100
  * @param maxIdleConns connections kept open while idle (SPIRE's default is 2)
  * @param connMaxLifetime zero for unlimited
@@ -27,7 +28,6 @@ import org.slf4j.LoggerFactory;
 public record SqlConfig(DatabaseType databaseType, String connectionString, int maxOpenConns, int maxIdleConns,
     Duration connMaxLifetime, boolean disableMigration) {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SqlConfig.class);
   /** SPIRE's default {@code max_open_conns}. */
   public static final int DEFAULT_MAX_OPEN_CONNS = 100;
   /** Go's {@code database/sql} default for idle connections, which SPIRE inherits. */
@@ -39,7 +39,7 @@ public record SqlConfig(DatabaseType databaseType, String connectionString, int 
       "client_cert_path", "client_key_path");
 
   public SqlConfig {
-    databaseType = databaseType == null ? DatabaseType.H2 : databaseType;
+    databaseType = databaseType == null ? DatabaseType.SQLITE3 : databaseType;
     connectionString = connectionString == null ? "" : connectionString;
     if (maxOpenConns < 0) {
       throw new IllegalArgumentException("max_open_conns " + maxOpenConns + " is negative");
@@ -56,9 +56,9 @@ public record SqlConfig(DatabaseType databaseType, String connectionString, int 
     }
   }
 
-  /** The embedded H2 default. */
+  /** The embedded SQLite default. */
   public static SqlConfig defaults() {
-    return new SqlConfig(DatabaseType.H2, "", 0, DEFAULT_MAX_IDLE_CONNS, Duration.ZERO, false);
+    return new SqlConfig(DatabaseType.SQLITE3, "", 0, DEFAULT_MAX_IDLE_CONNS, Duration.ZERO, false);
   }
 
   /** An in-memory H2 store named {@code name} (tests, benchmarks). */
@@ -94,39 +94,54 @@ public record SqlConfig(DatabaseType databaseType, String connectionString, int 
     }
   }
 
-  /**
-   * Where to connect. {@code sqlite3} is mapped onto an H2 file next to SPIRE's sqlite file (or under
-   * {@code dataDir}) and logged at WARN, since existing sqlite data is not read.
-   */
-  public JdbcTarget target(Path dataDir) {
+  /** Where to connect. */
+  JdbcTarget target(Path dataDir) {
     return switch (databaseType) {
       case POSTGRES -> PostgresDsn.parse(connectionString);
-      case H2 -> new JdbcTarget(true, h2Url(dataDir, connectionString), null, null);
-      case SQLITE3 -> {
-        String url = connectionString.startsWith("jdbc:h2:") ? H2Urls.withSettings(connectionString)
-            : H2Urls.file(sqliteBase(dataDir));
-        LOG.warn("sql: database_type \"sqlite3\" is not supported by signet; using the embedded h2 store at \"{}\" "
-            + "instead (data in an existing sqlite3 file is not read)", describe(url));
-        yield new JdbcTarget(true, url, null, null);
-      }
+      case H2 -> JdbcTarget.h2(h2Url(dataDir, connectionString));
+      case SQLITE3 -> JdbcTarget.sqlite(sqliteFile(dataDir, connectionString));
     };
   }
 
-  private Path sqliteBase(Path dataDir) {
-    String path = connectionString;
+  /**
+   * For {@code sqlite3}, the H2 file that earlier releases kept in its place (they served {@code sqlite3}
+   * and the default with H2 at the same path less its extension), as {@link LegacyH2Import} reads it; empty
+   * for the other types.
+   */
+  Optional<Path> legacyH2Base(Path dataDir) {
+    if (databaseType != DatabaseType.SQLITE3) {
+      return Optional.empty();
+    }
+    Path file = sqliteFile(dataDir, connectionString);
+    String name = file.getFileName().toString();
+    String lower = name.toLowerCase(Locale.ROOT);
+    for (String extension : new String[] {".sqlite3", ".sqlite", ".db"}) {
+      if (lower.endsWith(extension)) {
+        return Optional.of(file.resolveSibling(name.substring(0, name.length() - extension.length())));
+      }
+    }
+    return Optional.of(file);
+  }
+
+  private static Path sqliteFile(Path dataDir, String connectionString) {
+    String path = connectionString.strip();
+    if (path.startsWith(JdbcTarget.SQLITE_PREFIX)) {
+      path = path.substring(JdbcTarget.SQLITE_PREFIX.length());
+    } else if (path.startsWith("jdbc:")) {
+      throw new IllegalArgumentException("connection_string \"" + connectionString
+          + "\" is not a sqlite url; set database_type to match it");
+    }
     if (path.startsWith("file:")) {
       path = path.substring("file:".length());
     }
     int query = path.indexOf('?');
     path = query < 0 ? path : path.substring(0, query);
-    if (path.isBlank() || path.equals(":memory:")) {
-      return requireDataDir(dataDir).resolve("datastore");
+    if (path.isBlank()) {
+      return requireDataDir(dataDir).resolve("datastore.sqlite3");
     }
-    String lower = path.toLowerCase(Locale.ROOT);
-    for (String extension : new String[] {".sqlite3", ".sqlite", ".db"}) {
-      if (lower.endsWith(extension)) {
-        return Path.of(path.substring(0, path.length() - extension.length()));
-      }
+    if (path.equals(":memory:") || path.startsWith(":memory:")) {
+      throw new IllegalArgumentException("connection_string \"" + connectionString + "\" is an in-memory "
+          + "sqlite database, which forgets every entry, node and CA key at a restart; give a file path");
     }
     return Path.of(path);
   }
@@ -152,11 +167,6 @@ public record SqlConfig(DatabaseType databaseType, String connectionString, int 
       throw new IllegalArgumentException("data_dir is required for the embedded datastore");
     }
     return dataDir;
-  }
-
-  private static String describe(String url) {
-    Path file = H2Urls.filePath(url);
-    return file == null ? url : file + ".mv.db";
   }
 
   private static String text(Map<String, Object> data, String key) {

@@ -1,6 +1,5 @@
 package dev.signet.datastore.sql;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.datastore.AttestedNode;
@@ -32,35 +31,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code DataStore "sql"}: the {@link DataStore} over JDBC, on embedded H2 (default) or PostgreSQL, with a
- * HikariCP pool and Flyway migrations shared by both databases. Each public method is one transaction;
- * the per-table SQL lives in package-private helpers ({@link EntryWriter}, {@link Nodes}, {@link Bundles}…).
+ * {@code DataStore "sql"}: the {@link DataStore} over JDBC, on embedded SQLite (default), PostgreSQL or
+ * embedded H2, with HikariCP pools ({@link Pools}) and Flyway migrations ({@link Migrations}). Each public
+ * method is one transaction; the per-table SQL, shared by the three databases, lives in package-private
+ * helpers ({@link EntryWriter}, {@link Nodes}, {@link Bundles}…); what differs is in {@link SqlDialect}.
  *
  * <p>Security-relevant choices: join tokens are stored as their SHA-256 only ({@link JoinTokens}) and
- * consumed by the row count of a DELETE (exactly once under any concurrency); an embedded H2 database's
- * directory and files are owner-only ({@link H2FilePermissions}); entry updates lock the row ({@code SELECT … FOR UPDATE}) so no write is lost; a banned
- * node refuses serial updates until it is deleted.
+ * consumed by the row count of a DELETE (exactly once under any concurrency); an embedded database's
+ * directory and files are owner-only ({@link EmbeddedFilePermissions}); entry updates lock the row
+ * ({@code SELECT … FOR UPDATE}, or SQLite's single writer) so no write is lost; a banned node refuses serial
+ * updates until it is deleted; nothing is acknowledged before it is durable ({@link CommitDurability}).
  */
 public final class SqlDataStore implements DataStore {
   private static final Logger LOG = LoggerFactory.getLogger(SqlDataStore.class);
 
-  private final HikariDataSource pool;
+  private final Pools pools;
   private final JdbcTarget target;
   private final Transactions tx;
   private final EventLog events = new EventLog();
   private final Clock clock;
-  /** Null unless the store is an embedded H2 file; then its files as they were before the open. */
-  private final H2FilePermissions h2Files;
-  private final Map<Path, Object> h2FilesBefore;
+  /** Null unless the store is an embedded file; then its files as they were before the open. */
+  private final EmbeddedFilePermissions files;
+  private final Map<Path, Object> filesBefore;
 
-  private SqlDataStore(HikariDataSource pool, JdbcTarget target, Clock clock, H2FilePermissions h2Files,
-      Map<Path, Object> h2FilesBefore) {
-    this.pool = pool;
+  private SqlDataStore(Pools pools, JdbcTarget target, Clock clock, EmbeddedFilePermissions files,
+      Map<Path, Object> filesBefore) {
+    this.pools = pools;
     this.target = target;
     this.clock = clock;
-    this.h2Files = h2Files;
-    this.h2FilesBefore = h2FilesBefore;
-    this.tx = new Transactions(pool, events, clock, CommitDurability.of(target));
+    this.files = files;
+    this.filesBefore = filesBefore;
+    this.tx = new Transactions(pools, target.dialect(), events, clock, CommitDurability.of(target));
   }
 
   /**
@@ -77,51 +78,67 @@ public final class SqlDataStore implements DataStore {
     } catch (IllegalArgumentException e) {
       throw DataStoreException.invalid("sql: " + e.getMessage());
     }
-    H2FilePermissions h2Files = target.embeddedFileBase().map(H2FilePermissions::new).orElse(null);
-    Map<Path, Object> h2FilesBefore = h2Files == null ? Map.of() : prepare(h2Files);
-    HikariDataSource pool = Pools.open(config, target);
+    target.embeddedFiles().ifPresent(f -> prepare(f));
+    config.legacyH2Base(dataDir).ifPresent(base -> LegacyH2Import.importIfPresent(base,
+        target.embeddedFiles().orElseThrow().storeFile()));
+    return openTarget(config, target, clock);
+  }
+
+  /** Opens {@code target} with {@code config}'s pool settings and migration choice. */
+  static SqlDataStore openTarget(SqlConfig config, JdbcTarget target, Clock clock) {
+    EmbeddedFilePermissions files = target.embeddedFiles().orElse(null);
+    Map<Path, Object> filesBefore = files == null ? Map.of() : prepare(files);
+    Pools pools = Pools.open(config, target);
     try {
-      CommitDurability.of(target).afterOpen(pool);
-      Migrations.run(pool, config.disableMigration());
-      if (h2Files != null) {
-        h2Files.restrictCreatedSince(h2FilesBefore);
+      CommitDurability.of(target).afterOpen(pools.writer());
+      Migrations.run(pools.writer(), target.dialect(), config.disableMigration());
+      if (files != null) {
+        files.restrictCreatedSince(filesBefore);
       }
     } catch (IOException e) {
-      pool.close();
+      pools.close();
       throw new DataStoreException(DataStoreException.Kind.UNAVAILABLE,
-          "sql: cannot make the h2 files of " + h2Files.base() + " owner-only: " + e.getMessage(), e);
+          "sql: cannot make the files of " + files.storeFile() + " owner-only: " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      pool.close();
+      pools.close();
       throw e;
     }
     LOG.info("sql: datastore open on {}", target);
-    return new SqlDataStore(pool, target, clock, h2Files, h2FilesBefore);
+    return new SqlDataStore(pools, target, clock, files, filesBefore);
   }
 
-  /** The embedded database's directory made 0700 if missing; returns the H2 files that already exist. */
-  private static Map<Path, Object> prepare(H2FilePermissions h2Files) {
+  /** The embedded database's directory made 0700 if missing; returns the database files that already exist. */
+  private static Map<Path, Object> prepare(EmbeddedFilePermissions files) {
     try {
-      h2Files.prepareDirectory();
-      return h2Files.snapshot();
+      files.prepareDirectory();
+      return files.snapshot();
     } catch (IOException e) {
       throw new DataStoreException(DataStoreException.Kind.UNAVAILABLE,
-          "sql: cannot prepare the directory of " + h2Files.base() + ": " + e.getMessage(), e);
+          "sql: cannot prepare the directory of " + files.storeFile() + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * The main file of the embedded H2 database that {@code config} opens under {@code dataDir}
-   * ({@code datastore.mv.db} by default), whether it exists yet or not; empty for PostgreSQL or an
-   * in-memory H2. For the server's start-up check of secret files: the store holds entries, nodes,
-   * join-token hashes and the CA journal. (H2's trace and lock files are made 0600 too, but a stale one is
-   * no reason to refuse a start.)
+   * The files of the embedded database that {@code config} opens under {@code dataDir} that hold its data
+   * ({@code datastore.sqlite3} and its write-ahead log {@code datastore.sqlite3-wal} by default; an H2
+   * store's {@code .mv.db}), whether they exist yet or not; empty for PostgreSQL or an in-memory H2. For the
+   * server's start-up check of secret files: the store holds entries, nodes, join-token hashes and the CA
+   * journal. (Other files of the database are made 0600 too, but a stale one is no reason to refuse a start.)
    */
-  public static Optional<Path> embeddedStoreFile(SqlConfig config, Path dataDir) {
+  public static List<Path> embeddedStoreFiles(SqlConfig config, Path dataDir) {
     try {
-      return config.target(dataDir).embeddedFileBase().map(base -> new H2FilePermissions(base).storeFile());
+      JdbcTarget target = config.target(dataDir);
+      return target.embeddedFiles().map(f -> target.dialect() == SqlDialect.SQLITE
+          ? List.of(f.storeFile(), f.storeFile().resolveSibling(f.storeFile().getFileName() + "-wal"))
+          : List.of(f.storeFile())).orElse(List.of());
     } catch (IllegalArgumentException e) {
       throw DataStoreException.invalid("sql: " + e.getMessage());
     }
+  }
+
+  /** The pools, for {@link LegacyH2Import}. */
+  Pools pools() {
+    return pools;
   }
 
   // ---- entries
@@ -366,7 +383,7 @@ public final class SqlDataStore implements DataStore {
 
   @Override
   public boolean healthy() {
-    try (Connection c = pool.getConnection()) {
+    try (Connection c = pools.reader().getConnection()) {
       return c.isValid(5);
     } catch (SQLException e) {
       LOG.warn("sql: health check failed: {}", e.getMessage());
@@ -376,18 +393,18 @@ public final class SqlDataStore implements DataStore {
 
   @Override
   public void close() {
-    if (pool.isClosed()) {
+    if (pools.isClosed()) {
       return;
     }
-    pool.close();
-    if (h2Files != null) {
+    pools.close();
+    if (files != null) {
       try {
-        h2Files.restrictCreatedSince(h2FilesBefore); // the files H2 made while open (trace, a compacted store)
+        files.restrictCreatedSince(filesBefore); // the files made while open (H2's trace, a compacted store)
       } catch (IOException e) {
-        LOG.warn("sql: cannot make the h2 files of {} owner-only: {}", h2Files.base(), e.getMessage());
+        LOG.warn("sql: cannot make the files of {} owner-only: {}", files.storeFile(), e.getMessage());
       }
     }
-    if (target.embedded() && target.jdbcUrl().startsWith("jdbc:h2:mem:")) {
+    if (target.inMemoryH2()) {
       // an in-memory database outlives its connections (DB_CLOSE_DELAY=-1); drop it now
       try (Connection c = DriverManager.getConnection(target.jdbcUrl()); Statement s = c.createStatement()) {
         s.execute("SHUTDOWN");

@@ -4,9 +4,13 @@ import dev.signet.datastore.DataStoreException;
 import dev.signet.datastore.DataStoreException.Kind;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
-import java.util.Locale;
+import org.sqlite.SQLiteException;
 
-/** Maps JDBC failures onto {@link DataStoreException} kinds by SQLSTATE (same codes on H2 and PostgreSQL). */
+/**
+ * Maps JDBC failures onto {@link DataStoreException} kinds by SQLSTATE (the same codes on H2 and
+ * PostgreSQL). The SQLite driver reports no SQLSTATE, only SQLite's extended result code: the codes that
+ * matter here are given their SQLSTATE equivalents first ({@link #state}).
+ */
 final class SqlErrors {
   private SqlErrors() {}
 
@@ -19,12 +23,6 @@ final class SqlErrors {
   /** True when {@code e} is a unique-constraint violation. */
   static boolean uniqueViolation(SQLException e) {
     return state(e).equals("23505");
-  }
-
-  /** True when {@code e} names {@code constraint} (either database spells it in its message). */
-  static boolean mentions(SQLException e, String constraint) {
-    String message = e.getMessage();
-    return message != null && message.toLowerCase(Locale.ROOT).contains(constraint);
   }
 
   /**
@@ -50,7 +48,22 @@ final class SqlErrors {
         + e.getMessage(), e);
   }
 
-  private static String state(SQLException e) {
-    return e.getSQLState() == null ? "" : e.getSQLState();
+  /** The SQLSTATE of {@code e}, or its SQLite result code's equivalent; empty when neither says. */
+  static String state(SQLException e) {
+    if (e.getSQLState() != null) {
+      return e.getSQLState();
+    }
+    if (e instanceof SQLiteException sqlite) {
+      return switch (sqlite.getResultCode()) {
+        case SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY -> "23505";
+        case SQLITE_CONSTRAINT_FOREIGNKEY -> "23503";
+        case SQLITE_CONSTRAINT_NOTNULL -> "23502";
+        case SQLITE_CONSTRAINT_CHECK -> "23514";
+        case SQLITE_BUSY_SNAPSHOT -> "40001"; // a read snapshot went stale under a writer: retry from the start
+        case SQLITE_BUSY, SQLITE_BUSY_RECOVERY, SQLITE_BUSY_TIMEOUT, SQLITE_LOCKED -> "HYT00"; // waited busy_timeout for the writer
+        default -> "";
+      };
+    }
+    return "";
   }
 }

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 
 /**
  * Runs reads and write transactions on the pool. A write runs its work, appends its change events
@@ -16,27 +15,28 @@ import javax.sql.DataSource;
 final class Transactions {
   private static final int MAX_ATTEMPTS = 5;
 
-  private final DataSource dataSource;
+  private final Pools pools;
+  private final SqlDialect dialect;
   private final EventLog events;
   private final Clock clock;
   private final CommitDurability durability;
 
-  Transactions(DataSource dataSource, EventLog events, Clock clock, CommitDurability durability) {
-    this.dataSource = dataSource;
+  Transactions(Pools pools, SqlDialect dialect, EventLog events, Clock clock, CommitDurability durability) {
+    this.pools = pools;
+    this.dialect = dialect;
     this.events = events;
     this.clock = clock;
     this.durability = durability;
   }
 
   /**
-   * Runs {@code work} in a read-only REPEATABLE READ transaction, so the several queries of one read
-   * (entry rows, then their selectors…) see one snapshot; {@code action} describes it for errors.
+   * Runs {@code work} in a read transaction of one snapshot ({@link SqlDialect#prepareRead}), so the several
+   * queries of one read (entry rows, then their selectors…) agree; {@code action} describes it for errors.
    */
   <T> T read(Supplier<String> action, SqlWork<Connection, T> work) {
-    try (Connection connection = dataSource.getConnection()) {
+    try (Connection connection = pools.reader().getConnection()) {
       connection.setAutoCommit(false);
-      connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      connection.setReadOnly(true);
+      dialect.prepareRead(connection);
       try {
         T result = work.run(connection);
         connection.commit();
@@ -54,10 +54,10 @@ final class Transactions {
   /** Runs {@code work} and its events in one transaction. */
   <T> T write(Supplier<String> action, SqlWork<Tx, T> work) {
     for (int attempt = 1; ; attempt++) {
-      try (Connection connection = dataSource.getConnection()) {
+      try (Connection connection = pools.writer().getConnection()) {
         try {
           connection.setAutoCommit(false);
-          Tx tx = new Tx(connection);
+          Tx tx = new Tx(connection, dialect);
           T result = work.run(tx);
           events.append(tx, clock.instant());
           connection.commit();

@@ -14,14 +14,24 @@ final class Tx {
   record PendingEvent(ChangeEvent.Kind kind, String key) {}
 
   private final Connection connection;
+  private final SqlDialect dialect;
   private final List<PendingEvent> events = new ArrayList<>();
 
-  Tx(Connection connection) {
+  Tx(Connection connection, SqlDialect dialect) {
     this.connection = connection;
+    this.dialect = dialect;
   }
 
   Connection connection() {
     return connection;
+  }
+
+  /**
+   * Appended to a SELECT to keep the rows it returns unchanged until this transaction ends
+   * ({@code FOR UPDATE}, or nothing where the writer already holds the whole database).
+   */
+  String rowLock() {
+    return dialect.rowLock();
   }
 
   /** Records that {@code key} of {@code kind} changed in this transaction. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.common.time.ManualClock;
 import dev.signet.datastore.DataStore;
-import dev.signet.datastore.EntryFilter;
 import dev.signet.datastore.RegistrationEntry;
 import dev.signet.datastore.testing.DataStoreContractTest;
 import java.nio.file.Files;
@@ -15,13 +14,15 @@ import java.time.Instant;
 import dev.signet.common.files.ProcessUmask;
 import dev.signet.datastore.JoinToken;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The datastore contract on embedded H2 (in memory), plus H2-file specifics. */
 class H2DataStoreTest extends DataStoreContractTest {
+  /** An H2 file under the data dir: {@code database_type = "h2"}. */
+  private static final SqlConfig H2_FILE = new SqlConfig(DatabaseType.H2, "", 0, 2, null, false);
+
   @TempDir Path dataDir;
 
   @Override
@@ -32,14 +33,14 @@ class H2DataStoreTest extends DataStoreContractTest {
   }
 
   @Test
-  void defaultStoreIsAFileUnderTheDataDirAndSurvivesReopening() {
+  void anH2StoreIsAFileUnderTheDataDirAndSurvivesReopening() {
     RegistrationEntry created;
-    try (SqlDataStore file = SqlDataStore.open(SqlConfig.defaults(), dataDir, clock)) {
+    try (SqlDataStore file = SqlDataStore.open(H2_FILE, dataDir, clock)) {
       created = file.createEntry(entry("/a", "/p", "unix:uid:1"));
     }
     assertThat(dataDir.resolve("datastore.mv.db")).exists();
 
-    try (SqlDataStore reopened = SqlDataStore.open(SqlConfig.defaults(), dataDir, clock)) {
+    try (SqlDataStore reopened = SqlDataStore.open(H2_FILE, dataDir, clock)) {
       assertThat(reopened.fetchEntry(created.entryId())).contains(created);
       assertThat(reopened.latestEventId()).isEqualTo(1);
     }
@@ -49,9 +50,9 @@ class H2DataStoreTest extends DataStoreContractTest {
   void theEmbeddedStoreIsOwnerOnlyWhateverTheUmask() throws Exception {
     Path home = dataDir.resolve("server");
     int umask = ProcessUmask.set(0); // the most permissive: every mode comes from the store itself
-    try (SqlDataStore file = SqlDataStore.open(SqlConfig.defaults(), home, clock)) {
+    try (SqlDataStore file = SqlDataStore.open(H2_FILE, home, clock)) {
       file.createJoinToken(new JoinToken("t", Instant.parse("2030-01-01T00:00:00Z")));
-      assertThat(SqlDataStore.embeddedStoreFile(SqlConfig.defaults(), home)).contains(home.resolve("datastore.mv.db"));
+      assertThat(SqlDataStore.embeddedStoreFiles(H2_FILE, home)).containsExactly(home.resolve("datastore.mv.db"));
       assertThat(mode(home.resolve("datastore.mv.db"))).isEqualTo("rw-------");
       // as H2 does on the first error it logs, long after the open: a trace file with the umask's mode
       Files.writeString(home.resolve("datastore.trace.db"), "error");
@@ -67,18 +68,18 @@ class H2DataStoreTest extends DataStoreContractTest {
 
   @Test
   void anExistingStoreKeepsItsModeForTheStartUpCheckToJudge() throws Exception {
-    try (SqlDataStore file = SqlDataStore.open(SqlConfig.defaults(), dataDir, clock)) {
+    try (SqlDataStore file = SqlDataStore.open(H2_FILE, dataDir, clock)) {
       file.createEntry(entry("/a", "/p", "unix:uid:1"));
     }
     Path store = dataDir.resolve("datastore.mv.db");
     Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rw-r-----"));
 
-    SqlDataStore.open(SqlConfig.defaults(), dataDir, clock).close();
+    SqlDataStore.open(H2_FILE, dataDir, clock).close();
 
     assertThat(mode(store)).isEqualTo("rw-r-----");
-    assertThat(SqlDataStore.embeddedStoreFile(SqlConfig.defaults(), dataDir)).contains(store);
-    assertThat(SqlDataStore.embeddedStoreFile(new SqlConfig(DatabaseType.H2, H2Urls.memory("m"), 2, 1, Duration.ZERO,
-        false), dataDir)).isEmpty();
+    assertThat(SqlDataStore.embeddedStoreFiles(H2_FILE, dataDir)).containsExactly(store);
+    assertThat(SqlDataStore.embeddedStoreFiles(new SqlConfig(DatabaseType.H2, H2Urls.memory("m"), 2, 1,
+        Duration.ZERO, false), dataDir)).isEmpty();
   }
 
   private static String mode(Path path) {
@@ -87,20 +88,6 @@ class H2DataStoreTest extends DataStoreContractTest {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  @Test
-  void sqlite3ConfigurationIsServedByTheEmbeddedH2Store() throws Exception {
-    Path sqliteFile = dataDir.resolve("datastore.sqlite3");
-    SqlConfig config = SqlConfig.fromPluginData(Map.of("database_type", "sqlite3",
-        "connection_string", sqliteFile.toString()));
-
-    try (SqlDataStore store = SqlDataStore.open(config, dataDir, clock)) {
-      store.createEntry(entry("/a", "/p", "unix:uid:1"));
-      assertThat(store.countEntries(EntryFilter.ALL)).isEqualTo(1);
-    }
-    assertThat(dataDir.resolve("datastore.mv.db")).exists();
-    assertThat(Files.exists(sqliteFile)).isFalse();
   }
 
   @Test

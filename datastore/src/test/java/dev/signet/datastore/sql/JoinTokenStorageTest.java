@@ -2,7 +2,6 @@ package dev.signet.datastore.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.signet.common.time.ManualClock;
 import dev.signet.datastore.JoinToken;
 import dev.signet.datastore.testing.PostgresTestServer;
@@ -52,9 +51,9 @@ class JoinTokenStorageTest {
       store.createJoinToken(new JoinToken(token, START.plusSeconds(600)));
     }
     Path copy = Files.createDirectory(dataDir.resolve("copy"));
-    Files.copy(dataDir.resolve("datastore.mv.db"), copy.resolve("datastore.mv.db"));
+    Files.copy(dataDir.resolve("datastore.sqlite3"), copy.resolve("datastore.sqlite3"));
 
-    assertThat(new String(Files.readAllBytes(copy.resolve("datastore.mv.db")), StandardCharsets.ISO_8859_1))
+    assertThat(new String(Files.readAllBytes(copy.resolve("datastore.sqlite3")), StandardCharsets.ISO_8859_1))
         .doesNotContain(token);
     List<String> stolen = storedValues(SqlConfig.defaults().target(copy), null);
     assertThat(stolen).containsExactly(JoinTokens.hash(token)).doesNotContain(token);
@@ -73,8 +72,13 @@ class JoinTokenStorageTest {
   }
 
   @Test
-  void migratingAnH2StoreHashesItsPlaintextTokensWhichStillWorkOnce() throws Exception {
+  void migratingASqliteStoreHashesItsPlaintextTokensWhichStillWorkOnce() throws Exception {
     migratesAV1Store(SqlConfig.defaults(), dataDir);
+  }
+
+  @Test
+  void migratingAnH2StoreHashesItsPlaintextTokensWhichStillWorkOnce() throws Exception {
+    migratesAV1Store(new SqlConfig(DatabaseType.H2, "", 4, 1, null, false), dataDir);
   }
 
   @Test
@@ -85,9 +89,9 @@ class JoinTokenStorageTest {
   private void migratesAV1Store(SqlConfig config, Path dir) throws Exception {
     String token = UUID.randomUUID().toString();
     JdbcTarget target = config.target(dir);
-    try (HikariDataSource v1 = Pools.open(config, target)) {
-      Migrations.configure(v1).target("1").load().migrate();
-      try (Connection c = v1.getConnection();
+    try (Pools v1 = Pools.open(config, target)) {
+      Migrations.configure(v1.writer(), target.dialect()).target("1").load().migrate();
+      try (Connection c = v1.writer().getConnection();
           PreparedStatement s = c.prepareStatement("INSERT INTO join_tokens (token, expires_at) VALUES (?, ?)")) {
         s.setString(1, token);
         s.setLong(2, START.plusSeconds(600).toEpochMilli());
@@ -111,8 +115,8 @@ class JoinTokenStorageTest {
   /** What a reader of the database sees in {@code join_tokens}. */
   private static List<String> storedValues(JdbcTarget target, SqlConfig config) throws Exception {
     List<String> values = new ArrayList<>();
-    try (HikariDataSource pool = Pools.open(config == null ? SqlConfig.defaults() : config, target);
-        Connection c = pool.getConnection();
+    try (Pools pools = Pools.open(config == null ? SqlConfig.defaults() : config, target);
+        Connection c = pools.reader().getConnection();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT * FROM join_tokens")) {
       while (rs.next()) {

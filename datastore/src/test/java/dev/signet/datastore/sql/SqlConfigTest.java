@@ -3,60 +3,58 @@ package dev.signet.datastore.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.slf4j.LoggerFactory;
 
 class SqlConfigTest {
   private static final Path DATA_DIR = Path.of("/var/lib/signet/server");
 
   @Test
-  void defaultsToAnH2FileUnderTheDataDirWithThePostgresCompatibleSettings() {
-    JdbcTarget target = SqlConfig.fromPluginData(Map.of()).target(DATA_DIR);
+  void defaultsToASqliteFileUnderTheDataDir() {
+    SqlConfig config = SqlConfig.fromPluginData(Map.of());
+    JdbcTarget target = config.target(DATA_DIR);
 
-    assertThat(target.embedded()).isTrue();
-    assertThat(target.jdbcUrl()).isEqualTo("jdbc:h2:file:/var/lib/signet/server/datastore;MODE=PostgreSQL;"
-        + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;NON_KEYWORDS=VALUE;LOCK_TIMEOUT=10000;WRITE_DELAY=0;RETENTION_TIME=600000");
+    assertThat(config.databaseType()).isEqualTo(DatabaseType.SQLITE3);
+    assertThat(target.dialect()).isEqualTo(SqlDialect.SQLITE);
+    assertThat(target.jdbcUrl()).isEqualTo("jdbc:sqlite:/var/lib/signet/server/datastore.sqlite3");
+    assertThat(config.legacyH2Base(DATA_DIR)).contains(DATA_DIR.resolve("datastore"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "/opt/spire/data/server/datastore.sqlite3 | /opt/spire/data/server/datastore.sqlite3 | /opt/spire/data/server/datastore",
+      "file:/srv/spire.db?_busy_timeout=5000&cache=shared | /srv/spire.db | /srv/spire",
+      "jdbc:sqlite:/srv/store | /srv/store | /srv/store",
+      "'' | /var/lib/signet/server/datastore.sqlite3 | /var/lib/signet/server/datastore"})
+  void sqlite3TakesSpiresConnectionStrings(String connectionString, String file, String legacyH2Base) {
+    SqlConfig config = SqlConfig.fromPluginData(Map.of("database_type", "sqlite3",
+        "connection_string", connectionString));
+
+    assertThat(config.target(DATA_DIR).jdbcUrl()).isEqualTo("jdbc:sqlite:" + file);
+    assertThat(config.legacyH2Base(DATA_DIR)).contains(Path.of(legacyH2Base));
   }
 
   @Test
-  void sqlite3IsMappedOntoH2WithAWarning() {
-    Logger logger = (Logger) LoggerFactory.getLogger(SqlConfig.class);
-    ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    appender.start();
-    logger.addAppender(appender);
-    try {
-      SqlConfig config = SqlConfig.fromPluginData(Map.of("database_type", "sqlite3",
-          "connection_string", "/opt/spire/data/server/datastore.sqlite3"));
-
-      JdbcTarget target = config.target(DATA_DIR);
-
-      assertThat(config.databaseType()).isEqualTo(DatabaseType.SQLITE3);
-      assertThat(target.embedded()).isTrue();
-      assertThat(target.jdbcUrl()).startsWith("jdbc:h2:file:/opt/spire/data/server/datastore;MODE=PostgreSQL");
-      assertThat(appender.list).singleElement().satisfies(event -> {
-        assertThat(event.getLevel()).isEqualTo(Level.WARN);
-        assertThat(event.getFormattedMessage()).contains("\"sqlite3\" is not supported")
-            .contains("embedded h2 store").contains("/opt/spire/data/server/datastore.mv.db");
-      });
-    } finally {
-      logger.detachAppender(appender);
-    }
+  void sqlite3RefusesAnInMemoryDatabaseAndForeignUrls() {
+    assertThatThrownBy(() -> SqlConfig.fromPluginData(Map.of("database_type", "sqlite3",
+        "connection_string", "file::memory:?cache=shared")).target(DATA_DIR))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("in-memory");
+    assertThatThrownBy(() -> new SqlConfig(DatabaseType.SQLITE3, "jdbc:h2:file:/x", 0, 2, null, false)
+        .target(DATA_DIR)).hasMessageContaining("not a sqlite url");
   }
 
   @Test
-  void sqlite3WithoutAPathUsesTheDataDir() {
-    JdbcTarget target = SqlConfig.fromPluginData(Map.of("database_type", "sqlite3")).target(DATA_DIR);
+  void h2IsStillSelectableWithThePostgresCompatibleSettings() {
+    SqlConfig config = SqlConfig.fromPluginData(Map.of("database_type", "h2"));
 
-    assertThat(target.jdbcUrl()).startsWith("jdbc:h2:file:/var/lib/signet/server/datastore;");
+    assertThat(config.target(DATA_DIR).jdbcUrl()).isEqualTo("jdbc:h2:file:/var/lib/signet/server/datastore;"
+        + "MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;NON_KEYWORDS=VALUE;LOCK_TIMEOUT=10000;"
+        + "WRITE_DELAY=0;RETENTION_TIME=600000");
+    assertThat(config.legacyH2Base(DATA_DIR)).isEmpty();
   }
 
   @Test
@@ -98,7 +96,7 @@ class SqlConfigTest {
     JdbcTarget target = new SqlConfig(DatabaseType.POSTGRES, connectionString, 0, 2, Duration.ZERO, false)
         .target(null);
 
-    assertThat(target.embedded()).isFalse();
+    assertThat(target.dialect()).isEqualTo(SqlDialect.POSTGRES);
     assertThat(target.jdbcUrl()).isEqualTo(url);
     assertThat(target.user()).isEqualTo(user);
     assertThat(target.password()).isEqualTo(password);

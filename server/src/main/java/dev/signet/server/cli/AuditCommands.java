@@ -28,7 +28,8 @@ public final class AuditCommands {
 
   /**
    * With {@code -config}, the trail, the key ({@code <data_dir>/audit.key}) and the anchor (read from the
-   * datastore; with the embedded H2 database only while the server is stopped) come from the server's
+   * datastore, also while the server runs, except with {@code database_type = "h2"}, which one process at a
+   * time may open) come from the server's
    * configuration; {@code -path}, {@code -key} and {@code -head} (the {@code signet_audit_head_seq} of the
    * server's {@code /metrics}, or {@code SEQ:HASH}) give or override them.
    */
