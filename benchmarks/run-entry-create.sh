@@ -44,6 +44,6 @@ sleep 1
 for c in "${@:-1 4}"; do
   for n in $c; do
     "$JAVA" -cp "$CP" -Dlogback.configurationFile=../packaging/src/dist/conf/logback.xml dev.signet.benchmarks.EntryCreateLoad \
-      "$WORK/api.sock" example.org "$CALLS" "$n" 2>/dev/null
+      "$WORK/api.sock" example.org "$CALLS" "$n" 2>"$WORK/load.err" || { cat "$WORK/load.err" "$WORK/server.log" >&2; exit 1; }
   done
 done

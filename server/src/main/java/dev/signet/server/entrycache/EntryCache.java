@@ -18,6 +18,12 @@ public final class EntryCache {
   private final AtomicReference<AuthorizedEntryIndex> index = new AtomicReference<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile long lastEventId;
+  /** Guards the two counters below; never held during a rebuild. */
+  private final Object tickets = new Object();
+  /** Refreshes asked for so far. */
+  private long requested;
+  /** The highest request that a finished rebuild covers. Guarded by {@code this} (the rebuild lock). */
+  private long covered;
 
   public EntryCache(DataStore dataStore, SpiffeId serverId) {
     this.dataStore = dataStore;
@@ -30,12 +36,31 @@ public final class EntryCache {
     return index.get();
   }
 
-  /** Rebuilds the index from the datastore and tells listeners (agents' push streams). */
-  public synchronized void refresh() {
-    long eventsBefore = dataStore.latestEventId();
-    index.set(AuthorizedEntryIndex.build(serverId, dataStore.listAllEntries()));
-    lastEventId = Math.max(lastEventId, eventsBefore);
-    listeners.forEach(Runnable::run);
+  /**
+   * Rebuilds the index from the datastore and tells listeners (agents' push streams); returns once the index
+   * reflects everything committed before the call. Concurrent callers share rebuilds: a caller that waited
+   * while another rebuild ran returns without one of its own when a rebuild that began after its request
+   * (so after its write committed) has finished meanwhile.
+   */
+  public void refresh() {
+    long ticket;
+    synchronized (tickets) {
+      ticket = ++requested;
+    }
+    synchronized (this) {
+      if (covered >= ticket) {
+        return;
+      }
+      long upTo;
+      synchronized (tickets) {
+        upTo = requested;
+      }
+      long eventsBefore = dataStore.latestEventId();
+      index.set(AuthorizedEntryIndex.build(serverId, dataStore.listAllEntries()));
+      lastEventId = Math.max(lastEventId, eventsBefore);
+      covered = upTo;
+      listeners.forEach(Runnable::run);
+    }
   }
 
   /** Refreshes when the event log has moved since the last refresh; returns true if it did. */
