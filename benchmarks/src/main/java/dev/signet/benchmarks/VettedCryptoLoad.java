@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * One thread, one run: {@code openssl speed -seconds 3 ecdsap256}, then on each provider (ACCP and
  * BouncyCastle) P-256 sign, verify and key generation through the JCA, the issuance that BatchNewX509SVID
  * does per SVID (CSR parse and verify, mint, credential check, DER) and the cost of verifying a minted
- * certificate with the second provider; prints rates and the ratio of issuance to OpenSSL's combined
+ * certificate with the second provider, and what the agent does per entry in a sync (a key pair and its
+ * CSR); prints rates and the ratio of issuance to OpenSSL's combined
  * sign+verify rate (1 / (1/sign + 1/verify)). Rates are per CPU-second of the measuring thread, as
  * {@code openssl speed} measures by default. Prints figures, asserts nothing.
  *
@@ -76,6 +77,9 @@ public final class VettedCryptoLoad {
         IndependentCheck.verify(minted, caKey);
         return minted;
       });
+      double keysAndCsrs = rate(seconds, () -> Csrs.forKey(KeyType.EC_P256.generate()));
+      System.out.printf(Locale.ROOT, "%s: agent side of a sync, a P-256 key and its CSR per entry: %,.0f/s"
+          + " (1,000 entries: %.0f ms of CPU)%n", name, keysAndCsrs, 1000 / keysAndCsrs * 1000);
       System.out.printf(Locale.ROOT, "%s: sign %,.0f/s verify %,.0f/s keygen %,.0f/s | issuance %,.0f/s = %.2f x openssl"
           + " combined | second-provider check of one certificate %,.0f/s (%.0f us; issuance %.0f us)%n", name, sign,
           verify, keygen, issuance, issuance / opensslCombined, independent, 1e6 / independent, 1e6 / issuance);
