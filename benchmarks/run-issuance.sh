@@ -8,4 +8,4 @@ CP="target/classes:$(cat target/classpath.txt)"
 echo "== openssl speed ecdsap256 (1 thread)"
 openssl speed -seconds 3 ecdsap256 2>/dev/null | tail -2
 echo "== JMH (1 thread)"
-"$JAVA" -cp "$CP" org.openjdk.jmh.Main -t 1 "${@:-Issuance|EcdsaProvider|P256Verify}"
+"$JAVA" -cp "$CP" org.openjdk.jmh.Main -t 1 "${@:-Issuance|EcdsaProvider}"

@@ -1,5 +1,6 @@
 package dev.signet.benchmarks;
 
+import dev.signet.common.crypto.AccpProvider;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
@@ -21,8 +22,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * ECDSA P-256 sign and verify per JCA provider (JDK SunEC vs BouncyCastle), one thread: the
- * measurement behind the CA's choice of provider for each operation.
+ * ECDSA P-256 sign, verify and key generation per JCA provider (Amazon Corretto Crypto Provider, JDK SunEC,
+ * BouncyCastle), one thread: the measurement behind the choice of ACCP with BouncyCastle as the fallback.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -31,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 2)
 @Fork(1)
 public class EcdsaProviderBenchmark {
-  @Param({"SunEC", "BC"})
+  @Param({"ACCP", "SunEC", "BC"})
   public String provider;
 
   private Signature signer;
@@ -39,11 +40,21 @@ public class EcdsaProviderBenchmark {
   private byte[] message;
   private byte[] signature;
   private KeyPair keyPair;
+  private KeyPairGenerator generator;
 
   @Setup
   public void setUp() throws Exception {
-    Provider chosen = provider.equals("BC") ? new BouncyCastleProvider() : java.security.Security.getProvider("SunEC");
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", chosen);
+    Provider chosen = switch (provider) {
+      case "ACCP" -> {
+        if (AccpProvider.INSTANCE.loadingError().isPresent()) {
+          throw new IllegalStateException("accp cannot load", AccpProvider.INSTANCE.loadingError().get());
+        }
+        yield AccpProvider.INSTANCE.provider();
+      }
+      case "BC" -> new BouncyCastleProvider();
+      default -> java.security.Security.getProvider(provider);
+    };
+    generator = KeyPairGenerator.getInstance("EC", chosen);
     generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
     keyPair = generator.generateKeyPair();
     signer = Signature.getInstance("SHA256withECDSA", chosen);
@@ -60,6 +71,11 @@ public class EcdsaProviderBenchmark {
     signer.initSign(keyPair.getPrivate());
     signer.update(message);
     return signer.sign();
+  }
+
+  @Benchmark
+  public KeyPair keygen() {
+    return generator.generateKeyPair();
   }
 
   @Benchmark

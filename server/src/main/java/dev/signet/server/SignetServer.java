@@ -1,5 +1,6 @@
 package dev.signet.server;
 
+import dev.signet.common.crypto.CryptoProviders;
 import dev.signet.attestors.node.NodeAttestor;
 import dev.signet.ca.keymanager.DiskKeyManager;
 import dev.signet.ca.keymanager.KeyManager;
@@ -113,6 +114,8 @@ public final class SignetServer implements AutoCloseable {
 
   /** Builds and starts a server; on failure everything already started is stopped again. */
   public static SignetServer start(ServerConfig config, Clock clock) throws IOException {
+    // before anything makes a key or signs: the provider is chosen once, logged, and may refuse to start
+    CryptoProviders.install(config.cryptoProvider());
     SignetServer server = new SignetServer(config, clock);
     try {
       server.startUp();

@@ -1,5 +1,6 @@
 package dev.signet.agent.config;
 
+import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.config.PluginBlock;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.spiffe.SpiffeId;
@@ -22,6 +23,8 @@ import java.util.Objects;
  *     included) one uid may have in progress at once
  * @param allowInsecureDataDirPermissions {@code agent.allow_insecure_data_dir_permissions}: start even when
  *     {@code data_dir} or the agent's key in it is open to group or others (see {@code DataDirPermissions})
+ * @param cryptoProvider {@code agent.crypto_provider}: the JCA provider that makes keys and signs CSRs (see
+ *     {@link CryptoProviderMode}; default {@code auto})
  */
 public record AgentConfig(
     TrustDomain trustDomain,
@@ -46,9 +49,10 @@ public record AgentConfig(
     Path keyManagerDirectory,
     List<PluginBlock> workloadAttestors,
     HealthChecks healthChecks,
-    int workloadApiMaxCallsPerUid, boolean allowInsecureDataDirPermissions) {
+    int workloadApiMaxCallsPerUid, boolean allowInsecureDataDirPermissions, CryptoProviderMode cryptoProvider) {
 
   public AgentConfig {
+    cryptoProvider = cryptoProvider == null ? CryptoProviderMode.AUTO : cryptoProvider;
     Objects.requireNonNull(trustDomain, "trust_domain");
     Objects.requireNonNull(nodeAttestor, "NodeAttestor");
     authorizedDelegates = List.copyOf(authorizedDelegates);

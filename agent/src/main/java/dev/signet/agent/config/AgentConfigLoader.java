@@ -1,5 +1,6 @@
 package dev.signet.agent.config;
 
+import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.agent.workload.PerUidQuotas;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
@@ -96,6 +97,12 @@ public final class AgentConfigLoader {
       throw new ConfigException("agent.workload_api_max_calls_per_uid must be at least 1, got " + callsPerUid);
     }
     boolean allowInsecureDataDir = agent.getBool(DataDirPermissions.OPT_OUT_KEY, false);
+    CryptoProviderMode cryptoProvider;
+    try {
+      cryptoProvider = CryptoProviderMode.fromConfigName(agent.getString(CryptoProviderMode.CONFIG_KEY, "auto"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("agent." + e.getMessage());
+    }
     ConfigSection experimental = agent.section("experimental");
     Duration syncInterval = experimental.getDuration("sync_interval", Duration.ofSeconds(5));
     experimental.accept("use_sync_authorized_entries");
@@ -119,7 +126,7 @@ public final class AgentConfigLoader {
     return new AgentConfig(trustDomain, serverAddress, serverPort, socketPath, adminSocket, dataDir, logLevel,
         bundlePath, bundleUrl, bundleFormat, insecure, joinToken, delegates, keyType, x509CacheSize, jwtCacheSize,
         syncInterval, plugins.nodeAttestor, plugins.keyManager.name(), plugins.keyDirectory(), plugins.workload,
-        health, callsPerUid, allowInsecureDataDir);
+        health, callsPerUid, allowInsecureDataDir, cryptoProvider);
   }
 
   private static void checkBootstrap(Path bundlePath, String bundleUrl, boolean insecure) {

@@ -1,5 +1,6 @@
 package dev.signet.agent.runtime;
 
+import dev.signet.common.crypto.CryptoProviderException;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.signet.agent.cli.AgentRunner;
@@ -41,7 +42,7 @@ public final class AgentLauncher implements AgentRunner {
     AgentRuntime runtime;
     try {
       runtime = AgentRuntime.start(config, Clock.systemUTC());
-    } catch (InsecurePermissionsException e) {
+    } catch (InsecurePermissionsException | CryptoProviderException e) {
       System.err.println("Error: " + e.getMessage());
       return 1;
     }

@@ -1,5 +1,6 @@
 package dev.signet.agent.runtime;
 
+import dev.signet.common.crypto.CryptoProviders;
 import dev.signet.agent.admin.AdminApiServer;
 import dev.signet.agent.admin.AgentInfo;
 import dev.signet.agent.admin.DebugService;
@@ -83,6 +84,8 @@ public final class AgentRuntime implements AutoCloseable {
 
   /** Attests (or resumes), syncs once, and starts serving the Workload API. */
   public static AgentRuntime start(AgentConfig config, Clock clock) throws IOException {
+    // before anything makes a key or signs: the provider is chosen once, logged, and may refuse to start
+    CryptoProviders.install(config.cryptoProvider());
     AgentRuntime runtime = new AgentRuntime(config, clock);
     try {
       runtime.startUp();

@@ -75,6 +75,21 @@ class AgentConfigLoaderTest {
   }
 
   @Test
+  void theCryptoProviderIsAutoByDefaultAndChecked() {
+    assertThat(parse(MINIMAL, AgentFlags.NONE).config().cryptoProvider())
+        .isEqualTo(dev.signet.common.crypto.CryptoProviderMode.AUTO);
+    String accp = MINIMAL.replace("server_address = \"127.0.0.1\"",
+        "server_address = \"127.0.0.1\"\n  crypto_provider = \"accp\"");
+    assertThat(parse(accp, AgentFlags.NONE).config().cryptoProvider())
+        .isEqualTo(dev.signet.common.crypto.CryptoProviderMode.ACCP);
+    String bad = MINIMAL.replace("server_address = \"127.0.0.1\"",
+        "server_address = \"127.0.0.1\"\n  crypto_provider = \"openssl\"");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse(bad, AgentFlags.NONE))
+        .isInstanceOf(dev.signet.common.config.ConfigException.class)
+        .hasMessage("agent.crypto_provider \"openssl\" is not one of auto, accp, bouncycastle");
+  }
+
+  @Test
   void flagsOverrideTheFileAndTheTokenFileIsRead(@TempDir Path dir) throws IOException {
     Path tokenFile = Files.writeString(dir.resolve("token"), "abc-123\n");
     AgentFlags flags = new AgentFlags(null, tokenFile, "10.0.0.9", 9000, null, null, null, null, dir,

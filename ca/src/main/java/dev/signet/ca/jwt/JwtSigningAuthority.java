@@ -1,5 +1,8 @@
 package dev.signet.ca.jwt;
 
+import dev.signet.ca.CaRandom;
+import dev.signet.common.crypto.CryptoProviders;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -45,10 +48,15 @@ public final class JwtSigningAuthority implements SigningAuthority {
           throw new IllegalArgumentException("jwt authority \"" + keyId + "\" is on unsupported curve " + curve);
         }
         this.algorithm = Curve.P_256.equals(curve) ? JWSAlgorithm.ES256 : JWSAlgorithm.ES384;
-        this.signer = new ECDSASigner(privateKey, curve);
+        ECDSASigner ecdsa = new ECDSASigner(privateKey, curve);
+        ecdsa.getJCAContext().setProvider(CryptoProviders.signing());
+        ecdsa.getJCAContext().setSecureRandom(CaRandom.get());
+        this.signer = ecdsa;
       } else if (keyPair.getPublic().getAlgorithm().equals("RSA")) {
         this.algorithm = JWSAlgorithm.RS256;
-        this.signer = new RSASSASigner(privateKey);
+        RSASSASigner rsa = new RSASSASigner(privateKey);
+        rsa.getJCAContext().setProvider(CryptoProviders.signing());
+        this.signer = rsa;
       } else {
         throw new IllegalArgumentException("jwt authority \"" + keyId + "\" has an unsupported "
             + keyPair.getPublic().getAlgorithm() + " key");

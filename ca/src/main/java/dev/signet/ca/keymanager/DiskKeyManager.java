@@ -26,8 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import dev.signet.ca.CaProviders;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import dev.signet.common.crypto.CryptoProviders;
+import java.security.Provider;
 import org.bouncycastle.jce.spec.ECPublicKeySpec;
 
 /**
@@ -39,7 +39,7 @@ import org.bouncycastle.jce.spec.ECPublicKeySpec;
 public final class DiskKeyManager implements KeyManager {
   /** The SPIRE plugin name. */
   public static final String NAME = "disk";
-  private static final BouncyCastleProvider BC = CaProviders.BOUNCY_CASTLE;
+  private static final Provider BC = CryptoProviders.bouncyCastle();
   private final Path keysPath;
   private final Map<String, ManagedKey> keys = new LinkedHashMap<>();
 
@@ -115,7 +115,7 @@ public final class DiskKeyManager implements KeyManager {
   /** PKCS#8 keeps no public key for us to trust blindly, so it is recomputed from the private key. */
   static PublicKey publicKeyOf(PrivateKey key) throws GeneralSecurityException {
     return switch (key) {
-      case RSAPrivateCrtKey rsa -> KeyFactory.getInstance("RSA")
+      case RSAPrivateCrtKey rsa -> KeyFactory.getInstance("RSA", CryptoProviders.signing())
           .generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
       case ECPrivateKey ec -> {
         var bcKey = (org.bouncycastle.jce.interfaces.ECPrivateKey) KeyFactory.getInstance("EC", BC)
@@ -123,7 +123,7 @@ public final class DiskKeyManager implements KeyManager {
         var spec = bcKey.getParameters();
         PublicKey bcPublic = KeyFactory.getInstance("EC", BC)
             .generatePublic(new ECPublicKeySpec(spec.getG().multiply(bcKey.getD()).normalize(), spec));
-        yield KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(bcPublic.getEncoded()));
+        yield KeyFactory.getInstance("EC", CryptoProviders.signing()).generatePublic(new X509EncodedKeySpec(bcPublic.getEncoded()));
       }
       default -> throw new GeneralSecurityException("unsupported " + key.getAlgorithm() + " key");
     };

@@ -29,7 +29,8 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import dev.signet.ca.CaProviders;
+import dev.signet.common.crypto.CryptoProviders;
+import java.security.Provider;
 import dev.signet.ca.CaRandom;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -74,28 +75,30 @@ public final class Certificates {
   }
 
   /**
-   * {@code key} as a BouncyCastle key when it is an extractable EC key from another provider. BouncyCastle
-   * signing with a foreign key rebuilds the curve on every signature and so loses its cached fixed-point
-   * tables for the generator, which costs about half of every issuance; its own keys name a shared curve.
+   * {@code key} as the signing provider's own key object when it is an extractable key from another
+   * provider (a key parsed from PKCS#8 by the JDK, say), converted once here instead of on every signature.
    * Keys that cannot be exported (a hardware key manager) are used as they are.
    */
   static PrivateKey forSigning(PrivateKey key) {
-    if (!(key instanceof ECKey) || key.getClass().getName().startsWith("org.bouncycastle.")
-        || key.getEncoded() == null) {
+    Provider provider = CryptoProviders.signing();
+    if (key.getEncoded() == null || !(key instanceof ECKey || key.getAlgorithm().equals("RSA"))) {
       return key;
     }
     try {
-      return KeyFactory.getInstance("EC", CaProviders.BOUNCY_CASTLE)
+      return KeyFactory.getInstance(key instanceof ECKey ? "EC" : "RSA", provider)
           .generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
     } catch (GeneralSecurityException e) {
       return key;
     }
   }
 
-  /** A content signer for {@code key} drawing nonces from the shared random, signing with {@link CaProviders}. */
+  /**
+   * A content signer for {@code key} on the provider {@link CryptoProviders} chose, drawing nonces from the
+   * shared random. One per signature (it holds a {@code Signature}, which is not thread-safe).
+   */
   static ContentSigner signer(PrivateKey key, String algorithm) {
     try {
-      return new JcaContentSignerBuilder(algorithm).setProvider(CaProviders.BOUNCY_CASTLE)
+      return new JcaContentSignerBuilder(algorithm).setProvider(CryptoProviders.signing())
           .setSecureRandom(CaRandom.get()).build(key);
     } catch (OperatorCreationException e) {
       throw new IllegalStateException("cannot sign with " + algorithm + ": " + e.getMessage(), e);

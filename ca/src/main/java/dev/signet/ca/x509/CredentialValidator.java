@@ -14,6 +14,7 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import dev.signet.common.crypto.CryptoProviders;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.text.ParseException;
@@ -125,11 +126,11 @@ public final class CredentialValidator {
     try {
       byte[] probe = new byte[32];
       CaRandom.get().nextBytes(probe);
-      Signature signer = Signature.getInstance(algorithm);
+      Signature signer = Signature.getInstance(algorithm, CryptoProviders.signing());
       signer.initSign(privateKey, CaRandom.get());
       signer.update(probe);
       byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
+      Signature verifier = Signature.getInstance(algorithm, CryptoProviders.signing());
       verifier.initVerify(publicKey);
       verifier.update(probe);
       if (!verifier.verify(signature)) {

@@ -1,26 +1,24 @@
 package dev.signet.ca.x509;
 
+import dev.signet.ca.crypto.JcaCache;
+import dev.signet.common.crypto.CryptoProviders;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.MessageDigest;
-import java.security.interfaces.ECPublicKey;
-import dev.signet.ca.ecverify.P256Verifier;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.crypto.signers.StandardDSAEncoding;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.HashMap;
-import java.util.Map;
-import org.bouncycastle.asn1.ASN1Encoding;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -30,12 +28,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import dev.signet.ca.CaProviders;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.PKCSException;
 
 /**
  * Parses and verifies PKCS#10 CSRs (DER). Refused: anything malformed, a signature that does not verify
@@ -43,13 +36,12 @@ import org.bouncycastle.pkcs.PKCSException;
  * (no MD5 or SHA-1), RSA keys under 2048 bits, EC keys on curves other than P-256 and P-384, and any other
  * key algorithm. A CA:true request is reported, not refused here: the caller decides.
  *
- * <p>Verification: SHA-256 with ECDSA on P-256, what nearly every agent sends, goes to {@link P256Verifier}
- * (our own in-place arithmetic, 1.2–1.3 times BouncyCastle's speed and a twelfth of its allocation; CSR
- * verification is over half the cost of an issuance). Every other allowed algorithm runs on BouncyCastle's
- * provider, whose ECDSA verify is several times faster than the JDK's (DESIGN §4).
+ * <p>Security decision: signatures are verified by the JCA provider {@link CryptoProviders} chose (Amazon
+ * Corretto Crypto Provider, else BouncyCastle), never by arithmetic of our own; {@link #verify} is the one
+ * verification path, and the Wycheproof known-answer tests run against it. The provider must reject every
+ * malformed ECDSA-Sig-Value (BER instead of DER, r or s out of range, trailing bytes); those tests prove it.
  */
 public final class CsrParser {
-  private static final BouncyCastleProvider BC = CaProviders.BOUNCY_CASTLE;
   private static final int MIN_RSA_BITS = 2048;
   private static final Set<ASN1ObjectIdentifier> CURVES = Set.of(SECObjectIdentifiers.secp256r1,
       SECObjectIdentifiers.secp384r1);
@@ -63,33 +55,10 @@ public final class CsrParser {
       X9ObjectIdentifiers.ecdsa_with_SHA512, "SHA512withECDSA", PKCSObjectIdentifiers.sha256WithRSAEncryption,
       "SHA256withRSA", PKCSObjectIdentifiers.sha384WithRSAEncryption, "SHA384withRSA",
       PKCSObjectIdentifiers.sha512WithRSAEncryption, "SHA512withRSA");
-  // Signature and KeyFactory objects are not thread-safe; creating them per call costs more than verifying.
-  private static final ThreadLocal<Map<ASN1ObjectIdentifier, Signature>> VERIFIERS =
-      ThreadLocal.withInitial(HashMap::new);
-  private static final BigInteger P256_ORDER = CustomNamedCurves.getByName("secp256r1").getN();
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(CsrParser::sha256);
-  private static final ThreadLocal<KeyFactory> EC_KEYS = ThreadLocal.withInitial(() -> keyFactory("EC"));
-  private static final ThreadLocal<KeyFactory> RSA_KEYS = ThreadLocal.withInitial(() -> keyFactory("RSA"));
+  private static final Map<ASN1ObjectIdentifier, String> PSS_HASHES = Map.of(NISTObjectIdentifiers.id_sha256,
+      "SHA-256", NISTObjectIdentifiers.id_sha384, "SHA-384", NISTObjectIdentifiers.id_sha512, "SHA-512");
 
   private CsrParser() {}
-
-  private static KeyFactory keyFactory(String algorithm) {
-    try {
-      // BouncyCastle's own keys name its shared curve objects, so its verifier keeps the curve's
-      // precomputed tables instead of rebuilding them for every CSR.
-      return KeyFactory.getInstance(algorithm, BC);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("bouncycastle lacks " + algorithm + " keys", e);
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
-  }
 
   /** Parses and verifies a DER CSR. */
   public static ParsedCsr parse(byte[] der) throws InvalidCsrException {
@@ -135,65 +104,75 @@ public final class CsrParser {
   }
 
   private static void checkSignature(PKCS10CertificationRequest csr, PublicKey key) throws InvalidCsrException {
-    ASN1ObjectIdentifier algorithm = csr.getSignatureAlgorithm().getAlgorithm();
-    if (!SIGNATURES.contains(algorithm)) {
-      throw new InvalidCsrException("csr signature algorithm " + algorithm + " is not allowed");
+    AlgorithmIdentifier algorithm = csr.getSignatureAlgorithm();
+    if (!SIGNATURES.contains(algorithm.getAlgorithm())) {
+      throw new InvalidCsrException("csr signature algorithm " + algorithm.getAlgorithm() + " is not allowed");
     }
+    boolean valid;
     try {
-      boolean valid;
-      if (algorithm.equals(X9ObjectIdentifiers.ecdsa_with_SHA256) && isP256(key)) {
-        valid = verifyP256(csr, (ECPublicKey) key);
-      } else if (algorithm.equals(PKCSObjectIdentifiers.id_RSASSA_PSS)) {
-        valid = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BC).build(key));
-      } else {
-        Signature verifier = VERIFIERS.get().computeIfAbsent(algorithm, CsrParser::newVerifier);
-        verifier.initVerify(key);
-        verifier.update(csr.toASN1Structure().getCertificationRequestInfo().getEncoded(ASN1Encoding.DER));
-        valid = verifier.verify(csr.getSignature());
-      }
-      if (!valid) {
-        throw new InvalidCsrException("csr signature does not verify with its own public key");
-      }
-    } catch (OperatorCreationException | PKCSException | GeneralSecurityException | IOException
-        | IllegalArgumentException e) {
+      valid = verify(algorithm, key, csr.toASN1Structure().getCertificationRequestInfo().getEncoded(ASN1Encoding.DER),
+          csr.getSignature());
+    } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
       throw new InvalidCsrException("csr signature cannot be verified: " + e.getMessage(), e);
     }
-  }
-
-  private static boolean isP256(PublicKey key) {
-    return key instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() == 256
-        && ec.getParams().getOrder().equals(P256_ORDER);
-  }
-
-  /** SHA-256 with ECDSA on P-256, the signature of nearly every CSR, by {@link P256Verifier}. */
-  private static boolean verifyP256(PKCS10CertificationRequest csr, ECPublicKey key)
-      throws IOException, InvalidCsrException {
-    BigInteger[] rs;
-    try {
-      rs = StandardDSAEncoding.INSTANCE.decode(P256_ORDER, csr.getSignature());
-    } catch (RuntimeException e) { // BouncyCastle throws ClassCastException for a SEQUENCE of non-INTEGERs
-      throw new InvalidCsrException("csr signature is not a DER ECDSA-Sig-Value: " + e.getMessage(), e);
-    }
-    MessageDigest sha256 = SHA256.get();
-    byte[] digest = sha256.digest(csr.toASN1Structure().getCertificationRequestInfo().getEncoded(ASN1Encoding.DER));
-    return P256Verifier.verify(digest, rs[0], rs[1], key.getW().getAffineX(), key.getW().getAffineY());
-  }
-
-  /** A BouncyCastle verifier for an allowed signature algorithm; one per thread and algorithm is reused. */
-  private static Signature newVerifier(ASN1ObjectIdentifier algorithm) {
-    String name = SIGNATURE_NAMES.get(algorithm);
-    try {
-      return Signature.getInstance(name, BC);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("bouncycastle lacks " + name, e);
+    if (!valid) {
+      throw new InvalidCsrException("csr signature does not verify with its own public key");
     }
   }
 
-  private static PublicKey publicKey(SubjectPublicKeyInfo keyInfo) throws InvalidCsrException {
+  /**
+   * Verifies {@code signature} (a DER ECDSA-Sig-Value, PKCS#1 v1.5 or PSS) over {@code data} with an allowed
+   * signature algorithm, on the chosen provider: the one verification path for CSRs.
+   *
+   * @return whether it verifies; a malformed signature gives false or a {@link GeneralSecurityException}
+   */
+  static boolean verify(AlgorithmIdentifier algorithm, PublicKey key, byte[] data, byte[] signature)
+      throws GeneralSecurityException {
+    String name = SIGNATURE_NAMES.get(algorithm.getAlgorithm());
+    if (name != null) {
+      Signature verifier = JcaCache.signature(name);
+      verifier.initVerify(key);
+      verifier.update(data);
+      return verifier.verify(signature);
+    }
+    if (!algorithm.getAlgorithm().equals(PKCSObjectIdentifiers.id_RSASSA_PSS)) {
+      throw new GeneralSecurityException("signature algorithm " + algorithm.getAlgorithm() + " is not allowed");
+    }
+    Signature verifier = JcaCache.signature("RSASSA-PSS");
+    verifier.initVerify(key);
+    verifier.setParameter(pssParameters(algorithm));
+    verifier.update(data);
+    return verifier.verify(signature);
+  }
+
+  /**
+   * The PSS parameters a CSR names (RFC 4055): hash and MGF1 hash from the SHA-2 allow-list (so no SHA-1
+   * default), the salt length, trailer field 1.
+   */
+  private static PSSParameterSpec pssParameters(AlgorithmIdentifier algorithm) throws GeneralSecurityException {
+    if (algorithm.getParameters() == null) {
+      throw new GeneralSecurityException("rsassa-pss parameters are missing");
+    }
+    RSASSAPSSparams params = RSASSAPSSparams.getInstance(algorithm.getParameters());
+    String hash = PSS_HASHES.get(params.getHashAlgorithm().getAlgorithm());
+    AlgorithmIdentifier mgf = params.getMaskGenAlgorithm();
+    String mgfHash = mgf.getAlgorithm().equals(PKCSObjectIdentifiers.id_mgf1) && mgf.getParameters() != null
+        ? PSS_HASHES.get(AlgorithmIdentifier.getInstance(mgf.getParameters()).getAlgorithm()) : null;
+    if (hash == null || mgfHash == null || !params.getTrailerField().equals(BigInteger.ONE)
+        || params.getSaltLength().bitLength() > 16) {
+      throw new GeneralSecurityException("rsassa-pss parameters (hash " + params.getHashAlgorithm().getAlgorithm()
+          + ", mask " + mgf.getAlgorithm() + ", salt " + params.getSaltLength() + ", trailer " + params.getTrailerField()
+          + ") are not allowed: sha-256, sha-384 or sha-512 with mgf1, trailer 1");
+    }
+    return new PSSParameterSpec(hash, "MGF1", new MGF1ParameterSpec(mgfHash),
+        params.getSaltLength().intValue(), 1);
+  }
+
+  /** The CSR's key as the chosen provider's key object (so verification needs no conversion). */
+  static PublicKey publicKey(SubjectPublicKeyInfo keyInfo) throws InvalidCsrException {
     boolean ec = keyInfo.getAlgorithm().getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey);
     try {
-      KeyFactory factory = (ec ? EC_KEYS : RSA_KEYS).get();
-      return factory.generatePublic(new X509EncodedKeySpec(keyInfo.getEncoded(ASN1Encoding.DER)));
+      return JcaCache.keyFactory(ec ? "EC" : "RSA").generatePublic(new X509EncodedKeySpec(keyInfo.getEncoded(ASN1Encoding.DER)));
     } catch (IOException | GeneralSecurityException e) {
       throw new InvalidCsrException("csr public key is unusable: " + e.getMessage(), e);
     }

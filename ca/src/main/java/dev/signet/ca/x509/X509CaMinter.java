@@ -1,5 +1,7 @@
 package dev.signet.ca.x509;
 
+import dev.signet.ca.crypto.IndependentCheck;
+
 import dev.signet.ca.CaRandom;
 import dev.signet.common.spiffe.TrustDomain;
 import java.math.BigInteger;
@@ -25,7 +27,8 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
  * Mints X.509 CA certificates with SPIRE's CA profile: subject {@code ca_subject} plus a serialNumber
  * attribute equal to the certificate serial, exactly one URI SAN {@code spiffe://<trust domain>}, basic
  * constraints CA:true (critical), key usage keyCertSign|cRLSign (critical), SKI, AKI when signed by another
- * CA, NotBefore = now − 10 s, NotAfter = now + ttl capped at the issuer's NotAfter.
+ * CA, NotBefore = now − 10 s, NotAfter = now + ttl capped at the issuer's NotAfter. Every CA certificate is
+ * verified by a second provider before it is returned ({@link IndependentCheck}).
  */
 public final class X509CaMinter {
   /** SPIRE's default {@code ca_subject}. */
@@ -38,18 +41,20 @@ public final class X509CaMinter {
   /** A self-signed root CA for {@code trustDomain}. */
   public static X509Certificate selfSigned(PublicKey publicKey, PrivateKey privateKey, TrustDomain trustDomain,
       String subject, Duration ttl, Instant now) {
-    return mint(publicKey, trustDomain, subject, ttl, now, null, privateKey, null, null);
+    return mint(publicKey, trustDomain, subject, ttl, now, null, privateKey, publicKey, null, null);
   }
 
   /** An intermediate CA for {@code trustDomain} signed by {@code issuer} (whose key is {@code issuerKey}). */
   public static X509Certificate signedBy(PublicKey publicKey, TrustDomain trustDomain, String subject, Duration ttl,
       Instant now, X509Certificate issuer, PrivateKey issuerKey) {
     return mint(publicKey, trustDomain, subject, ttl, now, Certificates.subjectOf(issuer), issuerKey,
+        issuer.getPublicKey(),
         Certificates.subjectKeyId(issuer.getPublicKey()), issuer.getNotAfter().toInstant());
   }
 
   private static X509Certificate mint(PublicKey publicKey, TrustDomain trustDomain, String subject, Duration ttl,
-      Instant now, X500Name issuerName, PrivateKey signingKey, byte[] issuerKeyId, Instant cap) {
+      Instant now, X500Name issuerName, PrivateKey signingKey, PublicKey issuerPublicKey, byte[] issuerKeyId,
+      Instant cap) {
     if (ttl == null || ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("ca ttl " + ttl + " must be positive");
     }
@@ -76,7 +81,9 @@ public final class X509CaMinter {
     } catch (CertIOException e) {
       throw new IllegalStateException("ca extensions cannot be encoded: " + e.getMessage(), e);
     }
-    return Certificates.toCertificate(builder.build(Certificates.signer(signingKey,
+    X509Certificate certificate = Certificates.toCertificate(builder.build(Certificates.signer(signingKey,
         Certificates.signatureAlgorithm(signingKey))));
+    IndependentCheck.verify(certificate, issuerPublicKey);
+    return certificate;
   }
 }

@@ -2,7 +2,6 @@ package dev.signet.ca.x509;
 
 import dev.signet.ca.CaRandom;
 import dev.signet.ca.SigningAuthority;
-import dev.signet.ca.ecsign.P256ContentSigner;
 import dev.signet.common.spiffe.TrustDomain;
 import dev.signet.common.svid.X509SvidValidator;
 import java.security.PrivateKey;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.operator.ContentSigner;
 
 /**
@@ -27,8 +25,6 @@ public final class X509SigningAuthority implements SigningAuthority {
   private final X509Certificate certificate;
   private final PrivateKey privateKey;
   private final PrivateKey signingKey;
-  /** The key as BouncyCastle's P-256 scalar when it is one, for the fixed-base signer; else null. */
-  private final ECPrivateKeyParameters p256Key;
   private final List<X509Certificate> upstreamChain;
   private final boolean selfSigned;
   private final byte[] subjectNameDer;
@@ -52,8 +48,6 @@ public final class X509SigningAuthority implements SigningAuthority {
     this.authorityKeyIdExtensionDer = X509SvidEncoder.extension(Extension.authorityKeyIdentifier, false,
         new AuthorityKeyIdentifier(subjectKeyId));
     this.signatureAlgorithm = Certificates.signatureAlgorithm(privateKey);
-    this.p256Key = signatureAlgorithm.equals("SHA256withECDSA")
-        ? P256ContentSigner.keyOf(signingKey).orElse(null) : null;
     this.notAfter = certificate.getNotAfter().toInstant();
     this.trustDomain = X509SvidValidator.spiffeIdOf(certificate).trustDomain();
   }
@@ -86,13 +80,9 @@ public final class X509SigningAuthority implements SigningAuthority {
     return signingKey;
   }
 
-  /**
-   * A fresh signer for one certificate: the fixed-base P-256 signer for an extractable P-256 key, otherwise
-   * the JCA signer of {@link Certificates#signer}. Both draw nonces from {@link CaRandom}.
-   */
+  /** A fresh JCA signer for one certificate ({@link Certificates#signer}), nonces from {@link CaRandom}. */
   ContentSigner contentSigner() {
-    return p256Key != null ? new P256ContentSigner(p256Key, CaRandom.get())
-        : Certificates.signer(signingKey, signatureAlgorithm);
+    return Certificates.signer(signingKey, signatureAlgorithm);
   }
 
   /** The upstream intermediates above this CA (never the roots); empty when self-signed. */

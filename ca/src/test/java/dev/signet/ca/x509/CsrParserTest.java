@@ -123,4 +123,24 @@ class CsrParserTest {
         request.getSignatureAlgorithm(), new org.bouncycastle.asn1.DERBitString(signature)).getEncoded("DER");
     assertThatThrownBy(() -> CsrParser.parse(forged)).isInstanceOf(InvalidCsrException.class);
   }
+
+  /** RSASSA-PSS CSRs verify on either provider; PSS over SHA-1 is refused like every SHA-1 signature. */
+  @ParameterizedTest
+  @EnumSource(value = dev.signet.common.crypto.CryptoProviderMode.class, names = {"ACCP", "BOUNCYCASTLE"})
+  void pssCsrsVerifyOnEitherProviderButNotOverSha1(dev.signet.common.crypto.CryptoProviderMode mode) throws Exception {
+    dev.signet.common.crypto.CryptoProviders.install(mode);
+    try {
+      KeyPair rsa = KeyType.RSA_2048.generate();
+      assertThat(CsrParser.parse(TestCsr.forKey(rsa).algorithm("SHA256withRSAandMGF1").der()).publicKey().getEncoded())
+          .isEqualTo(rsa.getPublic().getEncoded());
+      assertThat(CsrParser.parse(TestCsr.forKey(rsa).algorithm("SHA384withRSAandMGF1").der()).publicKey().getEncoded())
+          .isEqualTo(rsa.getPublic().getEncoded());
+      assertThatThrownBy(() -> CsrParser.parse(TestCsr.forKey(rsa).algorithm("SHA1withRSAandMGF1").der()))
+          .isInstanceOf(InvalidCsrException.class).hasMessageContaining("not allowed");
+      byte[] other = TestCsr.forKey(rsa).signedBy(KeyType.RSA_2048.generate()).algorithm("SHA256withRSAandMGF1").der();
+      assertThatThrownBy(() -> CsrParser.parse(other)).isInstanceOf(InvalidCsrException.class);
+    } finally {
+      dev.signet.common.crypto.CryptoProviders.install(dev.signet.common.crypto.CryptoProviderMode.AUTO);
+    }
+  }
 }

@@ -39,8 +39,16 @@ final class TestCsr {
     return this;
   }
 
+  private String algorithm;
+
   TestCsr dns(String dns) {
     names.add(new GeneralName(GeneralName.dNSName, dns));
+    return this;
+  }
+
+  /** Signs with this JCA algorithm on BouncyCastle (e.g. SHA256withRSAandMGF1 for RSASSA-PSS). */
+  TestCsr algorithm(String name) {
+    algorithm = name;
     return this;
   }
 
@@ -63,8 +71,13 @@ final class TestCsr {
       if (!extensions.isEmpty()) {
         builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
       }
-      String algorithm = signingKey.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-      return builder.build(new JcaContentSignerBuilder(algorithm).build(signingKey.getPrivate())).getEncoded();
+      if (algorithm != null) {
+        return builder.build(new JcaContentSignerBuilder(algorithm)
+            .setProvider(dev.signet.common.crypto.CryptoProviders.bouncyCastle()).build(signingKey.getPrivate()))
+            .getEncoded();
+      }
+      String name = signingKey.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+      return builder.build(new JcaContentSignerBuilder(name).build(signingKey.getPrivate())).getEncoded();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

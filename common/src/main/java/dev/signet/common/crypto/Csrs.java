@@ -48,7 +48,8 @@ public final class Csrs {
         builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
       }
       String algorithm = keyPair.getPrivate() instanceof RSAKey ? "SHA256withRSA" : "SHA256withECDSA";
-      return builder.build(new JcaContentSignerBuilder(algorithm).build(keyPair.getPrivate())).getEncoded();
+      return builder.build(new JcaContentSignerBuilder(algorithm).setProvider(CryptoProviders.signing())
+          .build(keyPair.getPrivate())).getEncoded();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode CSR", e);
     } catch (OperatorCreationException e) {

@@ -35,23 +35,23 @@ public enum KeyType {
             + "\" (supported: ec-p256, ec-p384, rsa-2048, rsa-4096)"));
   }
 
-  /** Generates a fresh key pair of this type. */
+  /** Generates a fresh key pair of this type on the provider {@link CryptoProviders} chose. */
   public KeyPair generate() {
     try {
       KeyPairGenerator generator;
       switch (this) {
         case EC_P256, EC_P384 -> {
-          generator = KeyPairGenerator.getInstance("EC");
+          generator = KeyPairGenerator.getInstance("EC", CryptoProviders.signing());
           generator.initialize(new ECGenParameterSpec(this == EC_P256 ? "secp256r1" : "secp384r1"), RANDOM);
         }
         default -> {
-          generator = KeyPairGenerator.getInstance("RSA");
+          generator = KeyPairGenerator.getInstance("RSA", CryptoProviders.signing());
           generator.initialize(this == RSA_2048 ? 2048 : 4096, RANDOM);
         }
       }
       return generator.generateKeyPair();
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK cannot generate " + configName + " keys", e);
+      throw new IllegalStateException(CryptoProviders.signing().getName() + " cannot generate " + configName + " keys", e);
     }
   }
 

@@ -5,8 +5,6 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
@@ -16,8 +14,6 @@ import dev.signet.common.bundle.JwtAuthority;
 import dev.signet.common.spiffe.InvalidSpiffeIdException;
 import dev.signet.common.spiffe.SpiffeId;
 import java.security.PublicKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Date;
@@ -105,11 +101,8 @@ public final class JwtSvidValidator {
     String where = "jwt-svid \"" + subject + "\" (kid \"" + authority.keyId() + "\", alg " + algorithm + ")";
     PublicKey key = authority.publicKey();
     try {
-      JWSVerifier verifier = switch (key) {
-        case ECPublicKey ec -> new ECDSAVerifier(ec);
-        case RSAPublicKey rsa -> new RSASSAVerifier(rsa);
-        default -> throw new SvidValidationException(where + ": unsupported " + key.getAlgorithm() + " key");
-      };
+      JWSVerifier verifier = JwsVerifiers.forKey(key).orElseThrow(
+          () -> new SvidValidationException(where + ": unsupported " + key.getAlgorithm() + " key"));
       if (!verifier.supportedJWSAlgorithms().contains(algorithm)) {
         throw new SvidValidationException(where + ": the algorithm does not fit the " + key.getAlgorithm() + " key");
       }

@@ -1,5 +1,6 @@
 package dev.signet.server.cli;
 
+import dev.signet.common.crypto.CryptoProviderException;
 import dev.signet.common.files.InsecurePermissionsException;
 import dev.signet.common.files.ProcessUmask;
 import dev.signet.common.logging.RootLogLevel;
@@ -43,7 +44,7 @@ public final class RunCommand implements Callable<Integer> {
     SignetServer server;
     try {
       server = SignetServer.start(loaded.config(), Clock.systemUTC());
-    } catch (InsecurePermissionsException e) {
+    } catch (InsecurePermissionsException | CryptoProviderException e) {
       System.err.println("Error: " + e.getMessage());
       return 1;
     }

@@ -1,5 +1,6 @@
 package dev.signet.server.config;
 
+import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
@@ -18,6 +19,8 @@ import java.util.Objects;
  *
  * @param allowInsecureDataDirPermissions {@code server.allow_insecure_data_dir_permissions}: start even when
  *     {@code data_dir} or a secret file in it is open to group or others (see {@code DataDirPermissions})
+ * @param cryptoProvider {@code server.crypto_provider}: the JCA provider that signs and verifies (see
+ *     {@link CryptoProviderMode}; default {@code auto})
  */
 public record ServerConfig(
     TrustDomain trustDomain,
@@ -45,9 +48,11 @@ public record ServerConfig(
     AccessApiSettings accessApi,
     AuditSettings audit,
     FederationSettings federation,
-    boolean allowInsecureDataDirPermissions) {
+    boolean allowInsecureDataDirPermissions,
+    CryptoProviderMode cryptoProvider) {
 
   public ServerConfig {
+    cryptoProvider = cryptoProvider == null ? CryptoProviderMode.AUTO : cryptoProvider;
     Objects.requireNonNull(trustDomain, "trust_domain");
     federation = federation == null ? FederationSettings.NONE : federation;
     adminIds = List.copyOf(adminIds);

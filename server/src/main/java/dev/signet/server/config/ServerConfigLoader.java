@@ -5,6 +5,7 @@ import dev.signet.common.config.ConfigSection;
 import dev.signet.common.config.HclDocument;
 import dev.signet.common.config.PluginBlock;
 import dev.signet.common.files.DataDirPermissions;
+import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
@@ -101,6 +102,7 @@ public final class ServerConfigLoader {
     boolean attestationLimit = rateLimit.getBool("attestation", true);
     boolean signingLimit = rateLimit.getBool("signing", true);
     boolean allowInsecureDataDir = server.getBool(DataDirPermissions.OPT_OUT_KEY, false);
+    CryptoProviderMode cryptoProvider = cryptoProvider(server);
     acceptNoEffect(server);
 
     Plugins plugins = plugins(root.plugins());
@@ -111,7 +113,15 @@ public final class ServerConfigLoader {
     return new ServerConfig(trustDomain, bindAddress, bindPort, socketPath, dataDir, logLevel, caTtl, x509Ttl,
         jwtTtl, agentTtl, caKeyType, jwtKeyType, subject, jwtIssuer, adminIds, attestationLimit, signingLimit,
         plugins.dataStore(), plugins.keyManager(), plugins.upstream, plugins.nodeAttestors, health, accessApi, audit,
-        federation, allowInsecureDataDir);
+        federation, allowInsecureDataDir, cryptoProvider);
+  }
+
+  private static CryptoProviderMode cryptoProvider(ConfigSection server) {
+    try {
+      return CryptoProviderMode.fromConfigName(server.getString(CryptoProviderMode.CONFIG_KEY, "auto"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("server." + e.getMessage());
+    }
   }
 
   private static CaSubject caSubject(ConfigSection server) {

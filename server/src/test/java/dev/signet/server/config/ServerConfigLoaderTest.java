@@ -78,6 +78,18 @@ class ServerConfigLoaderTest {
     assertThat(loaded.warnings()).isEmpty();
   }
 
+  @Test
+  void theCryptoProviderIsAutoByDefaultAndChecked() {
+    assertThat(parse(MINIMAL).config().cryptoProvider()).isEqualTo(dev.signet.common.crypto.CryptoProviderMode.AUTO);
+    for (String name : new String[] {"auto", "accp", "bouncycastle"}) {
+      assertThat(parse(withFederation("  crypto_provider = \"" + name + "\"")).config().cryptoProvider().configName())
+          .isEqualTo(name);
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse(withFederation("  crypto_provider = \"sunec\"")))
+        .isInstanceOf(dev.signet.common.config.ConfigException.class)
+        .hasMessage("server.crypto_provider \"sunec\" is not one of auto, accp, bouncycastle");
+  }
+
   private static String withFederation(String federation) {
     return MINIMAL.replace("data_dir = \"/var/lib/signet\"", "data_dir = \"/var/lib/signet\"\n" + federation);
   }

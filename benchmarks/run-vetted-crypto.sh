@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Issue 12: `openssl speed -seconds 3 ecdsap256`, then P-256 sign / verify / keygen, X.509-SVID issuance and
+# the second-provider check on ACCP and on BouncyCastle, all per CPU-second of one thread, in one run
+# (dev.signet.benchmarks.VettedCryptoLoad). Argument: seconds per figure (default 5).
+# Build first: ./mvnw -q install -DskipTests
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
+CP="target/classes:$(cat target/classpath.txt)"
+"$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.signet.benchmarks.VettedCryptoLoad "${1:-5}"
