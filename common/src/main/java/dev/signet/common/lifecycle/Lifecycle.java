@@ -82,7 +82,7 @@ public final class Lifecycle implements AutoCloseable {
   }
 
   /** Runs {@code stop} at {@link #close}, before everything pushed earlier. */
-  public void push(String name, Stop stop) {
+  public void pushStep(String name, Stop stop) {
     add(name, Objects.requireNonNull(stop, name));
   }
 
