@@ -166,7 +166,7 @@ public final class AgentRuntime implements AutoCloseable {
 
   private NodeAttestorClient nodeAttestor() {
     return switch (config.nodeAttestor().name()) {
-      case "join_token" -> config.joinToken() == null ? null : new JoinTokenAttestorClient(config.joinToken());
+      case "join_token" -> config.joinToken() == null ? null : new JoinTokenAttestorClient(config.joinToken().reveal());
       case "x509pop" -> X509PopAttestorClient.create(config.nodeAttestor().data());
       case "aws_iid" -> AwsIidAttestorClient.create(config.nodeAttestor().data());
       case "tpm" -> TpmAttestorClient.create(config.nodeAttestor().data());

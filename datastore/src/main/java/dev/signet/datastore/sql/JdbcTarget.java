@@ -1,5 +1,6 @@
 package dev.signet.datastore.sql;
 
+import dev.signet.common.secret.Secret;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import java.util.Optional;
  * @param user null when the URL or the driver's defaults supply it
  * @param password null when none
  */
-public record JdbcTarget(boolean embedded, String jdbcUrl, String user, String password) {
+public record JdbcTarget(boolean embedded, String jdbcUrl, String user, Secret password) {
   public JdbcTarget {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
   }
@@ -24,6 +25,6 @@ public record JdbcTarget(boolean embedded, String jdbcUrl, String user, String p
   @Override
   public String toString() {
     return "JdbcTarget[" + jdbcUrl + (user == null ? "" : ", user=" + user)
-        + (password == null ? "" : ", password=<redacted>") + "]";
+        + (password == null ? "" : ", password=" + password) + "]";
   }
 }

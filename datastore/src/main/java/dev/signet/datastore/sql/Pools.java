@@ -23,7 +23,7 @@ final class Pools {
       hikari.setUsername(target.user());
     }
     if (target.password() != null) {
-      hikari.setPassword(target.password());
+      hikari.setPassword(target.password().reveal());
     }
     int max = config.maxOpenConns() == 0 ? SqlConfig.DEFAULT_MAX_OPEN_CONNS : config.maxOpenConns();
     hikari.setMaximumPoolSize(max);

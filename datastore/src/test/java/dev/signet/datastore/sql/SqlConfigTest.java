@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.signet.common.secret.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -101,7 +102,7 @@ class SqlConfigTest {
     assertThat(target.embedded()).isFalse();
     assertThat(target.jdbcUrl()).isEqualTo(url);
     assertThat(target.user()).isEqualTo(user);
-    assertThat(target.password()).isEqualTo(password);
+    assertThat(target.password()).isEqualTo(Secret.ofNullable(password));
     if (password != null) {
       assertThat(target.toString()).doesNotContain(password);
     }
