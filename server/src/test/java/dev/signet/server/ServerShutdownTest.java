@@ -3,15 +3,13 @@ package dev.signet.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.signet.common.config.HclDocument;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.common.testing.Threads;
 import dev.signet.common.time.ManualClock;
 import dev.signet.datastore.DataStore;
 import dev.signet.datastore.RegistrationEntry;
 import dev.signet.server.config.ServerConfig;
-import dev.signet.server.config.ServerConfigLoader;
-import dev.signet.server.config.ServerFlags;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.ConnectException;
@@ -24,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,21 +46,7 @@ class ServerShutdownTest {
   private volatile boolean closed;
 
   private ServerConfig config() {
-    String conf = """
-        server {
-          trust_domain = "example.org"
-          bind_address = "127.0.0.1"
-          bind_port = "0"
-          socket_path = "%s"
-          data_dir = "%s"
-        }
-        plugins {
-          DataStore "sql" { plugin_data { database_type = "h2" } }
-          KeyManager "disk" { plugin_data { keys_path = "%s" } }
-          NodeAttestor "join_token" { plugin_data {} }
-        }
-        """.formatted(temp.resolve("sock/api.sock"), temp.resolve("data"), temp.resolve("data/keys.json"));
-    return ServerConfigLoader.parse(HclDocument.parse(conf, "server.conf"), ServerFlags.NONE).config();
+    return MinimalServerConf.config(temp.resolve("sock/api.sock"), temp.resolve("data"), "");
   }
 
   /** The real store, recording use after close and holding the gated call of the background thread. */
@@ -83,7 +66,7 @@ class ServerShutdownTest {
           boolean held = background && name.equals(gatedMethod) && gateEntered.getCount() > 0;
           if (held) {
             gateEntered.countDown();
-            awaitUninterruptibly(gateReleased); // a shutdownNow alone cannot end this call
+            Threads.awaitUninterruptibly(gateReleased); // a shutdownNow alone cannot end this call
           }
           try {
             return method.invoke(real, args);
@@ -108,7 +91,7 @@ class ServerShutdownTest {
 
   @Test
   void aCaRotationInProgressFinishesBeforeTheDatastoreClosesAndNothingLeaks() throws Exception {
-    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    Set<Thread> before = Threads.live();
     SignetServer server = start(Duration.ofMillis(20), Duration.ofHours(1));
     int port = server.tcpPort();
     gatedMethod = "setCaJournal";
@@ -125,7 +108,7 @@ class ServerShutdownTest {
 
   @Test
   void anEventPollInProgressFinishesBeforeTheDatastoreClosesAndNothingLeaks() throws Exception {
-    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    Set<Thread> before = Threads.live();
     SignetServer server = start(Duration.ofHours(1), Duration.ofMillis(20));
     int port = server.tcpPort();
     // A change made by another server sharing the database: the next poll sees its event and reloads.
@@ -144,7 +127,7 @@ class ServerShutdownTest {
   }
 
   private void assertNothingLeaked(Set<Thread> before, int port) {
-    await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(ownThreadsStartedSince(before)).isEmpty());
+    await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(Threads.startedSince(before, OWN_THREADS)).isEmpty());
     assertThat(temp.resolve("sock/api.sock")).doesNotExist();
     try (Socket socket = new Socket("127.0.0.1", port)) {
       throw new AssertionError("the tcp listener still accepts on port " + port + ": " + socket);
@@ -155,26 +138,5 @@ class ServerShutdownTest {
     }
   }
 
-  private static Set<String> ownThreadsStartedSince(Set<Thread> before) {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> !before.contains(t) && t.isAlive())
-        .map(Thread::getName)
-        .filter(name -> OWN_THREADS.stream().anyMatch(name::startsWith))
-        .collect(Collectors.toSet());
-  }
 
-  private static void awaitUninterruptibly(CountDownLatch latch) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        latch.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }

@@ -16,6 +16,7 @@ import dev.signet.common.files.InsecurePermissionsException;
 import dev.signet.common.lifecycle.Lifecycle;
 import dev.signet.common.proto.PermissionDenied;
 import dev.signet.common.testing.TestCertificate;
+import dev.signet.common.testing.Threads;
 import dev.signet.common.time.ManualClock;
 import dev.signet.proto.spire.agent.debug.v1.DebugGrpc;
 import dev.signet.proto.spire.agent.debug.v1.GetInfoRequest;
@@ -102,7 +103,7 @@ class AgentRuntimeTest {
         """.formatted(server.port(), temp.resolve("data"), bundle, temp.resolve("public/api.sock"),
         temp.resolve("private/admin.sock"), temp.resolve("data"), healthPort);
     AgentConfig config = AgentConfigLoader.parse(HclDocument.parse(conf, "agent.conf"), AgentFlags.NONE).config();
-    threadsBeforeStart = Thread.getAllStackTraces().keySet();
+    threadsBeforeStart = Threads.live();
     runtime = AgentRuntime.start(config, clock, name -> onClosing.closing(name));
   }
 
@@ -205,7 +206,7 @@ class AgentRuntimeTest {
     server.beforeAuthorizedEntries = () -> {
       if (held.getCount() > 0) {
         held.countDown();
-        awaitUninterruptibly(released);
+        Threads.awaitUninterruptibly(released);
       }
     };
     server.put(server.entry("e2", "/db", 1, "unix:uid:4243"));
@@ -223,26 +224,11 @@ class AgentRuntimeTest {
     assertThat(server.issuedCount("e2")).isEqualTo(1);
     assertThat(runtime.cache().current().identities()).extracting(i -> i.spiffeId().toString())
         .contains("spiffe://example.org/db");
-    await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> !threadsBeforeStart.contains(t) && t.isAlive()).map(Thread::getName)
-        .filter(n -> n.startsWith("signet-agent") || n.startsWith("multiThreadIoEventLoopGroup")).toList()).isEmpty());
+    await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(Threads.startedSince(threadsBeforeStart,
+        List.of("signet-agent", "multiThreadIoEventLoopGroup"))).isEmpty());
     assertThat(temp.resolve("public/api.sock")).doesNotExist();
     assertThat(temp.resolve("private/admin.sock")).doesNotExist();
     assertThatThrownBy(() -> new Socket("127.0.0.1", healthPort).close()).isInstanceOf(ConnectException.class);
   }
 
-  private static void awaitUninterruptibly(CountDownLatch latch) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        latch.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }

@@ -3,6 +3,7 @@ package dev.signet.common.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signet.common.testing.Threads;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,22 +76,34 @@ class LifecycleTest {
     assertThat(events).containsExactly("closed late");
   }
 
-  @Test
-  void aRunningTaskFinishesBeforeWhatWasPushedEarlierCloses() throws Exception {
+  /** What a held task does; an interrupt that reaches it is recorded as "task interrupted". */
+  private interface Body {
+    void run() throws InterruptedException;
+  }
+
+  /** An executor whose one task has started running {@code body}. */
+  private ExecutorService running(Body body) throws InterruptedException {
     ExecutorService executor = Executors.newSingleThreadExecutor();
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
     executor.execute(() -> {
-      running.countDown();
+      started.countDown();
       try {
-        release.await();
+        body.run();
       } catch (InterruptedException e) {
         events.add("task interrupted");
-        return;
       }
+    });
+    started.await();
+    return executor;
+  }
+
+  @Test
+  void aRunningTaskFinishesBeforeWhatWasPushedEarlierCloses() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService executor = running(() -> {
+      release.await();
       events.add("task done");
     });
-    running.await();
     Lifecycle lifecycle = new Lifecycle("test", Duration.ofMinutes(5), name -> {});
     lifecycle.push("datastore", recording("datastore"));
     lifecycle.pushExecutor("background", executor);
@@ -108,17 +121,7 @@ class LifecycleTest {
 
   @Test
   void aTaskThatOutlivesTheDeadlineIsInterruptedAndTheRestStillCloses() throws Exception {
-    ExecutorService executor = Executors.newSingleThreadExecutor();
-    CountDownLatch running = new CountDownLatch(1);
-    executor.execute(() -> {
-      running.countDown();
-      try {
-        new CountDownLatch(1).await();
-      } catch (InterruptedException e) {
-        events.add("task interrupted");
-      }
-    });
-    running.await();
+    ExecutorService executor = running(() -> new CountDownLatch(1).await());
     Lifecycle lifecycle = new Lifecycle("test", Duration.ZERO, name -> {});
     lifecycle.push("datastore", recording("datastore"));
     lifecycle.pushExecutor("background", executor);
@@ -135,22 +138,8 @@ class LifecycleTest {
 
   @Test
   void aTaskThatIgnoresInterruptsIsReportedAfterTheDeadlineAndDoesNotHoldTheShutdown() throws Exception {
-    ExecutorService executor = Executors.newSingleThreadExecutor();
-    CountDownLatch running = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    executor.execute(() -> {
-      running.countDown();
-      boolean done = false;
-      while (!done) {
-        try {
-          release.await();
-          done = true;
-        } catch (InterruptedException ignored) {
-          events.add("interrupt ignored");
-        }
-      }
-    });
-    running.await();
+    ExecutorService executor = running(() -> Threads.awaitUninterruptibly(release));
     Lifecycle lifecycle = new Lifecycle("test", Duration.ofMillis(1), name -> {});
     lifecycle.push("datastore", recording("datastore"));
     lifecycle.pushExecutor("background", executor);
@@ -167,18 +156,7 @@ class LifecycleTest {
 
   @Test
   void anInterruptWhileAwaitingIsKeptAndTheRestStillCloses() throws Exception {
-    ExecutorService executor = Executors.newSingleThreadExecutor();
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    executor.execute(() -> {
-      running.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        events.add("task interrupted");
-      }
-    });
-    running.await();
+    ExecutorService executor = running(() -> new CountDownLatch(1).await());
     Lifecycle lifecycle = new Lifecycle("test", Duration.ofMinutes(5), name -> {
       if (name.equals("background")) {
         Thread.currentThread().interrupt(); // as if the JVM's shutdown interrupted the closing thread
