@@ -125,11 +125,7 @@ public final class SignetServer implements AutoCloseable {
     try {
       server.startUp();
     } catch (IOException | RuntimeException e) {
-      try {
-        server.close();
-      } catch (RuntimeException closing) {
-        e.addSuppressed(closing);
-      }
+      server.lifecycle.closeAfter(e);
       throw e;
     }
     return server;

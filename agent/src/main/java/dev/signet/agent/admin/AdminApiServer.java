@@ -2,6 +2,7 @@ package dev.signet.agent.admin;
 
 import dev.signet.agent.workload.WorkloadRequestLimits;
 import dev.signet.common.grpc.MalformedRequests;
+import dev.signet.common.grpc.UnixSocketServers;
 import dev.signet.common.lifecycle.Lifecycle;
 import dev.signet.proto.spire.agent.debug.v1.DebugGrpc;
 import dev.signet.proto.spire.api.agent.delegatedidentity.v1.DelegatedIdentityGrpc;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -74,20 +74,7 @@ public final class AdminApiServer implements AutoCloseable {
     MalformedRequests malformed = new MalformedRequests();
     services.forEach(service -> builder.addService(malformed.guard(service.bindService())));
     Server server = builder.addService(malformed.guard(health.getHealthService().bindService())).build();
-    try {
-      server.start();
-      lifecycle.pushStep("socket file", d -> Files.deleteIfExists(absolute));
-      lifecycle.pushServer("grpc server", server, Duration.ZERO); // open streams are cancelled at once
-      lifecycle.pushStep("health status", d -> health.enterTerminalState());
-      Files.setPosixFilePermissions(absolute, PosixFilePermissions.fromString("rwxrwx---"));
-    } catch (IOException | RuntimeException e) {
-      try {
-        lifecycle.close();
-      } catch (RuntimeException closing) {
-        e.addSuppressed(closing);
-      }
-      throw e;
-    }
+    UnixSocketServers.start(lifecycle, server, absolute, "rwxrwx---", health::enterTerminalState);
     health.setStatus("", ServingStatus.SERVING);
     for (String name : List.of(DelegatedIdentityGrpc.SERVICE_NAME, DebugGrpc.SERVICE_NAME, LoggerGrpc.SERVICE_NAME)) {
       health.setStatus(name, ServingStatus.SERVING);

@@ -90,11 +90,7 @@ public final class AgentRuntime implements AutoCloseable {
     try {
       runtime.startUp();
     } catch (IOException | RuntimeException e) {
-      try {
-        runtime.close();
-      } catch (RuntimeException closingFailure) {
-        e.addSuppressed(closingFailure);
-      }
+      runtime.lifecycle.closeAfter(e);
       throw e;
     }
     return runtime;

@@ -2,6 +2,7 @@ package dev.signet.agent.workload;
 
 import dev.signet.common.grpc.ConcurrentCallLimit;
 import dev.signet.common.grpc.MalformedRequests;
+import dev.signet.common.grpc.UnixSocketServers;
 import dev.signet.common.lifecycle.Lifecycle;
 import dev.signet.proto.transport.UnixSockets;
 import dev.signet.proto.workload.SpiffeWorkloadAPIGrpc;
@@ -108,20 +109,7 @@ public final class WorkloadApiServer implements AutoCloseable {
         .addService(malformed.guard(ServerInterceptors.intercept(service, new SecurityHeaderInterceptor())))
         .addService(malformed.guard(health.getHealthService().bindService()))
         .build();
-    try {
-      server.start();
-      lifecycle.pushStep("socket file", d -> Files.deleteIfExists(absolute));
-      lifecycle.pushServer("grpc server", server, Duration.ZERO);
-      lifecycle.pushStep("health status", d -> health.enterTerminalState());
-      Files.setPosixFilePermissions(absolute, PosixFilePermissions.fromString("rwxrwxrwx"));
-    } catch (IOException | RuntimeException e) {
-      try {
-        lifecycle.close();
-      } catch (RuntimeException closing) {
-        e.addSuppressed(closing);
-      }
-      throw e;
-    }
+    UnixSocketServers.start(lifecycle, server, absolute, "rwxrwxrwx", health::enterTerminalState);
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(SpiffeWorkloadAPIGrpc.SERVICE_NAME, ServingStatus.SERVING);
     LOG.info("workload api listening on {}", absolute);

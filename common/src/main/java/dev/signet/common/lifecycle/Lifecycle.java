@@ -171,6 +171,18 @@ public final class Lifecycle implements AutoCloseable {
     }
   }
 
+  /**
+   * Start-up failed with {@code failure}: closes everything pushed so far, adding any closing failure to
+   * {@code failure} as suppressed; the caller then rethrows {@code failure}.
+   */
+  public void closeAfter(Exception failure) {
+    try {
+      close();
+    } catch (LifecycleException closing) {
+      failure.addSuppressed(closing);
+    }
+  }
+
   private LifecycleException runAll(List<Step> order) {
     List<String> failed = new ArrayList<>();
     List<Exception> causes = new ArrayList<>();

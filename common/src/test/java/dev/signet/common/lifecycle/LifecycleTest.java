@@ -187,6 +187,22 @@ class LifecycleTest {
   }
 
   @Test
+  void aFailedStartClosesWhatStartedAndKeepsTheStartFailureFirst() {
+    Lifecycle lifecycle = new Lifecycle("test");
+    lifecycle.push("datastore", recording("datastore"));
+    lifecycle.push("audit", () -> {
+      throw new IOException("disk full");
+    });
+    IllegalStateException failure = new IllegalStateException("port in use");
+
+    lifecycle.closeAfter(failure);
+
+    assertThat(events).containsExactly("closed datastore");
+    assertThat(failure.getSuppressed()).singleElement().isInstanceOf(LifecycleException.class)
+        .extracting(Throwable::getMessage).isEqualTo("test: 1 resource did not close cleanly: audit");
+  }
+
+  @Test
   void refusesANegativeDeadline() {
     assertThatThrownBy(() -> new Lifecycle("test", Duration.ofSeconds(-1), name -> {}))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("lifecycle deadline is negative: PT-1S");
