@@ -10,6 +10,8 @@ import dev.signet.ca.manager.CaManager;
 import dev.signet.ca.upstream.DiskUpstreamAuthority;
 import dev.signet.ca.upstream.UpstreamAuthority;
 import dev.signet.common.files.DataDirPermissions;
+import dev.signet.common.lifecycle.Lifecycle;
+import dev.signet.common.lifecycle.LifecycleException;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.datastore.DataStore;
 import dev.signet.datastore.sql.SqlDataStore;
@@ -67,6 +69,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,52 +87,66 @@ public final class SignetServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final Clock clock;
-  private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "signet-server-background");
-    thread.setDaemon(true);
-    return thread;
-  });
-  /** Bundle endpoint fetches may block for their timeout, so they do not share the CA's thread. */
-  private final ScheduledExecutorService federation = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "signet-server-federation");
-    thread.setDaemon(true);
-    return thread;
-  });
-  private final ExecutorService callExecutor = Executors.newVirtualThreadPerTaskExecutor();
-  private final List<AutoCloseable> resources = new ArrayList<>();
-  private DataStore dataStore;
-  private CaManager ca;
-  private Endpoints endpoints;
-  private EntryPushService push;
-  private HealthListener healthListener;
-  private AccessApiServer accessApi;
-  private BundleEndpointServer bundleEndpoint;
-  private AuditTrail audit;
-  private PolicyStore policies;
+  private final Tuning tuning;
+  /** Everything started, closed in reverse: listeners, then background work, then the CA's stores. */
+  private final Lifecycle lifecycle;
+  // Written while starting, read by the health and API threads and by embedding code: published volatile.
+  private volatile DataStore dataStore;
+  private volatile CaManager ca;
+  private volatile Endpoints endpoints;
+  private volatile HealthListener healthListener;
+  private volatile AccessApiServer accessApi;
+  private volatile BundleEndpointServer bundleEndpoint;
+  private volatile AuditTrail audit;
 
-  private SignetServer(ServerConfig config, Clock clock) {
+  /**
+   * What tests of the shutdown change: the periods of the background loops, a wrapper around the
+   * datastore, and the lifecycle's deadline and listener. {@link #DEFAULT} is what {@code run} uses.
+   */
+  record Tuning(Duration rotationCheck, Duration eventPoll, UnaryOperator<DataStore> dataStore,
+      Duration closeDeadline, Lifecycle.Listener closing) {
+    static final Tuning DEFAULT = new Tuning(ROTATION_CHECK, EVENT_POLL, UnaryOperator.identity(),
+        Lifecycle.DEFAULT_DEADLINE, name -> {});
+  }
+
+  private SignetServer(ServerConfig config, Clock clock, Tuning tuning) {
     this.config = config;
     this.clock = clock;
+    this.tuning = tuning;
+    this.lifecycle = new Lifecycle("signet-server", tuning.closeDeadline(), tuning.closing());
   }
 
   /** Builds and starts a server; on failure everything already started is stopped again. */
   public static SignetServer start(ServerConfig config, Clock clock) throws IOException {
+    return start(config, clock, Tuning.DEFAULT);
+  }
+
+  static SignetServer start(ServerConfig config, Clock clock, Tuning tuning) throws IOException {
     // before anything makes a key or signs: the provider is chosen once, logged, and may refuse to start
     CryptoProviders.install(config.cryptoProvider());
-    SignetServer server = new SignetServer(config, clock);
+    SignetServer server = new SignetServer(config, clock, tuning);
     try {
       server.startUp();
     } catch (IOException | RuntimeException e) {
-      server.close();
+      server.lifecycle.closeAfter(e);
       throw e;
     }
     return server;
   }
 
+  private static ScheduledExecutorService singleThread(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, name);
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
   private void startUp() throws IOException {
     new DataDirPermissions("server", config.allowInsecureDataDirPermissions()).prepare(config.dataDir(), secretFiles());
     SpiffeId serverId = config.serverId();
-    dataStore = SqlDataStore.open(config.dataStore(), config.dataDir(), clock);
+    dataStore = lifecycle.push("datastore",
+        tuning.dataStore().apply(SqlDataStore.open(config.dataStore(), config.dataDir(), clock)));
     TrustBundles bundles = new TrustBundles(dataStore, config.trustDomain());
     ca = new CaManager(new CaConfig(config.trustDomain(), config.caSubject().toX500Name(), config.caKeyType(),
         config.jwtKeyType(), config.caTtl()), keyManager(), upstream(), new DataStoreJournal(dataStore),
@@ -139,13 +156,14 @@ public final class SignetServer implements AutoCloseable {
         config.agentTtl(), config.jwtIssuer());
     ServerSvid serverSvid = new ServerSvid(issuer, serverId, config.defaultX509SvidTtl(), clock);
     EntryCache entryCache = new EntryCache(dataStore, serverId);
-    push = new EntryPushService();
+    EntryPushService push = new EntryPushService();
     entryCache.addListener(push::entriesChanged);
     bundles.addListener(bundle -> push.bundleChanged());
 
     TrustScorer trust = new TrustScorer(dataStore, clock);
     AuditKey auditKey = AuditKey.loadOrCreate(config.dataDir().resolve(AuditKey.FILE_NAME));
-    audit = AuditTrail.open(config.audit().path(), auditKey, new DataStoreAuditAnchor(dataStore, auditKey), clock);
+    audit = lifecycle.push("audit trail",
+        AuditTrail.open(config.audit().path(), auditKey, new DataStoreAuditAnchor(dataStore, auditKey), clock));
     AuditedEvents audited = new AuditedEvents(audit);
     AccessMetrics metrics = new AccessMetrics();
     metrics.auditTrail(audit::headSeq, audit::anchoredSeq);
@@ -154,6 +172,9 @@ public final class SignetServer implements AutoCloseable {
     FederatedBundleRefresher federatedBundles = new FederatedBundleRefresher(dataStore, bundles,
         new BundleEndpointClient(bundles::bundleFor, clock), clock);
     HealthStatusManager health = new HealthStatusManager();
+    // gRPC calls run here; this server supplies the executor, so it shuts it down (after the listeners).
+    ExecutorService callExecutor = lifecycle.pushExecutor("grpc call executor",
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("signet-server-call-", 0).factory()));
     List<BindableService> services = List.of(
         new AgentService(config.trustDomain(), dataStore, issuer, attestors, entryCache,
             config.attestationRateLimit() ? new PerKeyRateLimiter(1, clock) : null, callExecutor, clock,
@@ -173,18 +194,26 @@ public final class SignetServer implements AutoCloseable {
         new AgentAuthorizer(dataStore, clock, trust.history()::seen),
         id -> config.adminIds().contains(id) || entryCache.index().isAdmin(id),
         id -> entryCache.index().isDownstream(id));
-    endpoints = new Endpoints();
+    endpoints = lifecycle.push("grpc endpoints", new Endpoints());
     endpoints.start(new InetSocketAddress(config.bindAddress(), config.bindPort()), config.socketPath(),
         serverSvid.keyManager(), new PeerSvidTrustManager(bundles, clock), services, authorization,
         new AuditInterceptor(audit, config.audit().failClosed()), callExecutor);
     health.setStatus("", ServingStatus.SERVING);
+    lifecycle.pushStep("health status", d -> health.enterTerminalState());
+    lifecycle.pushStep("entry push streams", d -> push.closeAll()); // open streams would hold the endpoints' grace
 
+    // The loops write to the datastore, the CA journal and the audit trail: closed, and awaited, before them.
+    ScheduledExecutorService background = lifecycle.pushExecutor("background loops",
+        singleThread("signet-server-background"));
+    // Bundle endpoint fetches may block for their timeout, so they do not share the CA's thread.
+    ScheduledExecutorService federation = lifecycle.pushExecutor("federation loop",
+        singleThread("signet-server-federation"));
     background.scheduleWithFixedDelay(guard("ca rotation", () -> {
       if (ca.rotate()) {
         auditRotation();
       }
       serverSvid.renewIfDue(issuer.activeAuthorityCertificate());
-    }), ROTATION_CHECK.toMillis(), ROTATION_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }), tuning.rotationCheck().toMillis(), tuning.rotationCheck().toMillis(), TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(guard("audit anchor", () -> {
       try {
         audit.anchorNow();
@@ -196,29 +225,29 @@ public final class SignetServer implements AutoCloseable {
       if (entryCache.pollEvents()) {
         bundles.reload();
       }
-    }), EVENT_POLL.toMillis(), EVENT_POLL.toMillis(), TimeUnit.MILLISECONDS);
+    }), tuning.eventPoll().toMillis(), tuning.eventPoll().toMillis(), TimeUnit.MILLISECONDS);
     federation.scheduleWithFixedDelay(guard("federated bundle refresh", federatedBundles::refreshDue),
         FEDERATION_CHECK.toMillis(), FEDERATION_CHECK.toMillis(), TimeUnit.MILLISECONDS);
 
     if (config.accessApi() != null) {
-      policies = config.accessApi().policyDir() == null ? null
-          : PolicyStore.watch(config.accessApi().policyDir(), POLICY_CHECK.toMillis());
+      PolicyStore policies = config.accessApi().policyDir() == null ? null
+          : lifecycle.push("policy watcher", PolicyStore.watch(config.accessApi().policyDir(), POLICY_CHECK.toMillis()));
       trust.onScored(metrics::trustScore);
       List<SpiffeId> accessAdmins = new ArrayList<>(config.accessApi().adminIds());
       accessAdmins.addAll(config.adminIds());
-      accessApi = AccessApiServer.start(config.accessApi(), new AccessApiContext(dataStore, bundles, ca, audit,
+      accessApi = lifecycle.push("access api", AccessApiServer.start(config.accessApi(), new AccessApiContext(dataStore, bundles, ca, audit,
           config.audit().failClosed(), policies == null ? PolicyStore.none() : policies, trust, metrics, accessAdmins,
           this::ready, config.accessApi().tls()
-              ? ServerTlsContexts.of(serverSvid.keyManager(), new PeerSvidTrustManager(bundles, clock)) : null, clock));
+              ? ServerTlsContexts.of(serverSvid.keyManager(), new PeerSvidTrustManager(bundles, clock)) : null, clock)));
     }
     if (config.federation().bundleEndpoint() != null) {
-      bundleEndpoint = BundleEndpointServer.start(config.federation().bundleEndpoint(), bundles::own,
-          serverSvid.keyManager(), federation);
+      bundleEndpoint = lifecycle.push("bundle endpoint", BundleEndpointServer.start(
+          config.federation().bundleEndpoint(), bundles::own, serverSvid.keyManager(), federation));
     }
     if (config.healthChecks() != null) {
       var settings = config.healthChecks();
-      healthListener = HealthListener.start(settings.bindAddress(), settings.bindPort(), settings.livePath(),
-          settings.readyPath(), () -> true, this::ready);
+      healthListener = lifecycle.push("health listener", HealthListener.start(settings.bindAddress(),
+          settings.bindPort(), settings.livePath(), settings.readyPath(), () -> true, this::ready));
     }
     LOG.info("signet-server {} listening on {}:{} and {}", config.trustDomain(), config.bindAddress(),
         endpoints.tcpPort(), config.socketPath());
@@ -306,42 +335,14 @@ public final class SignetServer implements AutoCloseable {
     return healthListener == null ? -1 : healthListener.port();
   }
 
+  /**
+   * Stops everything in the reverse of the order it started: listeners first (calls in progress get a
+   * short grace), then the background loops (a CA rotation or event poll in progress finishes first),
+   * the call executor, the audit trail and last the datastore. Every resource is closed even when an
+   * earlier one fails; the failures are logged and thrown together ({@link LifecycleException}).
+   */
   @Override
   public void close() {
-    background.shutdownNow();
-    federation.shutdownNow();
-    if (push != null) {
-      push.closeAll();
-    }
-    if (healthListener != null) {
-      healthListener.close();
-    }
-    if (accessApi != null) {
-      accessApi.close();
-    }
-    if (bundleEndpoint != null) {
-      bundleEndpoint.close();
-    }
-    if (policies != null) {
-      policies.close();
-    }
-    if (endpoints != null) {
-      try {
-        endpoints.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    callExecutor.shutdownNow();
-    if (audit != null) {
-      try {
-        audit.close();
-      } catch (IOException e) {
-        LOG.warn("audit trail not closed cleanly: {}", e.getMessage());
-      }
-    }
-    if (dataStore != null) {
-      dataStore.close();
-    }
+    lifecycle.close();
   }
 }

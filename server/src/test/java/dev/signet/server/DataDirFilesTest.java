@@ -3,14 +3,11 @@ package dev.signet.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.signet.common.config.HclDocument;
 import dev.signet.common.files.InsecurePermissionsException;
 import dev.signet.common.files.ProcessUmask;
 import dev.signet.datastore.JoinToken;
 import dev.signet.server.cli.ServerMain;
 import dev.signet.server.config.ServerConfig;
-import dev.signet.server.config.ServerConfigLoader;
-import dev.signet.server.config.ServerFlags;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -48,25 +45,11 @@ class DataDirFilesTest {
   }
 
   private String conf(String extra) {
-    return """
-        server {
-          trust_domain = "example.org"
-          bind_address = "127.0.0.1"
-          bind_port = "0"
-          socket_path = "%s"
-          data_dir = "%s"
-          %s
-        }
-        plugins {
-          DataStore "sql" { plugin_data { database_type = "sqlite3" } }
-          KeyManager "disk" { plugin_data { keys_path = "%s" } }
-          NodeAttestor "join_token" { plugin_data {} }
-        }
-        """.formatted(temp.resolve("sock/api.sock"), dataDir, extra, dataDir.resolve("keys.json"));
+    return MinimalServerConf.text(temp.resolve("sock/api.sock"), dataDir, extra);
   }
 
   private ServerConfig config(String extra) {
-    return ServerConfigLoader.parse(HclDocument.parse(conf(extra), "server.conf"), ServerFlags.NONE).config();
+    return MinimalServerConf.config(temp.resolve("sock/api.sock"), dataDir, extra);
   }
 
   @Test

@@ -2,6 +2,8 @@ package dev.signet.agent.admin;
 
 import dev.signet.agent.workload.WorkloadRequestLimits;
 import dev.signet.common.grpc.MalformedRequests;
+import dev.signet.common.grpc.UnixSocketServers;
+import dev.signet.common.lifecycle.Lifecycle;
 import dev.signet.proto.spire.agent.debug.v1.DebugGrpc;
 import dev.signet.proto.spire.api.agent.delegatedidentity.v1.DelegatedIdentityGrpc;
 import dev.signet.proto.spire.api.agent.logger.v1.LoggerGrpc;
@@ -12,7 +14,6 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -20,7 +21,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,15 +47,14 @@ public final class AdminApiServer implements AutoCloseable {
   static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 
   private final Path socket;
-  private final Server server;
   private final HealthStatusManager health;
-  private final EventLoopGroup group;
+  /** The event loop, the server and its socket file. */
+  private final Lifecycle lifecycle;
 
-  private AdminApiServer(Path socket, Server server, HealthStatusManager health, EventLoopGroup group) {
+  private AdminApiServer(Path socket, HealthStatusManager health, Lifecycle lifecycle) {
     this.socket = socket;
-    this.server = server;
     this.health = health;
-    this.group = group;
+    this.lifecycle = lifecycle;
   }
 
   /** Binds {@code socket} and serves the three admin services plus health. */
@@ -64,7 +63,8 @@ public final class AdminApiServer implements AutoCloseable {
     Objects.requireNonNull(socket, "admin socket path");
     Path absolute = socket.toAbsolutePath();
     prepareDirectory(absolute.getParent());
-    EventLoopGroup group = UnixSockets.newEventLoopGroup(1);
+    Lifecycle lifecycle = new Lifecycle("admin api");
+    EventLoopGroup group = lifecycle.pushEventLoops("event loop", UnixSockets.newEventLoopGroup(1));
     HealthStatusManager health = new HealthStatusManager();
     List<BindableService> services = List.of(delegated, debug, logger);
     var builder = UnixSockets.serverBuilder(absolute, group, group)
@@ -74,20 +74,13 @@ public final class AdminApiServer implements AutoCloseable {
     MalformedRequests malformed = new MalformedRequests();
     services.forEach(service -> builder.addService(malformed.guard(service.bindService())));
     Server server = builder.addService(malformed.guard(health.getHealthService().bindService())).build();
-    try {
-      server.start();
-      Files.setPosixFilePermissions(absolute, PosixFilePermissions.fromString("rwxrwx---"));
-    } catch (IOException | RuntimeException e) {
-      server.shutdownNow();
-      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      throw e;
-    }
+    UnixSocketServers.start(lifecycle, server, absolute, "rwxrwx---", health::enterTerminalState);
     health.setStatus("", ServingStatus.SERVING);
     for (String name : List.of(DelegatedIdentityGrpc.SERVICE_NAME, DebugGrpc.SERVICE_NAME, LoggerGrpc.SERVICE_NAME)) {
       health.setStatus(name, ServingStatus.SERVING);
     }
     LOG.info("admin api listening on {}", absolute);
-    return new AdminApiServer(absolute, server, health, group);
+    return new AdminApiServer(absolute, health, lifecycle);
   }
 
   /** Creates the socket directory 0770 when missing; refuses one owned by another user or writable by others. */
@@ -118,22 +111,9 @@ public final class AdminApiServer implements AutoCloseable {
     health.setStatus("", serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
   }
 
-  /** Cancels open streams, stops the server and removes the socket file. */
+  /** Cancels open streams, stops the server and its event loop (awaited) and removes the socket file. */
   @Override
   public void close() {
-    health.enterTerminalState();
-    server.shutdownNow();
-    try {
-      server.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      try {
-        Files.deleteIfExists(socket);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot remove admin socket " + socket, e);
-      }
-    }
+    lifecycle.close();
   }
 }

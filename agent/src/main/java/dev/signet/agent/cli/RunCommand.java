@@ -1,5 +1,6 @@
 package dev.signet.agent.cli;
 
+import dev.signet.common.secret.Secret;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getErr().flush();
       return 1;
     }
-    return main.runner().run(new RunOptions(config, joinToken, joinTokenFile, serverAddress, serverPort, trustDomain,
+    return main.runner().run(new RunOptions(config, Secret.ofNullable(joinToken), joinTokenFile, serverAddress, serverPort, trustDomain,
         trustBundle, trustBundleUrl, insecureBootstrap, dataDir, socketPath, logLevel, expandEnv));
   }
 }

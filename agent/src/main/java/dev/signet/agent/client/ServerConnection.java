@@ -2,6 +2,7 @@ package dev.signet.agent.client;
 
 import dev.signet.common.tls.SpiffeServerTrustManager;
 import dev.signet.common.tls.SvidKeyManager;
+import dev.signet.common.lifecycle.Lifecycle;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
@@ -60,8 +61,11 @@ public final class ServerConnection implements AutoCloseable {
     return channel;
   }
 
+  /** Cancels the calls in progress and awaits the channel's end (bounded, see {@link Lifecycle}). */
   @Override
   public void close() {
-    channel.shutdownNow();
+    try (Lifecycle lifecycle = new Lifecycle("server connection")) {
+      lifecycle.pushChannel("channel", channel);
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.signet.agent.config;
 import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.config.PluginBlock;
 import dev.signet.common.crypto.KeyType;
+import dev.signet.common.secret.Secret;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ public record AgentConfig(
     String trustBundleUrl,
     String trustBundleFormat,
     boolean insecureBootstrap,
-    String joinToken,
+    Secret joinToken,
     List<SpiffeId> authorizedDelegates,
     KeyType workloadKeyType,
     int x509SvidCacheMaxSize,

@@ -8,6 +8,7 @@ import dev.signet.common.config.HclDocument;
 import dev.signet.common.config.PluginBlock;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.files.DataDirPermissions;
+import dev.signet.common.secret.Secret;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
 import java.io.IOException;
@@ -86,7 +87,7 @@ public final class AgentConfigLoader {
     boolean fileInsecure = agent.getBool("insecure_bootstrap", false);
     boolean insecure = flags.insecureBootstrap() != null ? flags.insecureBootstrap() : fileInsecure;
     checkBootstrap(bundlePath, bundleUrl, insecure);
-    String joinToken = joinToken(agent, flags);
+    Secret joinToken = joinToken(agent, flags);
     List<SpiffeId> delegates = agent.getList("authorized_delegates").stream().map(SpiffeId::parse).toList();
     KeyType keyType = KeyType.fromConfigName(agent.getString("workload_x509_svid_key_type", "ec-p256"));
     int x509CacheSize = nonNegative("x509_svid_cache_max_size", agent.getInt("x509_svid_cache_max_size", 1000));
@@ -146,20 +147,20 @@ public final class AgentConfigLoader {
     }
   }
 
-  private static String joinToken(ConfigSection agent, AgentFlags flags) {
+  private static Secret joinToken(ConfigSection agent, AgentFlags flags) {
     String fileToken = agent.getString("join_token").orElse(null);
     if (flags.joinToken() != null && flags.joinTokenFile() != null) {
       throw new ConfigException("-joinToken and -joinTokenFile cannot both be given");
     }
     if (flags.joinTokenFile() != null) {
       try {
-        return required("join token file", Files.readString(flags.joinTokenFile()).strip());
+        return Secret.of(required("join token file", Files.readString(flags.joinTokenFile()).strip()));
       } catch (IOException e) {
         throw new ConfigException("cannot read join token file \"" + flags.joinTokenFile() + "\": " + e.getMessage(), e);
       }
     }
-    String token = or(flags.joinToken(), fileToken);
-    return token == null || token.isBlank() ? null : token.strip();
+    String token = or(flags.joinToken() == null ? null : flags.joinToken().reveal(), fileToken);
+    return token == null || token.isBlank() ? null : Secret.of(token.strip());
   }
 
   private static AgentConfig.HealthChecks healthChecks(ConfigSection root) {

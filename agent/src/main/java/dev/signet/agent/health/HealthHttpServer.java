@@ -3,12 +3,12 @@ package dev.signet.agent.health;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.signet.agent.config.AgentConfig;
+import dev.signet.common.lifecycle.Lifecycle;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -27,11 +27,12 @@ public final class HealthHttpServer implements AutoCloseable {
   public record Status(boolean live, boolean ready, String reason) {}
 
   private final HttpServer server;
-  private final ExecutorService executor;
+  /** The request thread and the listening socket. */
+  private final Lifecycle lifecycle;
 
-  private HealthHttpServer(HttpServer server, ExecutorService executor) {
+  private HealthHttpServer(HttpServer server, Lifecycle lifecycle) {
     this.server = server;
-    this.executor = executor;
+    this.lifecycle = lifecycle;
   }
 
   /** Binds {@code bind_address:bind_port} and serves the two paths from {@code status}. */
@@ -60,16 +61,17 @@ public final class HealthHttpServer implements AutoCloseable {
         }
       }
     });
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+    Lifecycle lifecycle = new Lifecycle("health checks");
+    server.setExecutor(lifecycle.pushExecutor("request thread", Executors.newSingleThreadExecutor(r -> {
       Thread thread = new Thread(r, "signet-agent-health");
       thread.setDaemon(true);
       return thread;
-    });
-    server.setExecutor(executor);
+    })));
     server.start();
+    lifecycle.pushStep("listener", d -> server.stop(0));
     LOG.info("health checks listening on {} (live {}, ready {})", server.getAddress(), config.livePath(),
         config.readyPath());
-    return new HealthHttpServer(server, executor);
+    return new HealthHttpServer(server, lifecycle);
   }
 
   /** The bound address (the port is chosen by the system when {@code bind_port} is 0). */
@@ -107,9 +109,9 @@ public final class HealthHttpServer implements AutoCloseable {
     return escaped.toString();
   }
 
+  /** Closes the listening socket, then awaits the request thread. */
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    lifecycle.close();
   }
 }

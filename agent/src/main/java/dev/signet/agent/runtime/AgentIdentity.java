@@ -1,5 +1,6 @@
 package dev.signet.agent.runtime;
 
+import dev.signet.common.concurrent.GuardedBy;
 import dev.signet.common.tls.SpiffeServerTrustManager;
 import com.google.protobuf.ByteString;
 import dev.signet.agent.client.NodeAttestation;
@@ -50,6 +51,7 @@ public final class AgentIdentity {
   private final Clock clock;
   private volatile AgentState state;
   private volatile Supplier<Optional<Bundle>> latestBundle = Optional::empty;
+  @GuardedBy("this")
   private SvidKeyManager keyManager;
 
   public AgentIdentity(String host, int port, TrustDomain trustDomain, AgentStateStore store,

@@ -51,8 +51,11 @@ public final class AgentLauncher implements AgentRunner {
     if (reason.equals("closed")) {
       return 0;
     }
-    runtime.close();
-    System.err.println("Error: " + reason);
+    try {
+      runtime.close();
+    } finally {
+      System.err.println("Error: " + reason);
+    }
     return 1;
   }
 

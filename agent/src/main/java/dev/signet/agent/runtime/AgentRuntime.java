@@ -31,6 +31,7 @@ import dev.signet.attestors.workload.WorkloadAttestor;
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.files.DataDirPermissions;
+import dev.signet.common.lifecycle.Lifecycle;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -59,38 +60,40 @@ public final class AgentRuntime implements AutoCloseable {
 
   private final AgentConfig config;
   private final Clock clock;
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "signet-agent-sync");
-    thread.setDaemon(true);
-    return thread;
-  });
   private final CompletableFuture<String> stopped = new CompletableFuture<>();
-  private AgentIdentity identity;
-  private ServerApi api;
-  private WorkloadIdentityCache cache;
-  private SyncLoop loop;
-  private PushWatcher push;
-  private WorkloadApiServer workloadApi;
-  private JwtSvidCache jwtSvids;
-  private AdminApiServer adminApi;
-  private HealthHttpServer healthChecks;
+  /** Everything started, closed in reverse: listeners, push stream, sync loop, server connection, health. */
+  private final Lifecycle lifecycle;
+  // Written while starting, read by the health, Debug API and Workload API threads: published volatile.
+  private volatile AgentIdentity identity;
+  private volatile WorkloadIdentityCache cache;
+  private volatile SyncLoop loop;
+  private volatile WorkloadApiServer workloadApi;
+  private volatile JwtSvidCache jwtSvids;
+  private volatile AdminApiServer adminApi;
   private final Instant startedAt;
 
-  private AgentRuntime(AgentConfig config, Clock clock) {
+  private AgentRuntime(AgentConfig config, Clock clock, Lifecycle.Listener closing) {
     this.config = config;
     this.clock = clock;
     this.startedAt = clock.instant();
+    this.lifecycle = new Lifecycle("signet-agent", Lifecycle.DEFAULT_DEADLINE, closing);
+    lifecycle.pushStep("stopped signal", d -> stopped.complete("closed"));
   }
 
   /** Attests (or resumes), syncs once, and starts serving the Workload API. */
   public static AgentRuntime start(AgentConfig config, Clock clock) throws IOException {
+    return start(config, clock, name -> {});
+  }
+
+  /** As {@link #start(AgentConfig, Clock)}, telling {@code closing} each resource as its closing begins (tests). */
+  static AgentRuntime start(AgentConfig config, Clock clock, Lifecycle.Listener closing) throws IOException {
     // before anything makes a key or signs: the provider is chosen once, logged, and may refuse to start
     CryptoProviders.install(config.cryptoProvider());
-    AgentRuntime runtime = new AgentRuntime(config, clock);
+    AgentRuntime runtime = new AgentRuntime(config, clock, closing);
     try {
       runtime.startUp();
     } catch (IOException | RuntimeException e) {
-      runtime.close();
+      runtime.lifecycle.closeAfter(e);
       throw e;
     }
     return runtime;
@@ -102,7 +105,7 @@ public final class AgentRuntime implements AutoCloseable {
     List<WorkloadAttestor> attestors = workloadAttestors();
     if (config.healthChecks() != null) {
       // Up first, so an orchestrator sees "live, not ready" while the agent attests and syncs.
-      healthChecks = HealthHttpServer.start(config.healthChecks(), this::health);
+      lifecycle.push("health checks", HealthHttpServer.start(config.healthChecks(), this::health));
     }
     // As SPIRE: the agent SVID and bundle live in data_dir; with KeyManager "memory" nothing survives a restart.
     AgentStateStore store = config.keyManager().equals("disk")
@@ -111,7 +114,14 @@ public final class AgentRuntime implements AutoCloseable {
         config.insecureBootstrap(), clock);
     Optional<Bundle> bootstrap = BootstrapBundle.load(config);
     identity.establish(bootstrap, nodeAttestor());
-    api = new ServerApi(identity.connect(), CALL_DEADLINE);
+    ServerApi api = lifecycle.push("server connection", new ServerApi(identity.connect(), CALL_DEADLINE));
+    // Sync, renewal and push reconnection run here; awaited before the connection they use closes.
+    ScheduledExecutorService scheduler = lifecycle.pushExecutor("sync loop",
+        Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread thread = new Thread(r, "signet-agent-sync");
+          thread.setDaemon(true);
+          return thread;
+        }));
     jwtSvids = new JwtSvidCache(new ServerJwtSvidSource(api), clock,
         orDefault(config.jwtSvidCacheMaxSize(), JwtSvidCache.DEFAULT_MAX_SIZE));
     cache = new WorkloadIdentityCache(IdentitySnapshot.empty(Bundle.ofX509(config.trustDomain(),
@@ -127,15 +137,18 @@ public final class AgentRuntime implements AutoCloseable {
       return; // banned (or no longer accepted) at start-up: the launcher reports why and exits
     }
     CallerAttestor callers = new CallerAttestor(LinuxProcFs.system(), attestors);
-    WorkloadApiService service = new WorkloadApiService(cache, callers, jwtSvids, clock);
-    workloadApi = WorkloadApiServer.start(config.socketPath(), service, config.workloadApiMaxCallsPerUid());
+    WorkloadApiService service = lifecycle.push("workload api handlers",
+        new WorkloadApiService(cache, callers, jwtSvids, clock));
+    workloadApi = lifecycle.push("workload api",
+        WorkloadApiServer.start(config.socketPath(), service, config.workloadApiMaxCallsPerUid()));
     if (config.adminSocketPath() != null) {
-      adminApi = AdminApiServer.start(config.adminSocketPath(),
+      adminApi = lifecycle.push("admin api", AdminApiServer.start(config.adminSocketPath(),
           new DelegatedIdentityService(cache, callers, jwtSvids, config.authorizedDelegates()),
-          new DebugService(info(), clock), LoggerService.forRootLogger(config.logLevel()));
+          new DebugService(info(), clock), LoggerService.forRootLogger(config.logLevel())));
     }
     loop.start();
-    push = new PushWatcher(api, loop::syncSoon, scheduler);
+    PushWatcher push = new PushWatcher(api, loop::syncSoon, scheduler);
+    lifecycle.pushStep("push stream", d -> push.stop());
     push.start();
     LOG.info("agent {} serving the workload api on {}", identity.state().agentId(), config.socketPath());
   }
@@ -152,7 +165,7 @@ public final class AgentRuntime implements AutoCloseable {
 
   private NodeAttestorClient nodeAttestor() {
     return switch (config.nodeAttestor().name()) {
-      case "join_token" -> config.joinToken() == null ? null : new JoinTokenAttestorClient(config.joinToken());
+      case "join_token" -> config.joinToken() == null ? null : new JoinTokenAttestorClient(config.joinToken().reveal());
       case "x509pop" -> X509PopAttestorClient.create(config.nodeAttestor().data());
       case "aws_iid" -> AwsIidAttestorClient.create(config.nodeAttestor().data());
       case "tpm" -> TpmAttestorClient.create(config.nodeAttestor().data());
@@ -248,24 +261,14 @@ public final class AgentRuntime implements AutoCloseable {
     stopped.complete(reason);
   }
 
+  /**
+   * Stops everything in the reverse of the order it started: the listeners (open streams cancelled), the
+   * push stream, the sync loop (a sync in progress finishes, or is interrupted after the deadline, before
+   * the server connection it uses closes), the connection, and last the health listener. Every resource is
+   * closed even when an earlier one fails; the failures are logged and thrown together.
+   */
   @Override
   public void close() {
-    if (push != null) {
-      push.stop();
-    }
-    scheduler.shutdownNow();
-    if (workloadApi != null) {
-      workloadApi.close();
-    }
-    if (adminApi != null) {
-      adminApi.close();
-    }
-    if (healthChecks != null) {
-      healthChecks.close();
-    }
-    if (api != null) {
-      api.close();
-    }
-    stopped.complete("closed");
+    lifecycle.close();
   }
 }

@@ -1,6 +1,7 @@
 package dev.signet.agent.workload;
 
 import com.nimbusds.jose.JWSObject;
+import dev.signet.common.concurrent.GuardedBy;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.svid.JwtSvid;
 import java.text.ParseException;
@@ -33,6 +34,7 @@ public final class JwtSvidCache {
 
   private final JwtSvidSource source;
   private final Clock clock;
+  @GuardedBy("cache")
   private final Map<Key, Cached> cache;
 
   public JwtSvidCache(JwtSvidSource source, Clock clock) {

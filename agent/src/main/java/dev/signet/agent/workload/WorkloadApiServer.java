@@ -2,6 +2,8 @@ package dev.signet.agent.workload;
 
 import dev.signet.common.grpc.ConcurrentCallLimit;
 import dev.signet.common.grpc.MalformedRequests;
+import dev.signet.common.grpc.UnixSocketServers;
+import dev.signet.common.lifecycle.Lifecycle;
 import dev.signet.proto.transport.UnixSockets;
 import dev.signet.proto.workload.SpiffeWorkloadAPIGrpc;
 import io.grpc.Server;
@@ -10,7 +12,6 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -51,18 +52,17 @@ public final class WorkloadApiServer implements AutoCloseable {
   private final Path socket;
   private final Server server;
   private final HealthStatusManager health;
-  private final EventLoopGroup boss;
-  private final EventLoopGroup workers;
   private final ConcurrentCallLimit perUid;
+  /** The event loops, the call executor (when this server made one), the server and its socket file. */
+  private final Lifecycle lifecycle;
 
-  private WorkloadApiServer(Path socket, Server server, HealthStatusManager health, EventLoopGroup boss,
-      EventLoopGroup workers, ConcurrentCallLimit perUid) {
+  private WorkloadApiServer(Path socket, Server server, HealthStatusManager health, ConcurrentCallLimit perUid,
+      Lifecycle lifecycle) {
     this.perUid = perUid;
     this.socket = socket;
     this.server = server;
     this.health = health;
-    this.boss = boss;
-    this.workers = workers;
+    this.lifecycle = lifecycle;
   }
 
   /**
@@ -87,15 +87,19 @@ public final class WorkloadApiServer implements AutoCloseable {
       Files.createDirectories(absolute.getParent());
       Files.setPosixFilePermissions(absolute.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
     }
-    EventLoopGroup boss = UnixSockets.newEventLoopGroup(1);
-    EventLoopGroup workers = UnixSockets.newEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    Lifecycle lifecycle = new Lifecycle("workload api");
+    EventLoopGroup boss = lifecycle.pushEventLoops("boss event loop", UnixSockets.newEventLoopGroup(1));
+    EventLoopGroup workers = lifecycle.pushEventLoops("worker event loops",
+        UnixSockets.newEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors())));
     HealthStatusManager health = new HealthStatusManager();
     var builder = UnixSockets.serverBuilder(absolute, boss, workers)
         .maxInboundMessageSize(WorkloadRequestLimits.MAX_MESSAGE_BYTES)
         .maxInboundMetadataSize(WorkloadRequestLimits.MAX_METADATA_BYTES)
         .intercept(perUid); // every service on the socket, health watches included
     if (service.mayBlock()) {
-      builder.executor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("workload-api-", 0).factory()));
+      // Supplied here, so shut down here (after the server), as grpc-java asks.
+      builder.executor(lifecycle.pushExecutor("call executor",
+          Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("workload-api-", 0).factory())));
     } else {
       builder.directExecutor();
     }
@@ -105,19 +109,11 @@ public final class WorkloadApiServer implements AutoCloseable {
         .addService(malformed.guard(ServerInterceptors.intercept(service, new SecurityHeaderInterceptor())))
         .addService(malformed.guard(health.getHealthService().bindService()))
         .build();
-    try {
-      server.start();
-      Files.setPosixFilePermissions(absolute, PosixFilePermissions.fromString("rwxrwxrwx"));
-    } catch (IOException | RuntimeException e) {
-      server.shutdownNow();
-      boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      throw e;
-    }
+    UnixSocketServers.start(lifecycle, server, absolute, "rwxrwxrwx", health::enterTerminalState);
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(SpiffeWorkloadAPIGrpc.SERVICE_NAME, ServingStatus.SERVING);
     LOG.info("workload api listening on {}", absolute);
-    return new WorkloadApiServer(absolute, server, health, boss, workers, perUid);
+    return new WorkloadApiServer(absolute, server, health, perUid, lifecycle);
   }
 
   /** Calls in progress counted against {@code caller} ("uid 1000", see {@link PerUidQuotas}). */
@@ -136,27 +132,19 @@ public final class WorkloadApiServer implements AutoCloseable {
     health.setStatus(SpiffeWorkloadAPIGrpc.SERVICE_NAME, status);
   }
 
-  /** Stops accepting calls, ends open streams after {@code grace}, and removes the socket file. */
+  /**
+   * Stops accepting calls, ends open streams after {@code grace}, stops the event loops and the call
+   * executor (awaited, see {@link Lifecycle}) and removes the socket file.
+   */
   public void stop(Duration grace) {
     health.enterTerminalState();
     server.shutdown();
     try {
-      if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
-      }
+      server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
-    } finally {
-      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      try {
-        Files.deleteIfExists(socket);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot remove socket " + socket, e);
-      }
+      Thread.currentThread().interrupt(); // the lifecycle cancels the calls at once
     }
+    lifecycle.close();
   }
 
   /** {@link #stop} with no grace: open streams are cancelled at once. */

@@ -1,6 +1,7 @@
 package dev.signet.agent.workload;
 
 import dev.signet.agent.workload.JwtSvidSource.JwtSvidUnavailableException;
+import dev.signet.common.lifecycle.Lifecycle;
 import dev.signet.common.spiffe.InvalidSpiffeIdException;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.SpiffeId;
@@ -29,7 +30,7 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.Set;
 
@@ -46,13 +47,14 @@ import java.util.Set;
  * to entries whose X509-SVIDs the agent does not hold yet (beyond {@code x509_svid_cache_max_size}) is
  * not refused: the agent is asked to issue them and FetchX509SVID answers when they arrive.
  */
-public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorkloadAPIImplBase {
+public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorkloadAPIImplBase
+    implements AutoCloseable {
   private final WorkloadIdentityCache cache;
   private final CallerAttestor attestor;
   private final JwtSvidCache jwtSvids;
   private final Clock clock;
-  /** Where handlers that may wait (on the server) run, off the event loop. */
-  private static final Executor MAY_BLOCK = Executors.newThreadPerTaskExecutor(
+  /** Where handlers that may wait (on the server) run, off the event loop; this service made it, so it closes it. */
+  private final ExecutorService mayBlock = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("workload-api-jwt-", 0).factory());
   private final SnapshotResponses.Holder responses = new SnapshotResponses.Holder();
 
@@ -102,7 +104,7 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
    */
   @Override
   public void fetchJWTSVID(JWTSVIDRequest request, StreamObserver<JWTSVIDResponse> observer) {
-    MAY_BLOCK.execute(Context.current().wrap(() -> fetchJwtSvidNow(request, observer)));
+    mayBlock.execute(Context.current().wrap(() -> fetchJwtSvidNow(request, observer)));
   }
 
   private void fetchJwtSvidNow(JWTSVIDRequest request, StreamObserver<JWTSVIDResponse> observer) {
@@ -226,5 +228,16 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
 
   private static StatusException noIdentity() {
     return Status.PERMISSION_DENIED.withDescription("no identity issued").asException();
+  }
+
+  /**
+   * Stops the handlers that wait for the server: no new ones start (a FetchJWTSVID arriving later is
+   * refused by its executor) and those in progress are awaited, then interrupted, within the deadline.
+   */
+  @Override
+  public void close() {
+    try (Lifecycle lifecycle = new Lifecycle("workload api handlers")) {
+      lifecycle.pushExecutor("jwt-svid handlers", mayBlock);
+    }
   }
 }

@@ -179,7 +179,7 @@ class AgentMainTest {
         .execute("run", "-config", "a.conf", "-joinToken", "secret", "-serverPort", "9090", "-socketPath", "/run/s.sock");
     assertThat(code).isZero();
     assertThat(seen.getFirst().config()).isEqualTo(Path.of("a.conf"));
-    assertThat(seen.getFirst().joinToken()).isEqualTo("secret");
+    assertThat(seen.getFirst().joinToken().reveal()).isEqualTo("secret");
     assertThat(seen.getFirst().serverPort()).isEqualTo(9090);
     assertThat(seen.getFirst().toString()).doesNotContain("secret");
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.common.config.HclDocument;
+import dev.signet.common.secret.Secret;
 import dev.signet.common.spiffe.SpiffeId;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +44,7 @@ class AgentConfigLoaderTest {
     AgentConfig config = loaded.config();
     assertThat(config.serverAddress()).isEqualTo("spire-server");
     assertThat(config.serverPort()).isEqualTo(8081);
-    assertThat(config.joinToken()).isEqualTo("8f3c…");
+    assertThat(config.joinToken().reveal()).isEqualTo("8f3c…");
     assertThat(config.authorizedDelegates()).containsExactly(SpiffeId.parse("spiffe://example.org/delegate"));
     assertThat(config.keyManagerDirectory()).isEqualTo(Path.of("/opt/spire/data/agent"));
     assertThat(config.workloadAttestors()).extracting(b -> b.name()).containsExactly("unix", "k8s", "docker");
@@ -95,7 +96,7 @@ class AgentConfigLoaderTest {
     AgentFlags flags = new AgentFlags(null, tokenFile, "10.0.0.9", 9000, null, null, null, null, dir,
         dir.resolve("api.sock"), "debug", false);
     AgentConfig config = parse(MINIMAL, flags).config();
-    assertThat(config.joinToken()).isEqualTo("abc-123");
+    assertThat(config.joinToken().reveal()).isEqualTo("abc-123");
     assertThat(config.serverAddress()).isEqualTo("10.0.0.9");
     assertThat(config.serverPort()).isEqualTo(9000);
     assertThat(config.dataDir()).isEqualTo(dir);
@@ -126,7 +127,7 @@ class AgentConfigLoaderTest {
         .hasMessageContaining("unknown KeyManager \"tpm\"");
     assertThatThrownBy(() -> parse(MINIMAL.replace("\"example.org\"", "\"Example.ORG\""), AgentFlags.NONE))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> parse(MINIMAL, new AgentFlags("a", Path.of("/x"), null, null, null, null, null, null,
+    assertThatThrownBy(() -> parse(MINIMAL, new AgentFlags(Secret.of("a"), Path.of("/x"), null, null, null, null, null, null,
         null, null, null, false))).hasMessageContaining("cannot both be given");
     assertThatThrownBy(() -> parse(MINIMAL.replace("server_address", "admin_socket_path = \"/tmp/spire-agent/public/admin.sock\"\n server_address"),
         AgentFlags.NONE)).hasMessageContaining("admin_socket_path");

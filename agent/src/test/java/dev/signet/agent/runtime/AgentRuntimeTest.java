@@ -2,6 +2,7 @@ package dev.signet.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.signet.agent.config.AgentConfig;
 import dev.signet.agent.config.AgentConfigLoader;
@@ -12,8 +13,10 @@ import dev.signet.agent.sync.FakeSpireServer;
 import dev.signet.common.bundle.PemCodec;
 import dev.signet.common.config.HclDocument;
 import dev.signet.common.files.InsecurePermissionsException;
+import dev.signet.common.lifecycle.Lifecycle;
 import dev.signet.common.proto.PermissionDenied;
 import dev.signet.common.testing.TestCertificate;
+import dev.signet.common.testing.Threads;
 import dev.signet.common.time.ManualClock;
 import dev.signet.proto.spire.agent.debug.v1.DebugGrpc;
 import dev.signet.proto.spire.agent.debug.v1.GetInfoRequest;
@@ -21,7 +24,9 @@ import dev.signet.proto.spire.agent.debug.v1.GetInfoResponse;
 import dev.signet.proto.spire.api.types.PermissionDeniedDetails.Reason;
 import dev.signet.proto.transport.UnixSockets;
 import io.grpc.ManagedChannel;
+import java.net.ConnectException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +37,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -53,6 +60,9 @@ class AgentRuntimeTest {
   private AgentRuntime runtime;
   private int healthPort;
   private String conf;
+  /** Told each resource of the runtime as its closing begins. */
+  private volatile Lifecycle.Listener onClosing = name -> {};
+  private Set<Thread> threadsBeforeStart;
 
   @BeforeEach
   void start() throws Exception {
@@ -93,7 +103,8 @@ class AgentRuntimeTest {
         """.formatted(server.port(), temp.resolve("data"), bundle, temp.resolve("public/api.sock"),
         temp.resolve("private/admin.sock"), temp.resolve("data"), healthPort);
     AgentConfig config = AgentConfigLoader.parse(HclDocument.parse(conf, "agent.conf"), AgentFlags.NONE).config();
-    runtime = AgentRuntime.start(config, clock);
+    threadsBeforeStart = Threads.live();
+    runtime = AgentRuntime.start(config, clock, name -> onClosing.closing(name));
   }
 
   @AfterEach
@@ -187,4 +198,37 @@ class AgentRuntimeTest {
     assertThat(ready.body()).contains("agent svid is not valid now");
     assertThat(get("/live").statusCode()).isEqualTo(200);
   }
+
+  @Test
+  void aSyncInProgressFinishesOverTheOpenConnectionBeforeItClosesAndNothingLeaks() throws Exception {
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch released = new CountDownLatch(1);
+    server.beforeAuthorizedEntries = () -> {
+      if (held.getCount() > 0) {
+        held.countDown();
+        Threads.awaitUninterruptibly(released);
+      }
+    };
+    server.put(server.entry("e2", "/db", 1, "unix:uid:4243"));
+    onClosing = name -> {
+      if (name.equals("sync loop")) {
+        released.countDown(); // the shutdown reached the sync loop: the held sync goes on now
+      }
+    };
+    clock.advance(Duration.ofSeconds(6)); // past sync_interval: the next tick syncs
+    assertThat(held.await(1, TimeUnit.MINUTES)).isTrue();
+
+    runtime.close();
+
+    // The held sync got its entries and the new entry's SVID signed, over a connection still open.
+    assertThat(server.issuedCount("e2")).isEqualTo(1);
+    assertThat(runtime.cache().current().identities()).extracting(i -> i.spiffeId().toString())
+        .contains("spiffe://example.org/db");
+    await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(Threads.startedSince(threadsBeforeStart,
+        List.of("signet-agent", "multiThreadIoEventLoopGroup"))).isEmpty());
+    assertThat(temp.resolve("public/api.sock")).doesNotExist();
+    assertThat(temp.resolve("private/admin.sock")).doesNotExist();
+    assertThatThrownBy(() -> new Socket("127.0.0.1", healthPort).close()).isInstanceOf(ConnectException.class);
+  }
+
 }

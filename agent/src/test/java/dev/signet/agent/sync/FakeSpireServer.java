@@ -75,6 +75,8 @@ public final class FakeSpireServer implements AutoCloseable {
   /** When true the server certifies a key of its own instead of the CSR's (a misbehaving server). */
   public volatile boolean certifyWrongKey;
   public volatile Duration ttl = Duration.ofHours(1);
+  /** Runs at the start of every GetAuthorizedEntries, before it is recorded (tests hold a sync there). */
+  public volatile Runnable beforeAuthorizedEntries = () -> {};
   private final Clock clock;
   private final Server server;
   private final ManagedChannel channel;
@@ -176,6 +178,7 @@ public final class FakeSpireServer implements AutoCloseable {
     public void getAuthorizedEntries(GetAuthorizedEntriesRequest request,
         StreamObserver<GetAuthorizedEntriesResponse> observer) {
       try {
+        beforeAuthorizedEntries.run();
         check("GetAuthorizedEntries");
         List<Entry> sorted = new ArrayList<>(entries.values());
         sorted.sort((a, b) -> a.getId().compareTo(b.getId()));

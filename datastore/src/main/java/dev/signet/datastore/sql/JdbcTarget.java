@@ -1,5 +1,6 @@
 package dev.signet.datastore.sql;
 
+import dev.signet.common.secret.Secret;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import java.util.Optional;
  * @param user null when the URL or the driver's defaults supply it
  * @param password null when none
  */
-record JdbcTarget(SqlDialect dialect, String jdbcUrl, String user, String password) {
+record JdbcTarget(SqlDialect dialect, String jdbcUrl, String user, Secret password) {
   /** The URL prefix of a SQLite file database; the rest is the file's path. */
   static final String SQLITE_PREFIX = "jdbc:sqlite:";
 
@@ -47,6 +48,6 @@ record JdbcTarget(SqlDialect dialect, String jdbcUrl, String user, String passwo
   @Override
   public String toString() {
     return "JdbcTarget[" + jdbcUrl + (user == null ? "" : ", user=" + user)
-        + (password == null ? "" : ", password=<redacted>") + "]";
+        + (password == null ? "" : ", password=" + password) + "]";
   }
 }

@@ -67,7 +67,7 @@ record Pools(HikariDataSource writer, HikariDataSource reader) implements AutoCl
       hikari.setUsername(target.user());
     }
     if (target.password() != null) {
-      hikari.setPassword(target.password());
+      hikari.setPassword(target.password().reveal());
     }
     hikari.setMaximumPoolSize(size);
     hikari.setMinimumIdle(Math.min(config.maxIdleConns(), size));

@@ -1,5 +1,6 @@
 package dev.signet.datastore.sql;
 
+import dev.signet.common.secret.Secret;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -143,7 +144,7 @@ final class PostgresDsn {
       url.append(separator).append(name).append('=').append(encode(entry.getValue()));
       separator = '&';
     }
-    return new JdbcTarget(SqlDialect.POSTGRES, url.toString(), user, password);
+    return new JdbcTarget(SqlDialect.POSTGRES, url.toString(), user, Secret.ofNullable(password));
   }
 
   private static String orDefault(String value, String fallback) {

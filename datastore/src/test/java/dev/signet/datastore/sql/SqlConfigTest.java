@@ -3,6 +3,7 @@ package dev.signet.datastore.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signet.common.secret.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -99,7 +100,7 @@ class SqlConfigTest {
     assertThat(target.dialect()).isEqualTo(SqlDialect.POSTGRES);
     assertThat(target.jdbcUrl()).isEqualTo(url);
     assertThat(target.user()).isEqualTo(user);
-    assertThat(target.password()).isEqualTo(password);
+    assertThat(target.password()).isEqualTo(Secret.ofNullable(password));
     if (password != null) {
       assertThat(target.toString()).doesNotContain(password);
     }

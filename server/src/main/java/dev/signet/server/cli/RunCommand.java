@@ -51,8 +51,11 @@ public final class RunCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     TerminationSignals.onTerminate(() -> {
       LOG.info("stopping");
-      server.close();
-      stopped.countDown();
+      try {
+        server.close(); // a resource that fails to close is logged, and the rest still closed (Lifecycle)
+      } finally {
+        stopped.countDown();
+      }
     });
     stopped.await();
     return 0;

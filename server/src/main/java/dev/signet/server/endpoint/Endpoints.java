@@ -2,6 +2,7 @@ package dev.signet.server.endpoint;
 
 import dev.signet.common.grpc.ConcurrentCallLimit;
 import dev.signet.common.grpc.MalformedRequests;
+import dev.signet.common.lifecycle.Lifecycle;
 import dev.signet.common.tls.SvidKeyManager;
 import dev.signet.proto.transport.UnixSockets;
 import io.grpc.BindableService;
@@ -28,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -128,10 +130,15 @@ public final class Endpoints implements AutoCloseable {
   /** Largest header block either listener accepts: gRPC's own default (8 KiB), stated as a decision. */
   public static final int MAX_INBOUND_METADATA_BYTES = 8 * 1024;
 
-  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
-  private Server tcp;
-  private Server admin;
+  /** Calls in progress get this long to finish when the server stops, then they are cancelled. */
+  private static final Duration GRACE = Duration.ofSeconds(5);
+
+  private final Lifecycle lifecycle = new Lifecycle("grpc endpoints");
+  private final EventLoopGroup boss = lifecycle.pushEventLoops("boss event loop",
+      new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory()));
+  private final EventLoopGroup workers = lifecycle.pushEventLoops("worker event loops",
+      new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory()));
+  private volatile Server tcp;
 
   /**
    * Starts both listeners.
@@ -174,8 +181,8 @@ public final class Endpoints implements AutoCloseable {
       adminBuilder.addService(malformed.guard(ServerInterceptors.intercept(service, STATUS_EXCEPTIONS,
           authorization, audit, CallerInterceptor.forAdminSocket())));
     }
-    tcp = tcpBuilder.build().start();
-    admin = adminBuilder.build().start();
+    tcp = lifecycle.pushServer("tcp listener", tcpBuilder.build().start(), GRACE);
+    lifecycle.pushServer("admin socket listener", adminBuilder.build().start(), GRACE);
   }
 
   /** The bound TCP port (useful with {@code bind_port = 0}). */
@@ -193,20 +200,12 @@ public final class Endpoints implements AutoCloseable {
     return GrpcSslContexts.configure(builder, SslProvider.JDK).build();
   }
 
-  /** Stops accepting calls, lets running calls finish briefly, then closes. */
+  /**
+   * Stops accepting calls, lets running calls finish for a short grace, cancels the rest, then stops the
+   * event loops; the executor was supplied by the caller, who shuts it down.
+   */
   @Override
-  public void close() throws InterruptedException {
-    for (Server server : new Server[] {tcp, admin}) {
-      if (server != null) {
-        server.shutdown();
-      }
-    }
-    for (Server server : new Server[] {tcp, admin}) {
-      if (server != null && !server.awaitTermination(5, TimeUnit.SECONDS)) {
-        server.shutdownNow();
-      }
-    }
-    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  public void close() {
+    lifecycle.close();
   }
 }

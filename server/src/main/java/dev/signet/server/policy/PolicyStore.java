@@ -1,5 +1,7 @@
 package dev.signet.server.policy;
 
+import dev.signet.common.concurrent.GuardedBy;
+import dev.signet.common.lifecycle.Lifecycle;
 import dev.signet.common.process.FatalErrors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,8 +24,10 @@ public final class PolicyStore implements AutoCloseable {
 
   private final Path dir;
   private final ScheduledExecutorService watcher;
+  private final Lifecycle lifecycle = new Lifecycle("policy store");
   private volatile PolicyEngine engine = PolicyEngine.empty();
   private volatile String lastError = "";
+  @GuardedBy("this")
   private List<String> fingerprint = List.of();
 
   private PolicyStore(Path dir, long intervalMillis) {
@@ -32,11 +36,11 @@ public final class PolicyStore implements AutoCloseable {
       this.watcher = null;
       return;
     }
-    this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+    this.watcher = lifecycle.pushExecutor("policy watcher", Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "signet-policy-watcher");
       thread.setDaemon(true);
       return thread;
-    });
+    }));
     reloadIfChanged();
     watcher.scheduleWithFixedDelay(FatalErrors.PROCESS.guard("policy reload", this::reloadIfChanged), intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
   }
@@ -93,7 +97,7 @@ public final class PolicyStore implements AutoCloseable {
   @Override
   public void close() {
     if (watcher != null) {
-      watcher.shutdownNow();
+      lifecycle.close();
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.signet.attestors.node.awsiid;
 import dev.signet.attestors.node.AgentPathTemplate;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
+import dev.signet.common.secret.Secret;
 import java.net.URI;
 import java.time.Duration;
 import java.util.AbstractSet;
@@ -116,7 +117,7 @@ record AwsIidConfig(
       }
       caPaths.put(region, text);
     });
-    AwsSdkEc2Api.Settings aws = new AwsSdkEc2Api.Settings(accessKeyId, secretAccessKey,
+    AwsSdkEc2Api.Settings aws = new AwsSdkEc2Api.Settings(accessKeyId, Secret.of(secretAccessKey),
         data.getString("assume_role", ""), partition, endpoint(data, "ec2_endpoint"), endpoint(data, "iam_endpoint"),
         endpoint(data, "sts_endpoint"));
     java.util.Optional<Organization> organization = organization(data, partition);

@@ -1,6 +1,7 @@
 package dev.signet.attestors.node.awsiid;
 
 import dev.signet.attestors.node.AttestationException;
+import dev.signet.common.secret.Secret;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,14 +43,8 @@ final class AwsSdkEc2Api implements Ec2Api {
   private static final Set<String> NOT_FOUND = Set.of("InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed");
 
   /** Where and as whom to call AWS; endpoints are null for AWS's own. */
-  record Settings(String accessKeyId, String secretAccessKey, String assumeRole, String partition,
-      URI ec2Endpoint, URI iamEndpoint, URI stsEndpoint) {
-    @Override
-    public String toString() {
-      return "Settings[accessKeyId=" + accessKeyId + ", secretAccessKey=" + (secretAccessKey.isEmpty() ? "" : "****")
-          + ", assumeRole=" + assumeRole + ", partition=" + partition + "]";
-    }
-  }
+  record Settings(String accessKeyId, Secret secretAccessKey, String assumeRole, String partition,
+      URI ec2Endpoint, URI iamEndpoint, URI stsEndpoint) {}
 
   private record Clients(Ec2Client ec2, IamClient iam) {}
 
@@ -156,7 +151,7 @@ final class AwsSdkEc2Api implements Ec2Api {
       String role) {
     AwsCredentialsProvider base = settings.accessKeyId().isEmpty()
         ? DefaultCredentialsProvider.builder().build()
-        : StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey()));
+        : StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey().reveal()));
     if (role.isEmpty()) {
       return base;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.attestors.node.AttestationException;
+import dev.signet.common.secret.Secret;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +29,7 @@ class AwsEksClientTest {
   }
 
   private AwsEksClient client(String... clusters) {
-    return new AwsEksClient(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", "secret", "", "aws", null, null, null),
+    return new AwsEksClient(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", Secret.of("secret"), "", "aws", null, null, null),
         new AwsIidConfig.EksValidation(List.of(clusters), aws.endpoint(), aws.endpoint()));
   }
 
@@ -66,7 +67,7 @@ class AwsEksClientTest {
   /** A 404 that is not AWS saying the cluster does not exist (a wrong endpoint) must not read as "no nodes". */
   @Test
   void aPlain404IsUnavailableNotEmpty() throws Exception {
-    AwsEksClient wrongPath = new AwsEksClient(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", "secret", "", "aws", null, null,
+    AwsEksClient wrongPath = new AwsEksClient(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", Secret.of("secret"), "", "aws", null, null,
         null), new AwsIidConfig.EksValidation(List.of("prod"), java.net.URI.create(aws.endpoint() + "/not-eks"),
         aws.endpoint()));
     assertThatThrownBy(() -> wrongPath.nodeInstances("us-east-1", ACCOUNT)).isInstanceOfSatisfying(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.attestors.node.AttestationException;
+import dev.signet.common.secret.Secret;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +22,7 @@ class AwsOrganizationsClientTest {
     aws = new FakeAwsApi();
     aws.allowRole(ROLE);
     client = new AwsOrganizationsClient(
-        new AwsSdkEc2Api.Settings("AKIDEXAMPLE", "secret", "", "aws", null, null, aws.endpoint()),
+        new AwsSdkEc2Api.Settings("AKIDEXAMPLE", Secret.of("secret"), "", "aws", null, null, aws.endpoint()),
         new AwsIidConfig.Organization("999999999999", "spire-org-reader", "us-west-2", Duration.ofMinutes(3),
             aws.endpoint()));
   }
@@ -74,7 +75,7 @@ class AwsOrganizationsClientTest {
   @Test
   void aRoleTheManagementAccountRefusesIsUnavailable() {
     AwsOrganizationsClient wrongRole = new AwsOrganizationsClient(
-        new AwsSdkEc2Api.Settings("AKIDEXAMPLE", "secret", "", "aws", null, null, aws.endpoint()),
+        new AwsSdkEc2Api.Settings("AKIDEXAMPLE", Secret.of("secret"), "", "aws", null, null, aws.endpoint()),
         new AwsIidConfig.Organization("999999999999", "not-allowed", "us-west-2", Duration.ofMinutes(3), aws.endpoint()));
     assertThatThrownBy(wrongRole::activeAccountIds).isInstanceOfSatisfying(AttestationException.class,
         e -> assertThat(e.kind()).isEqualTo(AttestationException.Kind.UNAVAILABLE));
@@ -96,7 +97,7 @@ class AwsOrganizationsClientTest {
     aws.allowRole("arn:aws-cn:iam::999999999999:role/spire-org-reader");
     aws.addOrganizationAccount("111111111111", "ACTIVE");
     AwsOrganizationsClient china = new AwsOrganizationsClient(
-        new AwsSdkEc2Api.Settings("AKIDEXAMPLE", "secret", "", "aws-cn", null, null, aws.endpoint()),
+        new AwsSdkEc2Api.Settings("AKIDEXAMPLE", Secret.of("secret"), "", "aws-cn", null, null, aws.endpoint()),
         new AwsIidConfig.Organization("999999999999", "spire-org-reader", "cn-northwest-1", Duration.ofMinutes(3),
             aws.endpoint()));
     assertThat(china.activeAccountIds()).containsExactly("111111111111");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.attestors.node.AttestationException.Kind;
+import dev.signet.common.secret.Secret;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ class AwsSdkEc2ApiTest {
   @BeforeEach
   void setUp() throws Exception {
     aws = new FakeAwsApi();
-    api = new AwsSdkEc2Api(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", "secret", "", "aws", aws.endpoint(),
+    api = new AwsSdkEc2Api(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", Secret.of("secret"), "", "aws", aws.endpoint(),
         aws.endpoint(), null));
   }
 
@@ -105,7 +106,7 @@ class AwsSdkEc2ApiTest {
     String role = "arn:aws:iam::123456789012:role/signet-delegate";
     aws.allowRole(role).add(FakeAwsApi.Instance.running(INSTANCE, Map.of()))
         .addInstanceProfile("web", "arn:aws:iam::123456789012:role/web-role");
-    AwsSdkEc2Api assuming = new AwsSdkEc2Api(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", "secret", "signet-delegate", "aws",
+    AwsSdkEc2Api assuming = new AwsSdkEc2Api(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", Secret.of("secret"), "signet-delegate", "aws",
         aws.endpoint(), aws.endpoint(), aws.endpoint()));
 
     assertThat(assuming.describeInstance("us-east-1", "123456789012", INSTANCE)).isPresent();
@@ -128,7 +129,7 @@ class AwsSdkEc2ApiTest {
   void eachAccountAssumesItsOwnRole() {
     aws.allowRole("arn:aws:iam::111111111111:role/signet-delegate")
         .allowRole("arn:aws-cn:iam::222222222222:role/signet-delegate");
-    AwsSdkEc2Api assuming = new AwsSdkEc2Api(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", "secret", "signet-delegate",
+    AwsSdkEc2Api assuming = new AwsSdkEc2Api(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", Secret.of("secret"), "signet-delegate",
         "aws-cn", aws.endpoint(), aws.endpoint(), aws.endpoint()));
     assertThatThrownBy(() -> assuming.describeInstance("cn-north-1", "111111111111", INSTANCE))
         .isInstanceOf(AttestationException.class); // the aws-cn partition's role ARN is not allowed in that account
@@ -141,7 +142,7 @@ class AwsSdkEc2ApiTest {
   @Test
   void aRefusedAssumeRoleIsUnavailableAndNothingIsDescribed() {
     aws.add(FakeAwsApi.Instance.running(INSTANCE, Map.of()));
-    AwsSdkEc2Api assuming = new AwsSdkEc2Api(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", "secret", "not-allowed", "aws",
+    AwsSdkEc2Api assuming = new AwsSdkEc2Api(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", Secret.of("secret"), "not-allowed", "aws",
         aws.endpoint(), aws.endpoint(), aws.endpoint()));
     assertThatThrownBy(() -> assuming.describeInstance("us-east-1", "123456789012", INSTANCE))
         .isInstanceOfSatisfying(AttestationException.class, e -> {

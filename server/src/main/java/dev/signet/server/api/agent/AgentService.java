@@ -34,6 +34,7 @@ import dev.signet.proto.spire.api.types.PermissionDeniedDetails;
 import dev.signet.server.api.ApiErrors;
 import dev.signet.server.api.InputValidation;
 import dev.signet.server.api.Paging;
+import dev.signet.server.api.Unary;
 import dev.signet.server.api.convert.EntryConverter;
 import dev.signet.common.proto.PermissionDenied;
 import dev.signet.common.proto.SvidProtos;
@@ -98,8 +99,7 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
   @Override
   public void countAgents(CountAgentsRequest request, StreamObserver<CountAgentsResponse> out) {
     long count = ApiErrors.call(() -> dataStore.countAttestedNodes(NodeFilter.ALL));
-    out.onNext(CountAgentsResponse.newBuilder().setCount((int) count).build());
-    out.onCompleted();
+    Unary.reply(out, CountAgentsResponse.newBuilder().setCount((int) count).build());
   }
 
   @Override
@@ -109,14 +109,12 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
     Page<AttestedNode> page = ApiErrors.call(() -> dataStore.listAttestedNodes(filter, request.getPageToken(), pageSize));
     ListAgentsResponse.Builder response = ListAgentsResponse.newBuilder().setNextPageToken(page.nextPageToken());
     page.items().forEach(node -> response.addAgents(AgentConverter.toProto(node)));
-    out.onNext(response.build());
-    out.onCompleted();
+    Unary.reply(out, response.build());
   }
 
   @Override
   public void getAgent(GetAgentRequest request, StreamObserver<Agent> out) {
-    out.onNext(AgentConverter.toProto(fetch(agentId(request.getId()))));
-    out.onCompleted();
+    Unary.reply(out, AgentConverter.toProto(fetch(agentId(request.getId()))));
   }
 
   @Override
@@ -124,8 +122,7 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
     SpiffeId id = agentId(request.getId());
     ApiErrors.call(() -> dataStore.deleteNode(id));
     lifecycle.evicted(id);
-    out.onNext(Empty.getDefaultInstance());
-    out.onCompleted();
+    Unary.reply(out, Empty.getDefaultInstance());
   }
 
   @Override
@@ -133,8 +130,7 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
     SpiffeId id = agentId(request.getId());
     ApiErrors.call(() -> dataStore.banNode(id));
     lifecycle.banned(id);
-    out.onNext(Empty.getDefaultInstance());
-    out.onCompleted();
+    Unary.reply(out, Empty.getDefaultInstance());
   }
 
   @Override
@@ -225,8 +221,7 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
     X509Certificate leaf = chain.get(0);
     ApiErrors.call(() -> dataStore.updateNodeSerials(node.spiffeId(), node.certSerialNumber(), node.certNotAfter(),
         leaf.getSerialNumber().toString(), leaf.getNotAfter().toInstant()));
-    out.onNext(RenewAgentResponse.newBuilder().setSvid(SvidProtos.toProto(node.spiffeId(), chain)).build());
-    out.onCompleted();
+    Unary.reply(out, RenewAgentResponse.newBuilder().setSvid(SvidProtos.toProto(node.spiffeId(), chain)).build());
   }
 
   @Override
@@ -258,15 +253,13 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
     if (alias != null) {
       entryCache.refresh();
     }
-    out.onNext(dev.signet.proto.spire.api.types.JoinToken.newBuilder()
+    Unary.reply(out, dev.signet.proto.spire.api.types.JoinToken.newBuilder()
         .setValue(token).setExpiresAt(expiresAt.getEpochSecond()).build());
-    out.onCompleted();
   }
 
   @Override
   public void postStatus(PostStatusRequest request, StreamObserver<PostStatusResponse> out) {
-    out.onNext(PostStatusResponse.getDefaultInstance());
-    out.onCompleted();
+    Unary.reply(out, PostStatusResponse.getDefaultInstance());
   }
 
   private AttestedNode fetch(SpiffeId id) {

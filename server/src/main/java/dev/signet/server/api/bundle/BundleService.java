@@ -23,14 +23,14 @@ import dev.signet.proto.spire.api.server.bundle.v1.GetFederatedBundleRequest;
 import dev.signet.proto.spire.api.server.bundle.v1.ListFederatedBundlesRequest;
 import dev.signet.proto.spire.api.server.bundle.v1.ListFederatedBundlesResponse;
 import dev.signet.server.api.ApiErrors;
+import dev.signet.server.api.BatchItems;
 import dev.signet.server.api.InputValidation;
 import dev.signet.server.api.Paging;
-import dev.signet.server.api.Unary;
 import dev.signet.common.proto.BundleProtos;
+import dev.signet.server.api.Unary;
 import dev.signet.server.bundle.TrustBundles;
 import dev.signet.server.entrycache.EntryCache;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 
@@ -118,17 +118,12 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
     var response = BatchCreateFederatedBundleResponse.newBuilder();
     for (var proto : request.getBundleList()) {
       var result = BatchCreateFederatedBundleResponse.Result.newBuilder();
-      try {
+      result.setStatus(BatchItems.run(() -> {
         Bundle bundle = federatedBundle(proto);
-        ApiErrors.call(() -> {
-          dataStore.createBundle(TrustBundles.encode(bundle));
-          return null;
-        });
+        ApiErrors.call(() -> dataStore.createBundle(TrustBundles.encode(bundle)));
         bundles.reload();
-        result.setStatus(ApiErrors.ok()).setBundle(BundleProtos.toProto(bundle));
-      } catch (StatusRuntimeException e) {
-        result.setStatus(ApiErrors.batchStatus(e));
-      }
+        result.setBundle(BundleProtos.toProto(bundle));
+      }));
       response.addResults(result);
     }
     Unary.reply(out, response.build());
@@ -141,15 +136,13 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
     var response = BatchUpdateFederatedBundleResponse.newBuilder();
     for (var proto : request.getBundleList()) {
       var result = BatchUpdateFederatedBundleResponse.Result.newBuilder();
-      try {
+      result.setStatus(BatchItems.run(() -> {
         Bundle bundle = federatedBundle(proto);
         if (bundles.bundleFor(bundle.trustDomain()).isEmpty()) {
           throw Status.NOT_FOUND.withDescription("bundle for \"" + bundle.trustDomain() + "\" not found").asRuntimeException();
         }
-        result.setStatus(ApiErrors.ok()).setBundle(BundleProtos.toProto(replace(bundle)));
-      } catch (StatusRuntimeException e) {
-        result.setStatus(ApiErrors.batchStatus(e));
-      }
+        result.setBundle(BundleProtos.toProto(replace(bundle)));
+      }));
       response.addResults(result);
     }
     Unary.reply(out, response.build());
@@ -162,11 +155,7 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
     var response = BatchSetFederatedBundleResponse.newBuilder();
     for (var proto : request.getBundleList()) {
       var result = BatchSetFederatedBundleResponse.Result.newBuilder();
-      try {
-        result.setStatus(ApiErrors.ok()).setBundle(BundleProtos.toProto(replace(federatedBundle(proto))));
-      } catch (StatusRuntimeException e) {
-        result.setStatus(ApiErrors.batchStatus(e));
-      }
+      result.setStatus(BatchItems.run(() -> result.setBundle(BundleProtos.toProto(replace(federatedBundle(proto))))));
       response.addResults(result);
     }
     Unary.reply(out, response.build());
@@ -185,16 +174,7 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
     var response = BatchDeleteFederatedBundleResponse.newBuilder();
     for (String name : request.getTrustDomainsList()) {
       var result = BatchDeleteFederatedBundleResponse.Result.newBuilder().setTrustDomain(name);
-      try {
-        TrustDomain td = federatedDomain(name);
-        ApiErrors.call(() -> {
-          dataStore.deleteBundle(td.name(), mode);
-          return null;
-        });
-        result.setStatus(ApiErrors.ok());
-      } catch (StatusRuntimeException e) {
-        result.setStatus(ApiErrors.batchStatus(e));
-      }
+      result.setStatus(BatchItems.run(() -> dataStore.deleteBundle(federatedDomain(name).name(), mode)));
       response.addResults(result);
     }
     bundles.reload();

@@ -9,6 +9,7 @@ import dev.signet.datastore.NodeFilter;
 import dev.signet.proto.spire.api.server.debug.v1.DebugGrpc;
 import dev.signet.proto.spire.api.server.debug.v1.GetInfoRequest;
 import dev.signet.proto.spire.api.server.debug.v1.GetInfoResponse;
+import dev.signet.server.api.Unary;
 import dev.signet.server.bundle.TrustBundles;
 import io.grpc.stub.StreamObserver;
 import java.security.cert.X509Certificate;
@@ -50,7 +51,6 @@ public final class DebugService extends DebugGrpc.DebugImplBase {
       }
       response.addSvidChain(entry);
     }
-    out.onNext(response.build());
-    out.onCompleted();
+    Unary.reply(out, response.build());
   }
 }

@@ -25,13 +25,14 @@ import dev.signet.proto.spire.api.server.entry.v1.SyncAuthorizedEntriesRequest;
 import dev.signet.proto.spire.api.server.entry.v1.SyncAuthorizedEntriesResponse;
 import dev.signet.proto.spire.api.types.Entry;
 import dev.signet.server.api.ApiErrors;
+import dev.signet.server.api.BatchItems;
 import dev.signet.server.api.InputValidation;
 import dev.signet.server.api.Paging;
+import dev.signet.server.api.Unary;
 import dev.signet.server.api.convert.EntryConverter;
 import dev.signet.server.authz.AuthorizationInterceptor;
 import dev.signet.server.entrycache.EntryCache;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.List;
@@ -59,8 +60,7 @@ public final class EntryService extends EntryGrpc.EntryImplBase {
   public void countEntries(CountEntriesRequest request, StreamObserver<CountEntriesResponse> out) {
     EntryFilter filter = request.hasFilter() ? EntryFilters.fromProto(request.getFilter()) : EntryFilter.ALL;
     long count = ApiErrors.call(() -> dataStore.countEntries(filter));
-    out.onNext(CountEntriesResponse.newBuilder().setCount((int) count).build());
-    out.onCompleted();
+    Unary.reply(out, CountEntriesResponse.newBuilder().setCount((int) count).build());
   }
 
   @Override
@@ -70,8 +70,7 @@ public final class EntryService extends EntryGrpc.EntryImplBase {
     Page<RegistrationEntry> page = ApiErrors.call(() -> dataStore.listEntries(filter, request.getPageToken(), pageSize));
     ListEntriesResponse.Builder response = ListEntriesResponse.newBuilder().setNextPageToken(page.nextPageToken());
     page.items().forEach(e -> response.addEntries(EntryConverter.toProto(e)));
-    out.onNext(response.build());
-    out.onCompleted();
+    Unary.reply(out, response.build());
   }
 
   @Override
@@ -81,8 +80,7 @@ public final class EntryService extends EntryGrpc.EntryImplBase {
     }
     RegistrationEntry entry = ApiErrors.call(() -> dataStore.fetchEntry(request.getId())).orElseThrow(() ->
         Status.NOT_FOUND.withDescription("entry \"" + request.getId() + "\" not found").asRuntimeException());
-    out.onNext(EntryConverter.toProto(entry));
-    out.onCompleted();
+    Unary.reply(out, EntryConverter.toProto(entry));
   }
 
   @Override
@@ -92,20 +90,17 @@ public final class EntryService extends EntryGrpc.EntryImplBase {
     boolean changed = false;
     for (Entry proto : request.getEntriesList()) {
       var result = BatchCreateEntryResponse.Result.newBuilder();
-      try {
+      result.setStatus(BatchItems.run(() -> {
         RegistrationEntry created = ApiErrors.call(() -> dataStore.createEntry(EntryConverter.fromProto(proto, trustDomain)));
-        result.setStatus(ApiErrors.ok()).setEntry(EntryConverter.toProto(created));
-        changed = true;
-      } catch (StatusRuntimeException e) {
-        result.setStatus(ApiErrors.batchStatus(e));
-      }
+        result.setEntry(EntryConverter.toProto(created));
+      }));
+      changed |= BatchItems.succeeded(result.getStatus());
       response.addResults(result);
     }
     if (changed) {
       cache.refresh();
     }
-    out.onNext(response.build());
-    out.onCompleted();
+    Unary.reply(out, response.build());
   }
 
   @Override
@@ -116,7 +111,7 @@ public final class EntryService extends EntryGrpc.EntryImplBase {
     boolean changed = false;
     for (Entry proto : request.getEntriesList()) {
       var result = BatchUpdateEntryResponse.Result.newBuilder();
-      try {
+      result.setStatus(BatchItems.run(() -> {
         if (proto.getId().isEmpty()) {
           throw InputValidation.invalid("missing entry id");
         }
@@ -125,18 +120,15 @@ public final class EntryService extends EntryGrpc.EntryImplBase {
         Entry merged = EntryMasks.merge(EntryConverter.toProto(existing), proto, mask);
         RegistrationEntry updated = ApiErrors.call(() ->
             dataStore.updateEntry(EntryConverter.fromProto(merged, trustDomain), mask));
-        result.setStatus(ApiErrors.ok()).setEntry(EntryConverter.toProto(updated));
-        changed = true;
-      } catch (StatusRuntimeException e) {
-        result.setStatus(ApiErrors.batchStatus(e));
-      }
+        result.setEntry(EntryConverter.toProto(updated));
+      }));
+      changed |= BatchItems.succeeded(result.getStatus());
       response.addResults(result);
     }
     if (changed) {
       cache.refresh();
     }
-    out.onNext(response.build());
-    out.onCompleted();
+    Unary.reply(out, response.build());
   }
 
   @Override
@@ -146,31 +138,26 @@ public final class EntryService extends EntryGrpc.EntryImplBase {
     boolean changed = false;
     for (String id : request.getIdsList()) {
       var result = BatchDeleteEntryResponse.Result.newBuilder().setId(id);
-      try {
+      result.setStatus(BatchItems.run(() -> {
         if (id.isEmpty()) {
           throw InputValidation.invalid("missing entry id");
         }
         ApiErrors.call(() -> dataStore.deleteEntry(id));
-        result.setStatus(ApiErrors.ok());
-        changed = true;
-      } catch (StatusRuntimeException e) {
-        result.setStatus(ApiErrors.batchStatus(e));
-      }
+      }));
+      changed |= BatchItems.succeeded(result.getStatus());
       response.addResults(result);
     }
     if (changed) {
       cache.refresh();
     }
-    out.onNext(response.build());
-    out.onCompleted();
+    Unary.reply(out, response.build());
   }
 
   @Override
   public void getAuthorizedEntries(GetAuthorizedEntriesRequest request, StreamObserver<GetAuthorizedEntriesResponse> out) {
     GetAuthorizedEntriesResponse.Builder response = GetAuthorizedEntriesResponse.newBuilder();
     authorizedForCaller().forEach(e -> response.addEntries(EntryConverter.toProto(e)));
-    out.onNext(response.build());
-    out.onCompleted();
+    Unary.reply(out, response.build());
   }
 
   @Override

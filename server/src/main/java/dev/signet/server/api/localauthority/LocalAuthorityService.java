@@ -5,6 +5,7 @@ import dev.signet.ca.manager.AuthorityState;
 import dev.signet.ca.manager.AuthorityStatus;
 import dev.signet.ca.manager.CaManager;
 import dev.signet.proto.spire.api.server.localauthority.v1.*;
+import dev.signet.server.api.Unary;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -132,7 +133,6 @@ public final class LocalAuthorityService extends LocalAuthorityGrpc.LocalAuthori
   }
 
   private static <T> void reply(StreamObserver<T> out, T response) {
-    out.onNext(response);
-    out.onCompleted();
+    Unary.reply(out, response);
   }
 }

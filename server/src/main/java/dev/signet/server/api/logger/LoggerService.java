@@ -7,6 +7,7 @@ import dev.signet.proto.spire.api.server.logger.v1.ResetLogLevelRequest;
 import dev.signet.proto.spire.api.server.logger.v1.SetLogLevelRequest;
 import dev.signet.proto.spire.api.types.LogLevel;
 import dev.signet.proto.spire.api.types.Logger;
+import dev.signet.server.api.Unary;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
@@ -34,8 +35,7 @@ public final class LoggerService extends LoggerGrpc.LoggerImplBase {
   }
 
   private static void reply(StreamObserver<Logger> out) {
-    out.onNext(Logger.newBuilder().setCurrentLevel(RootLogLevel.current()).setLaunchLevel(RootLogLevel.launchLevel())
+    Unary.reply(out, Logger.newBuilder().setCurrentLevel(RootLogLevel.current()).setLaunchLevel(RootLogLevel.launchLevel())
         .build());
-    out.onCompleted();
   }
 }

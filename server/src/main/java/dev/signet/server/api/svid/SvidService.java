@@ -19,8 +19,10 @@ import dev.signet.proto.spire.api.server.svid.v1.NewX509SVIDParams;
 import dev.signet.proto.spire.api.server.svid.v1.SVIDGrpc;
 import dev.signet.proto.spire.api.types.JWTSVID;
 import dev.signet.server.api.ApiErrors;
+import dev.signet.server.api.BatchItems;
 import dev.signet.server.api.InputValidation;
 import dev.signet.server.api.Paging;
+import dev.signet.server.api.Unary;
 import dev.signet.server.api.convert.EntryConverter;
 import dev.signet.common.proto.SvidProtos;
 import dev.signet.server.authz.AuthorizationInterceptor;
@@ -29,7 +31,6 @@ import dev.signet.server.endpoint.Caller;
 import dev.signet.server.entrycache.EntryCache;
 import dev.signet.server.ratelimit.PerKeyRateLimiter;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -84,8 +85,7 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
     csr.dnsSans().forEach(InputValidation::dnsName);
     List<X509Certificate> chain = issuer.issueX509Svid(csr.publicKey(), id, csr.dnsSans(),
         issuer.x509Ttl(InputValidation.ttlSeconds("ttl", request.getTtl())));
-    out.onNext(MintX509SVIDResponse.newBuilder().setSvid(SvidProtos.toProto(id, chain)).build());
-    out.onCompleted();
+    Unary.reply(out, MintX509SVIDResponse.newBuilder().setSvid(SvidProtos.toProto(id, chain)).build());
   }
 
   @Override
@@ -93,8 +93,7 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
     SpiffeId id = InputValidation.inTrustDomain("id", EntryConverter.fromProto("id", request.getId()), trustDomain);
     List<String> audience = audience(request.getAudienceList());
     JwtSvid svid = issuer.issueJwtSvid(id, audience, issuer.jwtTtl(InputValidation.ttlSeconds("ttl", request.getTtl())));
-    out.onNext(MintJWTSVIDResponse.newBuilder().setSvid(toProto(svid)).build());
-    out.onCompleted();
+    Unary.reply(out, MintJWTSVIDResponse.newBuilder().setSvid(toProto(svid)).build());
   }
 
   @Override
@@ -105,7 +104,7 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
     BatchNewX509SVIDResponse.Builder response = BatchNewX509SVIDResponse.newBuilder();
     for (NewX509SVIDParams params : request.getParamsList()) {
       var result = BatchNewX509SVIDResponse.Result.newBuilder();
-      try {
+      result.setStatus(BatchItems.run(() -> {
         // SPIRE's order: both inputs present, then authorization, then the CSR itself.
         if (params.getEntryId().isEmpty()) {
           throw InputValidation.invalid("missing entry ID");
@@ -118,18 +117,15 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
         checkCsrAsksOnlyFor(csr, entry);
         List<X509Certificate> chain = issuer.issueX509Svid(csr.publicKey(), entry.spiffeId(), entry.dnsNames(),
             issuer.x509Ttl(entry.x509SvidTtl()));
-        result.setStatus(ApiErrors.ok()).setSvid(SvidProtos.toProto(entry.spiffeId(), chain));
+        result.setSvid(SvidProtos.toProto(entry.spiffeId(), chain));
         AttestedNode agent = AuthorizationInterceptor.AGENT_NODE.get();
         if (agent != null) {
           issuance.issued(entry.spiffeId(), agent.spiffeId(), chain.getFirst());
         }
-      } catch (StatusRuntimeException e) {
-        result.setStatus(ApiErrors.batchStatus(e));
-      }
+      }));
       response.addResults(result);
     }
-    out.onNext(response.build());
-    out.onCompleted();
+    Unary.reply(out, response.build());
   }
 
   @Override
@@ -138,8 +134,7 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
     RegistrationEntry entry = authorizedEntry(authorizedEntries(), request.getEntryId());
     List<String> audience = audience(request.getAudienceList());
     JwtSvid svid = issuer.issueJwtSvid(entry.spiffeId(), audience, issuer.jwtTtl(entry.jwtSvidTtl()));
-    out.onNext(NewJWTSVIDResponse.newBuilder().setSvid(toProto(svid)).build());
-    out.onCompleted();
+    Unary.reply(out, NewJWTSVIDResponse.newBuilder().setSvid(toProto(svid)).build());
   }
 
   private void limit(int svids) {

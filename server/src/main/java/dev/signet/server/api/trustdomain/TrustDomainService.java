@@ -18,6 +18,7 @@ import dev.signet.proto.spire.api.server.trustdomain.v1.RefreshBundleRequest;
 import dev.signet.proto.spire.api.server.trustdomain.v1.TrustDomainGrpc;
 import dev.signet.proto.spire.api.types.FederationRelationshipMask;
 import dev.signet.server.api.ApiErrors;
+import dev.signet.server.api.BatchItems;
 import dev.signet.server.api.InputValidation;
 import dev.signet.server.api.Paging;
 import dev.signet.server.api.Unary;
@@ -88,15 +89,13 @@ public final class TrustDomainService extends TrustDomainGrpc.TrustDomainImplBas
     var response = BatchCreateFederationRelationshipResponse.newBuilder();
     for (var proto : request.getFederationRelationshipsList()) {
       var result = BatchCreateFederationRelationshipResponse.Result.newBuilder();
-      try {
+      result.setStatus(BatchItems.run(() -> {
         FederationRelationship relationship = FederationRelationshipConverter.fromProto(proto, ownDomain);
         Optional<Bundle> bundle = FederationRelationshipConverter.bundleOf(proto);
         FederationRelationship created = ApiErrors.call(() -> dataStore.createFederationRelationship(relationship));
         bundle.ifPresent(this::storeBundle);
-        result.setStatus(ApiErrors.ok()).setFederationRelationship(toProto(created, mask));
-      } catch (StatusRuntimeException e) {
-        result.setStatus(ApiErrors.batchStatus(e));
-      }
+        result.setFederationRelationship(toProto(created, mask));
+      }));
       response.addResults(result);
     }
     Unary.reply(out, response.build());
@@ -111,12 +110,8 @@ public final class TrustDomainService extends TrustDomainGrpc.TrustDomainImplBas
     var response = BatchUpdateFederationRelationshipResponse.newBuilder();
     for (var proto : request.getFederationRelationshipsList()) {
       var result = BatchUpdateFederationRelationshipResponse.Result.newBuilder();
-      try {
-        FederationRelationship updated = update(proto, inputMask);
-        result.setStatus(ApiErrors.ok()).setFederationRelationship(toProto(updated, outputMask));
-      } catch (StatusRuntimeException e) {
-        result.setStatus(ApiErrors.batchStatus(e));
-      }
+      result.setStatus(BatchItems.run(
+          () -> result.setFederationRelationship(toProto(update(proto, inputMask), outputMask))));
       response.addResults(result);
     }
     Unary.reply(out, response.build());
@@ -155,17 +150,11 @@ public final class TrustDomainService extends TrustDomainGrpc.TrustDomainImplBas
     var response = BatchDeleteFederationRelationshipResponse.newBuilder();
     for (String name : request.getTrustDomainsList()) {
       var result = BatchDeleteFederationRelationshipResponse.Result.newBuilder().setTrustDomain(name);
-      try {
+      result.setStatus(BatchItems.run(() -> {
         TrustDomain td = InputValidation.trustDomain("trust_domain", name);
-        ApiErrors.call(() -> {
-          dataStore.deleteFederationRelationship(td.name());
-          return null;
-        });
+        dataStore.deleteFederationRelationship(td.name());
         refresher.forget(td.name());
-        result.setStatus(ApiErrors.ok());
-      } catch (StatusRuntimeException e) {
-        result.setStatus(ApiErrors.batchStatus(e));
-      }
+      }));
       response.addResults(result);
     }
     Unary.reply(out, response.build());
