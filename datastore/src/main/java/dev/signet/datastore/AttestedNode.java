@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param newCertSerialNumber decimal serial issued by a renewal not yet confirmed; empty when none
  * @param newCertNotAfter its expiry, or null
  * @param selectors the node selectors the attestor produced
+ * @param agentVersion the version the agent last reported ({@code PostStatus}); empty when it never did
  */
 public record AttestedNode(
     SpiffeId spiffeId,
@@ -28,7 +29,10 @@ public record AttestedNode(
     Instant newCertNotAfter,
     boolean canReattest,
     boolean banned,
-    List<Selector> selectors) {
+    List<Selector> selectors,
+    String agentVersion) {
+  /** The longest agent version kept. */
+  public static final int MAX_AGENT_VERSION_LENGTH = 255;
 
   public AttestedNode {
     Objects.requireNonNull(spiffeId, "spiffeId");
@@ -38,11 +42,24 @@ public record AttestedNode(
     certSerialNumber = certSerialNumber == null ? "" : certSerialNumber;
     newCertSerialNumber = newCertSerialNumber == null ? "" : newCertSerialNumber;
     selectors = List.copyOf(new LinkedHashSet<>(selectors));
+    agentVersion = agentVersion == null ? "" : agentVersion;
+    if (agentVersion.length() > MAX_AGENT_VERSION_LENGTH) {
+      throw new IllegalArgumentException("agent version of node \"" + spiffeId + "\" is longer than "
+          + MAX_AGENT_VERSION_LENGTH + " characters");
+    }
+  }
+
+  /** A node that has reported no agent version. */
+  public AttestedNode(SpiffeId spiffeId, String attestationDataType, String certSerialNumber, Instant certNotAfter,
+      String newCertSerialNumber, Instant newCertNotAfter, boolean canReattest, boolean banned,
+      List<Selector> selectors) {
+    this(spiffeId, attestationDataType, certSerialNumber, certNotAfter, newCertSerialNumber, newCertNotAfter,
+        canReattest, banned, selectors, "");
   }
 
   /** This node with its selectors replaced. */
   public AttestedNode withSelectors(List<Selector> nodeSelectors) {
     return new AttestedNode(spiffeId, attestationDataType, certSerialNumber, certNotAfter, newCertSerialNumber,
-        newCertNotAfter, canReattest, banned, nodeSelectors);
+        newCertNotAfter, canReattest, banned, nodeSelectors, agentVersion);
   }
 }

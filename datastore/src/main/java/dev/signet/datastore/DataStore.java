@@ -80,6 +80,9 @@ public interface DataStore extends AutoCloseable {
   /** Bans the node: clears both serials and sets the banned flag (SPIRE's {@code BanAgent}). */
   AttestedNode banNode(SpiffeId spiffeId);
 
+  /** Records the version the agent reported ({@code PostStatus}); NOT_FOUND when the node is unknown. */
+  AttestedNode setAgentVersion(SpiffeId spiffeId, String agentVersion);
+
   /** Deletes the node and its selectors (SPIRE's evict); it may attest again afterwards. */
   AttestedNode deleteNode(SpiffeId spiffeId);
 

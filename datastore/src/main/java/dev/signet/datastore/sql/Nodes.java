@@ -25,7 +25,7 @@ final class Nodes {
   record Row(long seq, AttestedNode node) {}
 
   private static final String COLUMNS = "n.seq, n.spiffe_id, n.attestation_type, n.serial_number, n.expires_at, "
-      + "n.new_serial_number, n.new_expires_at, n.can_reattest, n.banned";
+      + "n.new_serial_number, n.new_expires_at, n.can_reattest, n.banned, n.agent_version";
 
   private Nodes() {}
 
@@ -35,8 +35,8 @@ final class Nodes {
       throw DataStoreException.alreadyExists("node \"" + node.spiffeId() + "\" is already attested");
     }
     try (PreparedStatement s = c.prepareStatement("INSERT INTO attested_nodes (spiffe_id, attestation_type, "
-        + "serial_number, expires_at, new_serial_number, new_expires_at, can_reattest, banned, created_at) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + "serial_number, expires_at, new_serial_number, new_expires_at, can_reattest, banned, created_at, "
+        + "agent_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       s.setString(1, node.spiffeId().toString());
       s.setString(2, node.attestationDataType());
       s.setString(3, node.certSerialNumber());
@@ -46,6 +46,7 @@ final class Nodes {
       s.setBoolean(7, node.canReattest());
       s.setBoolean(8, node.banned());
       s.setLong(9, now.toEpochMilli());
+      s.setString(10, node.agentVersion());
       s.executeUpdate();
     }
     writeSelectors(c, node.spiffeId(), node.selectors());
@@ -97,6 +98,18 @@ final class Nodes {
     writeSelectors(c, id, List.of());
     tx.changed(ChangeEvent.Kind.NODE, id.toString());
     return node;
+  }
+
+  static AttestedNode setAgentVersion(Tx tx, SpiffeId id, String agentVersion) throws SQLException {
+    require(tx, id);
+    try (PreparedStatement s = tx.connection().prepareStatement(
+        "UPDATE attested_nodes SET agent_version = ? WHERE spiffe_id = ?")) {
+      s.setString(1, agentVersion);
+      s.setString(2, id.toString());
+      s.executeUpdate();
+    }
+    tx.changed(ChangeEvent.Kind.NODE, id.toString());
+    return require(tx, id);
   }
 
   static void setSelectors(Tx tx, SpiffeId id, List<Selector> selectors) throws SQLException {
@@ -188,20 +201,21 @@ final class Nodes {
     try (PreparedStatement s = query.prepare(c); ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
         raw.add(new Columns(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5),
-            rs.getString(6), instant(rs, 7), rs.getBoolean(8), rs.getBoolean(9)));
+            rs.getString(6), instant(rs, 7), rs.getBoolean(8), rs.getBoolean(9), rs.getString(10)));
       }
     }
     Map<String, List<Selector>> selectors = selectorsOf(c, raw.stream().map(Columns::id).toList());
     List<Row> rows = new ArrayList<>(raw.size());
     for (Columns r : raw) {
       rows.add(new Row(r.seq(), new AttestedNode(SpiffeId.parse(r.id()), r.type(), r.serial(), r.notAfter(),
-          r.newSerial(), r.newNotAfter(), r.canReattest(), r.banned(), selectors.getOrDefault(r.id(), List.of()))));
+          r.newSerial(), r.newNotAfter(), r.canReattest(), r.banned(), selectors.getOrDefault(r.id(), List.of()),
+          r.agentVersion())));
     }
     return rows;
   }
 
   private record Columns(long seq, String id, String type, String serial, Instant notAfter, String newSerial,
-      Instant newNotAfter, boolean canReattest, boolean banned) {}
+      Instant newNotAfter, boolean canReattest, boolean banned, String agentVersion) {}
 
   private static Map<String, List<Selector>> selectorsOf(Connection c, List<String> ids) throws SQLException {
     Map<String, List<Selector>> result = new HashMap<>();

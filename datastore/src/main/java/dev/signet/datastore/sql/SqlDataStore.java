@@ -239,6 +239,16 @@ public final class SqlDataStore implements DataStore {
   }
 
   @Override
+  public AttestedNode setAgentVersion(SpiffeId spiffeId, String agentVersion) {
+    if (agentVersion == null || agentVersion.length() > AttestedNode.MAX_AGENT_VERSION_LENGTH) {
+      throw DataStoreException.invalid("agent version of node \"" + spiffeId + "\" is longer than "
+          + AttestedNode.MAX_AGENT_VERSION_LENGTH + " characters");
+    }
+    return tx.write(() -> "set the agent version of node \"" + spiffeId + "\"",
+        t -> Nodes.setAgentVersion(t, spiffeId, agentVersion));
+  }
+
+  @Override
   public AttestedNode deleteNode(SpiffeId spiffeId) {
     return tx.write(() -> "delete node \"" + spiffeId + "\"", t -> Nodes.delete(t, spiffeId));
   }

@@ -367,6 +367,24 @@ public abstract class DataStoreContractTest {
   }
 
   @Test
+  void theReportedAgentVersionIsKeptWithTheNodeUntilItChanges() {
+    store.createAttestedNode(node("/agent", "join_token", "1", START.plusSeconds(3600), "tag:a"));
+    assertThat(store.fetchAttestedNode(id("/agent")).orElseThrow().agentVersion()).isEmpty();
+
+    AttestedNode updated = store.setAgentVersion(id("/agent"), "1.15.2");
+
+    assertThat(updated.agentVersion()).isEqualTo("1.15.2");
+    assertThat(updated.selectors()).isEqualTo(selectors("tag:a"));
+    assertThat(store.fetchAttestedNode(id("/agent")).orElseThrow().agentVersion()).isEqualTo("1.15.2");
+    assertThat(store.updateNodeSerials(id("/agent"), "1", START.plusSeconds(3600), "2", START.plusSeconds(7200))
+        .agentVersion()).isEqualTo("1.15.2");
+    assertThatThrownBy(() -> store.setAgentVersion(id("/nobody"), "1.0"))
+        .isInstanceOfSatisfying(DataStoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
+    assertThatThrownBy(() -> store.setAgentVersion(id("/agent"), "v".repeat(256)))
+        .isInstanceOfSatisfying(DataStoreException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_ARGUMENT));
+  }
+
+  @Test
   void nodeSelectorsAreReplacedAndIndependentOfNodes() {
     store.setNodeSelectors(id("/spire/agent/k8s_psat/c/n"), selectors("k8s_psat:cluster:c", "k8s_psat:node:n"));
     store.setNodeSelectors(id("/spire/agent/k8s_psat/c/n"), selectors("k8s_psat:cluster:c"));

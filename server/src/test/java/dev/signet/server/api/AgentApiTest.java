@@ -338,6 +338,23 @@ class AgentApiTest {
   }
 
   @Test
+  void postStatusRecordsTheAgentVersionAndRefusesUnprintableOnes() {
+    ServerFixture.Identity agent = fixture.attestNewAgent();
+    ManagedChannel channel = fixture.mtls(agent);
+
+    agents(channel).postStatus(dev.signet.proto.spire.api.server.agent.v1.PostStatusRequest.newBuilder()
+        .setCurrentBundleSerial(1).setAgentVersion("1.15.2").build());
+    assertThat(fixture.dataStore().fetchAttestedNode(agent.id()).orElseThrow().agentVersion()).isEqualTo("1.15.2");
+
+    for (String bad : List.of("1.0\u001b[2J", "1.0\nSPIFFE ID : spiffe://example.org/forged", "v".repeat(256))) {
+      assertThatThrownBy(() -> agents(channel).postStatus(
+          dev.signet.proto.spire.api.server.agent.v1.PostStatusRequest.newBuilder().setAgentVersion(bad).build()))
+          .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    }
+    assertThat(fixture.dataStore().fetchAttestedNode(agent.id()).orElseThrow().agentVersion()).isEqualTo("1.15.2");
+  }
+
+  @Test
   void renewalNeedsACsr() {
     ServerFixture.Identity agent = fixture.attestNewAgent();
     assertThatThrownBy(() -> agents(fixture.mtls(agent)).renewAgent(RenewAgentRequest.getDefaultInstance()))

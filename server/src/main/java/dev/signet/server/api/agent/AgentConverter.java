@@ -15,7 +15,8 @@ final class AgentConverter {
         .setX509SvidSerialNumber(node.certSerialNumber() == null ? "" : node.certSerialNumber())
         .setX509SvidExpiresAt(node.certNotAfter() == null ? 0 : node.certNotAfter().getEpochSecond())
         .setBanned(node.banned())
-        .setCanReattest(node.canReattest());
+        .setCanReattest(node.canReattest())
+        .setAgentVersion(node.agentVersion());
     node.selectors().forEach(s -> builder.addSelectors(EntryConverter.toProto(s)));
     return builder.build();
   }

@@ -259,6 +259,17 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
 
   @Override
   public void postStatus(PostStatusRequest request, StreamObserver<PostStatusResponse> out) {
+    AttestedNode node = AuthorizationInterceptor.AGENT_NODE.get();
+    String version = request.getAgentVersion();
+    // shown by "agent show": printable ASCII only, so no terminal escape or forged line reaches an operator
+    if (version.length() > AttestedNode.MAX_AGENT_VERSION_LENGTH
+        || !version.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+      throw InputValidation.invalid("agent_version must be at most " + AttestedNode.MAX_AGENT_VERSION_LENGTH
+          + " printable ascii characters");
+    }
+    if (!version.isEmpty() && !version.equals(node.agentVersion())) {
+      ApiErrors.call(() -> dataStore.setAgentVersion(node.spiffeId(), version));
+    }
     Unary.reply(out, PostStatusResponse.getDefaultInstance());
   }
 

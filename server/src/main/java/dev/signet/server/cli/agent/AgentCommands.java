@@ -37,6 +37,9 @@ public final class AgentCommands {
     out.field("Expiration time", Instant.ofEpochSecond(agent.getX509SvidExpiresAt()));
     out.field("Serial number", agent.getX509SvidSerialNumber());
     out.field("Can re-attest", agent.getCanReattest());
+    if (!agent.getAgentVersion().isEmpty()) {
+      out.field("Agent version", agent.getAgentVersion());
+    }
     if (agent.getBanned()) {
       out.field("Banned", true);
     }
