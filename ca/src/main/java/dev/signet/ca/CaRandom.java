@@ -31,6 +31,13 @@ public final class CaRandom {
     return serial;
   }
 
+  /** A random token ID ({@code jti}): 128 bits as 32 lower-case hex digits. */
+  public static String tokenId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return java.util.HexFormat.of().formatHex(bytes);
+  }
+
   /** A random 32-character alphanumeric JWT key ID, as SPIRE makes them. */
   public static String keyId() {
     char[] id = new char[32];

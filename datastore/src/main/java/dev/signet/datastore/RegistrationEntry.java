@@ -18,6 +18,7 @@ import java.util.Set;
  * @param expiresAt unix seconds; 0 means never
  * @param revisionNumber 0 on creation, incremented by every update
  * @param createdAt unix seconds, set by the datastore
+ * @param attributes {@code additional_attributes}; {@link EntryAttributes#NONE} when none are set
  */
 public record RegistrationEntry(
     String entryId,
@@ -34,7 +35,8 @@ public record RegistrationEntry(
     long revisionNumber,
     boolean storeSvid,
     String hint,
-    long createdAt) {
+    long createdAt,
+    EntryAttributes attributes) {
 
   /**
    * Field names an update mask may contain; the same names as {@code spire.api.types.EntryMask}.
@@ -42,7 +44,7 @@ public record RegistrationEntry(
    */
   public static final Set<String> UPDATABLE_FIELDS = Set.of("spiffe_id", "parent_id", "selectors",
       "x509_svid_ttl", "jwt_svid_ttl", "federates_with", "admin", "downstream", "expires_at", "dns_names",
-      "store_svid", "hint");
+      "store_svid", "hint", "additional_attributes");
 
   public RegistrationEntry {
     entryId = entryId == null ? "" : entryId;
@@ -52,6 +54,7 @@ public record RegistrationEntry(
     federatesWith = List.copyOf(new LinkedHashSet<>(federatesWith));
     dnsNames = List.copyOf(new LinkedHashSet<>(dnsNames));
     hint = hint == null ? "" : hint;
+    attributes = attributes == null ? EntryAttributes.NONE : attributes;
     if (x509SvidTtl < 0) {
       throw new IllegalArgumentException("x509_svid_ttl " + x509SvidTtl + " is negative");
     }
@@ -63,15 +66,23 @@ public record RegistrationEntry(
     }
   }
 
+  /** An entry without additional attributes. */
+  public RegistrationEntry(String entryId, SpiffeId spiffeId, SpiffeId parentId, List<Selector> selectors,
+      int x509SvidTtl, int jwtSvidTtl, List<String> federatesWith, boolean admin, boolean downstream, long expiresAt,
+      List<String> dnsNames, long revisionNumber, boolean storeSvid, String hint, long createdAt) {
+    this(entryId, spiffeId, parentId, selectors, x509SvidTtl, jwtSvidTtl, federatesWith, admin, downstream, expiresAt,
+        dnsNames, revisionNumber, storeSvid, hint, createdAt, EntryAttributes.NONE);
+  }
+
   /** This entry with another id. */
   public RegistrationEntry withEntryId(String id) {
     return new RegistrationEntry(id, spiffeId, parentId, selectors, x509SvidTtl, jwtSvidTtl, federatesWith, admin,
-        downstream, expiresAt, dnsNames, revisionNumber, storeSvid, hint, createdAt);
+        downstream, expiresAt, dnsNames, revisionNumber, storeSvid, hint, createdAt, attributes);
   }
 
   /** This entry with the server-owned fields (revision, creation time) replaced. */
   public RegistrationEntry withServerFields(long revision, long created) {
     return new RegistrationEntry(entryId, spiffeId, parentId, selectors, x509SvidTtl, jwtSvidTtl, federatesWith,
-        admin, downstream, expiresAt, dnsNames, revision, storeSvid, hint, created);
+        admin, downstream, expiresAt, dnsNames, revision, storeSvid, hint, created, attributes);
   }
 }

@@ -1,5 +1,6 @@
 package dev.signet.ca.jwt;
 
+import dev.signet.ca.CaRandom;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
@@ -27,6 +28,15 @@ public final class JwtSvidMinter {
    */
   public static JwtSvid mint(JwtSigningAuthority authority, SpiffeId id, List<String> audience, Duration ttl,
       String issuer, Instant now) {
+    return mint(authority, id, audience, ttl, issuer, now, false);
+  }
+
+  /**
+   * Signs a JWT-SVID for {@code id}, with a {@code jti} claim (128 random bits, hex) when {@code withJti}: what
+   * an entry's {@code jwt_svid_include_jti} asks for, so a relying party can refuse a replayed token.
+   */
+  public static JwtSvid mint(JwtSigningAuthority authority, SpiffeId id, List<String> audience, Duration ttl,
+      String issuer, Instant now, boolean withJti) {
     List<String> aud = audience.stream().filter(a -> a != null && !a.isEmpty()).toList();
     if (aud.isEmpty()) {
       throw new IllegalArgumentException("jwt-svid audience for \"" + id + "\" is empty");
@@ -51,6 +61,9 @@ public final class JwtSvidMinter {
       claims.put("iss", issuer);
     }
     claims.put("sub", id.toString());
+    if (withJti) {
+      claims.put("jti", CaRandom.tokenId());
+    }
     JWSObject jws = new JWSObject(authority.header(), new Payload(claims));
     try {
       jws.sign(authority.signer());

@@ -24,6 +24,7 @@ final class EntryMerge {
         c.revisionNumber(),
         fields.contains("store_svid") ? u.storeSvid() : c.storeSvid(),
         fields.contains("hint") ? u.hint() : c.hint(),
-        c.createdAt());
+        c.createdAt(),
+        fields.contains("additional_attributes") ? u.attributes() : c.attributes());
   }
 }

@@ -2,6 +2,7 @@ package dev.signet.datastore.sql;
 
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.datastore.EntryAttributes;
 import dev.signet.datastore.RegistrationEntry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,7 +23,8 @@ final class EntryReader {
   record Row(long seq, RegistrationEntry entry) {}
 
   static final String COLUMNS = "e.seq, e.entry_id, e.spiffe_id, e.parent_id, e.x509_svid_ttl, e.jwt_svid_ttl, "
-      + "e.admin, e.downstream, e.expires_at, e.revision_number, e.store_svid, e.hint, e.created_at";
+      + "e.admin, e.downstream, e.expires_at, e.revision_number, e.store_svid, e.hint, e.created_at, "
+      + "e.disable_x509_svid_prefetch, e.jwt_svid_include_jti";
   private static final int IN_CHUNK = 500;
 
   private EntryReader() {}
@@ -122,6 +124,7 @@ final class EntryReader {
     boolean storeSvid;
     String hint;
     long createdAt;
+    EntryAttributes attributes;
 
     static Partial from(ResultSet rs) throws SQLException {
       Partial p = new Partial();
@@ -137,12 +140,13 @@ final class EntryReader {
       p.storeSvid = rs.getBoolean(11);
       p.hint = rs.getString(12);
       p.createdAt = rs.getLong(13);
+      p.attributes = new EntryAttributes(rs.getBoolean(14), rs.getBoolean(15));
       return p;
     }
 
     RegistrationEntry build() {
       return new RegistrationEntry(entryId, spiffeId, parentId, selectors, x509Ttl, jwtTtl, federatesWith, admin,
-          downstream, expiresAt, dnsNames, revision, storeSvid, hint, createdAt);
+          downstream, expiresAt, dnsNames, revision, storeSvid, hint, createdAt, attributes);
     }
   }
 }

@@ -33,13 +33,14 @@ final class EntryWriter {
     long seq;
     try (PreparedStatement s = c.prepareStatement("INSERT INTO registered_entries (entry_id, spiffe_id, parent_id, "
         + "identity_key, x509_svid_ttl, jwt_svid_ttl, admin, downstream, expires_at, revision_number, store_svid, "
-        + "hint, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + "hint, disable_x509_svid_prefetch, jwt_svid_include_jti, created_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       s.setString(1, id);
       s.setString(2, created.spiffeId().toString());
       s.setString(3, created.parentId().toString());
       s.setString(4, identity);
       bindScalars(s, 5, created);
-      s.setLong(13, created.createdAt());
+      s.setLong(15, created.createdAt());
       s.executeUpdate();
     }
     // read back rather than through getGeneratedKeys, which not every driver implements the same way
@@ -74,12 +75,13 @@ final class EntryWriter {
     checkNoTwin(c, identity, seq, merged);
     try (PreparedStatement s = c.prepareStatement("UPDATE registered_entries SET spiffe_id = ?, parent_id = ?, "
         + "identity_key = ?, x509_svid_ttl = ?, jwt_svid_ttl = ?, admin = ?, downstream = ?, expires_at = ?, "
-        + "revision_number = ?, store_svid = ?, hint = ? WHERE seq = ?")) {
+        + "revision_number = ?, store_svid = ?, hint = ?, disable_x509_svid_prefetch = ?, jwt_svid_include_jti = ? "
+        + "WHERE seq = ?")) {
       s.setString(1, merged.spiffeId().toString());
       s.setString(2, merged.parentId().toString());
       s.setString(3, identity);
       bindScalars(s, 4, merged);
-      s.setLong(12, seq);
+      s.setLong(14, seq);
       s.executeUpdate();
     }
     for (String table : List.of("entry_selectors", "entry_federates_with", "entry_dns_names")) {
@@ -201,7 +203,7 @@ final class EntryWriter {
     };
   }
 
-  /** Binds x509 ttl … hint (8 columns) starting at {@code index}. */
+  /** Binds x509 ttl … hint and the two attributes (10 columns) starting at {@code index}. */
   private static void bindScalars(PreparedStatement s, int index, RegistrationEntry e) throws SQLException {
     s.setInt(index, e.x509SvidTtl());
     s.setInt(index + 1, e.jwtSvidTtl());
@@ -211,6 +213,8 @@ final class EntryWriter {
     s.setLong(index + 5, e.revisionNumber());
     s.setBoolean(index + 6, e.storeSvid());
     s.setString(index + 7, e.hint());
+    s.setBoolean(index + 8, e.attributes().disableX509SvidPrefetch());
+    s.setBoolean(index + 9, e.attributes().jwtSvidIncludeJti());
   }
 
   private static void insertChildren(Connection c, long seq, RegistrationEntry e, Set<String> fields)

@@ -15,6 +15,7 @@ import dev.signet.datastore.DataStore;
 import dev.signet.datastore.DataStoreException;
 import dev.signet.datastore.DataStoreException.Kind;
 import dev.signet.datastore.DeleteMode;
+import dev.signet.datastore.EntryAttributes;
 import dev.signet.datastore.EntryFilter;
 import dev.signet.datastore.FederationRelationship;
 import dev.signet.datastore.JoinToken;
@@ -364,6 +365,24 @@ public abstract class DataStoreContractTest {
     assertThat(store.getNodeSelectors(created.spiffeId())).isEmpty();
     expect(Kind.NOT_FOUND, () -> store.banNode(created.spiffeId()));
     expect(Kind.NOT_FOUND, () -> store.updateNodeSerials(created.spiffeId(), "1", notAfter, "", null));
+  }
+
+  @Test
+  void additionalAttributesAreKeptAndUpdatedOnlyThroughTheirMaskField() {
+    RegistrationEntry e = entry("/attrs", "/p", "unix:uid:1");
+    RegistrationEntry created = store.createEntry(new RegistrationEntry("", e.spiffeId(), e.parentId(), e.selectors(),
+        0, 0, List.of(), false, false, 0, List.of(), 0, false, "", 0, new EntryAttributes(true, true)));
+    assertThat(store.fetchEntry(created.entryId()).orElseThrow().attributes()).isEqualTo(new EntryAttributes(true, true));
+
+    RegistrationEntry cleared = created.withEntryId(created.entryId());
+    cleared = new RegistrationEntry(cleared.entryId(), cleared.spiffeId(), cleared.parentId(), cleared.selectors(),
+        600, 0, List.of(), false, false, 0, List.of(), 0, false, "", 0, EntryAttributes.NONE);
+    assertThat(store.updateEntry(cleared, Set.of("x509_svid_ttl")).attributes()).isEqualTo(new EntryAttributes(true, true));
+    assertThat(store.updateEntry(cleared, Set.of("additional_attributes")).attributes()).isEqualTo(EntryAttributes.NONE);
+    assertThat(store.listAllEntries()).singleElement().satisfies(stored -> {
+      assertThat(stored.attributes()).isEqualTo(EntryAttributes.NONE);
+      assertThat(stored.x509SvidTtl()).isEqualTo(600);
+    });
   }
 
   @Test

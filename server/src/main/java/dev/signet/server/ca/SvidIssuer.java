@@ -89,11 +89,16 @@ public final class SvidIssuer {
 
   /** Issues a JWT-SVID signed by the active JWT authority. */
   public JwtSvid issueJwtSvid(SpiffeId id, List<String> audience, Duration ttl) {
+    return issueJwtSvid(id, audience, ttl, false);
+  }
+
+  /** Issues a JWT-SVID signed by the active JWT authority, with a unique {@code jti} claim when {@code withJti}. */
+  public JwtSvid issueJwtSvid(SpiffeId id, List<String> audience, Duration ttl, boolean withJti) {
     JwtSigningAuthority authority = ca.currentJwtAuthority();
     if (authority == null) {
       throw Status.UNAVAILABLE.withDescription("no active JWT authority").asRuntimeException();
     }
-    return JwtSvidMinter.mint(authority, id, audience, ttl, jwtIssuer, clock.instant());
+    return JwtSvidMinter.mint(authority, id, audience, ttl, jwtIssuer, clock.instant(), withJti);
   }
 
   /** The certificate of the active X.509 authority. */

@@ -285,6 +285,32 @@ class AgentApiTest {
   }
 
   @Test
+  void anEntryThatAsksForJtiGetsAFreshJtiInEveryJwtSvidAndOthersGetNone() throws Exception {
+    ServerFixture.Identity agent = fixture.attestNewAgent();
+    Entry withJti = fixture.createEntry(entry("/jwt/jti", agent.id()).setAdditionalAttributes(
+        Entry.AdditionalAttributes.newBuilder().setJwtSvidIncludeJti(true)).build());
+    Entry plain = fixture.createEntry(entry("/jwt/plain", agent.id()).build());
+    assertThat(withJti.getAdditionalAttributes().getJwtSvidIncludeJti()).isTrue();
+    assertThat(plain.hasAdditionalAttributes()).isFalse();
+    ManagedChannel channel = fixture.mtls(agent);
+
+    java.util.function.Function<Entry, com.nimbusds.jwt.JWTClaimsSet> mint = e -> {
+      try {
+        return com.nimbusds.jwt.SignedJWT.parse(svids(channel).newJWTSVID(NewJWTSVIDRequest.newBuilder()
+            .setEntryId(e.getId()).addAudience("db").build()).getSvid().getToken()).getJWTClaimsSet();
+      } catch (java.text.ParseException ex) {
+        throw new AssertionError(ex);
+      }
+    };
+    String first = mint.apply(withJti).getJWTID();
+    String second = mint.apply(withJti).getJWTID();
+
+    assertThat(first).matches("[0-9a-f]{32}");
+    assertThat(second).matches("[0-9a-f]{32}").isNotEqualTo(first);
+    assertThat(mint.apply(plain).getJWTID()).isNull();
+  }
+
+  @Test
   void renewalIssuesANewSvidAndTheOldOneStopsWorkingOnceTheNewOneIsUsed() {
     ServerFixture.Identity agent = fixture.attestNewAgent();
     ManagedChannel oldChannel = fixture.mtls(agent);

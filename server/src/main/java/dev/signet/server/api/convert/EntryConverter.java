@@ -3,6 +3,7 @@ package dev.signet.server.api.convert;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.datastore.EntryAttributes;
 import dev.signet.datastore.RegistrationEntry;
 import dev.signet.proto.spire.api.types.Entry;
 import dev.signet.proto.spire.api.types.SPIFFEID;
@@ -60,6 +61,11 @@ public final class EntryConverter {
         .setHint(entry.hint())
         .setCreatedAt(entry.createdAt());
     entry.selectors().forEach(s -> builder.addSelectors(toProto(s)));
+    if (!entry.attributes().equals(EntryAttributes.NONE)) {
+      builder.setAdditionalAttributes(Entry.AdditionalAttributes.newBuilder()
+          .setDisableX509SvidPrefetch(entry.attributes().disableX509SvidPrefetch())
+          .setJwtSvidIncludeJti(entry.attributes().jwtSvidIncludeJti()));
+    }
     return builder.build();
   }
 
@@ -95,6 +101,8 @@ public final class EntryConverter {
         InputValidation.ttlSeconds("x509_svid_ttl", entry.getX509SvidTtl()),
         InputValidation.ttlSeconds("jwt_svid_ttl", entry.getJwtSvidTtl()),
         List.copyOf(new LinkedHashSet<>(federatesWith)), entry.getAdmin(), entry.getDownstream(),
-        entry.getExpiresAt(), dnsNames, 0, entry.getStoreSvid(), entry.getHint(), 0);
+        entry.getExpiresAt(), dnsNames, 0, entry.getStoreSvid(), entry.getHint(), 0,
+        new EntryAttributes(entry.getAdditionalAttributes().getDisableX509SvidPrefetch(),
+            entry.getAdditionalAttributes().getJwtSvidIncludeJti()));
   }
 }

@@ -13,7 +13,8 @@ import java.util.Set;
 final class EntryMasks {
   /** Fields a client may change with BatchUpdateEntry when it sends no input mask. */
   static final Set<String> ALL_FIELDS = Set.of("spiffe_id", "parent_id", "selectors", "x509_svid_ttl",
-      "jwt_svid_ttl", "federates_with", "admin", "downstream", "expires_at", "dns_names", "store_svid", "hint");
+      "jwt_svid_ttl", "federates_with", "admin", "downstream", "expires_at", "dns_names", "store_svid", "hint",
+      "additional_attributes");
 
   private EntryMasks() {}
 

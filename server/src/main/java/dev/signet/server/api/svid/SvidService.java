@@ -133,7 +133,8 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
     limit(1);
     RegistrationEntry entry = authorizedEntry(authorizedEntries(), request.getEntryId());
     List<String> audience = audience(request.getAudienceList());
-    JwtSvid svid = issuer.issueJwtSvid(entry.spiffeId(), audience, issuer.jwtTtl(entry.jwtSvidTtl()));
+    JwtSvid svid = issuer.issueJwtSvid(entry.spiffeId(), audience, issuer.jwtTtl(entry.jwtSvidTtl()),
+        entry.attributes().jwtSvidIncludeJti());
     Unary.reply(out, NewJWTSVIDResponse.newBuilder().setSvid(toProto(svid)).build());
   }
 
