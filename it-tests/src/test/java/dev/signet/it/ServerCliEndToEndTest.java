@@ -141,6 +141,9 @@ class ServerCliEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
     assertThat(idOf(shown.path("id"))).isEqualTo(agentId);
     assertThat(shown.path("attestation_type").asText()).isEqualTo("join_token");
     assertThat(shown.path("banned").asBoolean()).isFalse();
+    // the agent reports its version after a sync (PostStatus); agent show prints it as spire-server does
+    Poll.until("the agent's version in agent show", java.time.Duration.ofSeconds(60), () -> server.admin("agent",
+        "show", "-spiffeID", agentId).requireOk().stdout().matches("(?s).*Agent version\\s+: \\d+\\.\\d+\\.\\d+.*"));
 
     server.admin("agent", "ban", "-spiffeID", agentId).requireOk();
     JsonNode listed = SignetServer.json(server.admin("agent", "list", "-output", "json").requireOk());

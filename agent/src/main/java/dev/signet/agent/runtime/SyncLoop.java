@@ -35,6 +35,9 @@ final class SyncLoop {
   private final EntrySynchronizer synchronizer;
   private final AgentIdentity identity;
   private final ServerApi api;
+  private final StatusReporter status = new StatusReporter();
+  /** Whether the server has this agent's status since the last (re)connection; sync thread only. */
+  private boolean statusPosted;
   private final Duration interval;
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
@@ -131,6 +134,9 @@ final class SyncLoop {
       if (result.issued() > 0) {
         LOG.info("synced {} entries, {} new x509-svids", result.entries(), result.issued());
       }
+      if (!statusPosted) {
+        statusPosted = status.report(api.channel(), result.bundle().sequenceNumber());
+      }
     } catch (StatusRuntimeException e) {
       handleFailure("sync", e);
     } catch (RuntimeException e) {
@@ -144,6 +150,7 @@ final class SyncLoop {
       identity.renew(connection);
     }
     api.replace(identity.connect());
+    statusPosted = false; // a renewed agent posts again
   }
 
   private void handleFailure(String what, StatusRuntimeException e) {

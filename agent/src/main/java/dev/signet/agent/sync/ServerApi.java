@@ -41,6 +41,11 @@ public final class ServerApi implements AutoCloseable {
   }
 
   /** The per-call deadline of every stub. */
+  /** The current connection's channel, for calls without a stub of their own here. */
+  public io.grpc.Channel channel() {
+    return connection.get().channel();
+  }
+
   public Duration deadline() {
     return deadline;
   }
