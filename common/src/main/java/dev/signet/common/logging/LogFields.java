@@ -39,6 +39,10 @@ public final class LogFields {
   public static final String AUTHORITY_ID = "authority_id";
   /** The kind of a signing authority: {@code x509} or {@code jwt}. */
   public static final String AUTHORITY_KIND = "authority_kind";
+  /** When a credential or authority expires (ISO-8601). */
+  public static final String NOT_AFTER = "not_after";
+  /** The ID of the authority (or credential) that the subject of the line replaces. */
+  public static final String REPLACES = "replaces";
   /** An HTTP status code. */
   public static final String HTTP_STATUS = "http_status";
 
