@@ -151,6 +151,34 @@ class RefusalLogTest {
   }
 
   @Test
+  void eachAccessApiRefusalLeavesOneLineWithoutTheToken() throws Exception {
+    AccessApiClient client = new AccessApiClient(fixture);
+    String wrongAudience = client.bearer(ServerFixture.TD.id("/ops/console"), "some-other-api");
+    String good = client.bearer(ServerFixture.TD.id("/ops/console"), "signet-access");
+    String tampered = good.substring(0, good.length() - 4) + (good.endsWith("AAAA") ? "BBBB" : "AAAA");
+    for (String bearer : java.util.List.of(wrongAudience, tampered)) {
+      try (CapturedLogs all = CapturedLogs.all()) {
+        assertThat(client.get("/api/v1/identities", bearer).statusCode()).isEqualTo(401);
+
+        assertThat(all.withField(LogFields.HTTP_STATUS)).hasSize(1);
+        assertThat(CapturedLogs.fields(all.withField(LogFields.HTTP_STATUS).getFirst()))
+            .containsEntry(LogFields.HTTP_STATUS, 401).containsEntry(LogFields.CALLER, "unauthenticated")
+            .containsEntry(LogFields.METHOD, "REST GET /api/v1/identities");
+        String token = bearer.substring("Bearer ".length());
+        assertThat(all.text()).doesNotContain(token).doesNotContain(token.split("\\.")[2]);
+      }
+    }
+    try (CapturedLogs all = CapturedLogs.all()) {
+      assertThat(client.get("/api/v1/audit", good).statusCode()).as("not an admin").isEqualTo(403);
+
+      assertThat(all.withField(LogFields.HTTP_STATUS)).hasSize(1);
+      assertThat(CapturedLogs.fields(all.withField(LogFields.HTTP_STATUS).getFirst()))
+          .containsEntry(LogFields.HTTP_STATUS, 403).containsEntry(LogFields.CALLER, "spiffe://example.org/ops/console");
+      assertThat(all.text()).doesNotContain(good.substring("Bearer ".length()));
+    }
+  }
+
+  @Test
   void anEvictionLeavesOneLine() {
     ServerFixture.Identity agent = fixture.attestNewAgent();
     try (CapturedLogs logs = CapturedLogs.of(AgentService.class)) {
