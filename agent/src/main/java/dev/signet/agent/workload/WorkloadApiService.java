@@ -2,7 +2,6 @@ package dev.signet.agent.workload;
 
 import dev.signet.agent.workload.JwtSvidSource.JwtSvidUnavailableException;
 import dev.signet.common.lifecycle.Lifecycle;
-import dev.signet.common.logging.LogFields;
 import dev.signet.common.logging.LoggedFailure;
 import dev.signet.common.spiffe.InvalidSpiffeIdException;
 import dev.signet.common.spiffe.Selector;
@@ -193,17 +192,9 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
     }, lease::close);
   }
 
-  /** Logs the one line of a failed call and returns the failure unchanged for the caller. */
   private static StatusException logged(StatusException e, String method, PeerCredentials caller,
       Set<Selector> selectors) {
-    LoggedFailure.of(e.getStatus())
-        .with(LogFields.METHOD, method)
-        .with(LogFields.CALLER_PID, caller == null ? null : caller.pid())
-        .with(LogFields.CALLER_UID, caller == null ? null : caller.uid())
-        .with(LogFields.CALLER_GID, caller == null ? null : caller.gid())
-        .with(LogFields.SELECTORS, selectors == null ? null : selectors.stream().map(Selector::toString).sorted().toList())
-        .log(LOG);
-    return e;
+    return CallerFailureLog.logged(LOG, e, method, caller, selectors);
   }
 
   /** Builds a response from the caller's entitlement under one snapshot; null sends nothing yet. */
