@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code signet-agent run}: loads and checks the config, starts the {@link AgentRuntime} and keeps it
  * running until the process is told to stop (SIGTERM/SIGINT: clean shutdown, exit 0) or the agent stops
- * by itself (banned, or unable to prove its identity: exit 1). The umask is raised to at least 0027 first
- * ({@link ProcessUmask}), then logging is set up from {@code log_level}, {@code log_format} and
- * {@code log_file} ({@link DaemonLogging}); a data_dir open to group or others, or a log file that cannot
+ * by itself (banned, or unable to prove its identity: exit 1). Logging is set up first, from
+ * {@code log_level}, {@code log_format} and {@code log_file} ({@link DaemonLogging}), then the umask is
+ * raised to at least 0027 ({@link ProcessUmask}); a data_dir open to group or others, or a log file that cannot
  * be opened, is refused with one line and exit 1.
  */
 public final class AgentLauncher implements AgentRunner {
@@ -36,13 +36,13 @@ public final class AgentLauncher implements AgentRunner {
       return 1;
     }
     AgentConfig config = loaded.config();
-    ProcessUmask.restrict();
     try {
-      DaemonLogging.apply(config.logLevel(), config.logOutput());
+      DaemonLogging.apply(config.logLevel(), config.logOutput()); // a log file it creates is 0600 whatever the umask
     } catch (IllegalArgumentException e) {
       System.err.println("Error: " + e.getMessage());
       return 1;
     }
+    ProcessUmask.restrict(); // its line goes to the configured log
     loaded.warnings().forEach(w -> LOG.warn("{}", w));
     FatalErrors.PROCESS.installAsDefault(); // a thread dying of an Error ends the daemon (see FatalErrors)
     AgentRuntime runtime;

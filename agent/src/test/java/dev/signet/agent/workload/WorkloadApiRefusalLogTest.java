@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import dev.signet.attestors.workload.WorkloadAttestationException;
-import dev.signet.attestors.workload.WorkloadAttestationException.Kind;
-import dev.signet.attestors.workload.WorkloadAttestor;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.logging.LogFields;
-import dev.signet.common.spiffe.Selector;
 import dev.signet.common.testing.CapturedLogs;
 import dev.signet.common.testing.TestCertificate;
 import dev.signet.common.time.ManualClock;
@@ -45,7 +41,7 @@ class WorkloadApiRefusalLogTest {
   private final ManualClock clock = new ManualClock(NOW);
   private final WorkloadIdentityCache cache = new WorkloadIdentityCache(IdentitySnapshot.empty(TD.bundle));
   private final WorkloadApiService service = new WorkloadApiService(cache,
-      new CallerAttestor(proc, List.of(uidAttestor())), new JwtSvidCache((entryId, id, audiences) -> {
+      new CallerAttestor(proc, List.of(new FakeUidAttestor(proc, () -> { }))), new JwtSvidCache((entryId, id, audiences) -> {
         throw new AssertionError("nothing is minted for a refused caller");
       }, clock), clock);
 
@@ -54,23 +50,6 @@ class WorkloadApiRefusalLogTest {
     service.close();
   }
 
-  private WorkloadAttestor uidAttestor() {
-    return new WorkloadAttestor() {
-      @Override
-      public String name() {
-        return "fake";
-      }
-
-      @Override
-      public List<Selector> attest(int pid) throws WorkloadAttestationException {
-        FakeProcFs.Proc p = proc.processes.get(pid);
-        if (p == null) {
-          throw new WorkloadAttestationException(Kind.PROCESS_GONE, "fake: process " + pid + " does not exist");
-        }
-        return List.of(new Selector("fake", "uid:" + p.uid()));
-      }
-    };
-  }
 
   /** Runs {@code call} as {@link #CALLER} and returns the status it ended with. */
   private <R> Status callAs(java.util.function.Consumer<StreamObserver<R>> call) throws Exception {

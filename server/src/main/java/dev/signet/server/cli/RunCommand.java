@@ -18,8 +18,8 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code run}: starts the server and keeps it running until SIGTERM/SIGINT, then stops it cleanly. The
- * umask is raised to at least 0027 first ({@link ProcessUmask}), then logging is set up from
- * {@code log_level}, {@code log_format} and {@code log_file} ({@link DaemonLogging}); a data_dir open to
+ * logging is set up first, from {@code log_level}, {@code log_format} and {@code log_file}
+ * ({@link DaemonLogging}), then the umask is raised to at least 0027 ({@link ProcessUmask}); a data_dir open to
  * group or others, or a log file that cannot be opened, is refused with one line on stderr and exit code 1.
  */
 @Command(name = "run", description = "Start the server")
@@ -38,13 +38,13 @@ public final class RunCommand implements Callable<Integer> {
       System.err.println("Error: " + e.getMessage());
       return 1;
     }
-    ProcessUmask.restrict();
     try {
-      DaemonLogging.apply(loaded.config().logLevel(), loaded.config().logOutput());
+      DaemonLogging.apply(loaded.config().logLevel(), loaded.config().logOutput()); // a log file it creates is 0600 whatever the umask
     } catch (IllegalArgumentException e) {
       System.err.println("Error: " + e.getMessage());
       return 1;
     }
+    ProcessUmask.restrict(); // its line goes to the configured log
     loaded.warnings().forEach(w -> LOG.warn("{}", w));
     FatalErrors.PROCESS.installAsDefault(); // a thread dying of an Error ends the daemon (see FatalErrors)
     SignetServer server;
