@@ -4,6 +4,7 @@ import dev.signet.agent.workload.WorkloadRequestLimits;
 import com.google.protobuf.ByteString;
 import dev.signet.agent.workload.CachedIdentity;
 import dev.signet.agent.workload.CallerAttestor;
+import dev.signet.agent.workload.CallerFailureLog;
 import dev.signet.agent.workload.IdentitySnapshot;
 import dev.signet.agent.workload.JwtSvidCache;
 import dev.signet.agent.workload.JwtSvidSource.JwtSvidUnavailableException;
@@ -39,6 +40,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code spire.api.agent.delegatedidentity.v1.DelegatedIdentity} on the admin socket: lets a trusted local
@@ -50,8 +53,11 @@ import java.util.Set;
  * every snapshot a stream delivers, so removing the delegate's entry (or the agent losing it) ends its
  * open streams with PERMISSION_DENIED instead of letting them receive later SVIDs. Nothing the caller
  * sends can widen what it is: the selectors it names choose the target, never the caller.
+ *
+ * <p>Every call that fails leaves one log line with the caller's pid/uid/gid ({@link CallerFailureLog}).
  */
 public final class DelegatedIdentityService extends DelegatedIdentityGrpc.DelegatedIdentityImplBase {
+  private static final Logger LOG = LoggerFactory.getLogger(DelegatedIdentityService.class);
   private final WorkloadIdentityCache cache;
   private final CallerAttestor attestor;
   private final JwtSvidCache jwtSvids;
@@ -68,18 +74,24 @@ public final class DelegatedIdentityService extends DelegatedIdentityGrpc.Delega
   @Override
   public void subscribeToX509SVIDs(SubscribeToX509SVIDsRequest request,
       StreamObserver<SubscribeToX509SVIDsResponse> observer) {
-    Set<Selector> caller;
+    PeerCredentials credentials = PeerCredentials.current();
+    Set<Selector> caller = null;
     Set<Selector> target;
     try {
-      caller = attestCaller();
+      caller = attestor.attest(credentials);
       authorize(cache.current(), caller);
       target = target(request.getSelectorsList(), request.getPid());
     } catch (StatusException e) {
-      observer.onError(e);
+      observer.onError(logged(e, "SubscribeToX509SVIDs", credentials, caller));
       return;
     }
+    Set<Selector> attested = caller;
     SnapshotStream.start(cache, (ServerCallStreamObserver<SubscribeToX509SVIDsResponse>) observer, snapshot -> {
-      authorize(snapshot, caller);
+      try {
+        authorize(snapshot, attested);
+      } catch (StatusException e) {
+        throw logged(e, "SubscribeToX509SVIDs", credentials, attested); // the stream ends here: one line
+      }
       return x509Svids(snapshot.viewFor(target));
     });
   }
@@ -87,7 +99,7 @@ public final class DelegatedIdentityService extends DelegatedIdentityGrpc.Delega
   @Override
   public void subscribeToX509Bundles(SubscribeToX509BundlesRequest request,
       StreamObserver<SubscribeToX509BundlesResponse> observer) {
-    bundleStream(observer, snapshot -> {
+    bundleStream("SubscribeToX509Bundles", observer, snapshot -> {
       SubscribeToX509BundlesResponse.Builder response = SubscribeToX509BundlesResponse.newBuilder();
       for (Bundle bundle : allBundles(snapshot)) {
         response.putCaCertificates(bundle.trustDomain().idString(),
@@ -100,7 +112,7 @@ public final class DelegatedIdentityService extends DelegatedIdentityGrpc.Delega
   @Override
   public void subscribeToJWTBundles(SubscribeToJWTBundlesRequest request,
       StreamObserver<SubscribeToJWTBundlesResponse> observer) {
-    bundleStream(observer, snapshot -> {
+    bundleStream("SubscribeToJWTBundles", observer, snapshot -> {
       SubscribeToJWTBundlesResponse.Builder response = SubscribeToJWTBundlesResponse.newBuilder();
       for (Bundle bundle : allBundles(snapshot)) {
         Bundle jwtOnly = new Bundle(bundle.trustDomain(), List.of(), bundle.jwtAuthorities(), bundle.sequenceNumber(),
@@ -114,10 +126,13 @@ public final class DelegatedIdentityService extends DelegatedIdentityGrpc.Delega
 
   @Override
   public void fetchJWTSVIDs(FetchJWTSVIDsRequest request, StreamObserver<FetchJWTSVIDsResponse> observer) {
+    PeerCredentials credentials = PeerCredentials.current();
+    Set<Selector> caller = null;
     try {
       WorkloadRequestLimits.checkAudiences(request.getAudienceList());
       IdentitySnapshot snapshot = cache.current();
-      authorize(snapshot, attestCaller());
+      caller = attestor.attest(credentials);
+      authorize(snapshot, caller);
       WorkloadView view = snapshot.viewFor(target(request.getSelectorsList(), request.getPid()));
       FetchJWTSVIDsResponse.Builder response = FetchJWTSVIDsResponse.newBuilder();
       for (CachedIdentity identity : view.identities()) {
@@ -138,27 +153,34 @@ public final class DelegatedIdentityService extends DelegatedIdentityGrpc.Delega
       observer.onNext(response.build());
       observer.onCompleted();
     } catch (StatusException e) {
-      observer.onError(e);
+      observer.onError(logged(e, "FetchJWTSVIDs", credentials, caller));
     }
   }
 
-  private <R> void bundleStream(StreamObserver<R> observer, SnapshotStream.Composer<R> composer) {
-    Set<Selector> caller;
+  private <R> void bundleStream(String method, StreamObserver<R> observer, SnapshotStream.Composer<R> composer) {
+    PeerCredentials credentials = PeerCredentials.current();
+    Set<Selector> caller = null;
     try {
-      caller = attestCaller();
+      caller = attestor.attest(credentials);
       authorize(cache.current(), caller);
     } catch (StatusException e) {
-      observer.onError(e);
+      observer.onError(logged(e, method, credentials, caller));
       return;
     }
+    Set<Selector> attested = caller;
     SnapshotStream.start(cache, (ServerCallStreamObserver<R>) observer, snapshot -> {
-      authorize(snapshot, caller);
+      try {
+        authorize(snapshot, attested);
+      } catch (StatusException e) {
+        throw logged(e, method, credentials, attested); // the stream ends here: one line
+      }
       return composer.compose(snapshot);
     });
   }
 
-  private Set<Selector> attestCaller() throws StatusException {
-    return attestor.attest(PeerCredentials.current());
+  private static StatusException logged(StatusException e, String method, PeerCredentials caller,
+      Set<Selector> selectors) {
+    return CallerFailureLog.logged(LOG, e, method, caller, selectors);
   }
 
   /** Requires that a caller with {@code selectors} holds an authorized delegate identity in {@code snapshot}. */

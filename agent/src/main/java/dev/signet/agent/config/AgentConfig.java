@@ -1,5 +1,6 @@
 package dev.signet.agent.config;
 
+import dev.signet.common.logging.LogOutput;
 import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.config.PluginBlock;
 import dev.signet.common.crypto.KeyType;
@@ -26,6 +27,7 @@ import java.util.Objects;
  *     {@code data_dir} or the agent's key in it is open to group or others (see {@code DataDirPermissions})
  * @param cryptoProvider {@code agent.crypto_provider}: the JCA provider that makes keys and signs CSRs (see
  *     {@link CryptoProviderMode}; default {@code auto})
+ * @param logOutput {@code agent.log_format} and {@code agent.log_file} (null: text on stderr)
  */
 public record AgentConfig(
     TrustDomain trustDomain,
@@ -50,10 +52,12 @@ public record AgentConfig(
     Path keyManagerDirectory,
     List<PluginBlock> workloadAttestors,
     HealthChecks healthChecks,
-    int workloadApiMaxCallsPerUid, boolean allowInsecureDataDirPermissions, CryptoProviderMode cryptoProvider) {
+    int workloadApiMaxCallsPerUid, boolean allowInsecureDataDirPermissions, CryptoProviderMode cryptoProvider,
+    LogOutput logOutput) {
 
   public AgentConfig {
     cryptoProvider = cryptoProvider == null ? CryptoProviderMode.AUTO : cryptoProvider;
+    logOutput = logOutput == null ? LogOutput.DEFAULT : logOutput;
     Objects.requireNonNull(trustDomain, "trust_domain");
     Objects.requireNonNull(nodeAttestor, "NodeAttestor");
     authorizedDelegates = List.copyOf(authorizedDelegates);

@@ -1,5 +1,6 @@
 package dev.signet.agent.config;
 
+import dev.signet.common.logging.LogOutput;
 import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.agent.workload.PerUidQuotas;
 import dev.signet.common.config.ConfigException;
@@ -26,7 +27,7 @@ import java.util.Set;
  * acting on them are returned as warnings, so a SPIRE config starts unchanged.
  */
 public final class AgentConfigLoader {
-  private static final Set<String> ACCEPTED_NO_EFFECT = Set.of("log_format", "log_file", "log_source_location",
+  private static final Set<String> ACCEPTED_NO_EFFECT = Set.of("log_source_location",
       "profiling_enabled", "profiling_port", "profiling_freq", "profiling_names", "sds",
       "allow_unauthenticated_verifiers", "allowed_foreign_jwt_claims", "availability_target", "require_pq_kem",
       "retry_bootstrap", "rebootstrap_mode", "rebootstrap_delay");
@@ -77,6 +78,8 @@ public final class AgentConfigLoader {
     if (!Set.of("DEBUG", "INFO", "WARN", "ERROR", "TRACE").contains(logLevel)) {
       throw new ConfigException("agent.log_level \"" + logLevel + "\" is not one of DEBUG, INFO, WARN, ERROR");
     }
+    LogOutput logOutput = LogOutput.parse("agent", agent.getString("log_format").orElse(null),
+        agent.getString("log_file").orElse(null));
     Path fileBundlePath = agent.getString("trust_bundle_path").map(Path::of).orElse(null);
     Path bundlePath = flags.trustBundle() != null ? flags.trustBundle() : fileBundlePath;
     String bundleUrl = or(flags.trustBundleUrl(), agent.getString("trust_bundle_url").orElse(null));
@@ -127,7 +130,7 @@ public final class AgentConfigLoader {
     return new AgentConfig(trustDomain, serverAddress, serverPort, socketPath, adminSocket, dataDir, logLevel,
         bundlePath, bundleUrl, bundleFormat, insecure, joinToken, delegates, keyType, x509CacheSize, jwtCacheSize,
         syncInterval, plugins.nodeAttestor, plugins.keyManager.name(), plugins.keyDirectory(), plugins.workload,
-        health, callsPerUid, allowInsecureDataDir, cryptoProvider);
+        health, callsPerUid, allowInsecureDataDir, cryptoProvider, logOutput);
   }
 
   private static void checkBootstrap(Path bundlePath, String bundleUrl, boolean insecure) {

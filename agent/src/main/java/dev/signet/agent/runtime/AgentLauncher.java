@@ -1,8 +1,6 @@
 package dev.signet.agent.runtime;
 
 import dev.signet.common.crypto.CryptoProviderException;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
 import dev.signet.agent.cli.AgentRunner;
 import dev.signet.agent.cli.RunOptions;
 import dev.signet.agent.config.AgentConfig;
@@ -12,6 +10,7 @@ import dev.signet.common.process.FatalErrors;
 import dev.signet.common.files.InsecurePermissionsException;
 import dev.signet.common.files.ProcessUmask;
 import dev.signet.common.process.TerminationSignals;
+import dev.signet.logging.DaemonLogging;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code signet-agent run}: loads and checks the config, starts the {@link AgentRuntime} and keeps it
  * running until the process is told to stop (SIGTERM/SIGINT: clean shutdown, exit 0) or the agent stops
- * by itself (banned, or unable to prove its identity: exit 1). The umask is raised to at least 0027 first
- * ({@link ProcessUmask}); a data_dir open to group or others is refused with one line and exit 1.
+ * by itself (banned, or unable to prove its identity: exit 1). Logging is set up first, from
+ * {@code log_level}, {@code log_format} and {@code log_file} ({@link DaemonLogging}), then the umask is
+ * raised to at least 0027 ({@link ProcessUmask}); a data_dir open to group or others, or a log file that cannot
+ * be opened, is refused with one line and exit 1.
  */
 public final class AgentLauncher implements AgentRunner {
   private static final Logger LOG = LoggerFactory.getLogger(AgentLauncher.class);
@@ -35,10 +36,15 @@ public final class AgentLauncher implements AgentRunner {
       return 1;
     }
     AgentConfig config = loaded.config();
-    setLogLevel(config.logLevel());
+    try {
+      DaemonLogging.apply(config.logLevel(), config.logOutput()); // a log file it creates is 0600 whatever the umask
+    } catch (IllegalArgumentException e) {
+      System.err.println("Error: " + e.getMessage());
+      return 1;
+    }
+    ProcessUmask.restrict(); // its line goes to the configured log
     loaded.warnings().forEach(w -> LOG.warn("{}", w));
     FatalErrors.PROCESS.installAsDefault(); // a thread dying of an Error ends the daemon (see FatalErrors)
-    ProcessUmask.restrict();
     AgentRuntime runtime;
     try {
       runtime = AgentRuntime.start(config, Clock.systemUTC());
@@ -63,12 +69,5 @@ public final class AgentLauncher implements AgentRunner {
     return new AgentFlags(o.joinToken(), o.joinTokenFile(), o.serverAddress(), o.serverPort(), o.trustDomain(),
         o.trustBundle(), o.trustBundleUrl(), o.insecureBootstrap(), o.dataDir(), o.socketPath(), o.logLevel(),
         o.expandEnv());
-  }
-
-  /** Applies {@code log_level} to the root logger. */
-  static void setLogLevel(String level) {
-    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-      context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.signet.agent.workload;
 
 import dev.signet.agent.workload.JwtSvidSource.JwtSvidUnavailableException;
 import dev.signet.common.lifecycle.Lifecycle;
+import dev.signet.common.logging.LoggedFailure;
 import dev.signet.common.spiffe.InvalidSpiffeIdException;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.SpiffeId;
@@ -33,6 +34,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SPIFFE Workload API. Every call is attested afresh from the kernel's peer credentials
@@ -46,9 +49,14 @@ import java.util.Set;
  * INVALID_ARGUMENT, as does one beyond the {@link WorkloadRequestLimits}; a JWT-SVID the server cannot mint right now gets UNAVAILABLE. A caller entitled only
  * to entries whose X509-SVIDs the agent does not hold yet (beyond {@code x509_svid_cache_max_size}) is
  * not refused: the agent is asked to issue them and FetchX509SVID answers when they arrive.
+ *
+ * <p>Every call that ends in an error leaves exactly one log line ({@link LoggedFailure}): the method, the
+ * caller's pid/uid/gid from the kernel, the selectors it was attested with when it got that far, and the
+ * status it received. A token passed to ValidateJWTSVID is never logged.
  */
 public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorkloadAPIImplBase
     implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkloadApiService.class);
   private final WorkloadIdentityCache cache;
   private final CallerAttestor attestor;
   private final JwtSvidCache jwtSvids;
@@ -67,7 +75,7 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
 
   @Override
   public void fetchX509SVID(X509SVIDRequest request, StreamObserver<X509SVIDResponse> observer) {
-    stream(observer, (entitlement, lease) -> {
+    stream("FetchX509SVID", observer, (entitlement, lease) -> {
       WorkloadView view = entitled(entitlement);
       if (!view.pending().isEmpty()) {
         cache.demand(view.pending()); // SVIDs beyond x509_svid_cache_max_size: the sync issues them now
@@ -83,13 +91,13 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
 
   @Override
   public void fetchX509Bundles(X509BundlesRequest request, StreamObserver<X509BundlesResponse> observer) {
-    stream(observer, (entitlement, lease) ->
+    stream("FetchX509Bundles", observer, (entitlement, lease) ->
         entitlement.responses().x509Bundles(entitlement.selectors(), entitled(entitlement)));
   }
 
   @Override
   public void fetchJWTBundles(JWTBundlesRequest request, StreamObserver<JWTBundlesResponse> observer) {
-    stream(observer, (entitlement, lease) ->
+    stream("FetchJWTBundles", observer, (entitlement, lease) ->
         entitlement.responses().jwtBundles(entitlement.selectors(), entitled(entitlement)));
   }
 
@@ -108,11 +116,14 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
   }
 
   private void fetchJwtSvidNow(JWTSVIDRequest request, StreamObserver<JWTSVIDResponse> observer) {
+    PeerCredentials caller = PeerCredentials.current();
+    Set<Selector> selectors = null;
     try {
       WorkloadRequestLimits.checkAudiences(request.getAudienceList());
       WorkloadRequestLimits.checkSpiffeId(request.getSpiffeId());
       SpiffeId wanted = request.getSpiffeId().isEmpty() ? null : parseId(request.getSpiffeId());
-      WorkloadView view = view(attest());
+      selectors = attest(caller);
+      WorkloadView view = view(selectors);
       // A JWT-SVID needs no X509-SVID: entries pending under the X509-SVID cache size are minted for too.
       List<JwtTarget> targets = new ArrayList<>();
       view.identities().forEach(i -> targets.add(new JwtTarget(i.entryId(), i.spiffeId(), i.hint())));
@@ -131,18 +142,21 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
       observer.onNext(response.build());
       observer.onCompleted();
     } catch (StatusException e) {
-      observer.onError(e);
+      observer.onError(logged(e, "FetchJWTSVID", caller, selectors));
     }
   }
 
   @Override
   public void validateJWTSVID(ValidateJWTSVIDRequest request, StreamObserver<ValidateJWTSVIDResponse> observer) {
+    PeerCredentials caller = PeerCredentials.current();
+    Set<Selector> selectors = null;
     try {
       WorkloadRequestLimits.checkAudience(request.getAudience());
       WorkloadRequestLimits.checkToken(request.getSvid());
       // As in SPIRE, validation needs no identity of its own: the caller's trust domain bundle is always
       // usable, federated bundles only when one of the caller's identities federates with them.
-      WorkloadView view = view(attest());
+      selectors = attest(caller);
+      WorkloadView view = view(selectors);
       JwtSvidClaims claims;
       try {
         claims = JwtSvidValidator.validate(request.getSvid(), view.bundleSource(), request.getAudience(), clock.instant());
@@ -155,21 +169,32 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
           .build());
       observer.onCompleted();
     } catch (StatusException e) {
-      observer.onError(e);
+      observer.onError(logged(e, "ValidateJWTSVID", caller, selectors));
     }
   }
 
-  private <R> void stream(StreamObserver<R> observer, ViewComposer<R> composer) {
+  private <R> void stream(String method, StreamObserver<R> observer, ViewComposer<R> composer) {
+    PeerCredentials caller = PeerCredentials.current();
     Set<Selector> selectors;
     try {
-      selectors = attest();
+      selectors = attest(caller);
     } catch (StatusException e) {
-      observer.onError(e);
+      observer.onError(logged(e, method, caller, null));
       return;
     }
     WorkloadIdentityCache.Lease lease = cache.lease();
-    SnapshotStream.start(cache, (ServerCallStreamObserver<R>) observer,
-        snapshot -> composer.compose(new Entitlement(responses.forSnapshot(snapshot), selectors), lease), lease::close);
+    SnapshotStream.start(cache, (ServerCallStreamObserver<R>) observer, snapshot -> {
+      try {
+        return composer.compose(new Entitlement(responses.forSnapshot(snapshot), selectors), lease);
+      } catch (StatusException e) {
+        throw logged(e, method, caller, selectors); // the stream ends here: one line
+      }
+    }, lease::close);
+  }
+
+  private static StatusException logged(StatusException e, String method, PeerCredentials caller,
+      Set<Selector> selectors) {
+    return CallerFailureLog.logged(LOG, e, method, caller, selectors);
   }
 
   /** Builds a response from the caller's entitlement under one snapshot; null sends nothing yet. */
@@ -205,8 +230,8 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
     return responses.forSnapshot(cache.current()).view(selectors);
   }
 
-  private Set<Selector> attest() throws StatusException {
-    return attestor.attest(PeerCredentials.current());
+  private Set<Selector> attest(PeerCredentials caller) throws StatusException {
+    return attestor.attest(caller);
   }
 
   private JwtSvid mint(JwtTarget identity, List<String> audiences) throws StatusException {

@@ -268,6 +268,23 @@ class AdminApiServerTest {
   }
 
   @Test
+  void eachRefusedDelegateCallLeavesOneLineWithTheCallersPid() throws Exception {
+    serve(List.of(TD.trustDomain.id("/someone-else")), info(List.of(), Optional.empty()));
+    try (dev.signet.common.testing.CapturedLogs logs = dev.signet.common.testing.CapturedLogs.of(DelegatedIdentityService.class)) {
+      assertThatThrownBy(() -> blocking().subscribeToX509SVIDs(bySelectors()).next()).isNotNull();
+      assertThatThrownBy(() -> blocking().subscribeToJWTBundles(SubscribeToJWTBundlesRequest.getDefaultInstance())
+          .next()).isNotNull();
+
+      assertThat(logs.events()).hasSize(2);
+      assertThat(logs.events()).extracting(e -> dev.signet.common.testing.CapturedLogs.fields(e).get(
+          dev.signet.common.logging.LogFields.METHOD)).containsExactly("SubscribeToX509SVIDs", "SubscribeToJWTBundles");
+      assertThat(logs.events()).allSatisfy(e -> assertThat(dev.signet.common.testing.CapturedLogs.fields(e))
+          .containsEntry(dev.signet.common.logging.LogFields.CALLER_PID, (int) ProcessHandle.current().pid())
+          .containsEntry(dev.signet.common.logging.LogFields.CODE, "PERMISSION_DENIED"));
+    }
+  }
+
+  @Test
   void aCallerWithNoIdentityAtAllIsRefused() throws Exception {
     cache.update(snapshot(target));
     serve();

@@ -76,6 +76,18 @@ class AgentConfigLoaderTest {
   }
 
   @Test
+  void logFormatAndLogFileTakeEffectWithoutAWarning() {
+    assertThat(parse(MINIMAL, AgentFlags.NONE).config().logOutput()).isEqualTo(dev.signet.common.logging.LogOutput.DEFAULT);
+
+    AgentConfigLoader.Loaded loaded = parse(MINIMAL.replace("server_address = \"127.0.0.1\"",
+        "server_address = \"127.0.0.1\"\n  log_format = \"JSON\"\n  log_file = \"/var/log/signet/agent.log\""), AgentFlags.NONE);
+
+    assertThat(loaded.config().logOutput()).isEqualTo(new dev.signet.common.logging.LogOutput(
+        dev.signet.common.logging.LogOutput.Format.JSON, java.nio.file.Path.of("/var/log/signet/agent.log")));
+    assertThat(loaded.warnings()).noneMatch(w -> w.contains("log_"));
+  }
+
+  @Test
   void theCryptoProviderIsAutoByDefaultAndChecked() {
     assertThat(parse(MINIMAL, AgentFlags.NONE).config().cryptoProvider())
         .isEqualTo(dev.signet.common.crypto.CryptoProviderMode.AUTO);

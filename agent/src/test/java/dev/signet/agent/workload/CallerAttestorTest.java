@@ -18,22 +18,7 @@ class CallerAttestorTest {
   private final FakeProcFs proc = new FakeProcFs();
 
   private WorkloadAttestor attestor(Runnable during) {
-    return new WorkloadAttestor() {
-      @Override
-      public String name() {
-        return "fake";
-      }
-
-      @Override
-      public List<Selector> attest(int pid) throws WorkloadAttestationException {
-        during.run();
-        FakeProcFs.Proc p = proc.processes.get(pid);
-        if (p == null) {
-          throw new WorkloadAttestationException(Kind.PROCESS_GONE, "fake: process " + pid + " does not exist");
-        }
-        return List.of(new Selector("fake", "uid:" + p.uid()));
-      }
-    };
+    return new FakeUidAttestor(proc, during);
   }
 
   private static Status.Code code(Throwable e) {

@@ -144,6 +144,8 @@ public final class CaManager {
       journal.save(JournalCodec.encode(JournalMapper.entries(x509.slots(), jwt.slots())));
       currentX509 = x509.active();
       currentJwt = jwt.active();
+      AuthorityChangeLog.log("x509", x509Before, x509.slots());
+      AuthorityChangeLog.log("jwt", jwtBefore, jwt.slots());
       return result;
     } catch (RuntimeException e) {
       restore(x509, x509Before);

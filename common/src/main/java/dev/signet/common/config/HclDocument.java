@@ -1,7 +1,5 @@
 package dev.signet.common.config;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
 import com.bertramlabs.plugins.hcl4j.HCLParser;
 import com.bertramlabs.plugins.hcl4j.HCLParserException;
 import com.fasterxml.jackson.core.JacksonException;
@@ -16,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.LoggerFactory;
 
 /**
  * A parsed SPIRE configuration file as a tree of maps, lists, strings, {@code Long}s, {@code Double}s and
@@ -37,14 +34,11 @@ public record HclDocument(String origin, Map<String, Object> tree) {
   private static final Pattern HCL4J_ILLEGAL =
       Pattern.compile("Illegal character <\\((.*)\\) - state: \\d+> found on line: (\\d+) col: (\\d+)");
 
-  static {
-    // hcl4j logs every syntax error it meets at ERROR with a stack trace, then throws it. We report that
-    // error ourselves, once, as one line with file, line and column (see hcl4jError), so its own logging
-    // would only print a Java stack trace at the operator: it is turned off.
-    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
-      logback.getLogger(HCLParser.class).setLevel(Level.OFF);
-    }
-  }
+  // hcl4j logs every syntax error it meets at ERROR with a stack trace (logger
+  // com.bertramlabs.plugins.hcl4j.HCLParser), then throws it. We report that error ourselves, once, as one
+  // line with file, line and column (see hcl4jError). Common logs through the SLF4J API only, so it cannot
+  // silence that logger itself: the daemons' logback.xml (and the tests') turn it off.
+
 
   public HclDocument {
     tree = Collections.unmodifiableMap(new LinkedHashMap<>(tree));

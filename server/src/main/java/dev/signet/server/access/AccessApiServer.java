@@ -1,5 +1,6 @@
 package dev.signet.server.access;
 
+import dev.signet.common.logging.LogFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.signet.ca.CaException;
@@ -234,6 +235,13 @@ public final class AccessApiServer implements AutoCloseable {
     // Unauthenticated refusals are recorded too, but an anonymous flood must not fill the disk: at most
     // UNAUTHENTICATED_RECORDS_PER_SECOND per source address; the rest are only counted in the metrics.
     boolean floodGuarded = problem.status() == 401 && !unauthenticatedRecords.tryAcquire(sourceOf(req), 1);
+    if (!floodGuarded && (problem.status() == 401 || problem.status() == 403)) {
+      // One line per refusal, under the same per-source bound as the trail: an anonymous flood is counted,
+      // not logged. The detail names the reason; a bearer token is never part of it.
+      LOG.atWarn().addKeyValue(LogFields.HTTP_STATUS, problem.status()).addKeyValue(LogFields.METHOD, action)
+          .addKeyValue(LogFields.CALLER, actor).addKeyValue(LogFields.CALLER_ADDRESS, sourceOf(req))
+          .log("access api refused: {}", problem.getMessage());
+    }
     if (floodGuarded) {
       context.metrics().unauditedRefusal();
     } else if (audited || problem.status() == 401 || problem.status() == 403) {

@@ -1,5 +1,7 @@
 package dev.signet.server.authz;
 
+import dev.signet.common.logging.LogFields;
+import dev.signet.common.logging.LoggedFailure;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.datastore.AttestedNode;
 import dev.signet.datastore.DataStoreException;
@@ -17,12 +19,19 @@ import dev.signet.common.proto.PermissionDenied;
 
 import java.util.Set;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Enforces {@link MethodPolicy} on every call before service code runs. A refused agent learns why
  * through {@link PermissionDeniedDetails} (SPIRE agents re-attest or stop on these reasons).
+ *
+ * <p>Every call refused here leaves one WARN line (one ERROR or WARN line when the agent could not be looked
+ * up) with the method, the caller as {@link Caller#describe()} names it (a SPIFFE ID, a local uid and
+ * pid, or "anonymous") and, for agents, the {@code PermissionDeniedDetails} reason.
  */
 public final class AuthorizationInterceptor implements ServerInterceptor {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthorizationInterceptor.class);
   /** The attested node of an AGENT caller, for services that need it (RenewAgent, sync, signing). */
   public static final Context.Key<AttestedNode> AGENT_NODE = Context.key("signet.agent-node");
 
@@ -59,17 +68,20 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
         try {
           decision = agents.check(x509.id(), x509.leaf());
         } catch (DataStoreException e) {
-          return fail(call, lookupFailure(x509.id(), e));
+          return fail(call, LoggedFailure.of(lookupFailure(x509.id(), e))
+              .with(LogFields.METHOD, method).with(LogFields.AGENT_ID, x509.id()).log(LOG));
         }
         if (decision.allowed()) {
           Context context = Context.current().withValue(AGENT_NODE, decision.node());
           return Contexts.interceptCall(context, call, headers, next);
         }
-        return refuse(call, decision.message(), PermissionDeniedDetails.Reason.valueOf(decision.denial().name()));
+        PermissionDeniedDetails.Reason reason = PermissionDeniedDetails.Reason.valueOf(decision.denial().name());
+        return refuse(call, decision.message(), reason, method, x509.id());
       }
     }
-    return fail(call, Status.PERMISSION_DENIED.withDescription(
-        "authorization denied for method " + method + " to " + caller.describe()));
+    return fail(call, LoggedFailure.of(Status.Code.PERMISSION_DENIED,
+        "authorization denied for method " + method + " to " + caller.describe())
+        .with(LogFields.METHOD, method).with(LogFields.CALLER, caller.describe()).log(LOG));
   }
 
   /**
@@ -90,8 +102,10 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
   }
 
   private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, String message,
-      PermissionDeniedDetails.Reason reason) {
+      PermissionDeniedDetails.Reason reason, String method, SpiffeId agentId) {
     StatusRuntimeException error = PermissionDenied.of(reason, message);
+    LoggedFailure.of(error.getStatus()).with(LogFields.METHOD, method).with(LogFields.AGENT_ID, agentId)
+        .with(LogFields.REASON, reason.name()).log(LOG);
     Metadata trailers = error.getTrailers();
     call.close(error.getStatus(), trailers == null ? new Metadata() : trailers);
     return new ServerCall.Listener<>() {};

@@ -3,10 +3,10 @@ package dev.signet.server.cli;
 import dev.signet.common.crypto.CryptoProviderException;
 import dev.signet.common.files.InsecurePermissionsException;
 import dev.signet.common.files.ProcessUmask;
-import dev.signet.common.logging.RootLogLevel;
 import dev.signet.common.process.FatalErrors;
 import dev.signet.common.process.TerminationSignals;
 import dev.signet.server.SignetServer;
+import dev.signet.logging.DaemonLogging;
 import dev.signet.server.config.ServerConfigLoader;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -18,8 +18,9 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code run}: starts the server and keeps it running until SIGTERM/SIGINT, then stops it cleanly. The
- * umask is raised to at least 0027 first ({@link ProcessUmask}), and a data_dir open to group or others
- * is refused with one line on stderr and exit code 1.
+ * logging is set up first, from {@code log_level}, {@code log_format} and {@code log_file}
+ * ({@link DaemonLogging}), then the umask is raised to at least 0027 ({@link ProcessUmask}); a data_dir open to
+ * group or others, or a log file that cannot be opened, is refused with one line on stderr and exit code 1.
  */
 @Command(name = "run", description = "Start the server")
 public final class RunCommand implements Callable<Integer> {
@@ -37,10 +38,15 @@ public final class RunCommand implements Callable<Integer> {
       System.err.println("Error: " + e.getMessage());
       return 1;
     }
-    RootLogLevel.launch(loaded.config().logLevel());
+    try {
+      DaemonLogging.apply(loaded.config().logLevel(), loaded.config().logOutput()); // a log file it creates is 0600 whatever the umask
+    } catch (IllegalArgumentException e) {
+      System.err.println("Error: " + e.getMessage());
+      return 1;
+    }
+    ProcessUmask.restrict(); // its line goes to the configured log
     loaded.warnings().forEach(w -> LOG.warn("{}", w));
     FatalErrors.PROCESS.installAsDefault(); // a thread dying of an Error ends the daemon (see FatalErrors)
-    ProcessUmask.restrict();
     SignetServer server;
     try {
       server = SignetServer.start(loaded.config(), Clock.systemUTC());

@@ -1,5 +1,6 @@
 package dev.signet.server.config;
 
+import dev.signet.common.logging.LogOutput;
 import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.spiffe.SpiffeId;
@@ -21,6 +22,7 @@ import java.util.Objects;
  *     {@code data_dir} or a secret file in it is open to group or others (see {@code DataDirPermissions})
  * @param cryptoProvider {@code server.crypto_provider}: the JCA provider that signs and verifies (see
  *     {@link CryptoProviderMode}; default {@code auto})
+ * @param logOutput {@code server.log_format} and {@code server.log_file} (null: text on stderr)
  */
 public record ServerConfig(
     TrustDomain trustDomain,
@@ -49,10 +51,12 @@ public record ServerConfig(
     AuditSettings audit,
     FederationSettings federation,
     boolean allowInsecureDataDirPermissions,
-    CryptoProviderMode cryptoProvider) {
+    CryptoProviderMode cryptoProvider,
+    LogOutput logOutput) {
 
   public ServerConfig {
     cryptoProvider = cryptoProvider == null ? CryptoProviderMode.AUTO : cryptoProvider;
+    logOutput = logOutput == null ? LogOutput.DEFAULT : logOutput;
     Objects.requireNonNull(trustDomain, "trust_domain");
     federation = federation == null ? FederationSettings.NONE : federation;
     adminIds = List.copyOf(adminIds);

@@ -1,5 +1,6 @@
 package dev.signet.server.config;
 
+import dev.signet.common.logging.LogOutput;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.config.HclDocument;
@@ -25,7 +26,7 @@ import java.util.Set;
  */
 public final class ServerConfigLoader {
   /** SPIRE server keys accepted for compatibility that change nothing in Signet. */
-  private static final Set<String> ACCEPTED_NO_EFFECT = Set.of("log_format", "log_file", "log_source_location",
+  private static final Set<String> ACCEPTED_NO_EFFECT = Set.of("log_source_location",
       "profiling_enabled", "profiling_port", "profiling_freq", "profiling_names", "audit_log_enabled",
       "cache_reload_interval", "prune_events_older_than", "eventual_consistency", "experimental",
       "use_legacy_downstream_x509_ca_ttl", "agent_ttl_disabled", "admin_ids_from_file");
@@ -77,6 +78,8 @@ public final class ServerConfigLoader {
     if (!Set.of("DEBUG", "INFO", "WARN", "ERROR", "TRACE").contains(logLevel)) {
       throw new ConfigException("server.log_level \"" + logLevel + "\" is not one of DEBUG, INFO, WARN, ERROR");
     }
+    LogOutput logOutput = LogOutput.parse("server", server.getString("log_format").orElse(null),
+        server.getString("log_file").orElse(null));
     Duration caTtl = server.getDuration("ca_ttl", Duration.ofHours(24));
     Duration x509Ttl = server.getDuration("default_x509_svid_ttl",
         server.getDuration("default_svid_ttl", Duration.ofHours(1)));
@@ -113,7 +116,7 @@ public final class ServerConfigLoader {
     return new ServerConfig(trustDomain, bindAddress, bindPort, socketPath, dataDir, logLevel, caTtl, x509Ttl,
         jwtTtl, agentTtl, caKeyType, jwtKeyType, subject, jwtIssuer, adminIds, attestationLimit, signingLimit,
         plugins.dataStore(), plugins.keyManager(), plugins.upstream, plugins.nodeAttestors, health, accessApi, audit,
-        federation, allowInsecureDataDir, cryptoProvider);
+        federation, allowInsecureDataDir, cryptoProvider, logOutput);
   }
 
   private static CryptoProviderMode cryptoProvider(ConfigSection server) {

@@ -123,7 +123,7 @@ final class ServerFixture implements AutoCloseable {
         new ServerConfig.AccessApiSettings("127.0.0.1", 0, List.of("signet-access"), policyDir, List.of(ACCESS_ADMIN), accessTls,
             List.of(DECISION_CLIENT), accessTrustDomains),
         new ServerConfig.AuditSettings(dataDir.resolve("audit.log"), false), federation, false,
-        dev.signet.common.crypto.CryptoProviderMode.AUTO);
+        dev.signet.common.crypto.CryptoProviderMode.AUTO, null);
     server = SignetServer.start(config, clock);
     admin = track(UnixSockets.channel(socketDir.resolve("private/api.sock"), udsGroup));
   }

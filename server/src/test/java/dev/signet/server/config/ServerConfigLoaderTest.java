@@ -90,6 +90,19 @@ class ServerConfigLoaderTest {
         .hasMessage("server.crypto_provider \"sunec\" is not one of auto, accp, bouncycastle");
   }
 
+  @Test
+  void logFormatAndLogFileTakeEffectWithoutAWarning() {
+    assertThat(parse(MINIMAL).config().logOutput()).isEqualTo(dev.signet.common.logging.LogOutput.DEFAULT);
+
+    ServerConfigLoader.Loaded loaded = parse(withFederation("  log_format = \"json\"\n  log_file = \"/var/log/signet/server.log\""));
+
+    assertThat(loaded.config().logOutput()).isEqualTo(new dev.signet.common.logging.LogOutput(
+        dev.signet.common.logging.LogOutput.Format.JSON, java.nio.file.Path.of("/var/log/signet/server.log")));
+    assertThat(loaded.warnings()).isEmpty();
+    assertThatThrownBy(() -> parse(withFederation("  log_format = \"xml\"")))
+        .hasMessage("server.log_format \"xml\" is not one of text, json");
+  }
+
   private static String withFederation(String federation) {
     return MINIMAL.replace("data_dir = \"/var/lib/signet\"", "data_dir = \"/var/lib/signet\"\n" + federation);
   }

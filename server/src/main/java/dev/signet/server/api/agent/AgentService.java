@@ -5,6 +5,8 @@ import dev.signet.attestors.node.AttestResult;
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.attestors.node.Challenger;
 import dev.signet.attestors.node.NodeAttestor;
+import dev.signet.common.logging.LogFields;
+import dev.signet.common.logging.LoggedFailure;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
@@ -45,6 +47,7 @@ import dev.signet.server.entrycache.EntryCache;
 import dev.signet.server.ratelimit.PerKeyRateLimiter;
 import com.google.protobuf.Empty;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -57,12 +60,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code spire.api.server.agent.v1.Agent}: node attestation, agent SVID renewal, join tokens and the
  * management of attested agents (list, show, ban, evict).
+ *
+ * <p>Logs: every attestation leaves one line: INFO when an agent is admitted, WARN (or ERROR for our own
+ * failures) naming the attestor, the caller's address, the agent ID once the attestor has named one, and
+ * why, when it is refused. Evictions and bans leave one INFO line each. The attestation payload (a join
+ * token, a signed document) is never logged.
  */
 public final class AgentService extends AgentGrpc.AgentImplBase {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentService.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final TrustDomain trustDomain;
@@ -121,6 +132,8 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
   public void deleteAgent(DeleteAgentRequest request, StreamObserver<Empty> out) {
     SpiffeId id = agentId(request.getId());
     ApiErrors.call(() -> dataStore.deleteNode(id));
+    LOG.atInfo().addKeyValue(LogFields.AGENT_ID, id).addKeyValue(LogFields.CALLER, Caller.current().describe())
+        .log("agent evicted");
     lifecycle.evicted(id);
     Unary.reply(out, Empty.getDefaultInstance());
   }
@@ -129,6 +142,8 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
   public void banAgent(BanAgentRequest request, StreamObserver<Empty> out) {
     SpiffeId id = agentId(request.getId());
     ApiErrors.call(() -> dataStore.banNode(id));
+    LOG.atInfo().addKeyValue(LogFields.AGENT_ID, id).addKeyValue(LogFields.CALLER, Caller.current().describe())
+        .log("agent banned");
     lifecycle.banned(id);
     Unary.reply(out, Empty.getDefaultInstance());
   }
@@ -140,6 +155,39 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
   }
 
   private AttestAgentResponse.Result attest(String peer, AttestAgentRequest.Params params, Challenger challenger) {
+    String type = params.getData().getType();
+    Attested attested;
+    try {
+      attested = runAttestor(peer, params, challenger);
+    } catch (StatusRuntimeException e) {
+      throw refused(e, peer, type, null);
+    }
+    AttestResult result = attested.result();
+    try {
+      AttestAgentResponse.Result admitted = admit(type, attested.key(), result);
+      LOG.atInfo().addKeyValue(LogFields.AGENT_ID, result.agentId()).addKeyValue(LogFields.ATTESTOR, type)
+          .addKeyValue(LogFields.CALLER_ADDRESS, peer).log("agent attested");
+      return admitted;
+    } catch (StatusRuntimeException e) {
+      throw refused(e, peer, type, result.agentId());
+    }
+  }
+
+  /** Logs the one line of a refused (or failed) attestation; the failure itself goes back unchanged. */
+  private static StatusRuntimeException refused(StatusRuntimeException e, String peer, String type, SpiffeId agentId) {
+    LoggedFailure.of(e.getStatus())
+        .with(LogFields.ATTESTOR, type.isEmpty() ? null : type)
+        .with(LogFields.CALLER_ADDRESS, peer)
+        .with(LogFields.AGENT_ID, agentId)
+        .log(LOG);
+    return e;
+  }
+
+  /** What the node attestor said, and the key the agent's CSR carries. */
+  private record Attested(PublicKey key, AttestResult result) {}
+
+  /** Checks the params and runs the node attestor named by them; the payload stays in here. */
+  private Attested runAttestor(String peer, AttestAgentRequest.Params params, Challenger challenger) {
     if (!params.hasData() || params.getData().getType().isEmpty()) {
       throw InputValidation.invalid("malformed param: missing attestation data type");
     }
@@ -160,12 +208,15 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
           + type + "\"").asRuntimeException();
     }
     PublicKey key = issuer.csrPublicKey(params.getParams().getCsr().toByteArray());
-    AttestResult result;
     try {
-      result = attestor.attest(trustDomain, params.getData().getPayload().toByteArray(), challenger);
+      return new Attested(key, attestor.attest(trustDomain, params.getData().getPayload().toByteArray(), challenger));
     } catch (AttestationException e) {
       throw ApiErrors.fromAttestation(e);
     }
+  }
+
+  /** Admits the agent the attestor named, unless it is banned or its ID is taken; issues its SVID. */
+  private AttestAgentResponse.Result admit(String type, PublicKey key, AttestResult result) {
     SpiffeId agentId = result.agentId();
     if (!agentId.memberOf(trustDomain) || !AgentIds.isAgentId(agentId)) {
       throw Status.INTERNAL.withDescription(type + ": attestor produced an invalid agent id \"" + agentId + "\"")

@@ -1,6 +1,6 @@
 package dev.signet.server.api.logger;
 
-import dev.signet.common.logging.RootLogLevel;
+import dev.signet.logging.RootLogLevel;
 import dev.signet.proto.spire.api.server.logger.v1.GetLoggerRequest;
 import dev.signet.proto.spire.api.server.logger.v1.LoggerGrpc;
 import dev.signet.proto.spire.api.server.logger.v1.ResetLogLevelRequest;

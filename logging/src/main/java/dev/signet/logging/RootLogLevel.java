@@ -1,4 +1,4 @@
-package dev.signet.common.logging;
+package dev.signet.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
