@@ -1,6 +1,9 @@
 package dev.signet.agent.config;
 
+import dev.signet.attestors.node.AgentNodeAttestorDependencies;
+import dev.signet.attestors.node.NodeAttestorClient;
 import dev.signet.common.crypto.CryptoProviderMode;
+import dev.signet.common.plugin.ConfiguredPlugin;
 import dev.signet.common.config.PluginBlock;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.secret.Secret;
@@ -10,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The checked, immutable agent configuration: what {@code agent.conf} plus flags mean once every key has
@@ -45,7 +49,7 @@ public record AgentConfig(
     int x509SvidCacheMaxSize,
     int jwtSvidCacheMaxSize,
     Duration syncInterval,
-    PluginBlock nodeAttestor,
+    ConfiguredPlugin<AgentNodeAttestorDependencies, Optional<NodeAttestorClient>> nodeAttestor,
     String keyManager,
     Path keyManagerDirectory,
     List<PluginBlock> workloadAttestors,

@@ -1,6 +1,12 @@
 package dev.signet.agent.config;
 
+import dev.signet.attestors.node.AgentNodeAttestorDependencies;
+import dev.signet.attestors.node.AgentNodeAttestors;
+import dev.signet.attestors.node.NodeAttestorClient;
+import dev.signet.attestors.node.jointoken.JoinTokenNodeAttestor;
 import dev.signet.common.crypto.CryptoProviderMode;
+import dev.signet.common.plugin.ConfiguredPlugin;
+import dev.signet.common.plugin.CoreConfig;
 import dev.signet.agent.workload.PerUidQuotas;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
@@ -18,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -31,9 +38,6 @@ public final class AgentConfigLoader {
       "allow_unauthenticated_verifiers", "allowed_foreign_jwt_claims", "availability_target", "require_pq_kem",
       "retry_bootstrap", "rebootstrap_mode", "rebootstrap_delay");
   private static final Set<String> IGNORED_PLUGIN_TYPES = Set.of("SVIDStore");
-  /** Node attestors whose agent half signet has (the runtime's switch must know each of them). */
-  public static final Set<String> AGENT_NODE_ATTESTORS = Set.of("join_token", "x509pop", "k8s_psat", "k8s_sat", "tpm",
-      "aws_iid");
 
   private final List<String> warnings = new ArrayList<>();
 
@@ -114,8 +118,8 @@ public final class AgentConfigLoader {
       }
     });
 
-    Plugins plugins = plugins(root.plugins());
-    if (plugins.nodeAttestor.name().equals("join_token") && joinToken == null) {
+    Plugins plugins = plugins(root.plugins(), new CoreConfig(trustDomain));
+    if (plugins.nodeAttestor.name().equals(JoinTokenNodeAttestor.NAME) && joinToken == null) {
       warnings.add("NodeAttestor \"join_token\" without a join token: the agent can only start with an SVID "
           + "already stored in " + dataDir);
     }
@@ -176,8 +180,9 @@ public final class AgentConfigLoader {
         health.getInt("bind_port", 80), health.getString("live_path", "/live"), health.getString("ready_path", "/ready"));
   }
 
-  private Plugins plugins(List<PluginBlock> blocks) {
+  private Plugins plugins(List<PluginBlock> blocks, CoreConfig core) {
     Plugins plugins = new Plugins();
+    List<PluginBlock> builtIn = new ArrayList<>();
     for (PluginBlock block : blocks) {
       if (IGNORED_PLUGIN_TYPES.contains(block.type())) {
         warnings.add(block.label() + " is not supported by signet yet and is ignored");
@@ -187,16 +192,11 @@ public final class AgentConfigLoader {
         throw new ConfigException(block.label() + ": external plugins (plugin_cmd) are not supported; "
             + "signet builds its plugins in");
       } else {
+        builtIn.add(block);
         plugins.add(block);
       }
     }
-    if (plugins.nodeAttestor == null) {
-      throw new ConfigException("a NodeAttestor plugin is required");
-    }
-    if (!AGENT_NODE_ATTESTORS.contains(plugins.nodeAttestor.name())) {
-      throw new ConfigException(plugins.nodeAttestor.label() + " has no agent half in signet yet (built in: "
-          + String.join(", ", AGENT_NODE_ATTESTORS.stream().sorted().toList()) + ")");
-    }
+    plugins.nodeAttestor = AgentNodeAttestors.CATALOG.configureOne(builtIn, core);
     if (plugins.keyManager == null) {
       throw new ConfigException("a KeyManager plugin is required (KeyManager \"disk\" or \"memory\")");
     }
@@ -230,13 +230,15 @@ public final class AgentConfigLoader {
 
   /** The plugin blocks with SPIRE's cardinality rules: one NodeAttestor, one KeyManager, any WorkloadAttestors. */
   private static final class Plugins {
-    private PluginBlock nodeAttestor;
+    private ConfiguredPlugin<AgentNodeAttestorDependencies, Optional<NodeAttestorClient>> nodeAttestor;
     private PluginBlock keyManager;
     private final List<PluginBlock> workload = new ArrayList<>();
 
     void add(PluginBlock block) {
       switch (block.type()) {
-        case "NodeAttestor" -> nodeAttestor = single(nodeAttestor, block);
+        case AgentNodeAttestors.TYPE -> {
+          // checked, with the others of its type, by the catalog
+        }
         case "KeyManager" -> keyManager = single(keyManager, block, "disk", "memory");
         case "WorkloadAttestor" -> {
           if (workload.stream().anyMatch(w -> w.name().equals(block.name()))) {

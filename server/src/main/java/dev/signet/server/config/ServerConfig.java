@@ -1,6 +1,9 @@
 package dev.signet.server.config;
 
+import dev.signet.attestors.node.NodeAttestor;
+import dev.signet.attestors.node.NodeAttestorDependencies;
 import dev.signet.common.crypto.CryptoProviderMode;
+import dev.signet.common.plugin.ConfiguredPlugin;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
@@ -9,7 +12,7 @@ import dev.signet.datastore.sql.SqlConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+
 import java.util.Objects;
 
 /**
@@ -43,7 +46,7 @@ public record ServerConfig(
     SqlConfig dataStore,
     KeyManagerSettings keyManager,
     UpstreamSettings upstreamAuthority,
-    Map<String, Map<String, Object>> nodeAttestors,
+    List<ConfiguredPlugin<NodeAttestorDependencies, NodeAttestor>> nodeAttestors,
     HealthCheckSettings healthChecks,
     AccessApiSettings accessApi,
     AuditSettings audit,
@@ -56,7 +59,7 @@ public record ServerConfig(
     Objects.requireNonNull(trustDomain, "trust_domain");
     federation = federation == null ? FederationSettings.NONE : federation;
     adminIds = List.copyOf(adminIds);
-    nodeAttestors = Map.copyOf(nodeAttestors);
+    nodeAttestors = List.copyOf(nodeAttestors);
     if (bindPort < 0 || bindPort > 65535) {
       throw new IllegalArgumentException("bind_port " + bindPort + " is out of range");
     }

@@ -1,5 +1,8 @@
 package dev.signet.server.config;
 
+import dev.signet.attestors.node.NodeAttestor;
+import dev.signet.attestors.node.NodeAttestorDependencies;
+import dev.signet.attestors.node.ServerNodeAttestors;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.config.HclDocument;
@@ -7,15 +10,15 @@ import dev.signet.common.config.PluginBlock;
 import dev.signet.common.files.DataDirPermissions;
 import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.crypto.KeyType;
+import dev.signet.common.plugin.ConfiguredPlugin;
+import dev.signet.common.plugin.CoreConfig;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
 import dev.signet.datastore.sql.SqlConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -105,7 +108,7 @@ public final class ServerConfigLoader {
     CryptoProviderMode cryptoProvider = cryptoProvider(server);
     acceptNoEffect(server);
 
-    Plugins plugins = plugins(root.plugins());
+    Plugins plugins = plugins(root.plugins(), new CoreConfig(trustDomain));
     ServerConfig.HealthCheckSettings health = healthChecks(root);
     ServerConfig.AccessApiSettings accessApi = accessApi(root, trustDomain);
     acceptNoEffect(root, "telemetry");
@@ -198,8 +201,9 @@ public final class ServerConfigLoader {
     return override != null ? override : value;
   }
 
-  private Plugins plugins(List<PluginBlock> blocks) {
+  private Plugins plugins(List<PluginBlock> blocks, CoreConfig core) {
     Plugins plugins = new Plugins();
+    List<PluginBlock> builtIn = new ArrayList<>();
     for (PluginBlock block : blocks) {
       if (!KNOWN_PLUGIN_TYPES.contains(block.type())) {
         throw new ConfigException("unknown plugin type \"" + block.type() + "\" (" + block.label() + ")");
@@ -216,8 +220,10 @@ public final class ServerConfigLoader {
         throw new ConfigException(block.label() + ": external plugins (plugin_cmd) are not supported; "
             + "signet builds its plugins in");
       }
-      plugins.add(block, warnings);
+      builtIn.add(block);
+      plugins.add(block);
     }
+    plugins.nodeAttestors = ServerNodeAttestors.CATALOG.configure(builtIn, core);
     return plugins;
   }
 
@@ -226,17 +232,15 @@ public final class ServerConfigLoader {
     private PluginBlock dataStore;
     private PluginBlock keyManager;
     private ServerConfig.UpstreamSettings upstream;
-    private final Map<String, Map<String, Object>> nodeAttestors = new LinkedHashMap<>();
+    private List<ConfiguredPlugin<NodeAttestorDependencies, NodeAttestor>> nodeAttestors;
 
-    void add(PluginBlock block, List<String> warnings) {
+    void add(PluginBlock block) {
       switch (block.type()) {
         case "DataStore" -> dataStore = single(dataStore, block, "sql");
         case "KeyManager" -> keyManager = single(keyManager, block, "memory", "disk");
         case "UpstreamAuthority" -> upstream = upstream(single(null, block, "disk"));
-        case "NodeAttestor" -> {
-          if (nodeAttestors.put(block.name(), block.data().asMap()) != null) {
-            throw new ConfigException(block.label() + " is configured twice");
-          }
+        case ServerNodeAttestors.TYPE -> {
+          // checked, with the others of its type, by the catalog
         }
         default -> throw new IllegalStateException("unhandled plugin type " + block.type());
       }
