@@ -2,9 +2,10 @@ package dev.signet.agent.config;
 
 import dev.signet.attestors.node.AgentNodeAttestorDependencies;
 import dev.signet.attestors.node.NodeAttestorClient;
+import dev.signet.attestors.workload.WorkloadAttestor;
+import dev.signet.attestors.workload.WorkloadAttestorDependencies;
 import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.plugin.ConfiguredPlugin;
-import dev.signet.common.config.PluginBlock;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.secret.Secret;
 import dev.signet.common.spiffe.SpiffeId;
@@ -52,7 +53,7 @@ public record AgentConfig(
     ConfiguredPlugin<AgentNodeAttestorDependencies, Optional<NodeAttestorClient>> nodeAttestor,
     String keyManager,
     Path keyManagerDirectory,
-    List<PluginBlock> workloadAttestors,
+    List<ConfiguredPlugin<WorkloadAttestorDependencies, WorkloadAttestor>> workloadAttestors,
     HealthChecks healthChecks,
     int workloadApiMaxCallsPerUid, boolean allowInsecureDataDirPermissions, CryptoProviderMode cryptoProvider) {
 

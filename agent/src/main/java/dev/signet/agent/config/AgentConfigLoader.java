@@ -4,6 +4,9 @@ import dev.signet.attestors.node.AgentNodeAttestorDependencies;
 import dev.signet.attestors.node.AgentNodeAttestors;
 import dev.signet.attestors.node.NodeAttestorClient;
 import dev.signet.attestors.node.jointoken.JoinTokenNodeAttestor;
+import dev.signet.attestors.workload.BuiltInWorkloadAttestors;
+import dev.signet.attestors.workload.WorkloadAttestor;
+import dev.signet.attestors.workload.WorkloadAttestorDependencies;
 import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.plugin.ConfiguredPlugin;
 import dev.signet.common.plugin.CoreConfig;
@@ -200,9 +203,7 @@ public final class AgentConfigLoader {
     if (plugins.keyManager == null) {
       throw new ConfigException("a KeyManager plugin is required (KeyManager \"disk\" or \"memory\")");
     }
-    if (plugins.workload.isEmpty()) {
-      throw new ConfigException("at least one WorkloadAttestor plugin is required");
-    }
+    plugins.workload = BuiltInWorkloadAttestors.CATALOG.configure(builtIn, core);
     return plugins;
   }
 
@@ -232,7 +233,7 @@ public final class AgentConfigLoader {
   private static final class Plugins {
     private ConfiguredPlugin<AgentNodeAttestorDependencies, Optional<NodeAttestorClient>> nodeAttestor;
     private PluginBlock keyManager;
-    private final List<PluginBlock> workload = new ArrayList<>();
+    private List<ConfiguredPlugin<WorkloadAttestorDependencies, WorkloadAttestor>> workload;
 
     void add(PluginBlock block) {
       switch (block.type()) {
@@ -240,11 +241,8 @@ public final class AgentConfigLoader {
           // checked, with the others of its type, by the catalog
         }
         case "KeyManager" -> keyManager = single(keyManager, block, "disk", "memory");
-        case "WorkloadAttestor" -> {
-          if (workload.stream().anyMatch(w -> w.name().equals(block.name()))) {
-            throw new ConfigException(block.label() + " is configured twice");
-          }
-          workload.add(block);
+        case BuiltInWorkloadAttestors.PLUGIN_TYPE -> {
+          // checked, with the others of its type, by the catalog
         }
         default -> throw new ConfigException("unknown plugin type \"" + block.type() + "\" (" + block.label() + ")");
       }

@@ -21,9 +21,9 @@ import dev.signet.agent.workload.WorkloadApiService;
 import dev.signet.agent.workload.WorkloadIdentityCache;
 import dev.signet.attestors.node.AgentNodeAttestorDependencies;
 import dev.signet.attestors.node.NodeAttestorClient;
-import dev.signet.attestors.workload.BuiltInWorkloadAttestors;
 import dev.signet.attestors.workload.LinuxProcFs;
 import dev.signet.attestors.workload.WorkloadAttestor;
+import dev.signet.attestors.workload.WorkloadAttestorDependencies;
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.files.DataDirPermissions;
 import dev.signet.common.lifecycle.Lifecycle;
@@ -151,8 +151,8 @@ public final class AgentRuntime implements AutoCloseable {
   }
 
   private List<WorkloadAttestor> workloadAttestors() {
-    BuiltInWorkloadAttestors builtIns = BuiltInWorkloadAttestors.system();
-    return config.workloadAttestors().stream().map(builtIns::create).toList();
+    WorkloadAttestorDependencies host = WorkloadAttestorDependencies.system();
+    return config.workloadAttestors().stream().map(plugin -> plugin.create(host)).toList();
   }
 
   /** A new client of the configured node attestor; null when it has no evidence (join_token without a token). */
