@@ -4,6 +4,8 @@ import dev.signet.attestors.node.AgentNodeAttestorDependencies;
 import dev.signet.attestors.node.NodeAttestorClient;
 import dev.signet.attestors.workload.WorkloadAttestor;
 import dev.signet.attestors.workload.WorkloadAttestorDependencies;
+import dev.signet.agent.state.AgentKeyManagers;
+import dev.signet.agent.state.AgentStateStore;
 import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.plugin.ConfiguredPlugin;
 import dev.signet.common.crypto.KeyType;
@@ -23,7 +25,7 @@ import java.util.Optional;
  * @param trustBundlePath the bootstrap bundle file; null with a URL or insecure bootstrap
  * @param trustBundleUrl an HTTPS URL serving the bootstrap bundle; null when unused
  * @param joinToken the join token, or null when another node attestor is used
- * @param keyManagerDirectory {@code KeyManager "disk"} directory; null for {@code KeyManager "memory"}
+ * @param keyManager {@code KeyManager "disk"} or {@code "memory"}, checked by {@link AgentKeyManagers}
  * @param healthChecks null when the HTTP health listener is disabled
  * @param workloadApiMaxCallsPerUid {@code workload_api_max_calls_per_uid}: Workload API calls (streams
  *     included) one uid may have in progress at once
@@ -51,8 +53,7 @@ public record AgentConfig(
     int jwtSvidCacheMaxSize,
     Duration syncInterval,
     ConfiguredPlugin<AgentNodeAttestorDependencies, Optional<NodeAttestorClient>> nodeAttestor,
-    String keyManager,
-    Path keyManagerDirectory,
+    ConfiguredPlugin<Path, AgentStateStore> keyManager,
     List<ConfiguredPlugin<WorkloadAttestorDependencies, WorkloadAttestor>> workloadAttestors,
     HealthChecks healthChecks,
     int workloadApiMaxCallsPerUid, boolean allowInsecureDataDirPermissions, CryptoProviderMode cryptoProvider) {
@@ -69,6 +70,11 @@ public record AgentConfig(
     if (serverPort < 1 || serverPort > 65535) {
       throw new IllegalArgumentException("server_port " + serverPort + " is out of range");
     }
+  }
+
+  /** {@code directory} of {@code KeyManager "disk"}; null for {@code KeyManager "memory"}. */
+  public Path keyManagerDirectory() {
+    return keyManager.config() instanceof AgentKeyManagers.DiskConfig disk ? disk.directory() : null;
   }
 
   /** The SPIFFE ID the server must present: {@code spiffe://<td>/spire/server}. */

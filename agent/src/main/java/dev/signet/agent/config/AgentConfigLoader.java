@@ -10,6 +10,8 @@ import dev.signet.attestors.workload.WorkloadAttestorDependencies;
 import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.plugin.ConfiguredPlugin;
 import dev.signet.common.plugin.CoreConfig;
+import dev.signet.agent.state.AgentKeyManagers;
+import dev.signet.agent.state.AgentStateStore;
 import dev.signet.agent.workload.PerUidQuotas;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
@@ -41,6 +43,9 @@ public final class AgentConfigLoader {
       "allow_unauthenticated_verifiers", "allowed_foreign_jwt_claims", "availability_target", "require_pq_kem",
       "retry_bootstrap", "rebootstrap_mode", "rebootstrap_delay");
   private static final Set<String> IGNORED_PLUGIN_TYPES = Set.of("SVIDStore");
+  /** The plugin types the agent builds in, one catalog each. */
+  private static final Set<String> CATALOG_TYPES = Set.of(AgentNodeAttestors.CATALOG.type(),
+      AgentKeyManagers.CATALOG.type(), BuiltInWorkloadAttestors.CATALOG.type());
 
   private final List<String> warnings = new ArrayList<>();
 
@@ -133,7 +138,7 @@ public final class AgentConfigLoader {
     root.requireNoUnknownKeys();
     return new AgentConfig(trustDomain, serverAddress, serverPort, socketPath, adminSocket, dataDir, logLevel,
         bundlePath, bundleUrl, bundleFormat, insecure, joinToken, delegates, keyType, x509CacheSize, jwtCacheSize,
-        syncInterval, plugins.nodeAttestor, plugins.keyManager.name(), plugins.keyDirectory(), plugins.workload,
+        syncInterval, plugins.nodeAttestor, plugins.keyManager, plugins.workload,
         health, callsPerUid, allowInsecureDataDir, cryptoProvider);
   }
 
@@ -195,15 +200,13 @@ public final class AgentConfigLoader {
         throw new ConfigException(block.label() + ": external plugins (plugin_cmd) are not supported; "
             + "signet builds its plugins in");
       } else {
+        if (!CATALOG_TYPES.contains(block.type())) {
+          throw new ConfigException("unknown plugin type \"" + block.type() + "\" (" + block.label() + ")");
+        }
         builtIn.add(block);
-        plugins.add(block);
       }
     }
-    plugins.nodeAttestor = AgentNodeAttestors.CATALOG.configureOne(builtIn, core);
-    if (plugins.keyManager == null) {
-      throw new ConfigException("a KeyManager plugin is required (KeyManager \"disk\" or \"memory\")");
-    }
-    plugins.workload = BuiltInWorkloadAttestors.CATALOG.configure(builtIn, core);
+    plugins.configure(builtIn, core);
     return plugins;
   }
 
@@ -229,41 +232,16 @@ public final class AgentConfigLoader {
     return path == null ? null : path.toString();
   }
 
-  /** The plugin blocks with SPIRE's cardinality rules: one NodeAttestor, one KeyManager, any WorkloadAttestors. */
+  /** The plugin blocks, checked by their catalogs: one NodeAttestor, one KeyManager, one or more WorkloadAttestors. */
   private static final class Plugins {
     private ConfiguredPlugin<AgentNodeAttestorDependencies, Optional<NodeAttestorClient>> nodeAttestor;
-    private PluginBlock keyManager;
+    private ConfiguredPlugin<Path, AgentStateStore> keyManager;
     private List<ConfiguredPlugin<WorkloadAttestorDependencies, WorkloadAttestor>> workload;
 
-    void add(PluginBlock block) {
-      switch (block.type()) {
-        case AgentNodeAttestors.TYPE -> {
-          // checked, with the others of its type, by the catalog
-        }
-        case "KeyManager" -> keyManager = single(keyManager, block, "disk", "memory");
-        case BuiltInWorkloadAttestors.PLUGIN_TYPE -> {
-          // checked, with the others of its type, by the catalog
-        }
-        default -> throw new ConfigException("unknown plugin type \"" + block.type() + "\" (" + block.label() + ")");
-      }
-    }
-
-    private static PluginBlock single(PluginBlock previous, PluginBlock block, String... names) {
-      if (previous != null) {
-        throw new ConfigException("only one " + block.type() + " plugin may be configured, found "
-            + previous.label() + " and " + block.label());
-      }
-      if (names.length > 0 && !List.of(names).contains(block.name())) {
-        throw new ConfigException("unknown " + block.label() + "; built in: " + String.join(", ", names));
-      }
-      return block;
-    }
-
-    Path keyDirectory() {
-      ConfigSection data = keyManager.data();
-      Path directory = keyManager.name().equals("disk") ? Path.of(data.requireString("directory")) : null;
-      data.requireNoUnknownKeys();
-      return directory;
+    void configure(List<PluginBlock> builtIn, CoreConfig core) {
+      nodeAttestor = AgentNodeAttestors.CATALOG.configureOne(builtIn, core);
+      keyManager = AgentKeyManagers.CATALOG.configureOne(builtIn, core);
+      workload = BuiltInWorkloadAttestors.CATALOG.configure(builtIn, core);
     }
   }
 }

@@ -100,8 +100,7 @@ public final class AgentRuntime implements AutoCloseable {
       lifecycle.push("health checks", HealthHttpServer.start(config.healthChecks(), this::health));
     }
     // As SPIRE: the agent SVID and bundle live in data_dir; with KeyManager "memory" nothing survives a restart.
-    AgentStateStore store = config.keyManager().equals("disk")
-        ? AgentStateStore.disk(config.dataDir()) : AgentStateStore.memory();
+    AgentStateStore store = config.keyManager().create(config.dataDir());
     identity = new AgentIdentity(config.serverAddress(), config.serverPort(), config.trustDomain(), store,
         config.insecureBootstrap(), clock);
     Optional<Bundle> bootstrap = BootstrapBundle.load(config);

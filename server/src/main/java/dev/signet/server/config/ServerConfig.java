@@ -2,6 +2,9 @@ package dev.signet.server.config;
 
 import dev.signet.attestors.node.NodeAttestor;
 import dev.signet.attestors.node.NodeAttestorDependencies;
+import dev.signet.ca.keymanager.DiskKeyManager;
+import dev.signet.ca.keymanager.KeyManager;
+import dev.signet.ca.upstream.UpstreamAuthority;
 import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.plugin.ConfiguredPlugin;
 import dev.signet.common.crypto.KeyType;
@@ -14,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The checked, immutable server configuration: what {@code server.conf} plus flags mean once every
@@ -44,8 +48,8 @@ public record ServerConfig(
     boolean attestationRateLimit,
     boolean signingRateLimit,
     SqlConfig dataStore,
-    KeyManagerSettings keyManager,
-    UpstreamSettings upstreamAuthority,
+    ConfiguredPlugin<Void, KeyManager> keyManager,
+    ConfiguredPlugin<Void, UpstreamAuthority> upstreamAuthority,
     List<ConfiguredPlugin<NodeAttestorDependencies, NodeAttestor>> nodeAttestors,
     HealthCheckSettings healthChecks,
     AccessApiSettings accessApi,
@@ -65,16 +69,15 @@ public record ServerConfig(
     }
   }
 
+  /** {@code keys_path} of {@code KeyManager "disk"}; empty with {@code KeyManager "memory"}. */
+  public Optional<Path> keysPath() {
+    return keyManager.config() instanceof DiskKeyManager.Config disk ? Optional.of(disk.keysPath()) : Optional.empty();
+  }
+
   /** The server's own ID, {@code spiffe://<td>/spire/server}. */
   public SpiffeId serverId() {
     return trustDomain.id("/spire/server");
   }
-
-  /** {@code KeyManager "memory"} or {@code KeyManager "disk"} with its {@code keys_path}. */
-  public record KeyManagerSettings(String name, Path keysPath) {}
-
-  /** {@code UpstreamAuthority "disk"}; null in {@link ServerConfig} when the CA is self-signed. */
-  public record UpstreamSettings(String name, Path certFilePath, Path keyFilePath, Path bundleFilePath) {}
 
   /** {@code health_checks}; null when the listener is disabled. */
   public record HealthCheckSettings(String bindAddress, int bindPort, String livePath, String readyPath) {}

@@ -54,7 +54,7 @@ class ServerConfigLoaderTest {
     assertThat(config.signingRateLimit()).isFalse();
     assertThat(config.dataStore().databaseType().configName()).isEqualTo("sqlite3");
     assertThat(config.dataStore().maxOpenConns()).isEqualTo(100);
-    assertThat(config.keyManager().keysPath()).isEqualTo(Path.of("/opt/spire/data/server/keys.json"));
+    assertThat(config.keysPath()).contains(Path.of("/opt/spire/data/server/keys.json"));
     assertThat(config.nodeAttestors()).extracting(ConfiguredPlugin::name).containsExactlyInAnyOrder("join_token", "x509pop");
     assertThat(config.healthChecks().bindPort()).isEqualTo(8080);
     assertThat(loaded.warnings()).anyMatch(w -> w.contains("Notifier \"k8sbundle\""))
