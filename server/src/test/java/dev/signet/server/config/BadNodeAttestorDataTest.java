@@ -22,18 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * does: both load the config through the catalog, whose {@code parse} checks each block.
  */
 class BadNodeAttestorDataTest {
-  private static final String CONFIG = """
-      server {
-        trust_domain = "example.org"
-        data_dir = "/var/lib/signet"
-      }
-      plugins {
-        DataStore "sql" { plugin_data { database_type = "h2" } }
-        KeyManager "memory" { plugin_data {} }
-        NodeAttestor "join_token" { plugin_data {} }
-        NodeAttestor "%s" { plugin_data { %s } }
-      }
-      """;
+  /** The minimal config with a second node attestor whose name and plugin_data body are filled in. */
+  private static final String CONFIG = ServerConfigLoaderTest.MINIMAL.replace(
+      "NodeAttestor \"join_token\" { plugin_data {} }\n",
+      "NodeAttestor \"join_token\" { plugin_data {} }\n  NodeAttestor \"%s\" { plugin_data { %s } }\n");
 
   @TempDir Path temp;
 

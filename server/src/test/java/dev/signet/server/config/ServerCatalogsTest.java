@@ -12,17 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The DataStore, KeyManager and UpstreamAuthority catalogs as {@code server.conf} reaches them. */
 class ServerCatalogsTest {
-  private static final String CONFIG = """
-      server {
-        trust_domain = "example.org"
-        data_dir = "/var/lib/signet"
-      }
-      plugins {
-        DataStore "sql" { plugin_data { database_type = "h2" } }
-        KeyManager "memory" { plugin_data {} }
-        NodeAttestor "join_token" { plugin_data {} }
-      }
-      """;
+  private static final String CONFIG = ServerConfigLoaderTest.MINIMAL;
 
   private static ServerConfig parse(String text) {
     return ServerConfigLoader.parse(HclDocument.parse(text, "server.conf"), ServerFlags.NONE).config();

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ServerConfigLoaderTest {
-  private static final String MINIMAL = """
+  /** The smallest valid server.conf (other config tests start from it). */
+  static final String MINIMAL = """
       server {
         trust_domain = "example.org"
         data_dir = "/var/lib/signet"
