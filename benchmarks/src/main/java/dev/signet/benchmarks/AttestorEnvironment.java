@@ -3,6 +3,10 @@ package dev.signet.benchmarks;
 import dev.signet.attestors.workload.BuiltInWorkloadAttestors;
 import dev.signet.attestors.workload.LinuxProcFs;
 import dev.signet.attestors.workload.WorkloadAttestor;
+import dev.signet.attestors.workload.WorkloadAttestorDependencies;
+import dev.signet.attestors.workload.unix.UnixWorkloadAttestor;
+import dev.signet.common.plugin.CoreConfig;
+import dev.signet.common.spiffe.TrustDomain;
 import dev.signet.attestors.workload.docker.DockerAttestorConfig;
 import dev.signet.attestors.workload.docker.DockerWorkloadAttestor;
 import dev.signet.attestors.workload.docker.FakeDockerEngine;
@@ -65,9 +69,11 @@ final class AttestorEnvironment implements AutoCloseable {
 
   private static AttestorEnvironment unix() throws IOException {
     int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-    PluginBlock unix = new PluginBlock("WorkloadAttestor", "unix", ConfigSection.of("plugin_data", Map.of()), true,
-        null, null, null, null);
-    return new AttestorEnvironment(BuiltInWorkloadAttestors.system().create(unix), new Selector("unix", "uid:" + uid),
+    PluginBlock unix = new PluginBlock(BuiltInWorkloadAttestors.PLUGIN_TYPE, UnixWorkloadAttestor.NAME,
+        ConfigSection.of("plugin_data", Map.of()), true, null, null, null, null);
+    WorkloadAttestor attestor = BuiltInWorkloadAttestors.CATALOG.configure(List.of(unix),
+        new CoreConfig(TrustDomain.parse("example.org"))).getFirst().create(WorkloadAttestorDependencies.system());
+    return new AttestorEnvironment(attestor, new Selector("unix", "uid:" + uid),
         List.of());
   }
 

@@ -2,12 +2,9 @@ package dev.signet.server;
 
 import dev.signet.common.crypto.CryptoProviders;
 import dev.signet.attestors.node.NodeAttestor;
-import dev.signet.ca.keymanager.DiskKeyManager;
 import dev.signet.ca.keymanager.KeyManager;
-import dev.signet.ca.keymanager.MemoryKeyManager;
 import dev.signet.ca.manager.CaConfig;
 import dev.signet.ca.manager.CaManager;
-import dev.signet.ca.upstream.DiskUpstreamAuthority;
 import dev.signet.ca.upstream.UpstreamAuthority;
 import dev.signet.common.files.DataDirPermissions;
 import dev.signet.common.lifecycle.Lifecycle;
@@ -261,8 +258,8 @@ public final class SignetServer implements AutoCloseable {
   private List<Path> secretFiles() {
     List<Path> files = new ArrayList<>();
     files.addAll(SqlDataStore.embeddedStoreFiles(config.dataStore(), config.dataDir()));
-    if (config.keyManager().keysPath() != null) {
-      files.add(config.keyManager().keysPath());
+    if (config.keysPath().isPresent()) {
+      files.add(config.keysPath().get());
     }
     files.add(config.dataDir().resolve(AuditKey.FILE_NAME)); // whoever reads it can forge the trail's MACs
     return files;
@@ -295,14 +292,11 @@ public final class SignetServer implements AutoCloseable {
   }
 
   private KeyManager keyManager() {
-    return config.keyManager().name().equals("disk") ? new DiskKeyManager(config.keyManager().keysPath())
-        : new MemoryKeyManager();
+    return config.keyManager().create(null);
   }
 
   private UpstreamAuthority upstream() {
-    ServerConfig.UpstreamSettings upstream = config.upstreamAuthority();
-    return upstream == null ? null
-        : new DiskUpstreamAuthority(upstream.certFilePath(), upstream.keyFilePath(), upstream.bundleFilePath());
+    return config.upstreamAuthority() == null ? null : config.upstreamAuthority().create(null);
   }
 
   /** One turn of a background loop: a RuntimeException is logged, an Error halts the server (FatalErrors). */

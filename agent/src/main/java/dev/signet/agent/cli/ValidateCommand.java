@@ -2,7 +2,6 @@ package dev.signet.agent.cli;
 
 import dev.signet.agent.config.AgentConfigLoader;
 import dev.signet.agent.config.AgentFlags;
-import dev.signet.attestors.workload.BuiltInWorkloadAttestors;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -31,9 +30,6 @@ final class ValidateCommand implements Callable<Integer> {
     AgentFlags flags = new AgentFlags(null, null, null, null, null, null, null, null, null, null, null, expandEnv);
     try {
       AgentConfigLoader.Loaded loaded = AgentConfigLoader.load(config, flags);
-      // As run does at start-up: each WorkloadAttestor block is configured (name and plugin_data checked).
-      BuiltInWorkloadAttestors builtIns = BuiltInWorkloadAttestors.system();
-      loaded.config().workloadAttestors().forEach(builtIns::create);
       loaded.warnings().forEach(w -> err.println("Warning: " + w));
       out.println("SPIRE agent configuration file is valid.");
       return 0;

@@ -1,8 +1,14 @@
 package dev.signet.agent.config;
 
 import dev.signet.common.logging.LogOutput;
+import dev.signet.attestors.node.AgentNodeAttestorDependencies;
+import dev.signet.attestors.node.NodeAttestorClient;
+import dev.signet.attestors.workload.WorkloadAttestor;
+import dev.signet.attestors.workload.WorkloadAttestorDependencies;
+import dev.signet.agent.state.AgentKeyManagers;
+import dev.signet.agent.state.AgentStateStore;
 import dev.signet.common.crypto.CryptoProviderMode;
-import dev.signet.common.config.PluginBlock;
+import dev.signet.common.plugin.ConfiguredPlugin;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.secret.Secret;
 import dev.signet.common.spiffe.SpiffeId;
@@ -11,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The checked, immutable agent configuration: what {@code agent.conf} plus flags mean once every key has
@@ -19,7 +26,7 @@ import java.util.Objects;
  * @param trustBundlePath the bootstrap bundle file; null with a URL or insecure bootstrap
  * @param trustBundleUrl an HTTPS URL serving the bootstrap bundle; null when unused
  * @param joinToken the join token, or null when another node attestor is used
- * @param keyManagerDirectory {@code KeyManager "disk"} directory; null for {@code KeyManager "memory"}
+ * @param keyManager {@code KeyManager "disk"} or {@code "memory"}, checked by {@link AgentKeyManagers}
  * @param healthChecks null when the HTTP health listener is disabled
  * @param workloadApiMaxCallsPerUid {@code workload_api_max_calls_per_uid}: Workload API calls (streams
  *     included) one uid may have in progress at once
@@ -47,10 +54,9 @@ public record AgentConfig(
     int x509SvidCacheMaxSize,
     int jwtSvidCacheMaxSize,
     Duration syncInterval,
-    PluginBlock nodeAttestor,
-    String keyManager,
-    Path keyManagerDirectory,
-    List<PluginBlock> workloadAttestors,
+    ConfiguredPlugin<AgentNodeAttestorDependencies, Optional<NodeAttestorClient>> nodeAttestor,
+    ConfiguredPlugin<Path, AgentStateStore> keyManager,
+    List<ConfiguredPlugin<WorkloadAttestorDependencies, WorkloadAttestor>> workloadAttestors,
     HealthChecks healthChecks,
     int workloadApiMaxCallsPerUid, boolean allowInsecureDataDirPermissions, CryptoProviderMode cryptoProvider,
     LogOutput logOutput) {
@@ -68,6 +74,11 @@ public record AgentConfig(
     if (serverPort < 1 || serverPort > 65535) {
       throw new IllegalArgumentException("server_port " + serverPort + " is out of range");
     }
+  }
+
+  /** {@code directory} of {@code KeyManager "disk"}; null for {@code KeyManager "memory"}. */
+  public Path keyManagerDirectory() {
+    return keyManager.config() instanceof AgentKeyManagers.DiskConfig disk ? disk.directory() : null;
   }
 
   /** The SPIFFE ID the server must present: {@code spiffe://<td>/spire/server}. */

@@ -1,7 +1,18 @@
 package dev.signet.agent.config;
 
 import dev.signet.common.logging.LogOutput;
+import dev.signet.attestors.node.AgentNodeAttestorDependencies;
+import dev.signet.attestors.node.AgentNodeAttestors;
+import dev.signet.attestors.node.NodeAttestorClient;
+import dev.signet.attestors.node.jointoken.JoinTokenNodeAttestor;
+import dev.signet.attestors.workload.BuiltInWorkloadAttestors;
+import dev.signet.attestors.workload.WorkloadAttestor;
+import dev.signet.attestors.workload.WorkloadAttestorDependencies;
 import dev.signet.common.crypto.CryptoProviderMode;
+import dev.signet.common.plugin.ConfiguredPlugin;
+import dev.signet.common.plugin.CoreConfig;
+import dev.signet.agent.state.AgentKeyManagers;
+import dev.signet.agent.state.AgentStateStore;
 import dev.signet.agent.workload.PerUidQuotas;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
@@ -19,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,9 +44,9 @@ public final class AgentConfigLoader {
       "allow_unauthenticated_verifiers", "allowed_foreign_jwt_claims", "availability_target", "require_pq_kem",
       "retry_bootstrap", "rebootstrap_mode", "rebootstrap_delay");
   private static final Set<String> IGNORED_PLUGIN_TYPES = Set.of("SVIDStore");
-  /** Node attestors whose agent half signet has (the runtime's switch must know each of them). */
-  public static final Set<String> AGENT_NODE_ATTESTORS = Set.of("join_token", "x509pop", "k8s_psat", "k8s_sat", "tpm",
-      "aws_iid");
+  /** The plugin types the agent builds in, one catalog each. */
+  private static final Set<String> CATALOG_TYPES = Set.of(AgentNodeAttestors.CATALOG.type(),
+      AgentKeyManagers.CATALOG.type(), BuiltInWorkloadAttestors.CATALOG.type());
 
   private final List<String> warnings = new ArrayList<>();
 
@@ -117,8 +129,8 @@ public final class AgentConfigLoader {
       }
     });
 
-    Plugins plugins = plugins(root.plugins());
-    if (plugins.nodeAttestor.name().equals("join_token") && joinToken == null) {
+    Plugins plugins = plugins(root.plugins(), new CoreConfig(trustDomain));
+    if (plugins.nodeAttestor.name().equals(JoinTokenNodeAttestor.NAME) && joinToken == null) {
       warnings.add("NodeAttestor \"join_token\" without a join token: the agent can only start with an SVID "
           + "already stored in " + dataDir);
     }
@@ -129,7 +141,7 @@ public final class AgentConfigLoader {
     root.requireNoUnknownKeys();
     return new AgentConfig(trustDomain, serverAddress, serverPort, socketPath, adminSocket, dataDir, logLevel,
         bundlePath, bundleUrl, bundleFormat, insecure, joinToken, delegates, keyType, x509CacheSize, jwtCacheSize,
-        syncInterval, plugins.nodeAttestor, plugins.keyManager.name(), plugins.keyDirectory(), plugins.workload,
+        syncInterval, plugins.nodeAttestor, plugins.keyManager, plugins.workload,
         health, callsPerUid, allowInsecureDataDir, cryptoProvider, logOutput);
   }
 
@@ -179,8 +191,9 @@ public final class AgentConfigLoader {
         health.getInt("bind_port", 80), health.getString("live_path", "/live"), health.getString("ready_path", "/ready"));
   }
 
-  private Plugins plugins(List<PluginBlock> blocks) {
+  private Plugins plugins(List<PluginBlock> blocks, CoreConfig core) {
     Plugins plugins = new Plugins();
+    List<PluginBlock> builtIn = new ArrayList<>();
     for (PluginBlock block : blocks) {
       if (IGNORED_PLUGIN_TYPES.contains(block.type())) {
         warnings.add(block.label() + " is not supported by signet yet and is ignored");
@@ -190,22 +203,13 @@ public final class AgentConfigLoader {
         throw new ConfigException(block.label() + ": external plugins (plugin_cmd) are not supported; "
             + "signet builds its plugins in");
       } else {
-        plugins.add(block);
+        if (!CATALOG_TYPES.contains(block.type())) {
+          throw new ConfigException("unknown plugin type \"" + block.type() + "\" (" + block.label() + ")");
+        }
+        builtIn.add(block);
       }
     }
-    if (plugins.nodeAttestor == null) {
-      throw new ConfigException("a NodeAttestor plugin is required");
-    }
-    if (!AGENT_NODE_ATTESTORS.contains(plugins.nodeAttestor.name())) {
-      throw new ConfigException(plugins.nodeAttestor.label() + " has no agent half in signet yet (built in: "
-          + String.join(", ", AGENT_NODE_ATTESTORS.stream().sorted().toList()) + ")");
-    }
-    if (plugins.keyManager == null) {
-      throw new ConfigException("a KeyManager plugin is required (KeyManager \"disk\" or \"memory\")");
-    }
-    if (plugins.workload.isEmpty()) {
-      throw new ConfigException("at least one WorkloadAttestor plugin is required");
-    }
+    plugins.configure(builtIn, core);
     return plugins;
   }
 
@@ -231,42 +235,16 @@ public final class AgentConfigLoader {
     return path == null ? null : path.toString();
   }
 
-  /** The plugin blocks with SPIRE's cardinality rules: one NodeAttestor, one KeyManager, any WorkloadAttestors. */
+  /** The plugin blocks, checked by their catalogs: one NodeAttestor, one KeyManager, one or more WorkloadAttestors. */
   private static final class Plugins {
-    private PluginBlock nodeAttestor;
-    private PluginBlock keyManager;
-    private final List<PluginBlock> workload = new ArrayList<>();
+    private ConfiguredPlugin<AgentNodeAttestorDependencies, Optional<NodeAttestorClient>> nodeAttestor;
+    private ConfiguredPlugin<Path, AgentStateStore> keyManager;
+    private List<ConfiguredPlugin<WorkloadAttestorDependencies, WorkloadAttestor>> workload;
 
-    void add(PluginBlock block) {
-      switch (block.type()) {
-        case "NodeAttestor" -> nodeAttestor = single(nodeAttestor, block);
-        case "KeyManager" -> keyManager = single(keyManager, block, "disk", "memory");
-        case "WorkloadAttestor" -> {
-          if (workload.stream().anyMatch(w -> w.name().equals(block.name()))) {
-            throw new ConfigException(block.label() + " is configured twice");
-          }
-          workload.add(block);
-        }
-        default -> throw new ConfigException("unknown plugin type \"" + block.type() + "\" (" + block.label() + ")");
-      }
-    }
-
-    private static PluginBlock single(PluginBlock previous, PluginBlock block, String... names) {
-      if (previous != null) {
-        throw new ConfigException("only one " + block.type() + " plugin may be configured, found "
-            + previous.label() + " and " + block.label());
-      }
-      if (names.length > 0 && !List.of(names).contains(block.name())) {
-        throw new ConfigException("unknown " + block.label() + "; built in: " + String.join(", ", names));
-      }
-      return block;
-    }
-
-    Path keyDirectory() {
-      ConfigSection data = keyManager.data();
-      Path directory = keyManager.name().equals("disk") ? Path.of(data.requireString("directory")) : null;
-      data.requireNoUnknownKeys();
-      return directory;
+    void configure(List<PluginBlock> builtIn, CoreConfig core) {
+      nodeAttestor = AgentNodeAttestors.CATALOG.configureOne(builtIn, core);
+      keyManager = AgentKeyManagers.CATALOG.configureOne(builtIn, core);
+      workload = BuiltInWorkloadAttestors.CATALOG.configure(builtIn, core);
     }
   }
 }

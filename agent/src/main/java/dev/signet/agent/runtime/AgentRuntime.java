@@ -19,17 +19,12 @@ import dev.signet.agent.workload.JwtSvidCache;
 import dev.signet.agent.workload.WorkloadApiServer;
 import dev.signet.agent.workload.WorkloadApiService;
 import dev.signet.agent.workload.WorkloadIdentityCache;
+import dev.signet.attestors.node.AgentNodeAttestorDependencies;
 import dev.signet.attestors.node.NodeAttestorClient;
-import dev.signet.attestors.node.awsiid.AwsIidAttestorClient;
-import dev.signet.attestors.node.jointoken.JoinTokenAttestorClient;
-import dev.signet.attestors.node.k8s.K8sTokenAttestorClient;
-import dev.signet.attestors.node.tpm.TpmAttestorClient;
-import dev.signet.attestors.node.x509pop.X509PopAttestorClient;
-import dev.signet.attestors.workload.BuiltInWorkloadAttestors;
 import dev.signet.attestors.workload.LinuxProcFs;
 import dev.signet.attestors.workload.WorkloadAttestor;
+import dev.signet.attestors.workload.WorkloadAttestorDependencies;
 import dev.signet.common.bundle.Bundle;
-import dev.signet.common.config.ConfigException;
 import dev.signet.common.files.DataDirPermissions;
 import dev.signet.common.lifecycle.Lifecycle;
 import java.io.IOException;
@@ -39,7 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,8 +49,6 @@ import org.slf4j.LoggerFactory;
 public final class AgentRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
-  /** Node attestors whose agents never re-attest: {@code join_token} and SPIRE's TOFU ones. */
-  private static final Set<String> SINGLE_USE_ATTESTORS = Set.of("join_token", "k8s_sat", "aws_iid");
 
   private final AgentConfig config;
   private final Clock clock;
@@ -108,8 +100,7 @@ public final class AgentRuntime implements AutoCloseable {
       lifecycle.push("health checks", HealthHttpServer.start(config.healthChecks(), this::health));
     }
     // As SPIRE: the agent SVID and bundle live in data_dir; with KeyManager "memory" nothing survives a restart.
-    AgentStateStore store = config.keyManager().equals("disk")
-        ? AgentStateStore.disk(config.dataDir()) : AgentStateStore.memory();
+    AgentStateStore store = config.keyManager().create(config.dataDir());
     identity = new AgentIdentity(config.serverAddress(), config.serverPort(), config.trustDomain(), store,
         config.insecureBootstrap(), clock);
     Optional<Bundle> bootstrap = BootstrapBundle.load(config);
@@ -159,21 +150,14 @@ public final class AgentRuntime implements AutoCloseable {
   }
 
   private List<WorkloadAttestor> workloadAttestors() {
-    BuiltInWorkloadAttestors builtIns = BuiltInWorkloadAttestors.system();
-    return config.workloadAttestors().stream().map(builtIns::create).toList();
+    WorkloadAttestorDependencies host = WorkloadAttestorDependencies.system();
+    return config.workloadAttestors().stream().map(plugin -> plugin.create(host)).toList();
   }
 
+  /** A new client of the configured node attestor; null when it has no evidence (join_token without a token). */
   private NodeAttestorClient nodeAttestor() {
-    return switch (config.nodeAttestor().name()) {
-      case "join_token" -> config.joinToken() == null ? null : new JoinTokenAttestorClient(config.joinToken().reveal());
-      case "x509pop" -> X509PopAttestorClient.create(config.nodeAttestor().data());
-      case "aws_iid" -> AwsIidAttestorClient.create(config.nodeAttestor().data());
-      case "tpm" -> TpmAttestorClient.create(config.nodeAttestor().data());
-      case "k8s_psat" -> K8sTokenAttestorClient.psat(config.nodeAttestor().data());
-      case "k8s_sat" -> K8sTokenAttestorClient.sat(config.nodeAttestor().data());
-      default -> throw new ConfigException("NodeAttestor \"" + config.nodeAttestor().name()
-          + "\" has no agent half in signet yet");
-    };
+    return config.nodeAttestor().create(new AgentNodeAttestorDependencies(Optional.ofNullable(config.joinToken())))
+        .orElse(null);
   }
 
   /**
@@ -182,7 +166,7 @@ public final class AgentRuntime implements AutoCloseable {
    * used up, and SPIRE's trust-on-first-use attestors would only be refused as already used.
    */
   private Optional<NodeAttestorClient> reattestor() {
-    return SINGLE_USE_ATTESTORS.contains(config.nodeAttestor().name()) ? Optional.empty()
+    return config.nodeAttestor().singleUse() ? Optional.empty()
         : Optional.ofNullable(nodeAttestor());
   }
 

@@ -70,7 +70,26 @@ class ValidateCommandTest {
     assertThat(err.toString()).contains("invalid", "nope");
     err.getBuffer().setLength(0);
     assertThat(validate(VALID.replace("NodeAttestor \"join_token\"", "NodeAttestor \"tpm_devid\""))).isEqualTo(1);
-    assertThat(err.toString()).contains("invalid", "tpm_devid", "no agent half");
+    assertThat(err.toString()).contains("invalid", "unknown NodeAttestor \"tpm_devid\"", "built in: join_token");
+  }
+
+  /** As {@code run}, {@code validate} parses the node attestor's {@code plugin_data}: a bad block of each is invalid. */
+  @ParameterizedTest(name = "{0}: {2}")
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+      "join_token | token = \"x\"                      | unknown plugin_data keys",
+      "x509pop    | certificate_path = \"/c\"          | certificate_path and private_key_path are required",
+      "k8s_psat   | token_path = \"/t\"                | cluster is required",
+      "k8s_sat    | token_path = \"/t\"                | cluster is required",
+      "aws_iid    | ec2_metadata_endpoint = \"ftp://x\" | ec2_metadata_endpoint \"ftp://x\" must be an http(s) URL",
+      "tpm        | ek_algorithm = \"dsa\"             | ek_algorithm \"dsa\" must be rsa or ecc"})
+  void aBadPluginDataOfEveryNodeAttestorIsInvalid(String name, String body, String message) throws Exception {
+    String config = VALID.replace("NodeAttestor \"join_token\" { plugin_data {} }",
+        "NodeAttestor \"" + name + "\" { plugin_data { " + body + " } }");
+
+    assertThat(validate(config)).isEqualTo(1);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString()).startsWith("SPIRE agent configuration file is invalid: nodeattestor(" + name + "): ")
+        .contains(message);
   }
 
   /** hcl4j used to log a stack trace for the syntax errors only it finds; now every one is a single line. */

@@ -144,4 +144,15 @@ class AgentConfigLoaderTest {
     assertThatThrownBy(() -> parse(MINIMAL.replace("server_address", "admin_socket_path = \"/tmp/spire-agent/public/admin.sock\"\n server_address"),
         AgentFlags.NONE)).hasMessageContaining("admin_socket_path");
   }
+
+  /** KeyManager blocks go through the agent's catalog: a bad one fails validate as it fails run. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "KeyManager \"disk\" { plugin_data {} }|keymanager(disk): |directory",
+      "KeyManager \"memory\" { plugin_data { directory = \"/d\" } }|keymanager(memory): |unknown plugin_data keys"})
+  void aBadKeyManagerBlockIsRefusedWithThePluginPrefix(String block, String prefix, String message) {
+    assertThatThrownBy(() -> parse(MINIMAL.replace("KeyManager \"memory\" { plugin_data {} }", block), AgentFlags.NONE))
+        .isInstanceOf(dev.signet.common.config.ConfigException.class).hasMessageStartingWith(prefix)
+        .hasMessageContaining(message);
+  }
 }

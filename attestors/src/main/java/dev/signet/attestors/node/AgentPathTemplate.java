@@ -30,7 +30,7 @@ public final class AgentPathTemplate {
    *
    * @throws ConfigException naming the template and the unknown or unsupported part
    */
-  public static AgentPathTemplate parse(String plugin, String template, Set<String> offered) {
+  public static AgentPathTemplate parse(String template, Set<String> offered) {
     List<String> fields = new ArrayList<>();
     Matcher reference = REFERENCE.matcher(template);
     StringBuilder rest = new StringBuilder();
@@ -39,14 +39,14 @@ public final class AgentPathTemplate {
       rest.append(template, last, reference.start());
       last = reference.end();
       if (!offered.contains(reference.group(1))) {
-        throw new ConfigException("NodeAttestor \"" + plugin + "\": agent_path_template \"" + template
+        throw new ConfigException("agent_path_template \"" + template
             + "\" refers to ." + reference.group(1) + "; available: " + offered.stream().sorted().toList());
       }
       fields.add(reference.group(1));
     }
     rest.append(template.substring(last));
     if (rest.indexOf("{{") >= 0 || rest.indexOf("}}") >= 0) {
-      throw new ConfigException("NodeAttestor \"" + plugin + "\": agent_path_template \"" + template
+      throw new ConfigException("agent_path_template \"" + template
           + "\" uses template features signet does not support (only {{ .Field }} references)");
     }
     return new AgentPathTemplate(template, List.copyOf(fields));

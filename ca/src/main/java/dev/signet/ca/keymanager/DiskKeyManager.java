@@ -1,5 +1,9 @@
 package dev.signet.ca.keymanager;
 
+import dev.signet.common.config.ConfigSection;
+import dev.signet.common.plugin.BuiltIn;
+import dev.signet.common.plugin.PluginData;
+import dev.signet.common.plugin.PluginDescriptor;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.signet.common.files.AtomicFiles;
 import dev.signet.common.bundle.DerCodec;
@@ -39,6 +43,26 @@ import org.bouncycastle.jce.spec.ECPublicKeySpec;
 public final class DiskKeyManager implements KeyManager {
   /** The SPIRE plugin name. */
   public static final String NAME = "disk";
+  /** The built-in as its catalog knows it: {@code plugin_data { keys_path }}; the file is read by create. */
+  public static final PluginDescriptor<?, Void, KeyManager> DESCRIPTOR = new BuiltIn<Config, Void, KeyManager>(NAME,
+      (data, core) -> Config.parse(data), (config, none) -> new DiskKeyManager(config.keysPath()));
+
+  /**
+   * The checked {@code plugin_data}.
+   *
+   * @param keysPath {@code keys_path}: the file holding the keys
+   */
+  public record Config(Path keysPath) {
+    public Config {
+      Objects.requireNonNull(keysPath, "keys_path");
+    }
+
+    static Config parse(ConfigSection data) {
+      Config config = new Config(Path.of(data.requireString("keys_path")));
+      PluginData.requireNoUnknownKeys(data);
+      return config;
+    }
+  }
   private static final Provider BC = CryptoProviders.bouncyCastle();
   private final Path keysPath;
   private final Map<String, ManagedKey> keys = new LinkedHashMap<>();

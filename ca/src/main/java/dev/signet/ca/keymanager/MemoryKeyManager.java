@@ -1,5 +1,8 @@
 package dev.signet.ca.keymanager;
 
+import dev.signet.common.plugin.BuiltIn;
+import dev.signet.common.plugin.PluginData;
+import dev.signet.common.plugin.PluginDescriptor;
 import dev.signet.common.crypto.KeyType;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +12,9 @@ import java.util.concurrent.ConcurrentMap;
 public final class MemoryKeyManager implements KeyManager {
   /** The SPIRE plugin name. */
   public static final String NAME = "memory";
+  /** The built-in as its catalog knows it: no {@code plugin_data}. */
+  public static final PluginDescriptor<?, Void, KeyManager> DESCRIPTOR = new BuiltIn<Void, Void, KeyManager>(NAME,
+      PluginData::none, (none, nothing) -> new MemoryKeyManager());
   private final ConcurrentMap<String, ManagedKey> keys = new ConcurrentHashMap<>();
 
   @Override

@@ -1,5 +1,9 @@
 package dev.signet.ca.upstream;
 
+import dev.signet.common.config.ConfigSection;
+import dev.signet.common.plugin.BuiltIn;
+import dev.signet.common.plugin.PluginData;
+import dev.signet.common.plugin.PluginDescriptor;
 import dev.signet.ca.x509.CredentialValidator;
 import dev.signet.ca.x509.X509CaMinter;
 import dev.signet.common.bundle.PemCodec;
@@ -25,6 +29,29 @@ import java.util.List;
 public final class DiskUpstreamAuthority implements UpstreamAuthority {
   /** The SPIRE plugin name. */
   public static final String NAME = "disk";
+  /**
+   * The built-in as its catalog knows it: {@code plugin_data { cert_file_path, key_file_path, bundle_file_path }};
+   * the files are read by create.
+   */
+  public static final PluginDescriptor<?, Void, UpstreamAuthority> DESCRIPTOR =
+      new BuiltIn<Config, Void, UpstreamAuthority>(NAME, (data, core) -> Config.parse(data),
+          (config, none) -> new DiskUpstreamAuthority(config.certFile(), config.keyFile(), config.bundleFile()));
+
+  /**
+   * The checked {@code plugin_data}.
+   *
+   * @param certFile {@code cert_file_path}
+   * @param keyFile {@code key_file_path}
+   * @param bundleFile {@code bundle_file_path}; {@code null} when the upstream certificate is a root
+   */
+  public record Config(Path certFile, Path keyFile, Path bundleFile) {
+    static Config parse(ConfigSection data) {
+      Config config = new Config(Path.of(data.requireString("cert_file_path")),
+          Path.of(data.requireString("key_file_path")), data.getString("bundle_file_path").map(Path::of).orElse(null));
+      PluginData.requireNoUnknownKeys(data);
+      return config;
+    }
+  }
   private final X509Certificate upstreamCertificate;
   private final PrivateKey upstreamKey;
   private final List<X509Certificate> upstreamChain;

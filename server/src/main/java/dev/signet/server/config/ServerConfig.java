@@ -1,7 +1,13 @@
 package dev.signet.server.config;
 
 import dev.signet.common.logging.LogOutput;
+import dev.signet.attestors.node.NodeAttestor;
+import dev.signet.attestors.node.NodeAttestorDependencies;
+import dev.signet.ca.keymanager.DiskKeyManager;
+import dev.signet.ca.keymanager.KeyManager;
+import dev.signet.ca.upstream.UpstreamAuthority;
 import dev.signet.common.crypto.CryptoProviderMode;
+import dev.signet.common.plugin.ConfiguredPlugin;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
@@ -10,8 +16,9 @@ import dev.signet.datastore.sql.SqlConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The checked, immutable server configuration: what {@code server.conf} plus flags mean once every
@@ -43,9 +50,9 @@ public record ServerConfig(
     boolean attestationRateLimit,
     boolean signingRateLimit,
     SqlConfig dataStore,
-    KeyManagerSettings keyManager,
-    UpstreamSettings upstreamAuthority,
-    Map<String, Map<String, Object>> nodeAttestors,
+    ConfiguredPlugin<Void, KeyManager> keyManager,
+    ConfiguredPlugin<Void, UpstreamAuthority> upstreamAuthority,
+    List<ConfiguredPlugin<NodeAttestorDependencies, NodeAttestor>> nodeAttestors,
     HealthCheckSettings healthChecks,
     AccessApiSettings accessApi,
     AuditSettings audit,
@@ -60,22 +67,21 @@ public record ServerConfig(
     Objects.requireNonNull(trustDomain, "trust_domain");
     federation = federation == null ? FederationSettings.NONE : federation;
     adminIds = List.copyOf(adminIds);
-    nodeAttestors = Map.copyOf(nodeAttestors);
+    nodeAttestors = List.copyOf(nodeAttestors);
     if (bindPort < 0 || bindPort > 65535) {
       throw new IllegalArgumentException("bind_port " + bindPort + " is out of range");
     }
+  }
+
+  /** {@code keys_path} of {@code KeyManager "disk"}; empty with {@code KeyManager "memory"}. */
+  public Optional<Path> keysPath() {
+    return keyManager.config() instanceof DiskKeyManager.Config disk ? Optional.of(disk.keysPath()) : Optional.empty();
   }
 
   /** The server's own ID, {@code spiffe://<td>/spire/server}. */
   public SpiffeId serverId() {
     return trustDomain.id("/spire/server");
   }
-
-  /** {@code KeyManager "memory"} or {@code KeyManager "disk"} with its {@code keys_path}. */
-  public record KeyManagerSettings(String name, Path keysPath) {}
-
-  /** {@code UpstreamAuthority "disk"}; null in {@link ServerConfig} when the CA is self-signed. */
-  public record UpstreamSettings(String name, Path certFilePath, Path keyFilePath, Path bundleFilePath) {}
 
   /** {@code health_checks}; null when the listener is disabled. */
   public record HealthCheckSettings(String bindAddress, int bindPort, String livePath, String readyPath) {}

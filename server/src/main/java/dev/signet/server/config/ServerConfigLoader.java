@@ -1,6 +1,11 @@
 package dev.signet.server.config;
 
 import dev.signet.common.logging.LogOutput;
+import dev.signet.attestors.node.NodeAttestor;
+import dev.signet.attestors.node.NodeAttestorDependencies;
+import dev.signet.attestors.node.ServerNodeAttestors;
+import dev.signet.ca.keymanager.KeyManager;
+import dev.signet.ca.upstream.UpstreamAuthority;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.config.HclDocument;
@@ -8,15 +13,15 @@ import dev.signet.common.config.PluginBlock;
 import dev.signet.common.files.DataDirPermissions;
 import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.crypto.KeyType;
+import dev.signet.common.plugin.ConfiguredPlugin;
+import dev.signet.common.plugin.CoreConfig;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
 import dev.signet.datastore.sql.SqlConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,8 +35,11 @@ public final class ServerConfigLoader {
       "profiling_enabled", "profiling_port", "profiling_freq", "profiling_names", "audit_log_enabled",
       "cache_reload_interval", "prune_events_older_than", "eventual_consistency", "experimental",
       "use_legacy_downstream_x509_ca_ttl", "agent_ttl_disabled", "admin_ids_from_file");
-  private static final Set<String> KNOWN_PLUGIN_TYPES = Set.of("DataStore", "KeyManager", "NodeAttestor",
-      "UpstreamAuthority", "Notifier", "BundlePublisher", "CredentialComposer");
+  /** SPIRE plugin types Signet has no plugins of yet: accepted with a warning. */
+  private static final Set<String> IGNORED_PLUGIN_TYPES = Set.of("Notifier", "BundlePublisher", "CredentialComposer");
+  /** The plugin types Signet builds in, one catalog each. */
+  private static final Set<String> CATALOG_TYPES = Set.of(ServerCatalogs.DATA_STORES.type(),
+      ServerCatalogs.KEY_MANAGERS.type(), ServerCatalogs.UPSTREAM_AUTHORITIES.type(), ServerNodeAttestors.CATALOG.type());
 
   private final List<String> warnings = new ArrayList<>();
 
@@ -108,14 +116,14 @@ public final class ServerConfigLoader {
     CryptoProviderMode cryptoProvider = cryptoProvider(server);
     acceptNoEffect(server);
 
-    Plugins plugins = plugins(root.plugins());
+    Plugins plugins = plugins(root.plugins(), new CoreConfig(trustDomain));
     ServerConfig.HealthCheckSettings health = healthChecks(root);
     ServerConfig.AccessApiSettings accessApi = accessApi(root, trustDomain);
     acceptNoEffect(root, "telemetry");
     root.requireNoUnknownKeys();
     return new ServerConfig(trustDomain, bindAddress, bindPort, socketPath, dataDir, logLevel, caTtl, x509Ttl,
         jwtTtl, agentTtl, caKeyType, jwtKeyType, subject, jwtIssuer, adminIds, attestationLimit, signingLimit,
-        plugins.dataStore(), plugins.keyManager(), plugins.upstream, plugins.nodeAttestors, health, accessApi, audit,
+        plugins.dataStore, plugins.keyManager, plugins.upstream, plugins.nodeAttestors, health, accessApi, audit,
         federation, allowInsecureDataDir, cryptoProvider, logOutput);
   }
 
@@ -201,17 +209,18 @@ public final class ServerConfigLoader {
     return override != null ? override : value;
   }
 
-  private Plugins plugins(List<PluginBlock> blocks) {
+  private Plugins plugins(List<PluginBlock> blocks, CoreConfig core) {
     Plugins plugins = new Plugins();
+    List<PluginBlock> builtIn = new ArrayList<>();
     for (PluginBlock block : blocks) {
-      if (!KNOWN_PLUGIN_TYPES.contains(block.type())) {
+      if (!CATALOG_TYPES.contains(block.type()) && !IGNORED_PLUGIN_TYPES.contains(block.type())) {
         throw new ConfigException("unknown plugin type \"" + block.type() + "\" (" + block.label() + ")");
       }
       if (!block.enabled()) {
         warnings.add(block.label() + " is disabled");
         continue;
       }
-      if (Set.of("Notifier", "BundlePublisher", "CredentialComposer").contains(block.type())) {
+      if (IGNORED_PLUGIN_TYPES.contains(block.type())) {
         warnings.add(block.label() + " is not supported by signet yet and is ignored");
         continue;
       }
@@ -219,73 +228,24 @@ public final class ServerConfigLoader {
         throw new ConfigException(block.label() + ": external plugins (plugin_cmd) are not supported; "
             + "signet builds its plugins in");
       }
-      plugins.add(block, warnings);
+      builtIn.add(block);
     }
+    plugins.configure(builtIn, core);
     return plugins;
   }
 
-  /** The plugin blocks, sorted by type, with SPIRE's cardinality rules. */
+  /** The plugin blocks, checked by their catalogs: SPIRE's names and cardinality rules, each block parsed. */
   private static final class Plugins {
-    private PluginBlock dataStore;
-    private PluginBlock keyManager;
-    private ServerConfig.UpstreamSettings upstream;
-    private final Map<String, Map<String, Object>> nodeAttestors = new LinkedHashMap<>();
+    private SqlConfig dataStore;
+    private ConfiguredPlugin<Void, KeyManager> keyManager;
+    private ConfiguredPlugin<Void, UpstreamAuthority> upstream;
+    private List<ConfiguredPlugin<NodeAttestorDependencies, NodeAttestor>> nodeAttestors;
 
-    void add(PluginBlock block, List<String> warnings) {
-      switch (block.type()) {
-        case "DataStore" -> dataStore = single(dataStore, block, "sql");
-        case "KeyManager" -> keyManager = single(keyManager, block, "memory", "disk");
-        case "UpstreamAuthority" -> upstream = upstream(single(null, block, "disk"));
-        case "NodeAttestor" -> {
-          if (nodeAttestors.put(block.name(), block.data().asMap()) != null) {
-            throw new ConfigException(block.label() + " is configured twice");
-          }
-        }
-        default -> throw new IllegalStateException("unhandled plugin type " + block.type());
-      }
-    }
-
-    private static PluginBlock single(PluginBlock previous, PluginBlock block, String... names) {
-      if (previous != null) {
-        throw new ConfigException("only one " + block.type() + " plugin may be configured, found "
-            + previous.label() + " and " + block.label());
-      }
-      if (!List.of(names).contains(block.name())) {
-        throw new ConfigException("unknown " + block.label() + "; built in: " + String.join(", ", names));
-      }
-      return block;
-    }
-
-    private static ServerConfig.UpstreamSettings upstream(PluginBlock block) {
-      ConfigSection data = block.data();
-      ServerConfig.UpstreamSettings settings = new ServerConfig.UpstreamSettings(block.name(),
-          Path.of(data.requireString("cert_file_path")), Path.of(data.requireString("key_file_path")),
-          data.getString("bundle_file_path").map(Path::of).orElse(null));
-      data.requireNoUnknownKeys();
-      return settings;
-    }
-
-    SqlConfig dataStore() {
-      if (dataStore == null) {
-        throw new ConfigException("a DataStore plugin is required (DataStore \"sql\")");
-      }
-      ConfigSection data = dataStore.data();
-      data.keys().forEach(data::accept); // checked, unknown keys included, by SqlConfig
-      try {
-        return SqlConfig.fromPluginData(data.asMap());
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(dataStore.label() + ": " + e.getMessage(), e);
-      }
-    }
-
-    ServerConfig.KeyManagerSettings keyManager() {
-      if (keyManager == null) {
-        throw new ConfigException("a KeyManager plugin is required (KeyManager \"disk\" or \"memory\")");
-      }
-      ConfigSection data = keyManager.data();
-      Path keysPath = keyManager.name().equals("disk") ? Path.of(data.requireString("keys_path")) : null;
-      data.requireNoUnknownKeys();
-      return new ServerConfig.KeyManagerSettings(keyManager.name(), keysPath);
+    void configure(List<PluginBlock> builtIn, CoreConfig core) {
+      dataStore = ServerCatalogs.DATA_STORES.configureOne(builtIn, core).create(null);
+      keyManager = ServerCatalogs.KEY_MANAGERS.configureOne(builtIn, core);
+      upstream = ServerCatalogs.UPSTREAM_AUTHORITIES.configure(builtIn, core).stream().findFirst().orElse(null);
+      nodeAttestors = ServerNodeAttestors.CATALOG.configure(builtIn, core);
     }
   }
 }

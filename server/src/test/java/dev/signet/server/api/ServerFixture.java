@@ -1,6 +1,9 @@
 package dev.signet.server.api;
 
 import com.google.protobuf.ByteString;
+import dev.signet.attestors.node.ServerNodeAttestors;
+import dev.signet.server.config.ServerCatalogs;
+import dev.signet.common.plugin.PluginHarness;
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.crypto.Csrs;
 import dev.signet.common.crypto.KeyType;
@@ -119,7 +122,7 @@ final class ServerFixture implements AutoCloseable {
         "INFO", Duration.ofHours(24), Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofHours(1),
         KeyType.EC_P256, KeyType.EC_P256, CaSubject.DEFAULT, null, adminIds, false, false,
         SqlConfig.inMemory("server-api-" + DATABASES.incrementAndGet() + "-" + UUID.randomUUID()),
-        new ServerConfig.KeyManagerSettings("memory", null), null, Map.of("join_token", Map.of()), null,
+        PluginHarness.load(ServerCatalogs.KEY_MANAGERS, "KeyManager \"memory\" {}"), null, List.of(PluginHarness.load(ServerNodeAttestors.CATALOG, "NodeAttestor \"join_token\" {}")), null,
         new ServerConfig.AccessApiSettings("127.0.0.1", 0, List.of("signet-access"), policyDir, List.of(ACCESS_ADMIN), accessTls,
             List.of(DECISION_CLIENT), accessTrustDomains),
         new ServerConfig.AuditSettings(dataDir.resolve("audit.log"), false), federation, false,

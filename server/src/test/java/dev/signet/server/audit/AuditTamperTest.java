@@ -332,6 +332,9 @@ class AuditTamperTest {
           KeyManager "memory" {
             plugin_data {}
           }
+          NodeAttestor "join_token" {
+            plugin_data {}
+          }
         }
         """.formatted(data, data.resolve("datastore")));
     var config = dev.signet.server.config.ServerConfigLoader.load(conf, dev.signet.server.config.ServerFlags.NONE)

@@ -77,11 +77,11 @@ final class AwsCaCertificates {
     try {
       certificates = PemCodec.decodeCertificates(Files.readString(Path.of(path)));
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException("NodeAttestor \"aws_iid\": aws_ca_certificate_paths: cannot read the certificate for"
+      throw new ConfigException("aws_ca_certificate_paths: cannot read the certificate for"
           + " region \"" + region + "\" from " + path + ": " + e.getMessage());
     }
     if (certificates.size() != 1) {
-      throw new ConfigException("NodeAttestor \"aws_iid\": aws_ca_certificate_paths: " + path + " holds "
+      throw new ConfigException("aws_ca_certificate_paths: " + path + " holds "
           + certificates.size() + " certificates; exactly one is expected for region \"" + region + "\"");
     }
     return certificates.getFirst();

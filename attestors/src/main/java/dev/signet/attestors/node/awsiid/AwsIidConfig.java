@@ -64,7 +64,6 @@ record AwsIidConfig(
   static final List<String> PARTITIONS = List.of("aws", "aws-cn", "aws-us-gov");
   static final String TAGS_PREFIX = "Tags.";
   private static final Set<String> FIELDS = Set.of("PluginName", "TrustDomain", "AccountID", "Region", "InstanceID");
-  private static final String PREFIX = "NodeAttestor \"aws_iid\": ";
 
   /**
    * Checks {@code data} (the one place both {@code run} and {@code validate} go through).
@@ -81,38 +80,38 @@ record AwsIidConfig(
       secretAccessKey = orEmpty(environment.apply("AWS_SECRET_ACCESS_KEY"));
     }
     if (!accessKeyId.isEmpty() && secretAccessKey.isEmpty()) {
-      throw new ConfigException(PREFIX + "configuration missing secret access key, but has access key id");
+      throw new ConfigException("configuration missing secret access key, but has access key id");
     }
     if (accessKeyId.isEmpty() && !secretAccessKey.isEmpty()) {
-      throw new ConfigException(PREFIX + "configuration missing access key id, but has secret access key");
+      throw new ConfigException("configuration missing access key id, but has secret access key");
     }
     String partition = data.getString("partition", "");
     if (partition.isEmpty()) {
       partition = "aws";
     }
     if (!PARTITIONS.contains(partition)) {
-      throw new ConfigException(PREFIX + "invalid partition \"" + partition + "\", must be one of: " + PARTITIONS);
+      throw new ConfigException("invalid partition \"" + partition + "\", must be one of: " + PARTITIONS);
     }
     String templateText = data.getString("agent_path_template", "");
     if (templateText.isEmpty()) {
       templateText = DEFAULT_TEMPLATE;
     }
-    AgentPathTemplate template = AgentPathTemplate.parse(AwsIid.NAME, templateText, new TemplateFields());
+    AgentPathTemplate template = AgentPathTemplate.parse(templateText, new TemplateFields());
     boolean usesTags = template.fields().stream().anyMatch(field -> field.startsWith(TAGS_PREFIX));
     Set<String> allowList = Set.copyOf(data.getList("account_allow_list"));
     boolean skipDescribe = data.getBool("skip_describe_instances", false);
     if (skipDescribe && allowList.isEmpty()) {
-      throw new ConfigException(PREFIX + "skip_describe_instances requires account_allow_list: without"
+      throw new ConfigException("skip_describe_instances requires account_allow_list: without"
           + " DescribeInstances any AWS account's instances could attest");
     }
     if (skipDescribe && usesTags) {
-      throw new ConfigException(PREFIX + "agent_path_template \"" + templateText
+      throw new ConfigException("agent_path_template \"" + templateText
           + "\" uses instance tags, which need DescribeInstances (skip_describe_instances is set)");
     }
     Map<String, String> caPaths = new LinkedHashMap<>();
     data.getMap("aws_ca_certificate_paths").forEach((region, path) -> {
       if (!(path instanceof String text) || text.isEmpty()) {
-        throw new ConfigException(PREFIX + "aws_ca_certificate_paths: the value for region \"" + region
+        throw new ConfigException("aws_ca_certificate_paths: the value for region \"" + region
             + "\" must be a file path");
       }
       caPaths.put(region, text);
@@ -127,7 +126,7 @@ record AwsIidConfig(
         Set.copyOf(data.getList("account_ids_for_local_validation")), allowList, skipDescribe, organization, eks,
         template, usesTags, Map.copyOf(caPaths));
     if (!data.unknownKeys().isEmpty()) {
-      throw new ConfigException(PREFIX + "unknown plugin_data keys " + data.unknownKeys());
+      throw new ConfigException("unknown plugin_data keys " + data.unknownKeys());
     }
     return config;
   }
@@ -137,7 +136,7 @@ record AwsIidConfig(
     URI autoscalingEndpoint = endpoint(data, "autoscaling_endpoint");
     if (!data.accept("validate_eks_cluster_membership")) {
       if (eksEndpoint != null || autoscalingEndpoint != null) {
-        throw new ConfigException(PREFIX + "eks_endpoint/autoscaling_endpoint are set but"
+        throw new ConfigException("eks_endpoint/autoscaling_endpoint are set but"
             + " validate_eks_cluster_membership is not");
       }
       return java.util.Optional.empty();
@@ -145,17 +144,17 @@ record AwsIidConfig(
     ConfigSection block = data.section("validate_eks_cluster_membership");
     List<String> names = block.getList("eks_cluster_names");
     if (names.isEmpty()) {
-      throw new ConfigException(PREFIX + "validate_eks_cluster_membership needs eks_cluster_names (remove the block"
+      throw new ConfigException("validate_eks_cluster_membership needs eks_cluster_names (remove the block"
           + " to turn the EKS check off)");
     }
     for (String name : names) {
       if (!CLUSTER_NAME.matcher(name).matches()) {
-        throw new ConfigException(PREFIX + "validate_eks_cluster_membership: \"" + name
+        throw new ConfigException("validate_eks_cluster_membership: \"" + name
             + "\" is not an EKS cluster name");
       }
     }
     if (!block.unknownKeys().isEmpty()) {
-      throw new ConfigException(PREFIX + "validate_eks_cluster_membership: unknown keys " + block.unknownKeys());
+      throw new ConfigException("validate_eks_cluster_membership: unknown keys " + block.unknownKeys());
     }
     return java.util.Optional.of(new EksValidation(List.copyOf(names), eksEndpoint, autoscalingEndpoint));
   }
@@ -164,7 +163,7 @@ record AwsIidConfig(
     URI endpoint = endpoint(data, "organizations_endpoint");
     if (!data.accept("verify_organization")) {
       if (endpoint != null) {
-        throw new ConfigException(PREFIX + "organizations_endpoint is set but verify_organization is not");
+        throw new ConfigException("organizations_endpoint is set but verify_organization is not");
       }
       return java.util.Optional.empty();
     }
@@ -172,25 +171,25 @@ record AwsIidConfig(
     String account = block.getString("management_account_id", "");
     String role = block.getString("assume_org_role", "");
     if (account.isEmpty() || role.isEmpty()) {
-      throw new ConfigException(PREFIX + "verify_organization needs management_account_id and assume_org_role"
+      throw new ConfigException("verify_organization needs management_account_id and assume_org_role"
           + " (remove the block to turn organization checks off)");
     }
     if (!account.matches("[0-9]{12}")) {
-      throw new ConfigException(PREFIX + "verify_organization: management_account_id \"" + account
+      throw new ConfigException("verify_organization: management_account_id \"" + account
           + "\" is not a 12-digit AWS account ID");
     }
     String region = block.getString("management_account_region", "");
     if (!region.isEmpty() && !REGION.matcher(region).matches()) {
-      throw new ConfigException(PREFIX + "verify_organization: management_account_region \"" + region
+      throw new ConfigException("verify_organization: management_account_region \"" + region
           + "\" is not an AWS region name");
     }
     Duration ttl = block.getDuration("org_account_map_ttl", DEFAULT_ORG_TTL);
     if (ttl.compareTo(MIN_ORG_TTL) < 0) {
-      throw new ConfigException(PREFIX + "verify_organization: org_account_map_ttl " + ttl + " is under the minimum of "
+      throw new ConfigException("verify_organization: org_account_map_ttl " + ttl + " is under the minimum of "
           + MIN_ORG_TTL.toMinutes() + "m");
     }
     if (!block.unknownKeys().isEmpty()) {
-      throw new ConfigException(PREFIX + "verify_organization: unknown keys " + block.unknownKeys());
+      throw new ConfigException("verify_organization: unknown keys " + block.unknownKeys());
     }
     return java.util.Optional.of(new Organization(account, role,
         region.isEmpty() ? DEFAULT_ORG_REGIONS.get(partition) : region, ttl, endpoint));
@@ -208,7 +207,7 @@ record AwsIidConfig(
       }
       return uri;
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(PREFIX + key + " \"" + value + "\" is not a URL: " + e.getMessage());
+      throw new ConfigException(key + " \"" + value + "\" is not a URL: " + e.getMessage());
     }
   }
 

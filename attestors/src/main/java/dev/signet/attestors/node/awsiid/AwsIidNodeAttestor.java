@@ -4,6 +4,9 @@ import dev.signet.attestors.node.AttestResult;
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.attestors.node.Challenger;
 import dev.signet.attestors.node.NodeAttestor;
+import dev.signet.attestors.node.NodeAttestorDependencies;
+import dev.signet.common.plugin.BuiltIn;
+import dev.signet.common.plugin.PluginDescriptor;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.SpiffeId;
@@ -73,13 +76,26 @@ public final class AwsIidNodeAttestor implements NodeAttestor {
         java.time.Duration.ofMinutes(1), java.time.Duration.ofSeconds(10), clock)).orElse(null);
   }
 
+  /**
+   * The server half as its catalog knows it: {@link AwsIidConfig} parsed from {@code plugin_data} (AWS
+   * credentials default to the environment, as in SPIRE); the AWS clients are made by {@code create}. Trust on
+   * first use: single use.
+   */
+  public static final PluginDescriptor<?, NodeAttestorDependencies, NodeAttestor> DESCRIPTOR =
+      new BuiltIn<AwsIidConfig, NodeAttestorDependencies, NodeAttestor>(NAME,
+          (data, core) -> AwsIidConfig.parse(data, System::getenv), (config, deps) -> create(config, deps.clock()),
+          true);
+
   /** From {@code plugin_data}; AWS credentials default to the environment as in SPIRE. */
   public static AwsIidNodeAttestor create(ConfigSection data) {
-    AwsIidConfig config = AwsIidConfig.parse(data, System::getenv);
+    return create(AwsIidConfig.parse(data, System::getenv), java.time.Clock.systemUTC());
+  }
+
+  private static AwsIidNodeAttestor create(AwsIidConfig config, java.time.Clock clock) {
     return new AwsIidNodeAttestor(config, AwsCaCertificates.load(config.caCertificatePaths()),
         new AwsSdkEc2Api(config.aws()),
         config.organization().map(org -> new AwsOrganizationsClient(config.aws(), org)).orElse(null),
-        config.eks().map(eks -> new AwsEksClient(config.aws(), eks)).orElse(null), java.time.Clock.systemUTC());
+        config.eks().map(eks -> new AwsEksClient(config.aws(), eks)).orElse(null), clock);
   }
 
   @Override

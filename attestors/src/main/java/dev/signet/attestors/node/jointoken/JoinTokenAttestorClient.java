@@ -1,11 +1,24 @@
 package dev.signet.attestors.node.jointoken;
 
+import dev.signet.attestors.node.AgentNodeAttestorDependencies;
 import dev.signet.attestors.node.NodeAttestorClient;
+import dev.signet.common.plugin.BuiltIn;
+import dev.signet.common.plugin.PluginData;
+import dev.signet.common.plugin.PluginDescriptor;
+import java.util.Optional;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /** Agent half of {@code join_token}: the payload is the token; there are no challenges. */
 public final class JoinTokenAttestorClient implements NodeAttestorClient {
+  /**
+   * The agent half as its catalog knows it: no {@code plugin_data}; the token comes from the agent's
+   * configuration or flags, and without one there is no client. Single use.
+   */
+  public static final PluginDescriptor<?, AgentNodeAttestorDependencies, Optional<NodeAttestorClient>> DESCRIPTOR =
+      new BuiltIn<Void, AgentNodeAttestorDependencies, Optional<NodeAttestorClient>>(JoinTokenNodeAttestor.NAME,
+          PluginData::none, (none, deps) -> deps.joinToken().map(token -> new JoinTokenAttestorClient(token.reveal())),
+          true);
   private final String token;
 
   public JoinTokenAttestorClient(String token) {

@@ -5,6 +5,10 @@ import dev.signet.attestors.node.AttestResult;
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.attestors.node.Challenger;
 import dev.signet.attestors.node.NodeAttestor;
+import dev.signet.attestors.node.NodeAttestorDependencies;
+import dev.signet.common.plugin.BuiltIn;
+import dev.signet.common.plugin.PluginData;
+import dev.signet.common.plugin.PluginDescriptor;
 import dev.signet.common.spiffe.InvalidSpiffeIdException;
 import dev.signet.common.spiffe.TrustDomain;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +25,10 @@ import java.util.Optional;
 public final class JoinTokenNodeAttestor implements NodeAttestor {
   public static final String NAME = "join_token";
   private static final int MAX_TOKEN_LENGTH = 256;
+  /** The server half as its catalog knows it: no {@code plugin_data}; single use. */
+  public static final PluginDescriptor<?, NodeAttestorDependencies, NodeAttestor> DESCRIPTOR =
+      new BuiltIn<Void, NodeAttestorDependencies, NodeAttestor>(NAME, PluginData::none,
+          (config, deps) -> new JoinTokenNodeAttestor(deps.joinTokens(), deps.clock()), true);
 
   private final JoinTokenStore tokens;
   private final Clock clock;

@@ -29,37 +29,37 @@ final class ClusterConfigs {
    * The cluster blocks by name, in document order, each read by {@code parser}; at least one is required and
    * {@code clusters} must be the only key of {@code plugin_data}.
    */
-  static <T> Map<String, T> clusters(String plugin, ConfigSection data, BiFunction<String, ConfigSection, T> parser) {
+  static <T> Map<String, T> clusters(ConfigSection data, BiFunction<String, ConfigSection, T> parser) {
     Map<String, Object> configured = data.getMap("clusters");
     if (configured.isEmpty()) {
-      throw new ConfigException(where(plugin) + ": at least one cluster must be configured in clusters");
+      throw new ConfigException("at least one cluster must be configured in clusters");
     }
     ConfigSection clustersSection = data.section("clusters");
     Map<String, T> clusters = new LinkedHashMap<>();
     for (String name : configured.keySet()) {
       // The name becomes one segment of agent IDs (spire/agent/<plugin>/<cluster>/...).
       if (!CLUSTER_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-        throw new ConfigException(where(plugin) + ": cluster name \"" + name + "\" must be one path segment of "
+        throw new ConfigException("cluster name \"" + name + "\" must be one path segment of "
             + "letters, digits, '.', '_' or '-'");
       }
       clusters.put(name, parser.apply(name, clustersSection.section(name)));
     }
     if (!data.unknownKeys().isEmpty()) {
-      throw new ConfigException(where(plugin) + ": unknown plugin_data keys " + data.unknownKeys());
+      throw new ConfigException("unknown plugin_data keys " + data.unknownKeys());
     }
     return clusters;
   }
 
   /** {@code service_account_allow_list}: required, each entry {@code namespace:name}. */
-  static Set<String> allowList(String plugin, String cluster, ConfigSection data) {
+  static Set<String> allowList(String cluster, ConfigSection data) {
     List<String> accounts = data.getList("service_account_allow_list");
     if (accounts.isEmpty()) {
-      throw new ConfigException(where(plugin) + ": cluster \"" + cluster + "\" needs a service_account_allow_list");
+      throw new ConfigException("cluster \"" + cluster + "\" needs a service_account_allow_list");
     }
     for (String account : accounts) {
       String[] parts = account.split(":", -1);
       if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
-        throw new ConfigException(where(plugin) + ": cluster \"" + cluster + "\": service account \"" + account
+        throw new ConfigException("cluster \"" + cluster + "\": service account \"" + account
             + "\" is not namespace:name");
       }
     }
@@ -67,14 +67,14 @@ final class ClusterConfigs {
   }
 
   /** Refuses the keys of a cluster block that no getter read. */
-  static void requireNoUnknownKeys(String plugin, String cluster, ConfigSection data) {
+  static void requireNoUnknownKeys(String cluster, ConfigSection data) {
     if (!data.unknownKeys().isEmpty()) {
-      throw new ConfigException(where(plugin) + ": cluster \"" + cluster + "\": unknown keys " + data.unknownKeys());
+      throw new ConfigException("cluster \"" + cluster + "\": unknown keys " + data.unknownKeys());
     }
   }
 
   /** A client for the cluster's API server: {@code kubeConfigFile}, or the in-cluster configuration if empty. */
-  static KubernetesClient client(String plugin, String cluster, String kubeConfigFile) {
+  static KubernetesClient client(String cluster, String kubeConfigFile) {
     Config config;
     if (kubeConfigFile.isEmpty()) {
       config = Config.autoConfigure(null);
@@ -82,17 +82,13 @@ final class ClusterConfigs {
       try {
         config = Config.fromKubeconfig(Files.readString(Path.of(kubeConfigFile)));
       } catch (IOException | RuntimeException e) {
-        throw new ConfigException(where(plugin) + ": cluster \"" + cluster + "\": cannot read kube_config_file "
+        throw new ConfigException("cluster \"" + cluster + "\": cannot read kube_config_file "
             + kubeConfigFile + ": " + e.getMessage());
       }
     }
     // Attestation has its own deadline: fail fast rather than retry for minutes.
     config.setRequestRetryBackoffLimit(1);
     return new KubernetesClientBuilder().withConfig(config).build();
-  }
-
-  private static String where(String plugin) {
-    return "NodeAttestor \"" + plugin + "\"";
   }
 
   /** One TokenReview/pod/node client per cluster, by cluster name. */

@@ -18,12 +18,12 @@ public record PsatCluster(String name, Set<String> serviceAccounts, List<String>
     Set<String> nodeLabelKeys, Set<String> podLabelKeys) {
 
   static PsatCluster from(String name, ConfigSection data) {
-    Set<String> accounts = ClusterConfigs.allowList(PsatNodeAttestor.NAME, name, data);
+    Set<String> accounts = ClusterConfigs.allowList(name, data);
     List<String> audiences = data.getList("audience");
     PsatCluster cluster = new PsatCluster(name, accounts,
         audiences.isEmpty() ? List.of("spire-server") : audiences, data.getString("kube_config_file", ""),
         Set.copyOf(data.getList("allowed_node_label_keys")), Set.copyOf(data.getList("allowed_pod_label_keys")));
-    ClusterConfigs.requireNoUnknownKeys(PsatNodeAttestor.NAME, name, data);
+    ClusterConfigs.requireNoUnknownKeys(name, data);
     return cluster;
   }
 }

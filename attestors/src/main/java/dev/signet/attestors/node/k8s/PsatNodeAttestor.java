@@ -5,6 +5,9 @@ import dev.signet.attestors.node.AttestResult;
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.attestors.node.Challenger;
 import dev.signet.attestors.node.NodeAttestor;
+import dev.signet.attestors.node.NodeAttestorDependencies;
+import dev.signet.common.plugin.BuiltIn;
+import dev.signet.common.plugin.PluginDescriptor;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.TrustDomain;
@@ -40,12 +43,23 @@ public final class PsatNodeAttestor implements NodeAttestor {
     this.apis = ClusterConfigs.apis(NAME, clients);
   }
 
+  /**
+   * The server half as its catalog knows it: the {@code clusters} parsed from {@code plugin_data}; the
+   * Kubernetes clients are made by {@code create}. Agents may re-attest with a new token.
+   */
+  public static final PluginDescriptor<?, NodeAttestorDependencies, NodeAttestor> DESCRIPTOR =
+      new BuiltIn<Map<String, PsatCluster>, NodeAttestorDependencies, NodeAttestor>(NAME,
+          (data, core) -> ClusterConfigs.clusters(data, PsatCluster::from), (clusters, deps) -> create(clusters));
+
   /** From {@code plugin_data { clusters = { "<name>" = { … } } }}. */
   public static PsatNodeAttestor create(ConfigSection data) {
-    Map<String, PsatCluster> clusters = ClusterConfigs.clusters(NAME, data, PsatCluster::from);
+    return create(ClusterConfigs.clusters(data, PsatCluster::from));
+  }
+
+  private static PsatNodeAttestor create(Map<String, PsatCluster> clusters) {
     Map<String, KubernetesClient> clients = new LinkedHashMap<>();
     clusters.values().forEach(cluster -> clients.put(cluster.name(),
-        ClusterConfigs.client(NAME, cluster.name(), cluster.kubeConfigFile())));
+        ClusterConfigs.client(cluster.name(), cluster.kubeConfigFile())));
     return new PsatNodeAttestor(clusters, clients);
   }
 

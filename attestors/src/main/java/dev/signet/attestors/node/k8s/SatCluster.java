@@ -31,17 +31,17 @@ record SatCluster(String name, Set<String> serviceAccounts, boolean useTokenRevi
   }
 
   static SatCluster from(String name, ConfigSection data) {
-    Set<String> accounts = ClusterConfigs.allowList(SatNodeAttestor.NAME, name, data);
+    Set<String> accounts = ClusterConfigs.allowList(name, data);
     boolean useTokenReviewApi = data.getBool("use_token_review_api_validation", false);
     String keyFile = data.getString("service_account_key_file", "");
     String kubeConfigFile = data.getString("kube_config_file", "");
     List<String> audiences = data.getList("audience");
-    ClusterConfigs.requireNoUnknownKeys(SatNodeAttestor.NAME, name, data);
+    ClusterConfigs.requireNoUnknownKeys(name, data);
     if (useTokenReviewApi) {
       return new SatCluster(name, accounts, true, kubeConfigFile, List.of());
     }
     if (keyFile.isEmpty()) {
-      throw new ConfigException("NodeAttestor \"" + SatNodeAttestor.NAME + "\": cluster \"" + name
+      throw new ConfigException("cluster \"" + name
           + "\" needs a service_account_key_file (or use_token_review_api_validation = true)");
     }
     return new SatCluster(name, accounts, false, kubeConfigFile, ServiceAccountKeys.load(name, keyFile), audiences);

@@ -5,6 +5,9 @@ import dev.signet.attestors.node.AttestResult;
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.attestors.node.Challenger;
 import dev.signet.attestors.node.NodeAttestor;
+import dev.signet.attestors.node.NodeAttestorDependencies;
+import dev.signet.common.plugin.BuiltIn;
+import dev.signet.common.plugin.PluginDescriptor;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.TrustDomain;
@@ -50,12 +53,24 @@ public final class SatNodeAttestor implements NodeAttestor {
     this.uuids = uuids;
   }
 
+  /**
+   * The server half as its catalog knows it: the {@code clusters} parsed from {@code plugin_data} (with the
+   * service account keys they name); the Kubernetes clients are made by {@code create}. Single use, as SPIRE.
+   */
+  public static final PluginDescriptor<?, NodeAttestorDependencies, NodeAttestor> DESCRIPTOR =
+      new BuiltIn<Map<String, SatCluster>, NodeAttestorDependencies, NodeAttestor>(NAME,
+          (data, core) -> ClusterConfigs.clusters(data, SatCluster::from),
+          (clusters, deps) -> create(clusters, deps.clock()), true);
+
   /** From {@code plugin_data { clusters = { "<name>" = { … } } }}. */
   public static SatNodeAttestor create(ConfigSection data, Clock clock) {
-    Map<String, SatCluster> clusters = ClusterConfigs.clusters(NAME, data, SatCluster::from);
+    return create(ClusterConfigs.clusters(data, SatCluster::from), clock);
+  }
+
+  private static SatNodeAttestor create(Map<String, SatCluster> clusters, Clock clock) {
     Map<String, KubernetesClient> clients = new LinkedHashMap<>();
     clusters.values().stream().filter(SatCluster::useTokenReviewApi).forEach(cluster -> clients.put(cluster.name(),
-        ClusterConfigs.client(NAME, cluster.name(), cluster.kubeConfigFile())));
+        ClusterConfigs.client(cluster.name(), cluster.kubeConfigFile())));
     LOG.warn("NodeAttestor \"{}\" is deprecated in SPIRE in favour of \"k8s_psat\": service account tokens are "
         + "shared by all pods of the account, and legacy ones never expire", NAME);
     clusters.values().stream().filter(c -> !c.useTokenReviewApi() && c.audiences().isEmpty()).forEach(c -> LOG.warn(

@@ -24,7 +24,7 @@ final class ServiceAccountKeys {
   private ServiceAccountKeys() {}
 
   static List<PublicKey> load(String cluster, String file) {
-    String where = "NodeAttestor \"" + SatNodeAttestor.NAME + "\": cluster \"" + cluster
+    String where = "cluster \"" + cluster
         + "\": service_account_key_file " + file;
     List<PublicKey> keys = new ArrayList<>();
     JcaPEMKeyConverter converter = new JcaPEMKeyConverter();

@@ -52,7 +52,7 @@ record TpmAddress(String device, String host, int port) {
   }
 
   private static ConfigException bad(String value, String why) {
-    return new ConfigException("NodeAttestor \"tpm\": tpm_path \"" + value + "\": " + why);
+    return new ConfigException("tpm_path \"" + value + "\": " + why);
   }
 
   /** Connects; a TPM that cannot be reached is an {@link IllegalStateException} naming this address. */

@@ -1,10 +1,15 @@
 package dev.signet.attestors.node.tpm;
 
 import dev.signet.attestors.node.AttestationException;
+import dev.signet.attestors.node.AgentNodeAttestorDependencies;
+import dev.signet.attestors.node.AgentHalves;
 import dev.signet.attestors.node.NodeAttestorClient;
+import dev.signet.common.plugin.PluginDescriptor;
+import java.util.Optional;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
 import java.util.List;
+import java.util.function.Supplier;
 import tss.tpm.CreatePrimaryResponse;
 import tss.tpm.CreateResponse;
 import tss.tpm.TPMT_PUBLIC;
@@ -19,6 +24,9 @@ import tss.tpm.TPM_HANDLE;
  * between the two steps, so an attestation the server abandons leaks nothing.
  */
 public final class TpmAttestorClient implements NodeAttestorClient {
+  /** The agent half as its catalog knows it; the agent may re-attest. */
+  public static final PluginDescriptor<?, AgentNodeAttestorDependencies, Optional<NodeAttestorClient>> DESCRIPTOR =
+      AgentHalves.builtIn(TpmProtocol.NAME, (data, core) -> parse(data), false);
   private final TpmAddress address;
   private final TPMT_PUBLIC akTemplate;
   private final AgentTpm.EkAlgorithm ekAlgorithm;
@@ -35,18 +43,24 @@ public final class TpmAttestorClient implements NodeAttestorClient {
    * and {@code ek_algorithm} ({@code rsa}, the default, or {@code ecc}: which of the TCG's default EKs to use).
    */
   public static TpmAttestorClient create(ConfigSection data) {
+    return parse(data).get();
+  }
+
+  /** Checks {@code plugin_data} ({@code tpm_path}, {@code ek_algorithm}); the supplier makes the client. */
+  public static Supplier<TpmAttestorClient> parse(ConfigSection data) {
     String path = data.getString("tpm_path", TpmAddress.DEFAULT);
     String algorithm = data.getString("ek_algorithm", "rsa");
     if (!data.unknownKeys().isEmpty()) {
-      throw new ConfigException("NodeAttestor \"tpm\": unknown plugin_data keys " + data.unknownKeys());
+      throw new ConfigException("unknown plugin_data keys " + data.unknownKeys());
     }
     AgentTpm.EkAlgorithm ek = switch (algorithm) {
       case "rsa" -> AgentTpm.EkAlgorithm.RSA;
       case "ecc" -> AgentTpm.EkAlgorithm.ECC;
-      default -> throw new ConfigException("NodeAttestor \"tpm\": ek_algorithm \"" + algorithm
+      default -> throw new ConfigException("ek_algorithm \"" + algorithm
           + "\" must be rsa or ecc");
     };
-    return new TpmAttestorClient(TpmAddress.parse(path), TpmTemplates.attestationKey(), ek);
+    TpmAddress address = TpmAddress.parse(path);
+    return () -> new TpmAttestorClient(address, TpmTemplates.attestationKey(), ek);
   }
 
   @Override

@@ -5,6 +5,9 @@ import dev.signet.attestors.node.AttestResult;
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.attestors.node.Challenger;
 import dev.signet.attestors.node.NodeAttestor;
+import dev.signet.attestors.node.NodeAttestorDependencies;
+import dev.signet.common.plugin.BuiltIn;
+import dev.signet.common.plugin.PluginDescriptor;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.TrustDomain;
@@ -48,9 +51,17 @@ public final class TpmNodeAttestor implements NodeAttestor {
     this.pcrPolicy = pcrPolicy;
   }
 
+  /**
+   * The server half as its catalog knows it: {@link TpmServerConfig} parsed from {@code plugin_data}; the CA
+   * certificates are read by {@code create}. Agents may re-attest (the TPM proves the node again).
+   */
+  public static final PluginDescriptor<?, NodeAttestorDependencies, NodeAttestor> DESCRIPTOR =
+      new BuiltIn<TpmServerConfig, NodeAttestorDependencies, NodeAttestor>(NAME,
+          (data, core) -> TpmServerConfig.parse(data), (config, deps) -> config.create(deps.clock()));
+
   /** From {@code plugin_data}; see {@link TpmServerConfig}. */
   public static TpmNodeAttestor create(ConfigSection data, java.time.Clock clock) {
-    return TpmServerConfig.load(data, clock);
+    return TpmServerConfig.parse(data).create(clock);
   }
 
   @Override

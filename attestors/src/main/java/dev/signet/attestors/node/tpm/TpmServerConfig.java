@@ -11,7 +11,9 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import dev.signet.common.plugin.PluginData;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -27,35 +29,33 @@ import java.util.stream.Stream;
  * {@code ek_hashes} (the same inline), {@code pcrs} (sha256 PCRs to quote and report as selectors) and
  * {@code required_pcrs} (PCR number to required hex value). At least one way to trust an EK is required.
  */
-final class TpmServerConfig {
-  private static final String PREFIX = "NodeAttestor \"tpm\": ";
+record TpmServerConfig(String caPath, String hashPath, Set<String> allowedEkHashes, Set<Integer> reportedPcrs,
+    Map<Integer, byte[]> requiredPcrs) {
 
-  private TpmServerConfig() {}
+  TpmServerConfig {
+    allowedEkHashes = Set.copyOf(allowedEkHashes);
+    reportedPcrs = Collections.unmodifiableSortedSet(new TreeSet<>(reportedPcrs));
+    requiredPcrs = Collections.unmodifiableSortedMap(new TreeMap<>(requiredPcrs));
+  }
 
-  static TpmNodeAttestor load(ConfigSection data, Clock clock) {
+  /** Checks {@code plugin_data}; reads no file. */
+  static TpmServerConfig parse(ConfigSection data) {
     String caPath = data.getString("ca_path", "");
     String hashPath = data.getString("hash_path", "");
     List<String> hashes = data.getList("ek_hashes");
     List<String> pcrs = data.getList("pcrs");
     Map<String, Object> required = data.getMap("required_pcrs");
-    if (!data.unknownKeys().isEmpty()) {
-      throw new ConfigException(PREFIX + "unknown plugin_data keys " + data.unknownKeys());
-    }
+    PluginData.requireNoUnknownKeys(data);
     if (caPath.isEmpty() && hashPath.isEmpty() && hashes.isEmpty()) {
-      throw new ConfigException(PREFIX + "one of ca_path, hash_path or ek_hashes is required");
+      throw new ConfigException("one of ca_path, hash_path or ek_hashes is required");
     }
     Set<String> allowed = new HashSet<>();
     for (String hash : hashes) {
       if (!hash.matches("[0-9a-fA-F]{64}")) {
-        throw new ConfigException(PREFIX + "ek_hashes entry \"" + hash + "\" is not a hex SHA-256");
+        throw new ConfigException("ek_hashes entry \"" + hash + "\" is not a hex SHA-256");
       }
       allowed.add(hash);
     }
-    Path hashDirectory = hashPath.isEmpty() ? null : Path.of(hashPath);
-    if (hashDirectory != null && !Files.isDirectory(hashDirectory)) {
-      throw new ConfigException(PREFIX + "hash_path " + hashPath + " is not a directory");
-    }
-    List<X509Certificate> cas = caPath.isEmpty() ? List.of() : certificates(Path.of(caPath));
     TreeSet<Integer> reported = new TreeSet<>();
     for (String pcr : pcrs) {
       reported.add(pcrIndex(pcr));
@@ -64,11 +64,22 @@ final class TpmServerConfig {
     required.forEach((pcr, value) -> {
       String hex = String.valueOf(value);
       if (!hex.matches("[0-9a-fA-F]{64}")) {
-        throw new ConfigException(PREFIX + "required_pcrs \"" + pcr + "\" = \"" + hex + "\" is not a hex sha256 value");
+        throw new ConfigException("required_pcrs \"" + pcr + "\" = \"" + hex + "\" is not a hex sha256 value");
       }
       values.put(pcrIndex(pcr), HexFormat.of().parseHex(hex));
     });
-    return new TpmNodeAttestor(new EndorsementTrust(cas, allowed, hashDirectory, clock), new TpmPcrPolicy(reported, values));
+    return new TpmServerConfig(caPath, hashPath, allowed, reported, values);
+  }
+
+  /** Reads {@code ca_path} and checks {@code hash_path}, then makes the attestor. */
+  TpmNodeAttestor create(Clock clock) {
+    Path hashDirectory = hashPath.isEmpty() ? null : Path.of(hashPath);
+    if (hashDirectory != null && !Files.isDirectory(hashDirectory)) {
+      throw new ConfigException("hash_path " + hashPath + " is not a directory");
+    }
+    List<X509Certificate> cas = caPath.isEmpty() ? List.of() : certificates(Path.of(caPath));
+    return new TpmNodeAttestor(new EndorsementTrust(cas, allowedEkHashes, hashDirectory, clock),
+        new TpmPcrPolicy(new TreeSet<>(reportedPcrs), new TreeMap<>(requiredPcrs)));
   }
 
   private static int pcrIndex(String value) {
@@ -80,7 +91,7 @@ final class TpmServerConfig {
     } catch (NumberFormatException e) {
       // reported below with the value
     }
-    throw new ConfigException(PREFIX + "PCR \"" + value + "\" is not a number in 0.." + TpmProtocol.MAX_PCR);
+    throw new ConfigException("PCR \"" + value + "\" is not a number in 0.." + TpmProtocol.MAX_PCR);
   }
 
   private static List<X509Certificate> certificates(Path path) {
@@ -101,16 +112,16 @@ final class TpmServerConfig {
             cas.add((X509Certificate) certificate);
           }
         } catch (GeneralSecurityException e) {
-          throw new ConfigException(PREFIX + "ca_path file " + file + " holds no readable certificate: "
+          throw new ConfigException("ca_path file " + file + " holds no readable certificate: "
               + e.getMessage());
         }
       }
       if (cas.isEmpty()) {
-        throw new ConfigException(PREFIX + "ca_path " + path + " holds no certificate");
+        throw new ConfigException("ca_path " + path + " holds no certificate");
       }
       return cas;
     } catch (IOException e) {
-      throw new ConfigException(PREFIX + "cannot read ca_path " + path + ": " + e.getMessage());
+      throw new ConfigException("cannot read ca_path " + path + ": " + e.getMessage());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK has no X.509 certificate factory", e);
     }

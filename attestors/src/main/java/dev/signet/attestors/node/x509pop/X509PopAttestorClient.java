@@ -1,7 +1,11 @@
 package dev.signet.attestors.node.x509pop;
 
 import dev.signet.attestors.node.AttestationException;
+import dev.signet.attestors.node.AgentNodeAttestorDependencies;
+import dev.signet.attestors.node.AgentHalves;
 import dev.signet.attestors.node.NodeAttestorClient;
+import dev.signet.common.plugin.PluginDescriptor;
+import java.util.Optional;
 import dev.signet.common.bundle.PemCodec;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
@@ -15,6 +19,7 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The agent half of {@code NodeAttestor "x509pop"}: sends {@code certificate_path} (leaf first, then
@@ -22,6 +27,9 @@ import java.util.List;
  * The files are read on every attestation, so a renewed node certificate is picked up on re-attestation.
  */
 public final class X509PopAttestorClient implements NodeAttestorClient {
+  /** The agent half as its catalog knows it; the agent may re-attest. */
+  public static final PluginDescriptor<?, AgentNodeAttestorDependencies, Optional<NodeAttestorClient>> DESCRIPTOR =
+      AgentHalves.builtIn(X509PopProtocol.NAME, (data, core) -> parse(data), false);
   private final Path certificatePath;
   private final Path privateKeyPath;
   private final Path intermediatesPath;
@@ -34,16 +42,24 @@ public final class X509PopAttestorClient implements NodeAttestorClient {
 
   /** From {@code plugin_data}: {@code certificate_path}, {@code private_key_path}, optional {@code intermediates_path}. */
   public static X509PopAttestorClient create(ConfigSection data) {
+    return parse(data).get();
+  }
+
+  /**
+   * Checks {@code plugin_data} ({@code certificate_path}, {@code private_key_path}, {@code intermediates_path});
+   * the supplier makes the client, which reads the files at each attestation.
+   */
+  public static Supplier<X509PopAttestorClient> parse(ConfigSection data) {
     String certificate = data.getString("certificate_path", "");
     String key = data.getString("private_key_path", "");
     String intermediates = data.getString("intermediates_path", "");
     if (!data.unknownKeys().isEmpty()) {
-      throw new ConfigException("NodeAttestor \"x509pop\": unknown plugin_data keys " + data.unknownKeys());
+      throw new ConfigException("unknown plugin_data keys " + data.unknownKeys());
     }
     if (certificate.isEmpty() || key.isEmpty()) {
-      throw new ConfigException("NodeAttestor \"x509pop\": certificate_path and private_key_path are required");
+      throw new ConfigException("certificate_path and private_key_path are required");
     }
-    return new X509PopAttestorClient(Path.of(certificate), Path.of(key),
+    return () -> new X509PopAttestorClient(Path.of(certificate), Path.of(key),
         intermediates.isEmpty() ? null : Path.of(intermediates));
   }
 

@@ -5,6 +5,9 @@ import dev.signet.attestors.node.AttestResult;
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.attestors.node.Challenger;
 import dev.signet.attestors.node.NodeAttestor;
+import dev.signet.attestors.node.NodeAttestorDependencies;
+import dev.signet.common.plugin.BuiltIn;
+import dev.signet.common.plugin.PluginDescriptor;
 import dev.signet.common.bundle.PemCodec;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
@@ -57,9 +60,9 @@ public final class X509PopNodeAttestor implements NodeAttestor {
   public static final String NAME = X509PopProtocol.NAME;
   static final String DEFAULT_TEMPLATE = "{{ .PluginName }}/{{ .Fingerprint }}";
   static final String SPIFFE_TEMPLATE = "{{ .PluginName }}/{{ .SVIDPathTrimmed }}";
-  private static final Set<String> TEMPLATE_FIELDS = Set.of("PluginName", "Fingerprint", "TrustDomain",
+  static final Set<String> TEMPLATE_FIELDS = Set.of("PluginName", "Fingerprint", "TrustDomain",
       "Subject.CommonName", "SerialNumberHex");
-  private static final Set<String> SPIFFE_TEMPLATE_FIELDS = Set.of("PluginName", "Fingerprint", "TrustDomain",
+  static final Set<String> SPIFFE_TEMPLATE_FIELDS = Set.of("PluginName", "Fingerprint", "TrustDomain",
       "Subject.CommonName", "SerialNumberHex", "SVIDPathTrimmed");
   private static final int MAX_CHAIN = 16;
   private static final int DIGITAL_SIGNATURE = 0;
@@ -86,7 +89,7 @@ public final class X509PopNodeAttestor implements NodeAttestor {
   /** {@code mode = "external_pki"}: chains to {@code roots}. */
   static X509PopNodeAttestor externalPki(List<X509Certificate> roots, AgentPathTemplate template, Clock clock) {
     if (roots.isEmpty()) {
-      throw new ConfigException("NodeAttestor \"x509pop\": the CA bundle holds no certificates");
+      throw new ConfigException("the CA bundle holds no certificates");
     }
     Set<TrustAnchor> anchors = new HashSet<>();
     roots.forEach(root -> anchors.add(new TrustAnchor(root, null)));
@@ -121,48 +124,30 @@ public final class X509PopNodeAttestor implements NodeAttestor {
     }, template, clock);
   }
 
-  /**
-   * From {@code plugin_data}: {@code mode} ({@code external_pki}: {@code ca_bundle_path} or
-   * {@code ca_bundle_paths}; {@code spiffe}: {@code svid_prefix}, verified against {@code ownBundle}) and
-   * {@code agent_path_template}.
-   */
+  /** The server half as its catalog knows it; see {@link X509PopServerConfig}. */
+  public static final PluginDescriptor<?, NodeAttestorDependencies, NodeAttestor> DESCRIPTOR =
+      new BuiltIn<X509PopServerConfig, NodeAttestorDependencies, NodeAttestor>(NAME,
+          (data, core) -> X509PopServerConfig.parse(data),
+          (config, deps) -> create(config, deps.ownBundle(), deps.clock()));
+
+  /** From {@code plugin_data} (see {@link X509PopServerConfig}); {@code ownBundle} serves {@code mode = "spiffe"}. */
   public static X509PopNodeAttestor create(ConfigSection data, BundleSource ownBundle, Clock clock) {
-    String mode = data.getString("mode", "external_pki");
-    if (mode.equals("spiffe")) {
-      String prefix = data.getString("svid_prefix", "/spire-exchange");
-      if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
-        throw new ConfigException("NodeAttestor \"x509pop\": svid_prefix \"" + prefix
-            + "\" must start with '/' and not end with one");
-      }
-      AgentPathTemplate template = AgentPathTemplate.parse(NAME, data.getString("agent_path_template",
-          SPIFFE_TEMPLATE), SPIFFE_TEMPLATE_FIELDS);
-      if (!data.unknownKeys().isEmpty()) {
-        throw new ConfigException("NodeAttestor \"x509pop\": unknown plugin_data keys " + data.unknownKeys());
-      }
-      return spiffe(ownBundle, prefix, template, clock);
-    }
-    if (!mode.equals("external_pki")) {
-      throw new ConfigException("NodeAttestor \"x509pop\": mode \"" + mode + "\" is neither external_pki nor spiffe");
-    }
-    List<String> paths = new ArrayList<>(data.getList("ca_bundle_paths"));
-    data.getString("ca_bundle_path").ifPresent(paths::add);
-    if (paths.isEmpty()) {
-      throw new ConfigException("NodeAttestor \"x509pop\": ca_bundle_path or ca_bundle_paths is required");
-    }
-    AgentPathTemplate template = AgentPathTemplate.parse(NAME, data.getString("agent_path_template", DEFAULT_TEMPLATE),
-        TEMPLATE_FIELDS);
-    if (!data.unknownKeys().isEmpty()) {
-      throw new ConfigException("NodeAttestor \"x509pop\": unknown plugin_data keys " + data.unknownKeys());
+    return create(X509PopServerConfig.parse(data), ownBundle, clock);
+  }
+
+  static X509PopNodeAttestor create(X509PopServerConfig config, BundleSource ownBundle, Clock clock) {
+    if (config.spiffeMode()) {
+      return spiffe(ownBundle, config.svidPrefix(), config.template(), clock);
     }
     List<X509Certificate> roots = new ArrayList<>();
-    for (String path : paths) {
+    for (String path : config.caBundlePaths()) {
       try {
         roots.addAll(PemCodec.decodeCertificates(Files.readString(Path.of(path))));
       } catch (IOException | IllegalArgumentException e) {
-        throw new ConfigException("NodeAttestor \"x509pop\": cannot read CA bundle " + path + ": " + e.getMessage());
+        throw new ConfigException("cannot read CA bundle " + path + ": " + e.getMessage());
       }
     }
-    return externalPki(roots, template, clock);
+    return externalPki(roots, config.template(), clock);
   }
 
   @Override

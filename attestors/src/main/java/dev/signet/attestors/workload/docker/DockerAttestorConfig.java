@@ -33,7 +33,7 @@ public record DockerAttestorConfig(Path socket, String apiVersion, List<String> 
     String socket = data.getString("docker_socket_path", DEFAULT_SOCKET);
     String version = data.getString("docker_version", "");
     if (!version.isEmpty() && !version.matches("v?[0-9]+\\.[0-9]+")) {
-      throw new ConfigException("WorkloadAttestor \"docker\": docker_version \"" + version
+      throw new ConfigException("docker_version \"" + version
           + "\" is not an API version such as 1.43");
     }
     DockerAttestorConfig config = new DockerAttestorConfig(socketPath(socket),
@@ -41,7 +41,7 @@ public record DockerAttestorConfig(Path socket, String apiVersion, List<String> 
         data.getList("container_id_cgroup_matchers"), Set.copyOf(data.getList("env_allowlist")),
         data.getDuration("timeout", Duration.ofSeconds(5)));
     if (!data.unknownKeys().isEmpty()) {
-      throw new ConfigException("WorkloadAttestor \"docker\": unknown plugin_data keys " + data.unknownKeys());
+      throw new ConfigException("unknown plugin_data keys " + data.unknownKeys());
     }
     return config;
   }
@@ -49,7 +49,7 @@ public record DockerAttestorConfig(Path socket, String apiVersion, List<String> 
   private static Path socketPath(String value) {
     String path = value.startsWith("unix://") ? value.substring("unix://".length()) : value;
     if (!path.startsWith("/")) {
-      throw new ConfigException("WorkloadAttestor \"docker\": docker_socket_path \"" + value
+      throw new ConfigException("docker_socket_path \"" + value
           + "\" must be unix:///absolute/path (TCP daemons are not supported)");
     }
     return Path.of(path);

@@ -1,5 +1,8 @@
 package dev.signet.attestors.workload.docker;
 
+import dev.signet.attestors.workload.WorkloadAttestorDependencies;
+import dev.signet.common.plugin.BuiltIn;
+import dev.signet.common.plugin.PluginDescriptor;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.attestors.workload.ProcFs;
 import dev.signet.attestors.workload.WorkloadAttestationException;
@@ -22,6 +25,11 @@ import java.util.Optional;
 public final class DockerWorkloadAttestor implements WorkloadAttestor {
   /** SPIRE's plugin name. */
   public static final String NAME = "docker";
+  /** The built-in as its catalog knows it; see {@link DockerAttestorConfig}. */
+  public static final PluginDescriptor<?, WorkloadAttestorDependencies, WorkloadAttestor> DESCRIPTOR =
+      new BuiltIn<DockerAttestorConfig, WorkloadAttestorDependencies, WorkloadAttestor>(NAME,
+          (data, core) -> DockerAttestorConfig.from(data),
+          (config, deps) -> new DockerWorkloadAttestor(config, deps.proc()));
 
   private final DockerAttestorConfig config;
   private final ProcFs proc;

@@ -39,7 +39,7 @@ public record K8sAttestorConfig(int readOnlyPort, int securePort, Path caPath, b
     String certificate = data.getString("certificate_path", "");
     String key = data.getString("private_key_path", "");
     if (certificate.isEmpty() != key.isEmpty()) {
-      throw new ConfigException("WorkloadAttestor \"k8s\": certificate_path and private_key_path go together");
+      throw new ConfigException("certificate_path and private_key_path go together");
     }
     for (String accepted : List.of("use_new_container_locator", "verbose_container_locator_logs")) {
       data.accept(accepted); // Signet always uses its container locator; the keys are accepted as SPIRE's
@@ -55,10 +55,10 @@ public record K8sAttestorConfig(int readOnlyPort, int securePort, Path caPath, b
         data.getBool("disable_container_selectors", false),
         data.getDuration("pod_list_cache_ttl", Duration.ofSeconds(1)));
     if (config.maxPollAttempts() < 1) {
-      throw new ConfigException("WorkloadAttestor \"k8s\": max_poll_attempts must be at least 1");
+      throw new ConfigException("max_poll_attempts must be at least 1");
     }
     if (!data.unknownKeys().isEmpty()) {
-      throw new ConfigException("WorkloadAttestor \"k8s\": unknown plugin_data keys " + data.unknownKeys());
+      throw new ConfigException("unknown plugin_data keys " + data.unknownKeys());
     }
     return config;
   }
@@ -66,7 +66,7 @@ public record K8sAttestorConfig(int readOnlyPort, int securePort, Path caPath, b
   private static int port(ConfigSection data, String key, int defaultValue) {
     int port = data.getInt(key, defaultValue);
     if (port < 0 || port > 65535) {
-      throw new ConfigException("WorkloadAttestor \"k8s\": " + key + " " + port + " is not a port");
+      throw new ConfigException(key + " " + port + " is not a port");
     }
     return port;
   }

@@ -1,5 +1,8 @@
 package dev.signet.attestors.workload.k8s;
 
+import dev.signet.attestors.workload.WorkloadAttestorDependencies;
+import dev.signet.common.plugin.BuiltIn;
+import dev.signet.common.plugin.PluginDescriptor;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.attestors.workload.CgroupEntry;
 import dev.signet.attestors.workload.ProcFs;
@@ -28,6 +31,11 @@ import java.util.function.LongSupplier;
 public final class K8sWorkloadAttestor implements WorkloadAttestor {
   /** SPIRE's plugin name. */
   public static final String NAME = "k8s";
+  /** The built-in as its catalog knows it; see {@link K8sAttestorConfig}. The kubelet client is made by create. */
+  public static final PluginDescriptor<?, WorkloadAttestorDependencies, WorkloadAttestor> DESCRIPTOR =
+      new BuiltIn<K8sAttestorConfig, WorkloadAttestorDependencies, WorkloadAttestor>(NAME,
+          (data, core) -> K8sAttestorConfig.from(data),
+          (config, deps) -> new K8sWorkloadAttestor(config, deps.proc()));
 
   private record PodList(JsonNode items, long fetchedAt) {}
 

@@ -103,7 +103,7 @@ final class KubeletClient {
       context.init(keys, trust, null);
       return context;
     } catch (GeneralSecurityException | IOException e) {
-      throw new ConfigException("WorkloadAttestor \"k8s\": cannot set up TLS to the kubelet: "
+      throw new ConfigException("cannot set up TLS to the kubelet: "
           + e.getMessage(), e);
     }
   }

@@ -1,10 +1,13 @@
 package dev.signet.attestors.workload.systemd;
 
+import dev.signet.attestors.workload.WorkloadAttestorDependencies;
+import dev.signet.common.plugin.BuiltIn;
+import dev.signet.common.plugin.PluginData;
+import dev.signet.common.plugin.PluginDescriptor;
 import dev.signet.attestors.workload.CgroupEntry;
 import dev.signet.attestors.workload.ProcFs;
 import dev.signet.attestors.workload.WorkloadAttestationException;
 import dev.signet.attestors.workload.WorkloadAttestor;
-import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.spiffe.Selector;
 import java.nio.file.Files;
@@ -25,6 +28,10 @@ import java.util.regex.Pattern;
 public final class SystemdWorkloadAttestor implements WorkloadAttestor {
   /** SPIRE's plugin name. */
   public static final String NAME = "systemd";
+  /** The built-in as its catalog knows it: {@code plugin_data} gives the unit path. */
+  public static final PluginDescriptor<?, WorkloadAttestorDependencies, WorkloadAttestor> DESCRIPTOR =
+      new BuiltIn<List<Path>, WorkloadAttestorDependencies, WorkloadAttestor>(NAME,
+          (data, core) -> unitPath(data), (unitPath, deps) -> new SystemdWorkloadAttestor(deps.proc(), unitPath));
   /** systemd's system unit search path, in its order of precedence. */
   public static final List<Path> DEFAULT_UNIT_PATH = List.of(Path.of("/etc/systemd/system"),
       Path.of("/run/systemd/system"), Path.of("/usr/local/lib/systemd/system"), Path.of("/usr/lib/systemd/system"),
@@ -42,12 +49,13 @@ public final class SystemdWorkloadAttestor implements WorkloadAttestor {
 
   /** From {@code plugin_data}, which takes Signet's optional {@code unit_path} list. */
   public static SystemdWorkloadAttestor create(ConfigSection data, ProcFs proc) {
+    return new SystemdWorkloadAttestor(proc, unitPath(data));
+  }
+
+  private static List<Path> unitPath(ConfigSection data) {
     List<String> configured = data.getList("unit_path");
-    if (!data.unknownKeys().isEmpty()) {
-      throw new ConfigException("WorkloadAttestor \"systemd\": unknown plugin_data keys " + data.unknownKeys());
-    }
-    return new SystemdWorkloadAttestor(proc,
-        configured.isEmpty() ? DEFAULT_UNIT_PATH : configured.stream().map(Path::of).toList());
+    PluginData.requireNoUnknownKeys(data);
+    return configured.isEmpty() ? DEFAULT_UNIT_PATH : configured.stream().map(Path::of).toList();
   }
 
   @Override

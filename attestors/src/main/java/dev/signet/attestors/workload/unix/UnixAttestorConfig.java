@@ -21,7 +21,7 @@ public record UnixAttestorConfig(boolean discoverWorkloadPath, long workloadSize
         data.getBool("discover_workload_path", false),
         data.getLong("workload_size_limit", 0));
     if (!data.unknownKeys().isEmpty()) {
-      throw new ConfigException("WorkloadAttestor \"unix\": unknown plugin_data keys " + data.unknownKeys());
+      throw new ConfigException("unknown plugin_data keys " + data.unknownKeys());
     }
     return config;
   }

@@ -1,5 +1,8 @@
 package dev.signet.attestors.workload.unix;
 
+import dev.signet.attestors.workload.WorkloadAttestorDependencies;
+import dev.signet.common.plugin.BuiltIn;
+import dev.signet.common.plugin.PluginDescriptor;
 import dev.signet.attestors.workload.ProcFs;
 import dev.signet.attestors.workload.ProcessStatus;
 import dev.signet.attestors.workload.UserDirectory;
@@ -27,6 +30,11 @@ import java.util.Optional;
 public final class UnixWorkloadAttestor implements WorkloadAttestor {
   /** SPIRE's plugin name, and the selector type. */
   public static final String NAME = "unix";
+  /** The built-in as its catalog knows it; see {@link UnixAttestorConfig}. */
+  public static final PluginDescriptor<?, WorkloadAttestorDependencies, WorkloadAttestor> DESCRIPTOR =
+      new BuiltIn<UnixAttestorConfig, WorkloadAttestorDependencies, WorkloadAttestor>(NAME,
+          (data, core) -> UnixAttestorConfig.from(data),
+          (config, deps) -> new UnixWorkloadAttestor(config, deps.proc(), deps.directory()));
 
   private final UnixAttestorConfig config;
   private final ProcFs proc;

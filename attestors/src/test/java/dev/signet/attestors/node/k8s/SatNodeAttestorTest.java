@@ -8,7 +8,9 @@ import dev.signet.attestors.node.AttestResult;
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.attestors.node.AttestationException.Kind;
 import dev.signet.common.bundle.PemCodec;
+import dev.signet.attestors.node.AgentNodeAttestors;
 import dev.signet.common.config.ConfigException;
+import dev.signet.common.plugin.PluginHarness;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.TrustDomain;
@@ -193,8 +195,8 @@ class SatNodeAttestorTest {
         "no public keys");
     assertConfigError(Map.of("service_account_allow_list", allowed, "use_token_review_api_validation", true,
         "audiences", List.of("x")), "unknown keys");
-    assertThatThrownBy(() -> K8sTokenAttestorClient.sat(ConfigSection.of("plugin_data", Map.of("token_path", "/t"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("k8s_sat").hasMessageContaining("cluster is required");
+    assertThatThrownBy(() -> PluginHarness.load(AgentNodeAttestors.CATALOG, "k8s_sat", Map.of("token_path", "/t")))
+        .isInstanceOf(ConfigException.class).hasMessage("nodeattestor(k8s_sat): cluster is required");
     assertThat(K8sTokenAttestorClient.sat(ConfigSection.of("plugin_data", Map.of("cluster", "prod"))).name())
         .isEqualTo("k8s_sat");
   }

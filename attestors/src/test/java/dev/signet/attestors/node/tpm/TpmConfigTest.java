@@ -3,8 +3,11 @@ package dev.signet.attestors.node.tpm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signet.attestors.node.NodeAttestorTesting;
+import dev.signet.attestors.node.ServerNodeAttestors;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
+import dev.signet.common.plugin.PluginHarness;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
@@ -32,7 +35,7 @@ class TpmConfigTest {
       "device:"})
   void badTpmPathsAreConfigErrorsQuotingTheValue(String value) {
     assertThatThrownBy(() -> TpmAddress.parse(value)).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("NodeAttestor \"tpm\": tpm_path \"" + value + "\"");
+        .hasMessageStartingWith("tpm_path \"" + value + "\"");
   }
 
   @Test
@@ -84,8 +87,9 @@ class TpmConfigTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> data = new com.fasterxml.jackson.databind.ObjectMapper()
         .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS).readValue(json, Map.class);
-    assertThatThrownBy(() -> TpmNodeAttestor.create(ConfigSection.of("plugin_data", data), java.time.Clock.systemUTC()))
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith("NodeAttestor \"tpm\": ").hasMessageContaining(message);
+    assertThatThrownBy(() -> PluginHarness.load(ServerNodeAttestors.CATALOG, "tpm", data)
+        .create(NodeAttestorTesting.dependencies())).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("nodeattestor(tpm): ").hasMessageContaining(message);
   }
 
   @Test
