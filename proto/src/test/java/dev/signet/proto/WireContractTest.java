@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WireContractTest {
 
   /** Every SPIRE / SPIFFE service Signet serves or calls, keyed by full gRPC name. */
-  private static Map<String, ServiceDescriptor> spireServices() {
+  static Map<String, ServiceDescriptor> spireServices() {
     Map<String, ServiceDescriptor> m = new LinkedHashMap<>();
     for (ServiceDescriptor s : List.of(
         dev.signet.proto.spire.api.server.agent.v1.AgentGrpc.getServiceDescriptor(),
