@@ -78,7 +78,6 @@ public final class SqlDataStore implements DataStore {
     } catch (IllegalArgumentException e) {
       throw DataStoreException.invalid("sql: " + e.getMessage());
     }
-    target.embeddedFiles().ifPresent(f -> prepare(f));
     config.legacyH2Base(dataDir).ifPresent(base -> LegacyH2Import.importIfPresent(base,
         target.embeddedFiles().orElseThrow().storeFile()));
     return openTarget(config, target, clock);

@@ -49,7 +49,7 @@ final class SqlErrors {
   }
 
   /** The SQLSTATE of {@code e}, or its SQLite result code's equivalent; empty when neither says. */
-  static String state(SQLException e) {
+  private static String state(SQLException e) {
     if (e.getSQLState() != null) {
       return e.getSQLState();
     }
