@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Sets up a daemon's logging from its config at start-up ({@code run}): the root logger's level
  * ({@code log_level}), and its one appender, which writes text or JSON lines ({@code log_format}) to stderr
  * or appends them to {@code log_file}. The levels of other loggers set by {@code conf/logback.xml} (gRPC
- * and Netty at WARN, hcl4j off) are kept; only the root's appenders are replaced.
+ * and Netty at WARN) are kept; only the root's appenders are replaced.
  *
  * <p>Text lines are {@code time level [thread] logger: message key="value" ...}. JSON lines are logback's
  * {@link JsonEncoder} objects, one per line, with {@code timestamp} (epoch milliseconds), {@code level},

@@ -1,5 +1,6 @@
 package dev.signet.agent.config;
 
+import dev.signet.common.config.HealthChecks;
 import dev.signet.common.logging.LogOutput;
 import dev.signet.attestors.node.AgentNodeAttestorDependencies;
 import dev.signet.attestors.node.NodeAttestorClient;
@@ -94,5 +95,4 @@ public record AgentConfig(
   }
 
   /** {@code health_checks} with the listener enabled. */
-  public record HealthChecks(String bindAddress, int bindPort, String livePath, String readyPath) {}
 }

@@ -16,6 +16,8 @@ import dev.signet.agent.state.AgentStateStore;
 import dev.signet.agent.workload.PerUidQuotas;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
+import dev.signet.common.config.HealthChecks;
+import dev.signet.common.config.TelemetrySection;
 import dev.signet.common.config.HclDocument;
 import dev.signet.common.config.PluginBlock;
 import dev.signet.common.crypto.KeyType;
@@ -134,8 +136,8 @@ public final class AgentConfigLoader {
       warnings.add("NodeAttestor \"join_token\" without a join token: the agent can only start with an SVID "
           + "already stored in " + dataDir);
     }
-    AgentConfig.HealthChecks health = healthChecks(root);
-    if (root.accept("telemetry")) {
+    HealthChecks health = HealthChecks.parse(root);
+    if (TelemetrySection.check(root)) {
       warnings.add("telemetry is accepted for SPIRE compatibility and has no effect in signet");
     }
     root.requireNoUnknownKeys();
@@ -176,19 +178,6 @@ public final class AgentConfigLoader {
     }
     String token = or(flags.joinToken() == null ? null : flags.joinToken().reveal(), fileToken);
     return token == null || token.isBlank() ? null : Secret.of(token.strip());
-  }
-
-  private static AgentConfig.HealthChecks healthChecks(ConfigSection root) {
-    if (!root.has("health_checks")) {
-      return null;
-    }
-    ConfigSection health = root.section("health_checks");
-    if (!health.getBool("listener_enabled", false)) {
-      health.keys().forEach(health::accept);
-      return null;
-    }
-    return new AgentConfig.HealthChecks(health.getString("bind_address", "localhost"),
-        health.getInt("bind_port", 80), health.getString("live_path", "/live"), health.getString("ready_path", "/ready"));
   }
 
   private Plugins plugins(List<PluginBlock> blocks, CoreConfig core) {

@@ -1,5 +1,6 @@
 package dev.signet.agent.health;
 
+import dev.signet.common.config.HealthChecks;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.signet.agent.config.AgentConfig;
@@ -36,7 +37,7 @@ public final class HealthHttpServer implements AutoCloseable {
   }
 
   /** Binds {@code bind_address:bind_port} and serves the two paths from {@code status}. */
-  public static HealthHttpServer start(AgentConfig.HealthChecks config, Supplier<Status> status) throws IOException {
+  public static HealthHttpServer start(HealthChecks config, Supplier<Status> status) throws IOException {
     Objects.requireNonNull(status, "status");
     if (config.livePath().equals(config.readyPath())) {
       throw new IllegalArgumentException("health_checks live_path and ready_path are both \"" + config.livePath() + "\"");

@@ -1,5 +1,6 @@
 package dev.signet.agent.health;
 
+import dev.signet.common.config.HealthChecks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +23,7 @@ class HealthHttpServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = HealthHttpServer.start(new AgentConfig.HealthChecks("127.0.0.1", 0, "/live", "/ready"), status::get);
+    server = HealthHttpServer.start(new HealthChecks("127.0.0.1", 0, "/live", "/ready"), status::get);
   }
 
   @AfterEach
@@ -74,7 +75,7 @@ class HealthHttpServerTest {
 
   @Test
   void theTwoPathsMustDiffer() {
-    assertThatThrownBy(() -> HealthHttpServer.start(new AgentConfig.HealthChecks("127.0.0.1", 0, "/h", "/h"),
+    assertThatThrownBy(() -> HealthHttpServer.start(new HealthChecks("127.0.0.1", 0, "/h", "/h"),
         status::get)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"/h\"");
   }
 }

@@ -1,26 +1,27 @@
 package dev.signet.common.config;
 
-import com.bertramlabs.plugins.hcl4j.HCLParser;
-import com.bertramlabs.plugins.hcl4j.HCLParserException;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.signet.common.config.hcl.HclParser;
+import dev.signet.common.config.hcl.HclSyntaxException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A parsed SPIRE configuration file as a tree of maps, lists, strings, {@code Long}s, {@code Double}s and
- * {@code Boolean}s. HCL goes through hcl4j after {@link HclLexer} and {@link HclChecker} have refused what
- * hcl4j would silently misread; a document whose first character is <code>{</code> is read as JSON, which
- * SPIRE also accepts. Strings are taken literally, as SPIRE's HCL v1 does: {@code "${X}"} stays
- * {@code ${X}} (use {@link EnvExpander} first for SPIRE's {@code -expandEnv}).
+ * {@code Boolean}s. HCL is read by {@link HclParser} with the rules of the HCL v1 module SPIRE pins, then shaped
+ * by {@link HclTree}; a document whose first character is <code>{</code> is read as JSON, which SPIRE also
+ * accepts. Strings are taken literally, as SPIRE's HCL v1 does: {@code "${X}"} stays {@code ${X}} (use
+ * {@link EnvExpander} first for SPIRE's {@code -expandEnv}).
  *
  * <p>Repeated blocks appear as lists of maps; labelled blocks as nested maps keyed by label
  * ({@code NodeAttestor "join_token" {…}} becomes {@code NodeAttestor → join_token → {…}}).
@@ -29,16 +30,6 @@ import java.util.regex.Pattern;
  */
 public record HclDocument(String origin, Map<String, Object> tree) {
   private static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-
-  /** hcl4j's lexer reports "Illegal character <(=) - state: 14> found on line: 1 col: 9". */
-  private static final Pattern HCL4J_ILLEGAL =
-      Pattern.compile("Illegal character <\\((.*)\\) - state: \\d+> found on line: (\\d+) col: (\\d+)");
-
-  // hcl4j logs every syntax error it meets at ERROR with a stack trace (logger
-  // com.bertramlabs.plugins.hcl4j.HCLParser), then throws it. We report that error ourselves, once, as one
-  // line with file, line and column (see hcl4jError). Common logs through the SLF4J API only, so it cannot
-  // silence that logger itself: the daemons' logback.xml (and the tests') turn it off.
-
 
   public HclDocument {
     tree = Collections.unmodifiableMap(new LinkedHashMap<>(tree));
@@ -55,17 +46,13 @@ public record HclDocument(String origin, Map<String, Object> tree) {
       throw new ConfigException(origin + ": no configuration text");
     }
     if (text.strip().startsWith("{")) {
-      return new HclDocument(origin, TreeNormalizer.normalize(json(text, origin), origin, null));
+      return new HclDocument(origin, TreeNormalizer.normalize(json(text, origin), origin));
     }
-    HclChecker.check(HclLexer.tokenize(text, origin), origin);
-    String dollar = placeholder(text);
-    Map<String, Object> raw;
     try {
-      raw = new HCLParser().parse(text.replace("$", dollar));
-    } catch (HCLParserException | IOException | RuntimeException e) { // hcl4j wraps its syntax errors in RuntimeException
-      throw hcl4jError(origin, text, dollar, hclMessage(e), e);
+      return new HclDocument(origin, HclTree.build(HclParser.parse(text), text, origin));
+    } catch (HclSyntaxException e) {
+      throw syntaxError(origin, e);
     }
-    return new HclDocument(origin, TreeNormalizer.normalize(raw, origin, dollar));
   }
 
   /** Reads and parses a UTF-8 file. */
@@ -74,15 +61,22 @@ public record HclDocument(String origin, Map<String, Object> tree) {
   }
 
   /**
-   * Reads and parses a UTF-8 file; with {@code expandEnv}, {@code $VAR} and {@code ${VAR}} are first
-   * replaced from the environment (SPIRE's {@code -expandEnv}).
+   * Reads and parses a UTF-8 file (a leading byte order mark is skipped; bytes that are not UTF-8 are refused, as
+   * SPIRE refuses them); with {@code expandEnv}, {@code $VAR} and {@code ${VAR}} are first replaced from the
+   * environment (SPIRE's {@code -expandEnv}).
    */
   public static HclDocument load(Path file, boolean expandEnv) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+    } catch (CharacterCodingException e) {
+      throw new ConfigException("config file \"" + file + "\" is not UTF-8 text", e);
     } catch (IOException e) {
       throw new ConfigException("cannot read config file \"" + file + "\": " + e, e);
+    }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1);
     }
     return parse(expandEnv ? EnvExpander.expandFromEnvironment(text) : text, file.toString());
   }
@@ -92,68 +86,24 @@ public record HclDocument(String origin, Map<String, Object> tree) {
     return ConfigSection.root(tree);
   }
 
+  /**
+   * The one format of every syntax error: {@code server.conf:12:5: message}, on one line, so the command line
+   * can print it as it is and editors can jump to the place.
+   */
+  static ConfigException syntaxError(String origin, HclSyntaxException e) {
+    return new ConfigException(origin + ":" + e.line() + ":" + e.column() + ": " + e.getMessage(), e);
+  }
+
   private static Map<String, Object> json(String text, String origin) {
     try {
       return JSON.readValue(text, JSON.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
     } catch (JacksonException e) {
       String message = "invalid JSON: " + e.getOriginalMessage();
       if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
-        throw new ConfigException(HclToken.syntaxError(origin, e.getLocation().getLineNr(),
-            e.getLocation().getColumnNr(), message).getMessage(), e);
+        throw new ConfigException(origin + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr()
+            + ": " + message, e);
       }
       throw new ConfigException(origin + ": " + message, e);
     }
-  }
-
-  /**
-   * A syntax error only hcl4j found, in the one format of {@link HclToken#syntaxError}: its position is
-   * mapped back to the text as written (each {@code $} was a longer placeholder for hcl4j).
-   */
-  private static ConfigException hcl4jError(String origin, String text, String dollar, String message, Exception e) {
-    Matcher illegal = HCL4J_ILLEGAL.matcher(message);
-    if (illegal.find()) {
-      int line = Integer.parseInt(illegal.group(2));
-      int column = originalColumn(text, line, Integer.parseInt(illegal.group(3)), dollar.length());
-      String found = illegal.group(1).replace(dollar, "$");
-      return new ConfigException(HclToken.syntaxError(origin, line, column, "unexpected '" + found
-          + "' here; check the syntax of this line").getMessage(), e);
-    }
-    return new ConfigException(origin + ": " + message.replace(dollar, "$").replace('\n', ' '), e);
-  }
-
-  /** The column in {@code text} of column {@code seen} of hcl4j's input, where every '$' was {@code width} long. */
-  private static int originalColumn(String text, int line, int seen, int width) {
-    String[] lines = text.split("\n", -1);
-    if (line < 1 || line > lines.length) {
-      return seen;
-    }
-    String original = lines[line - 1];
-    int replacedColumn = 1;
-    for (int i = 0; i < original.length(); i++) {
-      int next = replacedColumn + (original.charAt(i) == '$' ? width : 1);
-      if (seen < next) {
-        return i + 1;
-      }
-      replacedColumn = next;
-    }
-    return seen - replacedColumn + original.length() + 1;
-  }
-
-  /**
-   * hcl4j evaluates {@code ${…}} even though SPIRE's HCL does not, so every {@code $} is swapped for a
-   * marker the text does not contain and swapped back in {@link TreeNormalizer}.
-   */
-  private static String placeholder(String text) {
-    String marker = "SIGNET_DOLLAR_";
-    for (long n = 0; ; n++) {
-      if (!text.contains(marker + n)) {
-        return marker + n + "_";
-      }
-    }
-  }
-
-  private static String hclMessage(Exception e) {
-    Throwable cause = e.getCause() instanceof HCLParserException inner ? inner : e;
-    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
   }
 }

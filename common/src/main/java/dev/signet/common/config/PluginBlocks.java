@@ -40,13 +40,25 @@ final class PluginBlocks {
     return List.copyOf(plugins);
   }
 
+  /**
+   * {@code plugin_data { … }}, or {@code plugin_data = "…"} / a heredoc holding the same HCL as text (SPIRE hands
+   * either form to the plugin as HCL).
+   */
+  private static Map<String, Object> pluginData(ConfigSection declaration) {
+    if (declaration.asMap().get("plugin_data") instanceof String text) {
+      declaration.accept("plugin_data");
+      return HclDocument.parse(text, declaration.qualified("plugin_data")).tree();
+    }
+    return declaration.getMap("plugin_data");
+  }
+
   private static PluginBlock declaration(String type, String name, ConfigSection declaration) {
     String where = "plugin " + type + " \"" + name + "\"";
     if (declaration.has("plugin_data") && declaration.has("plugin_data_file")) {
       throw new ConfigException(where + ": plugin_data and plugin_data_file are mutually exclusive");
     }
     // plugin_data is read as a detached section: its keys belong to the plugin, which reports its own.
-    ConfigSection data = ConfigSection.of(declaration.qualified("plugin_data"), declaration.getMap("plugin_data"));
+    ConfigSection data = ConfigSection.of(declaration.qualified("plugin_data"), pluginData(declaration));
     PluginBlock plugin = new PluginBlock(type, name, data, declaration.getBool("enabled", true),
         declaration.getString("plugin_cmd", ""), declaration.getList("plugin_args"),
         declaration.getString("plugin_checksum", ""), declaration.getString("plugin_data_file", ""));

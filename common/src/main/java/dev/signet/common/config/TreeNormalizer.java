@@ -7,27 +7,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a parser's output into the document tree: unmodifiable maps and lists, strings with {@code $}
- * restored, integral numbers as {@code Long}, other numbers as {@code Double}; nulls dropped; anything else
+ * Turns a JSON document into the document tree: unmodifiable maps and lists, integral numbers as {@code Long}, other numbers as {@code Double}; nulls dropped; anything else
  * (a parser's variable or function object) refused, naming its key.
  */
 final class TreeNormalizer {
   private final String origin;
-  private final String dollar;
 
-  private TreeNormalizer(String origin, String dollar) {
+  private TreeNormalizer(String origin) {
     this.origin = origin;
-    this.dollar = dollar;
   }
 
-  static Map<String, Object> normalize(Map<?, ?> raw, String origin, String dollar) {
-    return new TreeNormalizer(origin, dollar).map(raw, "");
+  static Map<String, Object> normalize(Map<?, ?> raw, String origin) {
+    return new TreeNormalizer(origin).map(raw, "");
   }
 
   private Map<String, Object> map(Map<?, ?> raw, String path) {
     Map<String, Object> out = new LinkedHashMap<>();
     raw.forEach((k, v) -> {
-      String key = text(String.valueOf(k));
+      String key = String.valueOf(k);
       Object value = value(v, path.isEmpty() ? key : path + "." + key);
       if (value != null) {
         out.put(key, value);
@@ -39,7 +36,7 @@ final class TreeNormalizer {
   private Object value(Object raw, String path) {
     return switch (raw) {
       case null -> null;
-      case String s -> text(s);
+      case String s -> s;
       case Boolean b -> b;
       case Double d when d == Math.rint(d) && Math.abs(d) <= 9_007_199_254_740_992d -> d.longValue();
       case Integer i -> i.longValue();
@@ -57,11 +54,7 @@ final class TreeNormalizer {
         yield Collections.unmodifiableList(out);
       }
       default -> throw new ConfigException(origin + ": key \"" + path + "\" has a value that is not a literal ("
-          + text(String.valueOf(raw)) + ")");
+          + raw + ")");
     };
-  }
-
-  private String text(String s) {
-    return dollar == null ? s : s.replace(dollar, "$");
   }
 }

@@ -1,5 +1,6 @@
 package dev.signet.server.config;
 
+import dev.signet.common.config.HealthChecks;
 import dev.signet.common.logging.LogOutput;
 import dev.signet.attestors.node.NodeAttestor;
 import dev.signet.attestors.node.NodeAttestorDependencies;
@@ -53,7 +54,7 @@ public record ServerConfig(
     ConfiguredPlugin<Void, KeyManager> keyManager,
     ConfiguredPlugin<Void, UpstreamAuthority> upstreamAuthority,
     List<ConfiguredPlugin<NodeAttestorDependencies, NodeAttestor>> nodeAttestors,
-    HealthCheckSettings healthChecks,
+    HealthChecks healthChecks,
     AccessApiSettings accessApi,
     AuditSettings audit,
     FederationSettings federation,
@@ -84,7 +85,6 @@ public record ServerConfig(
   }
 
   /** {@code health_checks}; null when the listener is disabled. */
-  public record HealthCheckSettings(String bindAddress, int bindPort, String livePath, String readyPath) {}
 
   /**
    * The audit trail: {@code server.audit_log_path} (default {@code <data_dir>/audit.log}) and

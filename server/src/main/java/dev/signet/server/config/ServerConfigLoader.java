@@ -8,6 +8,8 @@ import dev.signet.ca.keymanager.KeyManager;
 import dev.signet.ca.upstream.UpstreamAuthority;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
+import dev.signet.common.config.HealthChecks;
+import dev.signet.common.config.TelemetrySection;
 import dev.signet.common.config.HclDocument;
 import dev.signet.common.config.PluginBlock;
 import dev.signet.common.files.DataDirPermissions;
@@ -117,9 +119,9 @@ public final class ServerConfigLoader {
     acceptNoEffect(server);
 
     Plugins plugins = plugins(root.plugins(), new CoreConfig(trustDomain));
-    ServerConfig.HealthCheckSettings health = healthChecks(root);
+    HealthChecks health = HealthChecks.parse(root);
     ServerConfig.AccessApiSettings accessApi = accessApi(root, trustDomain);
-    acceptNoEffect(root, "telemetry");
+    TelemetrySection.check(root);
     root.requireNoUnknownKeys();
     return new ServerConfig(trustDomain, bindAddress, bindPort, socketPath, dataDir, logLevel, caTtl, x509Ttl,
         jwtTtl, agentTtl, caKeyType, jwtKeyType, subject, jwtIssuer, adminIds, attestationLimit, signingLimit,
@@ -159,20 +161,6 @@ public final class ServerConfigLoader {
 
   private static String qualified(ConfigSection section, String key) {
     return section.path().isEmpty() ? key : section.path() + "." + key;
-  }
-
-  private static ServerConfig.HealthCheckSettings healthChecks(ConfigSection root) {
-    if (!root.has("health_checks")) {
-      return null;
-    }
-    ConfigSection health = root.section("health_checks");
-    if (!health.getBool("listener_enabled", false)) {
-      health.keys().forEach(health::accept);
-      return null;
-    }
-    return new ServerConfig.HealthCheckSettings(health.getString("bind_address", "localhost"),
-        health.getInt("bind_port", 80), health.getString("live_path", "/live"),
-        health.getString("ready_path", "/ready"));
   }
 
   /**
