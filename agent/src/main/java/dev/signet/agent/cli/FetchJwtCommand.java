@@ -53,8 +53,7 @@ final class FetchJwtCommand implements Callable<Integer> {
       }
     }
     if (output == Output.Format.json) {
-      out.println(Output.json(svids));
-      out.println(Output.json(bundles));
+      out.println(Output.json(svids, bundles));
     } else {
       for (JWTSVID svid : svids.getSvidsList()) {
         out.println("token(" + svid.getSpiffeId() + "):");

@@ -1,8 +1,7 @@
 package dev.signet.agent.cli;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
-import com.google.protobuf.util.JsonFormat;
+import dev.signet.common.cli.SpireCliJson;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
@@ -27,12 +26,9 @@ final class Output {
     return GO_TIME.format(date.toInstant());
   }
 
-  static String json(MessageOrBuilder message) {
-    try {
-      return JsonFormat.printer().preservingProtoFieldNames().print(message);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("cannot print " + message.getClass().getSimpleName() + " as json", e);
-    }
+  /** {@code -output json}: the messages as spire-agent prints them (one object, or an array of several). */
+  static String json(MessageOrBuilder... messages) {
+    return SpireCliJson.print(messages);
   }
 
   /** Prints a failed call the way spire-agent does ({@code rpc error: code = X desc = ...}); returns exit code 1. */

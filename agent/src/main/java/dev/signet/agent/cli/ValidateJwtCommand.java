@@ -41,7 +41,7 @@ final class ValidateJwtCommand implements Callable<Integer> {
     } else {
       out.println("SVID is valid.");
       out.println("SPIFFE ID : " + response.getSpiffeId());
-      out.println("Claims    : " + Output.json(response.getClaims()).replaceAll("\\s*\\n\\s*", " "));
+      out.println("Claims    : " + Output.json(response.getClaims()));
     }
     out.flush();
     return 0;

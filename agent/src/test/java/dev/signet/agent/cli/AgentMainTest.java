@@ -124,7 +124,28 @@ class AgentMainTest {
   @Test
   void fetchX509AsJson() {
     assertThat(run("api", "fetch", "x509", "-socketPath", server.socket().toString(), "-output", "json")).isZero();
-    assertThat(out.toString()).contains("\"spiffe_id\": \"spiffe://example.org/web\"");
+    // spire-agent's shape: one line, every field of X509SVIDResponse, keys sorted
+    assertThat(out.toString().strip()).doesNotContain("\n").startsWith("{\"crl\":[],\"federated_bundles\":{")
+        .contains("\"hint\":\"\"", "\"spiffe_id\":\"spiffe://example.org/web\"");
+  }
+
+  @Test
+  void fetchJwtAsJsonIsOneArrayAsSpireAgentPrintsIt() throws Exception {
+    assertThat(run("api", "fetch", "jwt", "-audience", "db", "-socketPath", server.socket().toString(),
+        "-output", "json")).isZero();
+    com.fasterxml.jackson.databind.JsonNode printed = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(out.toString());
+    assertThat(out.toString().strip()).doesNotContain("\n");
+    assertThat(printed.isArray()).isTrue();
+    assertThat(printed.path(0).path("svids").path(0).path("spiffe_id").asText()).isEqualTo("spiffe://example.org/web");
+    assertThat(printed.path(1).path("bundles").has("spiffe://example.org")).isTrue();
+    String token = printed.path(0).path("svids").path(0).path("svid").asText();
+
+    out.getBuffer().setLength(0);
+    assertThat(run("api", "validate", "jwt", "-audience", "db", "-svid", token, "-output", "json",
+        "-socketPath", server.socket().toString())).isZero();
+    // claims' numbers as Go prints a float64: "exp":1234567890, never 1.23456789E9
+    assertThat(out.toString()).containsPattern("\"exp\":\\d+[,}]").doesNotContain("E9");
   }
 
   @Test

@@ -1,14 +1,11 @@
 package dev.signet.server.cli;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
-import com.google.protobuf.util.JsonFormat;
+import dev.signet.common.cli.SpireCliJson;
 import java.io.PrintStream;
 
 /** Writes command results as SPIRE does: aligned "Label : value" lines, or protojson with {@code -output json}. */
 public final class Printer {
-  private static final JsonFormat.Printer JSON = JsonFormat.printer().preservingProtoFieldNames()
-      .alwaysPrintFieldsWithNoPresence();
   private final PrintStream out;
   private final OutputFormat format;
 
@@ -21,13 +18,9 @@ public final class Printer {
     return format == OutputFormat.JSON;
   }
 
-  /** Prints the whole response as JSON (json mode only). */
+  /** Prints the whole response as spire-server's {@code -output json} does (json mode only). */
   public void json(MessageOrBuilder message) {
-    try {
-      out.println(JSON.print(message));
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("cannot print " + message.getClass().getSimpleName() + " as JSON", e);
-    }
+    out.println(SpireCliJson.print(message));
   }
 
   /** One aligned {@code label : value} line. */
