@@ -44,12 +44,12 @@ final class FetchJwtCommand implements Callable<Integer> {
       try {
         svids = api.workload().fetchJWTSVID(request.build());
       } catch (StatusRuntimeException e) {
-        return Output.rpcError(spec.commandLine().getErr(), "error fetching JWT-SVID", e);
+        return Output.rpcError(spec.commandLine().getErr(), "error fetching JWT-SVID", e, client.socket());
       }
       try {
         bundles = api.workload().fetchJWTBundles(JWTBundlesRequest.getDefaultInstance()).next();
       } catch (StatusRuntimeException e) {
-        return Output.rpcError(spec.commandLine().getErr(), "error fetching JWT bundles", e);
+        return Output.rpcError(spec.commandLine().getErr(), "error fetching JWT bundles", e, client.socket());
       }
     }
     if (output == Output.Format.json) {

@@ -1,5 +1,6 @@
 package dev.signet.agent.cli;
 
+import dev.signet.common.cli.RpcErrorText;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -46,8 +47,7 @@ final class HealthcheckCommand implements Callable<Integer> {
         }
       }
     } catch (StatusRuntimeException e) {
-      err.println("Agent is unhealthy: unable to determine health: " + Output.goCode(e.getStatus().getCode())
-          + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()));
+      err.println("Agent is unhealthy: unable to determine health: " + RpcErrorText.describe(e, client.socket()));
       err.flush();
       return 1;
     }

@@ -1,8 +1,8 @@
 package dev.signet.agent.cli;
 
+import dev.signet.common.cli.RpcErrorText;
 import com.google.protobuf.MessageOrBuilder;
 import dev.signet.common.cli.SpireCliJson;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.time.ZoneOffset;
@@ -31,21 +31,14 @@ final class Output {
     return SpireCliJson.print(messages);
   }
 
-  /** Prints a failed call the way spire-agent does ({@code rpc error: code = X desc = ...}); returns exit code 1. */
-  static int rpcError(PrintWriter err, String what, StatusRuntimeException e) {
-    Status status = e.getStatus();
-    err.println(what + ": rpc error: code = " + goCode(status.getCode()) + " desc = "
-        + (status.getDescription() == null ? "" : status.getDescription()));
+  /**
+   * Prints a call to {@code socket} that failed the way spire-agent does ({@code rpc error: code = X desc = ...},
+   * naming the socket and the cause when it cannot be reached); returns exit code 1.
+   */
+  static int rpcError(PrintWriter err, String what, StatusRuntimeException e, java.nio.file.Path socket) {
+    err.println(what + ": " + RpcErrorText.describe(e, socket));
     err.flush();
     return 1;
   }
 
-  /** gRPC's Go spelling of a code, e.g. PermissionDenied. */
-  static String goCode(Status.Code code) {
-    StringBuilder name = new StringBuilder();
-    for (String part : code.name().split("_")) {
-      name.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
-    }
-    return code == Status.Code.OK ? "OK" : name.toString();
-  }
 }

@@ -34,7 +34,7 @@ final class ValidateJwtCommand implements Callable<Integer> {
       response = api.workload().validateJWTSVID(ValidateJWTSVIDRequest.newBuilder()
           .setAudience(audience).setSvid(svid).build());
     } catch (StatusRuntimeException e) {
-      return Output.rpcError(spec.commandLine().getErr(), "error validating JWT-SVID", e);
+      return Output.rpcError(spec.commandLine().getErr(), "error validating JWT-SVID", e, client.socket());
     }
     if (output == Output.Format.json) {
       out.println(Output.json(response));

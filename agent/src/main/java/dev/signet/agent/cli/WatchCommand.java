@@ -34,7 +34,7 @@ final class WatchCommand implements Callable<Integer> {
       }
       return 0;
     } catch (StatusRuntimeException e) {
-      return Output.rpcError(spec.commandLine().getErr(), "error watching X509-SVIDs", e);
+      return Output.rpcError(spec.commandLine().getErr(), "error watching X509-SVIDs", e, client.socket());
     } catch (java.security.GeneralSecurityException e) {
       spec.commandLine().getErr().println("Error: the agent sent an unreadable certificate: " + e.getMessage());
       return 1;

@@ -53,7 +53,7 @@ abstract class X509Fetch implements Callable<Integer> {
     try (WorkloadApiClient api = new WorkloadApiClient(client.socket(), client.timeoutDuration())) {
       response = api.workload().fetchX509SVID(X509SVIDRequest.getDefaultInstance()).next();
     } catch (StatusRuntimeException e) {
-      return Output.rpcError(spec.commandLine().getErr(), "error fetching X509-SVID", e);
+      return Output.rpcError(spec.commandLine().getErr(), "error fetching X509-SVID", e, client.socket());
     }
     double millis = (System.nanoTime() - started) / 1e6;
     if (writeDir != null) {

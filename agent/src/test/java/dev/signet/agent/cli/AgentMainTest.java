@@ -149,6 +149,14 @@ class AgentMainTest {
   }
 
   @Test
+  void aMissingSocketIsNamedWithItsCause() {
+    String missing = server.socket().resolveSibling("nothing-here.sock").toString();
+    assertThat(run("api", "fetch", "x509", "-socketPath", missing)).isEqualTo(1);
+    assertThat(err.toString()).contains("error fetching X509-SVID: rpc error: code = Unavailable desc = connection error: "
+        + "desc = \"transport: error while dialing: dial unix " + missing + ": connect: no such file or directory\"");
+  }
+
+  @Test
   void noIdentityIsReportedLikeSpire() {
     cache.update(IdentitySnapshot.empty(TD.bundle));
     assertThat(run("api", "fetch", "x509", "-socketPath", server.socket().toString())).isEqualTo(1);
@@ -184,7 +192,8 @@ class AgentMainTest {
   @Test
   void healthcheckOnAMissingSocketIsUnhealthy() {
     assertThat(run("healthcheck", "-socketPath", temp.resolve("nope.sock").toString(), "-timeout", "2s")).isEqualTo(1);
-    assertThat(err.toString()).contains("Agent is unhealthy: unable to determine health: Unavailable");
+    assertThat(err.toString()).contains("Agent is unhealthy: unable to determine health: rpc error: code = Unavailable",
+        "dial unix " + temp.resolve("nope.sock") + ": connect: no such file or directory");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.signet.server.cli;
 
+import dev.signet.common.cli.RpcErrorText;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -28,7 +29,7 @@ public abstract class AdminCommand implements Callable<Integer> {
     try (AdminClient client = new AdminClient(Path.of(options.socketPath))) {
       return run(client, out);
     } catch (StatusRuntimeException e) {
-      System.err.println("Error: " + describe(e));
+      System.err.println("Error: " + RpcErrorText.describe(e, Path.of(options.socketPath)));
       return 1;
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       System.err.println("Error: " + e.getMessage());
@@ -36,20 +37,4 @@ public abstract class AdminCommand implements Callable<Integer> {
     }
   }
 
-  /** SPIRE's rendering of a gRPC error. */
-  public static String describe(StatusRuntimeException e) {
-    String code = e.getStatus().getCode().name();
-    String camel = toCamel(code);
-    String description = e.getStatus().getDescription();
-    return "rpc error: code = " + camel + " desc = " + (description == null ? "" : description);
-  }
-
-  /** Code names as Go prints them: ALREADY_EXISTS → AlreadyExists. */
-  public static String toCamel(String code) {
-    StringBuilder camel = new StringBuilder();
-    for (String part : code.split("_")) {
-      camel.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
-    }
-    return camel.toString();
-  }
 }

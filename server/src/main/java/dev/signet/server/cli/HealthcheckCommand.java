@@ -1,5 +1,6 @@
 package dev.signet.server.cli;
 
+import dev.signet.common.cli.RpcErrorText;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -33,7 +34,7 @@ public final class HealthcheckCommand implements Callable<Integer> {
         return 1;
       }
     } catch (StatusRuntimeException e) {
-      System.err.println("Server is unhealthy: unable to determine health: " + AdminCommand.describe(e));
+      System.err.println("Server is unhealthy: unable to determine health: " + RpcErrorText.describe(e, Path.of(socketPath)));
       return 1;
     }
     System.out.println("Server is healthy.");

@@ -1,5 +1,6 @@
 package dev.signet.server.cli.entry;
 
+import dev.signet.common.cli.RpcErrorText;
 import com.google.protobuf.MessageOrBuilder;
 import dev.signet.proto.spire.api.types.Entry;
 import dev.signet.proto.spire.api.types.Status;
@@ -25,7 +26,7 @@ final class EntryResults {
         }
       } else {
         failed = true;
-        String code = AdminCommand.toCamel(io.grpc.Status.fromCodeValue(item.status().getCode()).getCode().name());
+        String code = RpcErrorText.goCode(io.grpc.Status.fromCodeValue(item.status().getCode()).getCode());
         System.err.printf("Failed to %s the following entry (code: %s, msg: \"%s\"):%n", verb, code,
             item.status().getMessage());
       }
