@@ -6,6 +6,7 @@ import dev.signet.common.grpc.UnixSocketServers;
 import dev.signet.common.lifecycle.Lifecycle;
 import dev.signet.proto.transport.UnixSockets;
 import dev.signet.proto.workload.SpiffeWorkloadAPIGrpc;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -79,6 +80,17 @@ public final class WorkloadApiServer implements AutoCloseable {
    */
   public static WorkloadApiServer start(Path socket, WorkloadApiService service, int maxCallsPerUid)
       throws IOException {
+    return start(socket, service, maxCallsPerUid, null);
+  }
+
+  /**
+   * As {@link #start(Path, WorkloadApiService, int)}, also serving Envoy's SDS ({@code sds}, may be null)
+   * on the same socket. Security: SDS is not behind the {@link SecurityHeaderInterceptor} (Envoy sends no
+   * such header, and SPIRE does not ask for it); it attests its callers itself, like the Workload API, and
+   * shares the per-uid call budget and message limits.
+   */
+  public static WorkloadApiServer start(Path socket, WorkloadApiService service, int maxCallsPerUid,
+      BindableService sds) throws IOException {
     Objects.requireNonNull(socket, "socket path");
     ConcurrentCallLimit perUid = new ConcurrentCallLimit(new PerUidQuotas(maxCallsPerUid));
     Path absolute = socket.toAbsolutePath();
@@ -105,10 +117,13 @@ public final class WorkloadApiServer implements AutoCloseable {
     }
     // A request that does not parse is INVALID_ARGUMENT, logged once per uid and interval (MalformedRequests).
     MalformedRequests malformed = new MalformedRequests();
-    Server server = builder
+    builder
         .addService(malformed.guard(ServerInterceptors.intercept(service, new SecurityHeaderInterceptor())))
-        .addService(malformed.guard(health.getHealthService().bindService()))
-        .build();
+        .addService(malformed.guard(health.getHealthService().bindService()));
+    if (sds != null) {
+      builder.addService(malformed.guard(sds.bindService()));
+    }
+    Server server = builder.build();
     UnixSocketServers.start(lifecycle, server, absolute, "rwxrwxrwx", health::enterTerminalState);
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(SpiffeWorkloadAPIGrpc.SERVICE_NAME, ServingStatus.SERVING);
