@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 final class SdsStream implements StreamObserver<DiscoveryRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(SdsStream.class);
   static final String METHOD = "StreamSecrets";
+  private static final int MAX_LOGGED_CHARS = 512;
 
   private final ServerCallStreamObserver<DiscoveryResponse> out;
   private final SdsConfig config;
@@ -55,6 +56,7 @@ final class SdsStream implements StreamObserver<DiscoveryRequest> {
   private Node node = Node.getDefaultInstance();
   private List<Secret> lastSent;
   private String lastNonce;
+  private String nackLogged;
   private long versions;
   private long nonces;
   private boolean done;
@@ -99,14 +101,16 @@ final class SdsStream implements StreamObserver<DiscoveryRequest> {
     if (request.hasNode()) {
       node = request.getNode(); // Envoy may send it on the first request only
     }
-    if (request.hasErrorDetail()) {
-      LOG.warn("envoy (pid {}) rejected secrets version \"{}\" (nonce \"{}\", resources {}): {}",
-          caller == null ? null : caller.pid(), request.getVersionInfo(), request.getResponseNonce(),
-          request.getResourceNamesList(), request.getErrorDetail().getMessage());
-    }
     if (lastNonce != null && !lastNonce.equals(request.getResponseNonce())) {
-      LOG.debug("ignoring stale sds request with nonce \"{}\" (last sent \"{}\")", request.getResponseNonce(), lastNonce);
+      LOG.debug("ignoring stale sds request with nonce \"{}\" (last sent \"{}\")",
+          abbreviate(request.getResponseNonce()), lastNonce);
       return;
+    }
+    if (request.hasErrorDetail() && lastNonce != null && !lastNonce.equals(nackLogged)) {
+      // One line per response rejected, however often the caller repeats its NACK.
+      nackLogged = lastNonce;
+      LOG.warn("envoy (pid {}) rejected secrets version {} (nonce {}): {}", caller == null ? null : caller.pid(),
+          versions, lastNonce, abbreviate(request.getErrorDetail().getMessage()));
     }
     Set<String> requested = new LinkedHashSet<>(request.getResourceNamesList());
     boolean changed = names == null || !names.equals(requested);
@@ -153,6 +157,12 @@ final class SdsStream implements StreamObserver<DiscoveryRequest> {
         .setNonce(lastNonce);
     resolution.secrets().forEach(secret -> response.addResources(Any.pack(secret)));
     out.onNext(response.build());
+  }
+
+  /** Caller-supplied text in a log line: at most {@link #MAX_LOGGED_CHARS} characters, quoted. */
+  private static String abbreviate(String text) {
+    String shown = text.length() > MAX_LOGGED_CHARS ? text.substring(0, MAX_LOGGED_CHARS) + "..." : text;
+    return "\"" + shown + "\"";
   }
 
   private void fail(StatusException e) {

@@ -37,6 +37,14 @@ import java.util.TreeSet;
  * beyond {@code x509_svid_cache_max_size}) is neither served nor refused: it is reported as awaited.
  */
 final class SecretResolver {
+  /**
+   * Resource names one request may carry. An Envoy asks for a few; the cap bounds the work one local caller
+   * can cause per request (the message itself is bounded by the socket's message size limit).
+   */
+  static final int MAX_NAMES = 256;
+  /** Refused names quoted in an error; the rest are counted, so the status stays small. */
+  private static final int MAX_QUOTED = 8;
+
   private SecretResolver() {}
 
   /**
@@ -58,6 +66,10 @@ final class SecretResolver {
 
   static Resolution resolve(SdsConfig config, boolean spiffeValidator, Collection<String> requested,
       WorkloadView view) throws StatusException {
+    if (requested.size() > MAX_NAMES) {
+      throw Status.INVALID_ARGUMENT.withDescription("too many resource names: " + requested.size() + " (at most "
+          + MAX_NAMES + ")").asException();
+    }
     Set<String> names = new LinkedHashSet<>(requested);
     names.remove("");
     Bundle own = view.bundle();
@@ -115,8 +127,10 @@ final class SecretResolver {
       }
     }
     if (!missing.isEmpty()) {
+      List<String> quoted = missing.stream().limit(MAX_QUOTED).map(n -> "\"" + n + "\"").toList();
+      String more = missing.size() > MAX_QUOTED ? " and " + (missing.size() - MAX_QUOTED) + " more" : "";
       throw Status.INVALID_ARGUMENT.withDescription("workload is not authorized for the requested identities "
-          + missing.stream().map(n -> "\"" + n + "\"").toList()).asException();
+          + quoted + more).asException();
     }
     return new Resolution(concat(bundles, certificates), served, awaited, complete);
   }

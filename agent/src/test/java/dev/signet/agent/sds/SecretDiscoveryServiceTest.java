@@ -29,7 +29,13 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.envoyproxy.envoy.service.secret.v3.SecretDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.type.v3.SemanticVersion;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.signet.common.testing.CapturedLogs;
 import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoopGroup;
@@ -233,6 +239,36 @@ class SecretDiscoveryServiceTest {
     serve(TD.bundle, rotated, someoneElse);
     DiscoveryResponse third = envoy.next();
     assertThat(chain(named(third, "default"))).isEqualTo(rotated.svid().chain());
+  }
+
+  @Test
+  void aRepeatedNackIsLoggedOnceWithTheCallersMessage() throws Exception {
+    serve(TD.bundle, TD.identity("e-web", "/web", "", me));
+    try (CapturedLogs logs = CapturedLogs.of(SdsStream.class)) {
+      Client envoy = new Client().send(request("default"));
+      DiscoveryResponse first = envoy.next();
+      for (int i = 0; i < 3; i++) {
+        envoy.send(ack(first, "default").setVersionInfo("")
+            .setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3).setMessage("bad certificate")));
+      }
+      envoy.send(ack(first, "default", "ROOTCA")); // answered after the NACKs were handled
+      envoy.next();
+      List<ILoggingEvent> warnings = logs.events().stream().filter(e -> e.getLevel() == Level.WARN).toList();
+      assertThat(warnings).hasSize(1);
+      assertThat(warnings.getFirst().getFormattedMessage()).contains("rejected secrets version")
+          .contains("\"bad certificate\"").contains(first.getNonce());
+    }
+  }
+
+  @Test
+  void theSdsServiceReportsItsHealth() {
+    HealthCheckResponse health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.newBuilder().setService(SecretDiscoveryServiceGrpc.SERVICE_NAME).build());
+    assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    server.setServing(false);
+    assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.newBuilder().setService(SecretDiscoveryServiceGrpc.SERVICE_NAME).build())
+        .getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.NOT_SERVING);
   }
 
   @Test

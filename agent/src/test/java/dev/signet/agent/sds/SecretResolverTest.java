@@ -125,6 +125,19 @@ class SecretResolverTest {
   }
 
   @Test
+  void tooManyNamesAreRefusedAndARefusalQuotesAFewNamesOnly() {
+    String[] many = new String[SecretResolver.MAX_NAMES + 1];
+    java.util.Arrays.fill(many, "ROOTCA");
+    assertThatThrownBy(() -> resolve(WEB_VIEW, true, many))
+        .hasMessage("INVALID_ARGUMENT: too many resource names: 257 (at most 256)");
+    String[] unknown = java.util.stream.IntStream.range(0, 20).mapToObj(i -> "n" + (char) ('a' + i))
+        .toArray(String[]::new);
+    assertThatThrownBy(() -> resolve(WEB_VIEW, true, unknown))
+        .hasMessage("INVALID_ARGUMENT: workload is not authorized for the requested identities "
+            + "[\"na\", \"nb\", \"nc\", \"nd\", \"ne\", \"nf\", \"ng\", \"nh\"] and 12 more");
+  }
+
+  @Test
   void aCallerMatchingNoEntryGetsBundlesButNoCertificate() throws StatusException {
     assertThat(names(resolve(NOBODY, true))).containsExactly("spiffe://example.org");
     assertThat(names(resolve(NOBODY, true, "ROOTCA"))).containsExactly("ROOTCA");
