@@ -11,6 +11,8 @@ import dev.signet.proto.envoy.service.discovery.v3.DiscoveryRequest;
 import dev.signet.proto.envoy.service.discovery.v3.DiscoveryResponse;
 import dev.signet.proto.envoy.service.secret.v3.SecretDiscoveryServiceGrpc;
 import dev.signet.proto.transport.PeerCredentials;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Envoy points an SDS cluster at the socket and receives its X509-SVIDs as {@code tls_certificate} Secrets
  * and bundles as {@code validation_context} Secrets, pushed again on every rotation and bundle change.
  * Resource names and shapes: {@link SecretResolver}, {@link EnvoySecrets}; the stream: {@link SdsStream}.
- * {@code DeltaSecrets} answers UNIMPLEMENTED, as in SPIRE.
+ * {@code DeltaSecrets} answers UNIMPLEMENTED, as in SPIRE. Binding builds no protobuf descriptors
+ * ({@link SdsServiceDefinition}).
  *
  * <p>Security: the calling Envoy process is attested exactly like a Workload API caller (the kernel's peer
  * credentials, then every workload attestor through the same {@link CallerAttestor}), and it receives only
@@ -33,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * Envoy cannot send one, and the header only guards against confused deputies forwarding Workload API
  * calls, while every SDS answer is bound to the attested calling process all the same.
  */
-public final class SecretDiscoveryService extends SecretDiscoveryServiceGrpc.SecretDiscoveryServiceImplBase {
+public final class SecretDiscoveryService implements SecretDiscoveryServiceGrpc.AsyncService, BindableService {
   private static final Logger LOG = LoggerFactory.getLogger(SecretDiscoveryService.class);
 
   private final SdsConfig config;
@@ -44,6 +47,11 @@ public final class SecretDiscoveryService extends SecretDiscoveryServiceGrpc.Sec
     this.config = Objects.requireNonNull(config, "sds config");
     this.cache = Objects.requireNonNull(cache, "identity cache");
     this.attestor = Objects.requireNonNull(attestor, "caller attestor");
+  }
+
+  @Override
+  public ServerServiceDefinition bindService() {
+    return SdsServiceDefinition.bind(this);
   }
 
   @Override

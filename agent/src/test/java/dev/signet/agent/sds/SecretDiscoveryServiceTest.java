@@ -272,6 +272,17 @@ class SecretDiscoveryServiceTest {
   }
 
   @Test
+  void theLazyDefinitionHasTheGeneratedNamesAndTypes() {
+    var generated = dev.signet.proto.envoy.service.secret.v3.SecretDiscoveryServiceGrpc.getServiceDescriptor();
+    var lazy = new SecretDiscoveryService(SdsConfig.DEFAULT, cache, new CallerAttestor(LinuxProcFs.system(), List.of()))
+        .bindService().getServiceDescriptor();
+    assertThat(lazy.getName()).isEqualTo(generated.getName());
+    assertThat(lazy.getMethods()).extracting(m -> m.getFullMethodName() + " " + m.getType())
+        .containsExactlyInAnyOrderElementsOf(generated.getMethods().stream()
+            .map(m -> m.getFullMethodName() + " " + m.getType()).toList());
+  }
+
+  @Test
   void aStaleNonceIsIgnored() throws Exception {
     serve(TD.bundle, TD.identity("e-web", "/web", "", me));
     Client envoy = new Client().send(request("default"));
