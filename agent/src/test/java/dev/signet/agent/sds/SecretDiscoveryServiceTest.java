@@ -7,6 +7,7 @@ import dev.signet.agent.workload.CachedIdentity;
 import dev.signet.agent.workload.CallerAttestor;
 import dev.signet.agent.workload.IdentitySnapshot;
 import dev.signet.agent.workload.JwtSvidCache;
+import dev.signet.agent.workload.PendingIdentity;
 import dev.signet.agent.workload.TestIdentities;
 import dev.signet.agent.workload.WorkloadApiServer;
 import dev.signet.agent.workload.WorkloadApiService;
@@ -17,6 +18,7 @@ import dev.signet.attestors.workload.unix.UnixAttestorConfig;
 import dev.signet.attestors.workload.unix.UnixWorkloadAttestor;
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.bundle.PemCodec;
+import dev.signet.common.spiffe.Selector;
 import dev.signet.common.testing.TestCertificate;
 import dev.signet.common.time.ManualClock;
 import dev.signet.proto.transport.UnixSockets;
@@ -42,14 +44,17 @@ import io.netty.channel.EventLoopGroup;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -280,6 +285,25 @@ class SecretDiscoveryServiceTest {
     assertThat(lazy.getMethods()).extracting(m -> m.getFullMethodName() + " " + m.getType())
         .containsExactlyInAnyOrderElementsOf(generated.getMethods().stream()
             .map(m -> m.getFullMethodName() + " " + m.getType()).toList());
+  }
+
+  @Test
+  void anSvidBeyondTheCacheSizeIsDemandedAndDeliveredWhenIssued() throws Exception {
+    PendingIdentity pending = new PendingIdentity("e-late", TD.trustDomain.id("/late"), Set.of(Selector.parse(me)),
+        "", List.of());
+    cache.update(new IdentitySnapshot(TD.bundle, Map.of(), List.of(), List.of(pending)));
+    assertThatThrownBy(() -> SecretDiscoveryServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(20, TimeUnit.SECONDS).fetchSecrets(request("default").build()))
+        .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+
+    Client envoy = new Client().send(request("default", "ROOTCA"));
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> cache.demanded().contains("e-late"));
+    CachedIdentity issued = TD.identity("e-late", "/late", "", me);
+    cache.update(new IdentitySnapshot(TD.bundle, Map.of(), List.of(issued)));
+    // Had the stream answered before the SVID was issued, that answer (without "default") would come first.
+    DiscoveryResponse first = envoy.next();
+    assertThat(secrets(first)).extracting(Secret::getName).containsExactlyInAnyOrder("default", "ROOTCA");
+    assertThat(chain(named(first, "default"))).isEqualTo(issued.svid().chain());
   }
 
   @Test
