@@ -7,6 +7,7 @@ import dev.signet.attestors.node.NodeAttestorClient;
 import dev.signet.attestors.workload.WorkloadAttestor;
 import dev.signet.attestors.workload.WorkloadAttestorDependencies;
 import dev.signet.agent.state.AgentKeyManagers;
+import dev.signet.agent.sds.SdsConfig;
 import dev.signet.agent.state.AgentStateStore;
 import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.plugin.ConfiguredPlugin;
@@ -36,6 +37,7 @@ import java.util.Optional;
  * @param cryptoProvider {@code agent.crypto_provider}: the JCA provider that makes keys and signs CSRs (see
  *     {@link CryptoProviderMode}; default {@code auto})
  * @param logOutput {@code agent.log_format} and {@code agent.log_file} (null: text on stderr)
+ * @param sds {@code agent.sds}: Envoy SDS resource names (null: SPIRE's defaults)
  */
 public record AgentConfig(
     TrustDomain trustDomain,
@@ -60,11 +62,12 @@ public record AgentConfig(
     List<ConfiguredPlugin<WorkloadAttestorDependencies, WorkloadAttestor>> workloadAttestors,
     HealthChecks healthChecks,
     int workloadApiMaxCallsPerUid, boolean allowInsecureDataDirPermissions, CryptoProviderMode cryptoProvider,
-    LogOutput logOutput) {
+    LogOutput logOutput, SdsConfig sds) {
 
   public AgentConfig {
     cryptoProvider = cryptoProvider == null ? CryptoProviderMode.AUTO : cryptoProvider;
     logOutput = logOutput == null ? LogOutput.DEFAULT : logOutput;
+    sds = sds == null ? SdsConfig.DEFAULT : sds;
     Objects.requireNonNull(trustDomain, "trust_domain");
     Objects.requireNonNull(nodeAttestor, "NodeAttestor");
     authorizedDelegates = List.copyOf(authorizedDelegates);

@@ -12,6 +12,7 @@ import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.plugin.ConfiguredPlugin;
 import dev.signet.common.plugin.CoreConfig;
 import dev.signet.agent.state.AgentKeyManagers;
+import dev.signet.agent.sds.SdsConfig;
 import dev.signet.agent.state.AgentStateStore;
 import dev.signet.agent.workload.PerUidQuotas;
 import dev.signet.common.config.ConfigException;
@@ -42,7 +43,7 @@ import java.util.Set;
  */
 public final class AgentConfigLoader {
   private static final Set<String> ACCEPTED_NO_EFFECT = Set.of("log_source_location",
-      "profiling_enabled", "profiling_port", "profiling_freq", "profiling_names", "sds",
+      "profiling_enabled", "profiling_port", "profiling_freq", "profiling_names",
       "allow_unauthenticated_verifiers", "allowed_foreign_jwt_claims", "availability_target", "require_pq_kem",
       "retry_bootstrap", "rebootstrap_mode", "rebootstrap_delay");
   private static final Set<String> IGNORED_PLUGIN_TYPES = Set.of("SVIDStore");
@@ -121,6 +122,7 @@ public final class AgentConfigLoader {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("agent." + e.getMessage());
     }
+    SdsConfig sds = SdsConfig.parse(agent);
     ConfigSection experimental = agent.section("experimental");
     Duration syncInterval = experimental.getDuration("sync_interval", Duration.ofSeconds(5));
     experimental.accept("use_sync_authorized_entries");
@@ -144,7 +146,7 @@ public final class AgentConfigLoader {
     return new AgentConfig(trustDomain, serverAddress, serverPort, socketPath, adminSocket, dataDir, logLevel,
         bundlePath, bundleUrl, bundleFormat, insecure, joinToken, delegates, keyType, x509CacheSize, jwtCacheSize,
         syncInterval, plugins.nodeAttestor, plugins.keyManager, plugins.workload,
-        health, callsPerUid, allowInsecureDataDir, cryptoProvider, logOutput);
+        health, callsPerUid, allowInsecureDataDir, cryptoProvider, logOutput, sds);
   }
 
   private static void checkBootstrap(Path bundlePath, String bundleUrl, boolean insecure) {

@@ -13,6 +13,7 @@ import dev.signet.agent.sync.EntrySynchronizer;
 import dev.signet.agent.sync.PushWatcher;
 import dev.signet.agent.sync.ServerApi;
 import dev.signet.agent.sync.ServerJwtSvidSource;
+import dev.signet.agent.sds.SecretDiscoveryService;
 import dev.signet.agent.workload.CallerAttestor;
 import dev.signet.agent.workload.IdentitySnapshot;
 import dev.signet.agent.workload.JwtSvidCache;
@@ -131,7 +132,8 @@ public final class AgentRuntime implements AutoCloseable {
     WorkloadApiService service = lifecycle.push("workload api handlers",
         new WorkloadApiService(cache, callers, jwtSvids, clock));
     workloadApi = lifecycle.push("workload api",
-        WorkloadApiServer.start(config.socketPath(), service, config.workloadApiMaxCallsPerUid()));
+        WorkloadApiServer.start(config.socketPath(), service, config.workloadApiMaxCallsPerUid(),
+            new SecretDiscoveryService(config.sds(), cache, callers)));
     if (config.adminSocketPath() != null) {
       adminApi = lifecycle.push("admin api", AdminApiServer.start(config.adminSocketPath(),
           new DelegatedIdentityService(cache, callers, jwtSvids, config.authorizedDelegates()),

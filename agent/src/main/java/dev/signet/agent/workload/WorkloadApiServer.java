@@ -6,7 +6,9 @@ import dev.signet.common.grpc.UnixSocketServers;
 import dev.signet.common.lifecycle.Lifecycle;
 import dev.signet.proto.transport.UnixSockets;
 import dev.signet.proto.workload.SpiffeWorkloadAPIGrpc;
+import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -16,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's public Unix socket: the SPIFFE Workload API (behind the security header check) and
- * {@code grpc.health.v1}. Start with {@link #start}, stop with {@link #close}.
+ * The agent's public Unix socket: the SPIFFE Workload API (behind the security header check), Envoy's
+ * SDS when given (see {@code dev.signet.agent.sds}) and {@code grpc.health.v1}. Start with {@link #start}, stop with {@link #close}.
  *
  * <p>Security: the socket file is made world-accessible (0777), as SPIRE's is, because the socket is meant
  * for every local process; authorization happens per call from SO_PEERCRED and workload attestation, never
@@ -52,12 +56,15 @@ public final class WorkloadApiServer implements AutoCloseable {
   private final Path socket;
   private final Server server;
   private final HealthStatusManager health;
+  /** The names health reports on: "" (the whole socket) and each service. */
+  private final List<String> services;
   private final ConcurrentCallLimit perUid;
   /** The event loops, the call executor (when this server made one), the server and its socket file. */
   private final Lifecycle lifecycle;
 
-  private WorkloadApiServer(Path socket, Server server, HealthStatusManager health, ConcurrentCallLimit perUid,
-      Lifecycle lifecycle) {
+  private WorkloadApiServer(Path socket, Server server, HealthStatusManager health, List<String> services,
+      ConcurrentCallLimit perUid, Lifecycle lifecycle) {
+    this.services = List.copyOf(services);
     this.perUid = perUid;
     this.socket = socket;
     this.server = server;
@@ -79,6 +86,17 @@ public final class WorkloadApiServer implements AutoCloseable {
    */
   public static WorkloadApiServer start(Path socket, WorkloadApiService service, int maxCallsPerUid)
       throws IOException {
+    return start(socket, service, maxCallsPerUid, null);
+  }
+
+  /**
+   * As {@link #start(Path, WorkloadApiService, int)}, also serving Envoy's SDS ({@code sds}, may be null)
+   * on the same socket. Security: SDS is not behind the {@link SecurityHeaderInterceptor} (Envoy sends no
+   * such header, and SPIRE does not ask for it); it attests its callers itself, like the Workload API, and
+   * shares the per-uid call budget and message limits.
+   */
+  public static WorkloadApiServer start(Path socket, WorkloadApiService service, int maxCallsPerUid,
+      BindableService sds) throws IOException {
     Objects.requireNonNull(socket, "socket path");
     ConcurrentCallLimit perUid = new ConcurrentCallLimit(new PerUidQuotas(maxCallsPerUid));
     Path absolute = socket.toAbsolutePath();
@@ -105,15 +123,20 @@ public final class WorkloadApiServer implements AutoCloseable {
     }
     // A request that does not parse is INVALID_ARGUMENT, logged once per uid and interval (MalformedRequests).
     MalformedRequests malformed = new MalformedRequests();
-    Server server = builder
+    builder
         .addService(malformed.guard(ServerInterceptors.intercept(service, new SecurityHeaderInterceptor())))
-        .addService(malformed.guard(health.getHealthService().bindService()))
-        .build();
+        .addService(malformed.guard(health.getHealthService().bindService()));
+    List<String> served = new ArrayList<>(List.of("", SpiffeWorkloadAPIGrpc.SERVICE_NAME));
+    if (sds != null) {
+      ServerServiceDefinition definition = sds.bindService();
+      builder.addService(malformed.guard(definition));
+      served.add(definition.getServiceDescriptor().getName());
+    }
+    Server server = builder.build();
     UnixSocketServers.start(lifecycle, server, absolute, "rwxrwxrwx", health::enterTerminalState);
-    health.setStatus("", ServingStatus.SERVING);
-    health.setStatus(SpiffeWorkloadAPIGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    served.forEach(name -> health.setStatus(name, ServingStatus.SERVING));
     LOG.info("workload api listening on {}", absolute);
-    return new WorkloadApiServer(absolute, server, health, perUid, lifecycle);
+    return new WorkloadApiServer(absolute, server, health, served, perUid, lifecycle);
   }
 
   /** Calls in progress counted against {@code caller} ("uid 1000", see {@link PerUidQuotas}). */
@@ -128,8 +151,7 @@ public final class WorkloadApiServer implements AutoCloseable {
   /** Marks the server NOT_SERVING for health checks (e.g. while the agent has lost its SVID). */
   public void setServing(boolean serving) {
     ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
-    health.setStatus("", status);
-    health.setStatus(SpiffeWorkloadAPIGrpc.SERVICE_NAME, status);
+    services.forEach(name -> health.setStatus(name, status));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.signet.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signet.agent.sds.SdsConfig;
 import dev.signet.common.config.HclDocument;
 import dev.signet.common.secret.Secret;
 import dev.signet.common.spiffe.SpiffeId;
@@ -49,8 +50,36 @@ class AgentConfigLoaderTest {
     assertThat(config.keyManagerDirectory()).isEqualTo(Path.of("/opt/spire/data/agent"));
     assertThat(config.workloadAttestors()).extracting(b -> b.name()).containsExactly("unix", "k8s", "docker");
     assertThat(config.healthChecks().bindPort()).isEqualTo(8082);
-    assertThat(loaded.warnings()).anyMatch(w -> w.startsWith("agent.sds"));
+    assertThat(loaded.warnings()).noneMatch(w -> w.contains("sds"));
+    assertThat(config.sds()).isEqualTo(SdsConfig.DEFAULT);
     assertThat(config.toString()).doesNotContain("8f3c");
+  }
+
+  @Test
+  void theSdsBlockIsReadAndChecked() {
+    String custom = MINIMAL.replace("agent {", """
+        agent {
+          sds {
+            default_svid_name = "svid"
+            default_bundle_name = "bundle"
+            default_all_bundles_name = "bundles"
+            disable_spiffe_cert_validation = true
+          }""");
+    assertThat(parse(custom, AgentFlags.NONE).config().sds())
+        .isEqualTo(new SdsConfig("svid", "bundle", "bundles", true));
+    assertThat(parse(MINIMAL, AgentFlags.NONE).config().sds()).isEqualTo(SdsConfig.DEFAULT);
+    assertThatThrownBy(() -> parse(MINIMAL.replace("agent {", "agent {\n sds { default_svid_nam = \"x\" }"),
+        AgentFlags.NONE)).hasMessageContaining("agent.sds.default_svid_nam");
+    assertThatThrownBy(() -> parse(MINIMAL.replace("agent {", "agent {\n sds { default_bundle_name = \"default\" }"),
+        AgentFlags.NONE)).hasMessageContaining("agent.sds.").hasMessageContaining("must differ");
+    assertThatThrownBy(() -> parse(MINIMAL.replace("agent {",
+        "agent {\n sds { default_svid_name = \"spiffe://example.org/x\" }"), AgentFlags.NONE))
+        .hasMessageContaining("agent.sds.default_svid_name \"spiffe://example.org/x\" must not start with spiffe://");
+    assertThatThrownBy(() -> parse(MINIMAL.replace("agent {", "agent {\n sds { default_all_bundles_name = \"\" }"),
+        AgentFlags.NONE)).hasMessageContaining("agent.sds.default_all_bundles_name must not be empty");
+    assertThatThrownBy(() -> parse(MINIMAL.replace("agent {",
+        "agent {\n sds { disable_spiffe_cert_validation = \"maybe\" }"), AgentFlags.NONE))
+        .hasMessageContaining("agent.sds.disable_spiffe_cert_validation");
   }
 
   @Test
