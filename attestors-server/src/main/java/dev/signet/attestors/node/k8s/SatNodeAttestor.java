@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@code k8s_sat:agent_ns}, {@code k8s_sat:agent_sa}.
  */
 public final class SatNodeAttestor implements NodeAttestor {
-  public static final String NAME = "k8s_sat";
+  public static final String NAME = K8sNames.SAT;
   private static final Logger LOG = LoggerFactory.getLogger(SatNodeAttestor.class);
 
   private final Map<String, SatCluster> clusters;
