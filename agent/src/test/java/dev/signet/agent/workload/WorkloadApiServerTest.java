@@ -11,6 +11,8 @@ import dev.signet.attestors.workload.unix.UnixWorkloadAttestor;
 import dev.signet.common.bundle.JwksCodec;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.svid.JwtSvid;
+import dev.signet.common.logging.LogFields;
+import dev.signet.common.testing.CapturedLogs;
 import dev.signet.common.testing.TestCertificate;
 import dev.signet.common.time.ManualClock;
 import dev.signet.proto.transport.UnixSockets;
@@ -131,6 +133,24 @@ class WorkloadApiServerTest {
     assertThatThrownBy(() -> wrongValue.validateJWTSVID(ValidateJWTSVIDRequest.newBuilder()
         .setAudience("a").setSvid("x").build()))
         .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void aCallWithoutTheSecurityHeaderLeavesOneLineWithTheMethodAndTheCaller() throws Exception {
+    int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    try (CapturedLogs logs = CapturedLogs.of(WorkloadApiService.class); CapturedLogs all = CapturedLogs.all()) {
+      assertThatThrownBy(() -> SpiffeWorkloadAPIGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+          .fetchX509SVID(X509SVIDRequest.getDefaultInstance()).next())
+          .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+
+      assertThat(logs.events()).hasSize(1);
+      assertThat(logs.events().getFirst().getFormattedMessage()).isEqualTo("security header missing from request");
+      assertThat(CapturedLogs.fields(logs.events().getFirst())).containsEntry(LogFields.CODE, "INVALID_ARGUMENT")
+          .containsEntry(LogFields.METHOD, "FetchX509SVID")
+          .containsEntry(LogFields.CALLER_PID, (int) ProcessHandle.current().pid())
+          .containsEntry(LogFields.CALLER_UID, uid).containsKey(LogFields.CALLER_GID);
+      assertThat(all.withField(LogFields.CODE)).hasSize(1);
+    }
   }
 
   @Test
