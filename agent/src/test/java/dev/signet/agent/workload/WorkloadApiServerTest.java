@@ -1,5 +1,6 @@
 package dev.signet.agent.workload;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +11,7 @@ import dev.signet.attestors.workload.unix.UnixAttestorConfig;
 import dev.signet.attestors.workload.unix.UnixWorkloadAttestor;
 import dev.signet.common.bundle.JwksCodec;
 import dev.signet.common.crypto.KeyType;
+import dev.signet.common.grpc.QueueingObserver;
 import dev.signet.common.svid.JwtSvid;
 import dev.signet.common.logging.LogFields;
 import dev.signet.common.testing.CapturedLogs;
@@ -40,7 +42,6 @@ import io.netty.channel.EventLoopGroup;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
@@ -115,7 +116,7 @@ class WorkloadApiServerTest {
 
   @Test
   void socketIsWorldAccessibleAndHealthNeedsNoHeader() throws Exception {
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(server.socket()))).isEqualTo("rwxrwxrwx");
+    assertThat(mode(server.socket())).isEqualTo("rwxrwxrwx");
     HealthCheckResponse health = HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder().build());
     assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
   }
@@ -303,22 +304,7 @@ class WorkloadApiServerTest {
   }
 
   private static <R> StreamObserver<R> collector(BlockingQueue<Object> queue) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(R value) {
-        queue.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        queue.add(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        queue.add("completed");
-      }
-    };
+    return new QueueingObserver<>(queue, "completed");
   }
 
   private static List<java.security.cert.Certificate> certificates(ByteString der) throws Exception {

@@ -30,29 +30,13 @@ import java.security.KeyPair;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Each refusal on the server leaves exactly one line with who, what and why; bans and evictions leave one
  * line each; a join token or private key sent as attestation evidence never reaches the log.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RefusalLogTest {
-  private ServerFixture fixture;
-
-  @BeforeAll
-  void start() throws Exception {
-    fixture = new ServerFixture();
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
-  }
-
+class RefusalLogTest extends SharedServerTest {
   private static Map<String, Object> onlyLine(CapturedLogs logs, Level level) {
     assertThat(logs.events()).hasSize(1);
     ILoggingEvent line = logs.events().getFirst();
