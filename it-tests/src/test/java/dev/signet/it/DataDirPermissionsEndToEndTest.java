@@ -1,9 +1,9 @@
 package dev.signet.it;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -95,13 +95,5 @@ class DataDirPermissionsEndToEndTest implements ProcessLogsOnFailure.WithWorkspa
     return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
         .filter(l -> l.startsWith("Umask:")).map(l -> l.substring("Umask:".length()).strip())
         .findFirst().orElseThrow();
-  }
-
-  private static String mode(Path path) {
-    try {
-      return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -31,28 +31,40 @@ public final class RootLogLevel {
 
   /** Changes the level; UNSPECIFIED is refused by the caller before it gets here. */
   public static void set(LogLevel level) {
-    root().setLevel(switch (level) {
+    root().setLevel(toLogback(level));
+  }
+
+  /**
+   * SPIRE's level as logback's: logback has no PANIC or FATAL, so both are ERROR, the most severe level that
+   * still logs. The one mapping of the server's and the agent's Logger APIs.
+   *
+   * @throws IllegalArgumentException for UNSPECIFIED (no level), which the APIs refuse before asking
+   */
+  public static Level toLogback(LogLevel level) {
+    return switch (level) {
       case PANIC, FATAL, ERROR -> Level.ERROR;
       case WARN -> Level.WARN;
       case INFO -> Level.INFO;
       case DEBUG -> Level.DEBUG;
       case TRACE -> Level.TRACE;
       case UNSPECIFIED, UNRECOGNIZED -> throw new IllegalArgumentException("log level " + level + " is not a level");
-    });
+    };
+  }
+
+  /** Logback's level as SPIRE's; OFF (nothing is logged, not even errors) is PANIC. */
+  public static LogLevel toProto(Level level) {
+    return switch (level.toInt()) {
+      case Level.TRACE_INT, Level.ALL_INT -> LogLevel.TRACE;
+      case Level.DEBUG_INT -> LogLevel.DEBUG;
+      case Level.INFO_INT -> LogLevel.INFO;
+      case Level.WARN_INT -> LogLevel.WARN;
+      case Level.ERROR_INT -> LogLevel.ERROR;
+      default -> LogLevel.PANIC;
+    };
   }
 
   public static void reset() {
     root().setLevel(launch);
-  }
-
-  private static LogLevel toProto(Level level) {
-    return switch (level.toInt()) {
-      case Level.ERROR_INT -> LogLevel.ERROR;
-      case Level.WARN_INT -> LogLevel.WARN;
-      case Level.DEBUG_INT -> LogLevel.DEBUG;
-      case Level.TRACE_INT, Level.ALL_INT -> LogLevel.TRACE;
-      default -> LogLevel.INFO;
-    };
   }
 
   private static ch.qos.logback.classic.Logger root() {

@@ -1,5 +1,6 @@
 package dev.signet.logging;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +16,6 @@ import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -60,7 +60,7 @@ class DaemonLoggingTest {
     assertThat(line.get("kvpList").toString())
         .isEqualTo("[{\"code\":\"PERMISSION_DENIED\"},{\"caller_pid\":\"4242\"},{\"caller_uid\":\"1000\"}]");
     assertThat(line.has("message")).as("the raw template is left out").isFalse();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(mode(file)).isEqualTo("rw-------");
   }
 
   @Test

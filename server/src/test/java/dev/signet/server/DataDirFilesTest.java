@@ -1,5 +1,6 @@
 package dev.signet.server;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -129,13 +130,5 @@ class DataDirFilesTest {
         + "\" is open to group or others: \"" + dataDir + "\" is 0755 (rwxr-xr-x); run \"chmod go-rwx " + dataDir
         + "\", or set allow_insecure_data_dir_permissions = true in the server block to start anyway");
     assertThat(ProcessUmask.set(0)).isEqualTo(0027); // run raised the test's umask 0 to SPIRE's floor
-  }
-
-  private static String mode(Path path) {
-    try {
-      return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

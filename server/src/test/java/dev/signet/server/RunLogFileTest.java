@@ -1,5 +1,6 @@
 package dev.signet.server;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.LoggerContext;
@@ -57,7 +58,7 @@ class RunLogFileTest {
 
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("Error: data_dir \"" + dataDir + "\" is open");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(logFile))).isEqualTo("rw-------");
+    assertThat(mode(logFile)).isEqualTo("rw-------");
     List<JsonNode> lines = new ArrayList<>();
     for (String line : Files.readAllLines(logFile, StandardCharsets.UTF_8)) {
       lines.add(new JsonMapper().readTree(line));

@@ -144,7 +144,7 @@ public final class DelegatedIdentityService extends DelegatedIdentityGrpc.Delega
               + e.getMessage()).withCause(e).asException();
         }
         response.addSvids(JWTSVID.newBuilder()
-            .setToken(svid.token())
+            .setToken(svid.token().reveal())
             .setId(SpiffeIdProtos.toProto(svid.id()))
             .setExpiresAt(svid.expiresAt().getEpochSecond())
             .setIssuedAt(svid.issuedAt() == null ? 0 : svid.issuedAt().getEpochSecond())

@@ -2,6 +2,7 @@ package dev.signet.agent.admin;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.signet.logging.RootLogLevel;
 import dev.signet.proto.spire.api.agent.logger.v1.GetLoggerRequest;
 import dev.signet.proto.spire.api.agent.logger.v1.LoggerGrpc;
 import dev.signet.proto.spire.api.agent.logger.v1.ResetLogLevelRequest;
@@ -16,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * {@code spire.api.agent.logger.v1.Logger}: reads and changes the level of logback's root logger at run
  * time; {@code ResetLogLevel} goes back to the configured {@code log_level} (the launch level).
  *
- * <p>Logback has no PANIC or FATAL: both set ERROR, the most severe level that still logs, and the
- * logger then reports ERROR, the level actually in force.
+ * <p>Levels map as {@link RootLogLevel} maps them (PANIC and FATAL set ERROR, which the logger then
+ * reports, the level actually in force).
  */
 public final class LoggerService extends LoggerGrpc.LoggerImplBase {
   private final Logger root;
@@ -45,20 +46,12 @@ public final class LoggerService extends LoggerGrpc.LoggerImplBase {
   @Override
   public void setLogLevel(SetLogLevelRequest request,
       StreamObserver<dev.signet.proto.spire.api.types.Logger> observer) {
-    Level level = switch (request.getNewLevel()) {
-      case PANIC, FATAL, ERROR -> Level.ERROR;
-      case WARN -> Level.WARN;
-      case INFO -> Level.INFO;
-      case DEBUG -> Level.DEBUG;
-      case TRACE -> Level.TRACE;
-      case UNSPECIFIED, UNRECOGNIZED -> null;
-    };
-    if (level == null) {
+    if (request.getNewLevel() == LogLevel.UNSPECIFIED || request.getNewLevel() == LogLevel.UNRECOGNIZED) {
       observer.onError(Status.INVALID_ARGUMENT.withDescription("newLevel value cannot be "
           + request.getNewLevel()).asException());
       return;
     }
-    root.setLevel(level);
+    root.setLevel(RootLogLevel.toLogback(request.getNewLevel()));
     reply(observer);
   }
 
@@ -71,20 +64,9 @@ public final class LoggerService extends LoggerGrpc.LoggerImplBase {
 
   private void reply(StreamObserver<dev.signet.proto.spire.api.types.Logger> observer) {
     observer.onNext(dev.signet.proto.spire.api.types.Logger.newBuilder()
-        .setCurrentLevel(toApi(root.getEffectiveLevel()))
-        .setLaunchLevel(toApi(launchLevel))
+        .setCurrentLevel(RootLogLevel.toProto(root.getEffectiveLevel()))
+        .setLaunchLevel(RootLogLevel.toProto(launchLevel))
         .build());
     observer.onCompleted();
-  }
-
-  static LogLevel toApi(Level level) {
-    return switch (level.toInt()) {
-      case Level.TRACE_INT, Level.ALL_INT -> LogLevel.TRACE;
-      case Level.DEBUG_INT -> LogLevel.DEBUG;
-      case Level.INFO_INT -> LogLevel.INFO;
-      case Level.WARN_INT -> LogLevel.WARN;
-      case Level.ERROR_INT -> LogLevel.ERROR;
-      default -> LogLevel.PANIC; // OFF: nothing is logged, not even errors
-    };
   }
 }

@@ -2,6 +2,7 @@ package dev.signet.agent.client;
 
 import com.google.protobuf.ByteString;
 import dev.signet.attestors.node.NodeAttestorClient;
+import dev.signet.common.grpc.QueueingObserver;
 import dev.signet.proto.spire.api.server.agent.v1.AgentGrpc;
 import dev.signet.proto.spire.api.server.agent.v1.AgentX509SVIDParams;
 import dev.signet.proto.spire.api.server.agent.v1.AttestAgentRequest;
@@ -27,22 +28,8 @@ public final class NodeAttestation {
       Duration timeout) {
     BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     StreamObserver<AttestAgentRequest> out = agent.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .attestAgent(new StreamObserver<>() {
-          @Override
-          public void onNext(AttestAgentResponse response) {
-            inbox.add(response);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            inbox.add(t);
-          }
-
-          @Override
-          public void onCompleted() {
-            inbox.add(Status.UNAVAILABLE.withDescription("server closed the attestation stream without a result"));
-          }
-        });
+        .attestAgent(new QueueingObserver<>(inbox,
+            Status.UNAVAILABLE.withDescription("server closed the attestation stream without a result")));
     out.onNext(AttestAgentRequest.newBuilder().setParams(AttestAgentRequest.Params.newBuilder()
         .setData(AttestationData.newBuilder().setType(attestor.name()).setPayload(ByteString.copyFrom(attestor.payload())))
         .setParams(AgentX509SVIDParams.newBuilder().setCsr(ByteString.copyFrom(csr)))).build());

@@ -4,7 +4,7 @@ import dev.signet.common.logging.LogOutput;
 import dev.signet.attestors.node.AgentNodeAttestorDependencies;
 import dev.signet.attestors.node.AgentNodeAttestors;
 import dev.signet.attestors.node.NodeAttestorClient;
-import dev.signet.attestors.node.jointoken.JoinTokenNodeAttestor;
+import dev.signet.attestors.node.jointoken.JoinTokenNames;
 import dev.signet.attestors.workload.BuiltInWorkloadAttestors;
 import dev.signet.attestors.workload.WorkloadAttestor;
 import dev.signet.attestors.workload.WorkloadAttestorDependencies;
@@ -134,7 +134,7 @@ public final class AgentConfigLoader {
     });
 
     Plugins plugins = plugins(root.plugins(), new CoreConfig(trustDomain));
-    if (plugins.nodeAttestor.name().equals(JoinTokenNodeAttestor.NAME) && joinToken == null) {
+    if (plugins.nodeAttestor.name().equals(JoinTokenNames.NAME) && joinToken == null) {
       warnings.add("NodeAttestor \"join_token\" without a join token: the agent can only start with an SVID "
           + "already stored in " + dataDir);
     }

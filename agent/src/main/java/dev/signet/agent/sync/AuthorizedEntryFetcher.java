@@ -1,5 +1,6 @@
 package dev.signet.agent.sync;
 
+import dev.signet.common.grpc.QueueingObserver;
 import dev.signet.common.proto.ProtoConversionException;
 import dev.signet.proto.spire.api.server.entry.v1.EntryRevision;
 import dev.signet.proto.spire.api.server.entry.v1.GetAuthorizedEntriesRequest;
@@ -181,7 +182,7 @@ final class AuthorizedEntryFetcher {
   }
 
   /** The bidi stream driven synchronously by the sync thread; responses are queued by gRPC's thread. */
-  private static final class BlockingStream implements StreamObserver<SyncAuthorizedEntriesResponse> {
+  private static final class BlockingStream {
     private static final Object COMPLETED = new Object();
     private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
     private final StreamObserver<SyncAuthorizedEntriesRequest> requests;
@@ -190,7 +191,7 @@ final class AuthorizedEntryFetcher {
 
     BlockingStream(ServerApi api) {
       this.timeoutMillis = api.deadline().toMillis() + 1_000; // the call's own deadline fires first
-      this.requests = api.entriesAsync().syncAuthorizedEntries(this);
+      this.requests = api.entriesAsync().syncAuthorizedEntries(new QueueingObserver<>(events, COMPLETED));
     }
 
     void send(SyncAuthorizedEntriesRequest request) {
@@ -234,21 +235,6 @@ final class AuthorizedEntryFetcher {
     private void cancel(String why) {
       sendClosed = true;
       requests.onError(Status.CANCELLED.withDescription(why).asRuntimeException());
-    }
-
-    @Override
-    public void onNext(SyncAuthorizedEntriesResponse response) {
-      events.add(response);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      events.add(t);
-    }
-
-    @Override
-    public void onCompleted() {
-      events.add(COMPLETED);
     }
   }
 }

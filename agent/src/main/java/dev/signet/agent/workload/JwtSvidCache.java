@@ -70,7 +70,7 @@ public final class JwtSvidCache {
       return cached.svid();
     }
     JwtSvid minted = source.fetch(entryId, spiffeId, List.copyOf(new TreeSet<>(audiences)));
-    Cached fresh = new Cached(minted, halfLife(minted, now), keyId(minted.token()));
+    Cached fresh = new Cached(minted, halfLife(minted, now), keyId(minted.token().reveal()));
     synchronized (cache) {
       cache.put(key, fresh);
     }

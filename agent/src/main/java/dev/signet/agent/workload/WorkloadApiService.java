@@ -136,7 +136,7 @@ public final class WorkloadApiService extends SpiffeWorkloadAPIGrpc.SpiffeWorklo
       for (JwtTarget target : targets) {
         response.addSvids(JWTSVID.newBuilder()
             .setSpiffeId(target.spiffeId().toString())
-            .setSvid(mint(target, request.getAudienceList()).token())
+            .setSvid(mint(target, request.getAudienceList()).token().reveal())
             .setHint(target.hint()));
       }
       observer.onNext(response.build());

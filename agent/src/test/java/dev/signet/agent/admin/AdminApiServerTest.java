@@ -1,5 +1,6 @@
 package dev.signet.agent.admin;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,6 +19,7 @@ import dev.signet.attestors.workload.unix.UnixAttestorConfig;
 import dev.signet.attestors.workload.unix.UnixWorkloadAttestor;
 import dev.signet.common.bundle.DerCodec;
 import dev.signet.common.bundle.JwksCodec;
+import dev.signet.common.grpc.QueueingObserver;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.svid.JwtSvid;
 import dev.signet.common.testing.TestCertificate;
@@ -46,7 +48,6 @@ import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoopGroup;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -190,8 +191,8 @@ class AdminApiServerTest {
   @Test
   void theSocketIsPrivateToTheAgentsUserAndGroupAndHealthy() throws Exception {
     serve();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(server.socket()))).isEqualTo("rwxrwx---");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(server.socket().getParent())))
+    assertThat(mode(server.socket())).isEqualTo("rwxrwx---");
+    assertThat(mode(server.socket().getParent()))
         .isEqualTo("rwxrwx---");
     assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus())
         .isEqualTo(ServingStatus.SERVING);
@@ -297,22 +298,8 @@ class AdminApiServerTest {
   void anOpenStreamEndsWhenTheDelegateLosesItsIdentity() throws Exception {
     serve();
     BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-    DelegatedIdentityGrpc.newStub(channel).subscribeToX509SVIDs(bySelectors(), new StreamObserver<>() {
-      @Override
-      public void onNext(SubscribeToX509SVIDsResponse value) {
-        events.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        events.add(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        events.add("completed");
-      }
-    });
+    DelegatedIdentityGrpc.newStub(channel).subscribeToX509SVIDs(bySelectors(),
+        new QueueingObserver<>(events, "completed"));
     assertThat(events.poll(20, TimeUnit.SECONDS)).isInstanceOf(SubscribeToX509SVIDsResponse.class);
 
     cache.update(snapshot(target)); // the delegate's own entry is gone

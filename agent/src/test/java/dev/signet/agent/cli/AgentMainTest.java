@@ -1,5 +1,6 @@
 package dev.signet.agent.cli;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,7 +24,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,7 +97,6 @@ class AgentMainTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains(text));
   }
 
-
   @Test
   void fetchX509PrintsTheSvid() {
     assertThat(run("api", "fetch", "x509", "-socketPath", server.socket().toString())).isZero();
@@ -117,7 +116,7 @@ class AgentMainTest {
         .isEqualTo(web.svid().privateKey().getEncoded());
     assertThat(PemCodec.decodeCertificates(Files.readString(dir.resolve("bundle.0.pem"))))
         .containsExactly(TD.ca.certificate());
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("svid.0.key"))))
+    assertThat(mode(dir.resolve("svid.0.key")))
         .isEqualTo("rw-------");
   }
 

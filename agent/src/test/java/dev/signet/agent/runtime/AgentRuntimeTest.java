@@ -1,5 +1,6 @@
 package dev.signet.agent.runtime;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -159,10 +160,10 @@ class AgentRuntimeTest {
     runtime.close();
     runtime = null;
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+    assertThat(mode(data)).isEqualTo("rwx------");
     try (Stream<Path> files = Files.walk(data)) {
       assertThat(files.filter(Files::isRegularFile).toList()).isNotEmpty().allSatisfy(f ->
-          assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).as(f.toString())
+          assertThat(mode(f)).as(f.toString())
               .isEqualTo("rw-------"));
     }
   }
@@ -186,7 +187,7 @@ class AgentRuntimeTest {
     runtime = AgentRuntime.start(AgentConfigLoader.parse(HclDocument.parse(optedOut, "agent.conf"), AgentFlags.NONE)
         .config(), clock);
     assertThat(runtime.cache().current().identities()).hasSize(1);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwxr-xr-x");
+    assertThat(mode(data)).isEqualTo("rwxr-xr-x");
   }
 
   @Test
@@ -230,5 +231,4 @@ class AgentRuntimeTest {
     assertThat(temp.resolve("private/admin.sock")).doesNotExist();
     assertThatThrownBy(() -> new Socket("127.0.0.1", healthPort).close()).isInstanceOf(ConnectException.class);
   }
-
 }

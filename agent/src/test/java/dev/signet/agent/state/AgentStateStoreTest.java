@@ -1,12 +1,12 @@
 package dev.signet.agent.state;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.common.files.ProcessUmask;
 import dev.signet.common.testing.TestCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -22,10 +22,6 @@ class AgentStateStoreTest {
     TestCertificate.Issued svid = TestCertificate.leaf("spiffe://example.org/spire/agent/join_token/t", CA).issue();
     return new AgentState(List.of(svid.certificate()), svid.keyPair().getPrivate(), List.of(CA.certificate()),
         reattestable);
-  }
-
-  private static String mode(Path path) throws Exception {
-    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
   }
 
   @Test

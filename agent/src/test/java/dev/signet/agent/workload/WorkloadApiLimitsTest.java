@@ -8,6 +8,7 @@ import dev.signet.attestors.workload.EtcUserDirectory;
 import dev.signet.attestors.workload.LinuxProcFs;
 import dev.signet.attestors.workload.unix.UnixAttestorConfig;
 import dev.signet.attestors.workload.unix.UnixWorkloadAttestor;
+import dev.signet.common.grpc.QueueingObserver;
 import dev.signet.common.svid.JwtSvid;
 import dev.signet.common.testing.RawCalls;
 import dev.signet.common.testing.TestCertificate;
@@ -24,7 +25,6 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -238,22 +238,8 @@ class WorkloadApiLimitsTest {
     BlockingQueue<Object> received = new LinkedBlockingQueue<>();
     Context.CancellableContext context = Context.current().withCancellation();
     streams.add(context);
-    context.run(() -> async.fetchX509SVID(X509SVIDRequest.getDefaultInstance(), new StreamObserver<>() {
-      @Override
-      public void onNext(X509SVIDResponse value) {
-        received.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        received.add(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        received.add("completed");
-      }
-    }));
+    context.run(() -> async.fetchX509SVID(X509SVIDRequest.getDefaultInstance(),
+        new QueueingObserver<>(received, "completed")));
     return received;
   }
 

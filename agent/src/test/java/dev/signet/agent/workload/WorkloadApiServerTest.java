@@ -1,5 +1,6 @@
 package dev.signet.agent.workload;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,10 @@ import dev.signet.attestors.workload.unix.UnixAttestorConfig;
 import dev.signet.attestors.workload.unix.UnixWorkloadAttestor;
 import dev.signet.common.bundle.JwksCodec;
 import dev.signet.common.crypto.KeyType;
+import dev.signet.common.grpc.QueueingObserver;
 import dev.signet.common.svid.JwtSvid;
+import dev.signet.common.logging.LogFields;
+import dev.signet.common.testing.CapturedLogs;
 import dev.signet.common.testing.TestCertificate;
 import dev.signet.common.time.ManualClock;
 import dev.signet.proto.transport.UnixSockets;
@@ -38,7 +42,6 @@ import io.netty.channel.EventLoopGroup;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
@@ -113,7 +116,7 @@ class WorkloadApiServerTest {
 
   @Test
   void socketIsWorldAccessibleAndHealthNeedsNoHeader() throws Exception {
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(server.socket()))).isEqualTo("rwxrwxrwx");
+    assertThat(mode(server.socket())).isEqualTo("rwxrwxrwx");
     HealthCheckResponse health = HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder().build());
     assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
   }
@@ -131,6 +134,24 @@ class WorkloadApiServerTest {
     assertThatThrownBy(() -> wrongValue.validateJWTSVID(ValidateJWTSVIDRequest.newBuilder()
         .setAudience("a").setSvid("x").build()))
         .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void aCallWithoutTheSecurityHeaderLeavesOneLineWithTheMethodAndTheCaller() throws Exception {
+    int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    try (CapturedLogs logs = CapturedLogs.of(WorkloadApiService.class); CapturedLogs all = CapturedLogs.all()) {
+      assertThatThrownBy(() -> SpiffeWorkloadAPIGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+          .fetchX509SVID(X509SVIDRequest.getDefaultInstance()).next())
+          .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+
+      assertThat(logs.events()).hasSize(1);
+      assertThat(logs.events().getFirst().getFormattedMessage()).isEqualTo("security header missing from request");
+      assertThat(CapturedLogs.fields(logs.events().getFirst())).containsEntry(LogFields.CODE, "INVALID_ARGUMENT")
+          .containsEntry(LogFields.METHOD, "FetchX509SVID")
+          .containsEntry(LogFields.CALLER_PID, (int) ProcessHandle.current().pid())
+          .containsEntry(LogFields.CALLER_UID, uid).containsKey(LogFields.CALLER_GID);
+      assertThat(all.withField(LogFields.CODE)).hasSize(1);
+    }
   }
 
   @Test
@@ -283,22 +304,7 @@ class WorkloadApiServerTest {
   }
 
   private static <R> StreamObserver<R> collector(BlockingQueue<Object> queue) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(R value) {
-        queue.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        queue.add(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        queue.add("completed");
-      }
-    };
+    return new QueueingObserver<>(queue, "completed");
   }
 
   private static List<java.security.cert.Certificate> certificates(ByteString der) throws Exception {

@@ -2,7 +2,7 @@ package dev.signet.attestors.node;
 
 /**
  * The agent half of a node attestor: produces the attestation payload and answers the server's
- * challenges. Keyed by the same SPIRE plugin name as its {@link NodeAttestor} server half.
+ * challenges. Keyed by the same SPIRE plugin name as its {@code NodeAttestor} server half (in signet-attestors-server).
  */
 public interface NodeAttestorClient {
   /** SPIRE's plugin name, sent as the attestation data type. */

@@ -99,7 +99,7 @@ public final class CredentialValidator {
     JWSObject jws;
     Map<String, Object> claims;
     try {
-      jws = JWSObject.parse(svid.token());
+      jws = JWSObject.parse(svid.token().reveal());
       claims = jws.getPayload().toJSONObject();
     } catch (ParseException e) {
       throw new CaException(Kind.INTERNAL, "minted jwt-svid \"" + svid.id() + "\" cannot be parsed", e);

@@ -45,7 +45,7 @@ class JwtSvidMinterTest {
 
     JwtSvid svid = JwtSvidMinter.mint(key, ID, List.of("aud-1", "aud-2"), Duration.ofMinutes(5), "https://issuer", NOW);
 
-    SignedJWT jwt = SignedJWT.parse(svid.token());
+    SignedJWT jwt = SignedJWT.parse(svid.token().reveal());
     assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
     assertThat(jwt.getHeader().getKeyID()).isEqualTo(key.keyId());
     assertThat(jwt.getHeader().getType()).isEqualTo(JOSEObjectType.JWT);
@@ -60,7 +60,7 @@ class JwtSvidMinterTest {
     assertThat(svid.issuedAt()).isEqualTo(NOW);
 
     Bundle bundle = Bundle.empty(TD).withJwtAuthority(key.toBundleAuthority());
-    JwtSvidClaims validated = JwtSvidValidator.validate(svid.token(), BundleSource.of(bundle), "aud-2", NOW.plusSeconds(1));
+    JwtSvidClaims validated = JwtSvidValidator.validate(svid.token().reveal(), BundleSource.of(bundle), "aud-2", NOW.plusSeconds(1));
     assertThat(validated.subject()).isEqualTo(ID);
     CredentialValidator.validateJwtSvid(svid, key);
   }
@@ -69,7 +69,7 @@ class JwtSvidMinterTest {
   void aSingleAudienceIsStillAJsonArrayAndIssIsOptional() throws Exception {
     JwtSvid svid = JwtSvidMinter.mint(authority(KeyType.EC_P256, Duration.ofHours(1)), ID, List.of("only", ""),
         Duration.ofMinutes(5), null, NOW);
-    Map<String, Object> payload = SignedJWT.parse(svid.token()).getPayload().toJSONObject();
+    Map<String, Object> payload = SignedJWT.parse(svid.token().reveal()).getPayload().toJSONObject();
     assertThat(payload.get("aud")).isEqualTo(List.of("only"));
     assertThat(payload).doesNotContainKey("iss");
   }
@@ -79,7 +79,7 @@ class JwtSvidMinterTest {
   void theAlgorithmFollowsTheKey(KeyType type, String algorithm) throws Exception {
     JwtSigningAuthority key = authority(type, Duration.ofHours(1));
     JwtSvid svid = JwtSvidMinter.mint(key, ID, List.of("a"), Duration.ofMinutes(5), null, NOW);
-    SignedJWT jwt = SignedJWT.parse(svid.token());
+    SignedJWT jwt = SignedJWT.parse(svid.token().reveal());
     assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.parse(algorithm));
     assertThat(jwt.verify(type == KeyType.RSA_2048 ? new RSASSAVerifier((RSAPublicKey) key.publicKey())
         : new ECDSAVerifier((ECPublicKey) key.publicKey()))).isTrue();
@@ -90,7 +90,7 @@ class JwtSvidMinterTest {
     JwtSigningAuthority key = authority(KeyType.EC_P256, Duration.ofMinutes(2));
     JwtSvid svid = JwtSvidMinter.mint(key, ID, List.of("a"), Duration.ofHours(1), null, NOW);
     assertThat(svid.expiresAt()).isEqualTo(key.notAfter());
-    assertThat(SignedJWT.parse(svid.token()).getJWTClaimsSet().getExpirationTime()).isEqualTo(Date.from(key.notAfter()));
+    assertThat(SignedJWT.parse(svid.token().reveal()).getJWTClaimsSet().getExpirationTime()).isEqualTo(Date.from(key.notAfter()));
   }
 
   @Test
@@ -99,7 +99,7 @@ class JwtSvidMinterTest {
     JwtSigningAuthority impostor = new JwtSigningAuthority(key.keyId(), KeyType.EC_P256.generate(), key.notAfter());
     JwtSvid forged = JwtSvidMinter.mint(impostor, ID, List.of("a"), Duration.ofMinutes(5), null, NOW);
     Bundle bundle = Bundle.empty(TD).withJwtAuthority(key.toBundleAuthority());
-    assertThatThrownBy(() -> JwtSvidValidator.validate(forged.token(), BundleSource.of(bundle), "a", NOW))
+    assertThatThrownBy(() -> JwtSvidValidator.validate(forged.token().reveal(), BundleSource.of(bundle), "a", NOW))
         .isInstanceOf(SvidValidationException.class).hasMessageContaining("signature");
   }
 

@@ -1,5 +1,6 @@
 package dev.signet.ca.keymanager;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,6 @@ import dev.signet.common.crypto.KeyType;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +23,7 @@ class DiskKeyManagerTest {
     Path keys = dir.resolve("keys.json");
     new DiskKeyManager(keys).generateKey("x509-CA-A", KeyType.EC_P256);
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys))).isEqualTo("rw-------");
+    assertThat(mode(keys)).isEqualTo("rw-------");
     try (var files = Files.list(dir)) {
       assertThat(files).containsExactly(keys);
     }

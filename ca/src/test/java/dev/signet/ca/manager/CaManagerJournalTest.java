@@ -1,5 +1,6 @@
 package dev.signet.ca.manager;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static dev.signet.ca.manager.CaManagerRotationTest.T0;
 import static dev.signet.ca.manager.CaManagerRotationTest.TD;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,7 +13,6 @@ import dev.signet.common.time.ManualClock;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ class CaManagerJournalTest {
     clock.set(T0.plus(Duration.ofHours(20)));
     assertThat(after.rotate()).isTrue();
     assertThat(after.currentX509Authority().authorityId()).isEqualTo(prepared);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve(FileJournalStore.FILE_NAME))))
+    assertThat(mode(dataDir.resolve(FileJournalStore.FILE_NAME)))
         .isEqualTo("rw-------");
   }
 

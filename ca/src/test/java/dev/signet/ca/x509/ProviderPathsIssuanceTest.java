@@ -68,11 +68,11 @@ class ProviderPathsIssuanceTest {
       JwtSigningAuthority jwtAuthority = new JwtSigningAuthority(CaRandom.keyId(), jwtKey, NOW.plus(Duration.ofDays(1)));
       var jwt = JwtSvidMinter.mint(jwtAuthority, ID, List.of("aud"), Duration.ofMinutes(5), null, NOW);
       Bundle bundle = Bundle.empty(TD).withJwtAuthority(jwtAuthority.toBundleAuthority());
-      assertThat(JwtSvidValidator.validate(jwt.token(), BundleSource.of(bundle), "aud", NOW).subject()).isEqualTo(ID);
+      assertThat(JwtSvidValidator.validate(jwt.token().reveal(), BundleSource.of(bundle), "aud", NOW).subject()).isEqualTo(ID);
       CredentialValidator.validateJwtSvid(jwt, jwtAuthority);
       var independentJws = JwsVerifiers.forKey(jwtKey.getPublic()).orElseThrow();
       independentJws.getJCAContext().setProvider(Security.getProvider(independent));
-      assertThat(SignedJWT.parse(jwt.token()).verify(independentJws)).isTrue();
+      assertThat(SignedJWT.parse(jwt.token().reveal()).verify(independentJws)).isTrue();
     }
   }
 }

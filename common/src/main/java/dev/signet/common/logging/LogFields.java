@@ -43,6 +43,8 @@ public final class LogFields {
   public static final String NOT_AFTER = "not_after";
   /** The ID of the authority (or credential) that the subject of the line replaces. */
   public static final String REPLACES = "replaces";
+  /** A trust domain name that is the subject of the line (a federated bundle's, a federation relationship's). */
+  public static final String TRUST_DOMAIN = "trust_domain";
   /** An HTTP status code. */
   public static final String HTTP_STATUS = "http_status";
 

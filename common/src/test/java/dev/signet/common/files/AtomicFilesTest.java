@@ -1,5 +1,6 @@
 package dev.signet.common.files;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ class AtomicFilesTest {
     AtomicFiles.write(target, "second".getBytes());
 
     assertThat(target).hasContent("second");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-------");
+    assertThat(mode(target)).isEqualTo("rw-------");
     try (Stream<Path> files = Files.list(target.getParent())) {
       assertThat(files).containsExactly(target);
     }

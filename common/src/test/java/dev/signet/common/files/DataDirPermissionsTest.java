@@ -1,5 +1,6 @@
 package dev.signet.common.files;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -120,9 +121,5 @@ class DataDirPermissionsTest {
     OwnerOnly.restrict(file);
 
     assertThat(mode(file)).isEqualTo("rw-------");
-  }
-
-  private static String mode(Path path) throws Exception {
-    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
   }
 }

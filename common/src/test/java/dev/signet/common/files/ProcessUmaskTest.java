@@ -1,11 +1,11 @@
 package dev.signet.common.files;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,9 +33,9 @@ class ProcessUmaskTest {
     assertThat(ProcessUmask.set(0077)).isEqualTo(0);
     Files.createFile(dir.resolve("closed"));
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("open"))))
+    assertThat(mode(dir.resolve("open")))
         .isEqualTo("rw-rw-rw-");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("closed"))))
+    assertThat(mode(dir.resolve("closed")))
         .isEqualTo("rw-------");
   }
 
@@ -45,7 +45,7 @@ class ProcessUmaskTest {
 
     assertThat(ProcessUmask.restrict()).isEqualTo(0027);
     Files.createFile(dir.resolve("file"));
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("file"))))
+    assertThat(mode(dir.resolve("file")))
         .isEqualTo("rw-r-----");
   }
 

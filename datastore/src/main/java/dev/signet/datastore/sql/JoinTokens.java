@@ -35,12 +35,12 @@ final class JoinTokens {
 
   static void create(Tx tx, JoinToken token) throws SQLException {
     Connection c = tx.connection();
-    String hash = hash(token.token());
+    String hash = hash(token.token().reveal());
     try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM join_tokens WHERE token_hash = ?")) {
       s.setString(1, hash);
       try (ResultSet rs = s.executeQuery()) {
         if (rs.next()) {
-          throw DataStoreException.alreadyExists("join token " + fingerprint(token.token()) + " already exists");
+          throw DataStoreException.alreadyExists("join token " + fingerprint(token.token().reveal()) + " already exists");
         }
       }
     }
@@ -49,7 +49,7 @@ final class JoinTokens {
       s.setLong(2, token.expiresAt().toEpochMilli());
       s.executeUpdate();
     }
-    tx.changed(ChangeEvent.Kind.JOIN_TOKEN, fingerprint(token.token()));
+    tx.changed(ChangeEvent.Kind.JOIN_TOKEN, fingerprint(token.token().reveal()));
   }
 
   static Optional<Instant> consume(Tx tx, String token) throws SQLException {

@@ -269,7 +269,7 @@ public final class SqlDataStore implements DataStore {
 
   @Override
   public void createJoinToken(JoinToken token) {
-    tx.write(() -> "create join token " + JoinTokens.fingerprint(token.token()), t -> {
+    tx.write(() -> "create join token " + JoinTokens.fingerprint(token.token().reveal()), t -> {
       JoinTokens.create(t, token);
       return null;
     });

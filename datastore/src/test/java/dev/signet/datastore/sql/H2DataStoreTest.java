@@ -1,5 +1,6 @@
 package dev.signet.datastore.sql;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static dev.signet.datastore.testing.TestEntries.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,14 +81,6 @@ class H2DataStoreTest extends DataStoreContractTest {
     assertThat(SqlDataStore.embeddedStoreFiles(H2_FILE, dataDir)).containsExactly(store);
     assertThat(SqlDataStore.embeddedStoreFiles(new SqlConfig(DatabaseType.H2, H2Urls.memory("m"), 2, 1,
         Duration.ZERO, false), dataDir)).isEmpty();
-  }
-
-  private static String mode(Path path) {
-    try {
-      return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.signet.datastore.sql;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static dev.signet.datastore.testing.TestEntries.entry;
 import static dev.signet.datastore.testing.TestEntries.id;
 import static dev.signet.datastore.testing.TestEntries.node;
@@ -15,8 +16,6 @@ import dev.signet.datastore.JoinToken;
 import dev.signet.datastore.RegistrationEntry;
 import dev.signet.datastore.StoredBundle;
 import dev.signet.datastore.testing.DataStoreContractTest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -168,14 +167,6 @@ class SqliteDataStoreTest extends DataStoreContractTest {
         var rs = s.executeQuery("SELECT spiffe_id FROM registered_entries")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo("spiffe://example.org/x");
-    }
-  }
-
-  private static String mode(Path path) {
-    try {
-      return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

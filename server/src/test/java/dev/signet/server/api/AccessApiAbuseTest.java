@@ -26,10 +26,8 @@ import java.security.interfaces.ECPrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,23 +35,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Authenticated callers trying to do more than they may: lower another identity's trust score, pin memory
  * with huge names, blow up the metrics with made-up methods, or call in from a federated trust domain.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AccessApiAbuseTest {
+class AccessApiAbuseTest extends SharedServerTest {
   private static final SpiffeId WORKLOAD = ServerFixture.TD.id("/abuse/workload");
   private static final SpiffeId VICTIM = ServerFixture.TD.id("/abuse/victim");
 
-  private ServerFixture fixture;
   private AccessApiClient client;
 
   @BeforeAll
-  void start() throws Exception {
-    fixture = new ServerFixture();
+  void setUpClient() throws Exception {
     client = new AccessApiClient(fixture);
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
   }
 
   private static String evaluate(SpiffeId identity, String resource) {

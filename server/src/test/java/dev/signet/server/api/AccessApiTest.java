@@ -28,37 +28,27 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The access layer's REST API over real HTTP, authenticated with real JWT-SVIDs minted by the server:
  * health without a token, identities with one, and every way to be refused.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AccessApiTest {
-  private ServerFixture fixture;
+class AccessApiTest extends SharedServerTest {
   private AccessApiClient client;
   private SpiffeId parent;
   private Entry web;
   private ServerFixture.Identity agent;
 
   @BeforeAll
-  void start() throws Exception {
-    fixture = new ServerFixture();
+  void setUpEntries() throws Exception {
     client = new AccessApiClient(fixture);
     parent = ServerFixture.TD.id("/node/rest");
     web = fixture.createEntry(ServerFixture.entry("/rest/web", parent).addSelectors(ServerFixture.selector("unix", "uid:1000")).build());
     fixture.createEntry(ServerFixture.entry("/rest/db", parent).addSelectors(ServerFixture.selector("unix", "uid:1001")).build());
     fixture.createEntry(ServerFixture.entry("/elsewhere/cache", parent).addSelectors(ServerFixture.selector("unix", "uid:1002")).build());
     agent = fixture.attestNewAgent();
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
   }
 
   private String token(String audience) {

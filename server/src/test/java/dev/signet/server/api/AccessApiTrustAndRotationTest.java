@@ -17,35 +17,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Trust scores, trust in policy conditions, forced rotation and metrics over real HTTP with JWT-SVIDs the
  * server minted. The test that moves the server's clock runs last.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class AccessApiTrustAndRotationTest {
+class AccessApiTrustAndRotationTest extends SharedServerTest {
   private static final SpiffeId CONSOLE = ServerFixture.TD.id("/ops/console");
 
-  private ServerFixture fixture;
   private AccessApiClient client;
 
   @BeforeAll
-  void start() throws Exception {
-    fixture = new ServerFixture();
+  void setUpClient() throws Exception {
     client = new AccessApiClient(fixture);
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
   }
 
   private String console() {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.signet.common.crypto.Csrs;
 import dev.signet.common.crypto.KeyType;
+import dev.signet.common.grpc.QueueingObserver;
 import dev.signet.common.proto.PermissionDenied;
 import dev.signet.common.proto.SvidProtos;
 import dev.signet.common.spiffe.SpiffeId;
@@ -50,29 +51,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * What an attested agent can do over mTLS with its agent SVID, and what it cannot: authorized entries,
  * SVID issuance, renewal, and the refusals after renewal, ban and eviction.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AgentApiTest {
-  private ServerFixture fixture;
-
-  @BeforeAll
-  void start() throws Exception {
-    fixture = new ServerFixture();
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
-  }
-
+class AgentApiTest extends SharedServerTest {
   private static EntryGrpc.EntryBlockingStub entries(ManagedChannel channel) {
     return EntryGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
@@ -479,22 +464,8 @@ class AgentApiTest {
     ManagedChannel channel = fixture.mtls(agent);
     assertThat(authorizedIds(channel)).isEmpty(); // connection is up and the agent is authorized
     BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-    EntryPushGrpc.newStub(channel).watch(WatchRequest.getDefaultInstance(), new StreamObserver<>() {
-      @Override
-      public void onNext(WatchEvent value) {
-        events.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        events.add(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        events.add("completed");
-      }
-    });
+    EntryPushGrpc.newStub(channel).watch(WatchRequest.getDefaultInstance(),
+        new QueueingObserver<>(events, "completed"));
 
     // The stream registers asynchronously; each attempt creates one more entry until an event arrives.
     Object event = null;

@@ -25,26 +25,10 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** AttestAgent with join tokens over the real TCP endpoint, and CreateJoinToken over the admin socket. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AttestAgentApiTest {
-  private ServerFixture fixture;
-
-  @BeforeAll
-  void start() throws Exception {
-    fixture = new ServerFixture();
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
-  }
-
+class AttestAgentApiTest extends SharedServerTest {
   private static Status.Code codeOf(Throwable t) {
     return Status.fromThrowable(t).getCode();
   }

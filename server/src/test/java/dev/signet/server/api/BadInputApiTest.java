@@ -43,32 +43,22 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.function.Executable;
 
 /**
  * Oversized and malformed requests are refused as a whole, with a status and a message that names the
  * size or the value, and leave everything stored exactly as it was.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BadInputApiTest {
+class BadInputApiTest extends SharedServerTest {
   private static final SpiffeId PARENT = TD.id("/spire/agent/join_token/bad-input");
   private static final int TOO_MANY = Paging.MAX_BATCH_SIZE + 1;
-  private ServerFixture fixture;
   private Entry existing;
 
   @BeforeAll
-  void start() throws Exception {
-    fixture = new ServerFixture();
+  void setUpEntry() throws Exception {
     existing = fixture.createEntry(entry("/bad-input/existing", PARENT).build());
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
   }
 
   /** Everything a refused request could have touched: entries, federated bundles, agents. */

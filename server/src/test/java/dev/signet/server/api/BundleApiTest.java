@@ -21,26 +21,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The Bundle API: our own bundle for anyone, federated bundles for admins. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BundleApiTest {
-  private ServerFixture fixture;
-
-  @BeforeAll
-  void start() throws Exception {
-    fixture = new ServerFixture();
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
-  }
-
+class BundleApiTest extends SharedServerTest {
   private static dev.signet.proto.spire.api.types.Bundle federated(String trustDomain) {
     TestCertificate.Issued ca = TestCertificate.ca(trustDomain).validity(Instant.now().minusSeconds(60),
         Instant.now().plusSeconds(86400)).issue();

@@ -19,10 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -30,20 +27,8 @@ import picocli.CommandLine;
  * The admin CLI run in process against a real server: {@code -output json} prints one JSON document
  * with SPIRE's proto field names, the pretty output and {@code -write} work, and every help text shows.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CliOutputTest {
+class CliOutputTest extends SharedServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private ServerFixture fixture;
-
-  @BeforeAll
-  void start() throws Exception {
-    fixture = new ServerFixture();
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
-  }
 
   private record Run(int exitCode, String out, String err) {
     JsonNode json() {

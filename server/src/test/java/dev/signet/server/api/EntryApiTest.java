@@ -27,27 +27,12 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The Entry API over the admin socket: validation, duplicates, listing, updates and deletes. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EntryApiTest {
+class EntryApiTest extends SharedServerTest {
   private static final SpiffeId PARENT = TD.id("/spire/agent/join_token/entry-api");
   private static final SpiffeId VALIDATION_PARENT = TD.id("/spire/agent/join_token/entry-validation");
-  private ServerFixture fixture;
-
-  @BeforeAll
-  void start() throws Exception {
-    fixture = new ServerFixture();
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
-  }
 
   private BatchCreateEntryResponse create(Entry.Builder... entries) {
     BatchCreateEntryRequest.Builder request = BatchCreateEntryRequest.newBuilder();

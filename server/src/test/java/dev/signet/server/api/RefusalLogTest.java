@@ -16,6 +16,8 @@ import dev.signet.proto.spire.api.server.agent.v1.AttestAgentRequest;
 import dev.signet.proto.spire.api.server.agent.v1.BanAgentRequest;
 import dev.signet.proto.spire.api.server.agent.v1.DeleteAgentRequest;
 import dev.signet.proto.spire.api.server.agent.v1.ListAgentsRequest;
+import dev.signet.proto.spire.api.server.entry.v1.BatchDeleteEntryRequest;
+import dev.signet.proto.spire.api.server.entry.v1.BatchDeleteEntryResponse;
 import dev.signet.proto.spire.api.server.entry.v1.EntryGrpc;
 import dev.signet.proto.spire.api.server.entry.v1.GetAuthorizedEntriesRequest;
 import dev.signet.proto.spire.api.types.AttestationData;
@@ -28,29 +30,13 @@ import java.security.KeyPair;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Each refusal on the server leaves exactly one line with who, what and why; bans and evictions leave one
  * line each; a join token or private key sent as attestation evidence never reaches the log.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RefusalLogTest {
-  private ServerFixture fixture;
-
-  @BeforeAll
-  void start() throws Exception {
-    fixture = new ServerFixture();
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
-  }
-
+class RefusalLogTest extends SharedServerTest {
   private static Map<String, Object> onlyLine(CapturedLogs logs, Level level) {
     assertThat(logs.events()).hasSize(1);
     ILoggingEvent line = logs.events().getFirst();
@@ -186,6 +172,53 @@ class RefusalLogTest {
 
       assertThat(onlyLine(logs, Level.INFO)).containsEntry(LogFields.AGENT_ID, agent.id());
       assertThat(logs.events().getFirst().getFormattedMessage()).isEqualTo("agent evicted");
+    }
+  }
+
+  @Test
+  void anAttestAgentStreamOutOfProtocolLeavesOneLineWithTheAddressButNotWhatWasSent() {
+    String sent = "challenge-answer-5f0c1e9a7d3b";
+    AttestAgentRequest answerFirst = AttestAgentRequest.newBuilder()
+        .setChallengeResponse(ByteString.copyFrom(sent, StandardCharsets.UTF_8)).build();
+    Map<AttestAgentRequest, String> refusals = Map.of(answerFirst, "expected params as the first message",
+        AttestAgentRequest.getDefaultInstance(), "request has no step");
+    refusals.forEach((request, why) -> {
+      try (CapturedLogs call = CapturedLogs.of(AgentService.class); CapturedLogs all = CapturedLogs.all()) {
+        assertThatThrownBy(() -> fixture.attest(request))
+            .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT));
+
+        Map<String, Object> fields = onlyLine(call, Level.WARN);
+        assertThat(fields.keySet()).containsExactly(LogFields.CODE, LogFields.METHOD, LogFields.CALLER_ADDRESS);
+        assertThat(fields).containsEntry(LogFields.METHOD, "spire.api.server.agent.v1.Agent/AttestAgent");
+        assertThat(String.valueOf(fields.get(LogFields.CALLER_ADDRESS))).contains("127.0.0.1");
+        assertThat(call.events().getFirst().getFormattedMessage()).isEqualTo(why);
+        assertThat(all.withField(LogFields.CODE)).hasSize(1);
+        assertThat(all.text()).doesNotContain(sent);
+      }
+    });
+  }
+
+  @Test
+  void eachRefusedBatchItemLeavesOneLineWithTheMethodCallerAndItem() {
+    try (CapturedLogs logs = CapturedLogs.of(BatchItems.class)) {
+      BatchDeleteEntryResponse response = fixture.adminEntries().batchDeleteEntry(BatchDeleteEntryRequest.newBuilder()
+          .addIds("no-such-entry-1").addIds("no-such-entry-2").build());
+
+      assertThat(response.getResultsList()).allSatisfy(r -> assertThat(r.getStatus().getCode())
+          .isEqualTo(Status.Code.NOT_FOUND.value()));
+      assertThat(logs.events()).hasSize(2);
+      for (int i = 0; i < 2; i++) {
+        ILoggingEvent line = logs.events().get(i);
+        assertThat(line.getLevel()).isEqualTo(Level.WARN);
+        assertThat(line.getFormattedMessage()).isEqualTo(response.getResults(i).getStatus().getMessage());
+        Map<String, Object> fields = CapturedLogs.fields(line);
+        assertThat(fields.keySet()).containsExactly(LogFields.CODE, LogFields.METHOD, LogFields.CALLER,
+            LogFields.ENTRY_ID);
+        assertThat(fields).containsEntry(LogFields.CODE, "NOT_FOUND")
+            .containsEntry(LogFields.METHOD, "spire.api.server.entry.v1.Entry/BatchDeleteEntry")
+            .containsEntry(LogFields.ENTRY_ID, "no-such-entry-" + (i + 1));
+        assertThat(String.valueOf(fields.get(LogFields.CALLER))).startsWith("local");
+      }
     }
   }
 }

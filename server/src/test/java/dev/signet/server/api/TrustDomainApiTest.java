@@ -36,29 +36,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The TrustDomain API: federation relationship CRUD for admins, and RefreshBundle fetching a foreign
  * bundle from a real HTTPS bundle endpoint that is authenticated by SPIFFE ID ({@code https_spiffe}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TrustDomainApiTest {
-  private ServerFixture fixture;
-
-  @BeforeAll
-  void start() throws Exception {
-    fixture = new ServerFixture();
-  }
-
-  @AfterAll
-  void stop() {
-    fixture.close();
-  }
-
+class TrustDomainApiTest extends SharedServerTest {
   private TrustDomainGrpc.TrustDomainBlockingStub admin() {
     return TrustDomainGrpc.newBlockingStub(fixture.admin).withDeadlineAfter(20, TimeUnit.SECONDS);
   }

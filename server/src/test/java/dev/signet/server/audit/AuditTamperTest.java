@@ -1,5 +1,6 @@
 package dev.signet.server.audit;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,7 +73,7 @@ class AuditTamperTest {
   @Test
   void theKeyIsCreatedOnceAsAPrivateFileAndNeverShown() throws Exception {
     AuditKey first = key();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(temp.resolve("data/audit.key"))))
+    assertThat(mode(temp.resolve("data/audit.key")))
         .isEqualTo("rw-------");
     assertThat(Files.size(temp.resolve("data/audit.key"))).isEqualTo(32);
     assertThat(key().id()).isEqualTo(first.id());

@@ -1,5 +1,6 @@
 package dev.signet.server.audit;
 
+import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.common.time.ManualClock;
@@ -13,7 +14,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.ArrayList;
@@ -124,7 +124,7 @@ class AuditTrailTest {
     Path file = trailWith(5);
     assertThat(verify(file).intact()).isTrue();
     assertThat(verify(file).records()).isEqualTo(5);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(mode(file)).isEqualTo("rw-------");
   }
 
   @Test

@@ -16,7 +16,7 @@ public final class JoinTokenAttestorClient implements NodeAttestorClient {
    * configuration or flags, and without one there is no client. Single use.
    */
   public static final PluginDescriptor<?, AgentNodeAttestorDependencies, Optional<NodeAttestorClient>> DESCRIPTOR =
-      new BuiltIn<Void, AgentNodeAttestorDependencies, Optional<NodeAttestorClient>>(JoinTokenNodeAttestor.NAME,
+      new BuiltIn<Void, AgentNodeAttestorDependencies, Optional<NodeAttestorClient>>(JoinTokenNames.NAME,
           PluginData::none, (none, deps) -> deps.joinToken().map(token -> new JoinTokenAttestorClient(token.reveal())),
           true);
   private final String token;
@@ -30,7 +30,7 @@ public final class JoinTokenAttestorClient implements NodeAttestorClient {
 
   @Override
   public String name() {
-    return JoinTokenNodeAttestor.NAME;
+    return JoinTokenNames.NAME;
   }
 
   @Override

@@ -20,10 +20,10 @@ import java.util.function.Supplier;
 public final class K8sTokenAttestorClient implements NodeAttestorClient {
   /** The agent half of {@code k8s_psat} as its catalog knows it; the agent may re-attest with a new token. */
   public static final PluginDescriptor<?, AgentNodeAttestorDependencies, Optional<NodeAttestorClient>>
-      PSAT_DESCRIPTOR = AgentHalves.builtIn(PsatNodeAttestor.NAME, (data, core) -> parsePsat(data), false);
+      PSAT_DESCRIPTOR = AgentHalves.builtIn(K8sNames.PSAT, (data, core) -> parsePsat(data), false);
   /** The agent half of {@code k8s_sat} as its catalog knows it; trust on first use, so single use. */
   public static final PluginDescriptor<?, AgentNodeAttestorDependencies, Optional<NodeAttestorClient>>
-      SAT_DESCRIPTOR = AgentHalves.builtIn(SatNodeAttestor.NAME, (data, core) -> parseSat(data), true);
+      SAT_DESCRIPTOR = AgentHalves.builtIn(K8sNames.SAT, (data, core) -> parseSat(data), true);
   static final String PSAT_TOKEN_PATH = "/var/run/secrets/tokens/spire-agent";
   static final String SAT_TOKEN_PATH = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 
@@ -44,7 +44,7 @@ public final class K8sTokenAttestorClient implements NodeAttestorClient {
 
   /** Checks {@code k8s_psat}'s {@code plugin_data}; the supplier makes the client. */
   public static Supplier<K8sTokenAttestorClient> parsePsat(ConfigSection data) {
-    return parse(PsatNodeAttestor.NAME, PSAT_TOKEN_PATH, data);
+    return parse(K8sNames.PSAT, PSAT_TOKEN_PATH, data);
   }
 
   /** {@code k8s_sat} from {@code plugin_data}: {@code cluster} (required), {@code token_path}. */
@@ -54,7 +54,7 @@ public final class K8sTokenAttestorClient implements NodeAttestorClient {
 
   /** Checks {@code k8s_sat}'s {@code plugin_data}; the supplier makes the client. */
   public static Supplier<K8sTokenAttestorClient> parseSat(ConfigSection data) {
-    return parse(SatNodeAttestor.NAME, SAT_TOKEN_PATH, data);
+    return parse(K8sNames.SAT, SAT_TOKEN_PATH, data);
   }
 
   private static Supplier<K8sTokenAttestorClient> parse(String name, String defaultTokenPath, ConfigSection data) {

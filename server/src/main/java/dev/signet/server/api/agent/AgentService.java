@@ -151,7 +151,7 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
   @Override
   public StreamObserver<AttestAgentRequest> attestAgent(StreamObserver<AttestAgentResponse> out) {
     String peer = Caller.peerAddress();
-    return new AttestAgentCall(out, executor, (params, challenger) -> attest(peer, params, challenger));
+    return new AttestAgentCall(out, executor, peer, (params, challenger) -> attest(peer, params, challenger));
   }
 
   private AttestAgentResponse.Result attest(String peer, AttestAgentRequest.Params params, Challenger challenger) {

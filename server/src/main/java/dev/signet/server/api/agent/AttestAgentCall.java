@@ -3,6 +3,9 @@ package dev.signet.server.api.agent;
 import com.google.protobuf.ByteString;
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.attestors.node.Challenger;
+import dev.signet.common.logging.LogFields;
+import dev.signet.common.logging.LoggedFailure;
+import dev.signet.proto.spire.api.server.agent.v1.AgentGrpc;
 import dev.signet.proto.spire.api.server.agent.v1.AttestAgentRequest;
 import dev.signet.proto.spire.api.server.agent.v1.AttestAgentResponse;
 import io.grpc.Status;
@@ -20,23 +23,31 @@ import org.slf4j.LoggerFactory;
 /**
  * One AttestAgent stream: the first message carries the params, later messages answer challenges.
  * Attestation runs off the transport thread; challenges block it until the agent answers (or 30 s).
+ * A stream that breaks the protocol (no params first, params twice, a message without a step, closed before
+ * params) is refused with INVALID_ARGUMENT and one line naming the peer's address and the attestor if known.
  */
 final class AttestAgentCall implements StreamObserver<AttestAgentRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(AttestAgentCall.class);
+  /** Refused attestations, protocol errors included, are logged under one name. */
+  private static final Logger REFUSALS = LoggerFactory.getLogger(AgentService.class);
   private static final long CHALLENGE_TIMEOUT_SECONDS = 30;
   private static final byte[] HUNG_UP = new byte[0];
 
   private final StreamObserver<AttestAgentResponse> responses;
   private final Executor executor;
+  private final String peer;
   private final BiFunction<AttestAgentRequest.Params, Challenger, AttestAgentResponse.Result> attestation;
   private final BlockingQueue<byte[]> challengeResponses = new LinkedBlockingQueue<>();
   private final AtomicBoolean started = new AtomicBoolean();
+  private volatile String attestor;
   private final AtomicBoolean finished = new AtomicBoolean();
 
-  AttestAgentCall(StreamObserver<AttestAgentResponse> responses, Executor executor,
+  /** @param peer the caller's address, for the log line of a protocol error */
+  AttestAgentCall(StreamObserver<AttestAgentResponse> responses, Executor executor, String peer,
       BiFunction<AttestAgentRequest.Params, Challenger, AttestAgentResponse.Result> attestation) {
     this.responses = responses;
     this.executor = executor;
+    this.peer = peer;
     this.attestation = attestation;
   }
 
@@ -45,20 +56,21 @@ final class AttestAgentCall implements StreamObserver<AttestAgentRequest> {
     switch (request.getStepCase()) {
       case PARAMS -> {
         if (!started.compareAndSet(false, true)) {
-          fail(Status.INVALID_ARGUMENT.withDescription("params were already sent on this stream").asRuntimeException());
+          protocolError("params were already sent on this stream");
           return;
         }
         AttestAgentRequest.Params params = request.getParams();
+        attestor = params.getData().getType();
         executor.execute(() -> run(params));
       }
       case CHALLENGE_RESPONSE -> {
         if (!started.get()) {
-          fail(Status.INVALID_ARGUMENT.withDescription("expected params as the first message").asRuntimeException());
+          protocolError("expected params as the first message");
           return;
         }
         challengeResponses.add(request.getChallengeResponse().toByteArray());
       }
-      default -> fail(Status.INVALID_ARGUMENT.withDescription("request has no step").asRuntimeException());
+      default -> protocolError("request has no step");
     }
   }
 
@@ -98,6 +110,18 @@ final class AttestAgentCall implements StreamObserver<AttestAgentRequest> {
     return answer;
   }
 
+  /** Ends the stream on a message out of protocol, with its one line (nothing of the message is logged). */
+  private void protocolError(String description) {
+    if (finished.compareAndSet(false, true)) {
+      String type = attestor;
+      responses.onError(LoggedFailure.of(Status.Code.INVALID_ARGUMENT, description)
+          .with(LogFields.METHOD, AgentGrpc.getAttestAgentMethod().getFullMethodName())
+          .with(LogFields.ATTESTOR, type == null || type.isEmpty() ? null : type)
+          .with(LogFields.CALLER_ADDRESS, peer).logRuntimeException(REFUSALS));
+    }
+    challengeResponses.add(HUNG_UP);
+  }
+
   private void fail(StatusRuntimeException e) {
     if (finished.compareAndSet(false, true)) {
       responses.onError(e);
@@ -114,7 +138,7 @@ final class AttestAgentCall implements StreamObserver<AttestAgentRequest> {
   @Override
   public void onCompleted() {
     if (!started.get()) {
-      fail(Status.INVALID_ARGUMENT.withDescription("stream closed before params were sent").asRuntimeException());
+      protocolError("stream closed before params were sent");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.signet.server.api.bundle;
 
+import dev.signet.common.logging.LogFields;
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.bundle.JwtAuthority;
 import dev.signet.common.bundle.X509Authority;
@@ -118,7 +119,8 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
     var response = BatchCreateFederatedBundleResponse.newBuilder();
     for (var proto : request.getBundleList()) {
       var result = BatchCreateFederatedBundleResponse.Result.newBuilder();
-      result.setStatus(BatchItems.run(() -> {
+      result.setStatus(BatchItems.run(BundleGrpc.getBatchCreateFederatedBundleMethod(), LogFields.TRUST_DOMAIN,
+          proto.getTrustDomain(), () -> {
         Bundle bundle = federatedBundle(proto);
         ApiErrors.call(() -> dataStore.createBundle(TrustBundles.encode(bundle)));
         bundles.reload();
@@ -136,7 +138,8 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
     var response = BatchUpdateFederatedBundleResponse.newBuilder();
     for (var proto : request.getBundleList()) {
       var result = BatchUpdateFederatedBundleResponse.Result.newBuilder();
-      result.setStatus(BatchItems.run(() -> {
+      result.setStatus(BatchItems.run(BundleGrpc.getBatchUpdateFederatedBundleMethod(), LogFields.TRUST_DOMAIN,
+          proto.getTrustDomain(), () -> {
         Bundle bundle = federatedBundle(proto);
         if (bundles.bundleFor(bundle.trustDomain()).isEmpty()) {
           throw Status.NOT_FOUND.withDescription("bundle for \"" + bundle.trustDomain() + "\" not found").asRuntimeException();
@@ -155,7 +158,8 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
     var response = BatchSetFederatedBundleResponse.newBuilder();
     for (var proto : request.getBundleList()) {
       var result = BatchSetFederatedBundleResponse.Result.newBuilder();
-      result.setStatus(BatchItems.run(() -> result.setBundle(BundleProtos.toProto(replace(federatedBundle(proto))))));
+      result.setStatus(BatchItems.run(BundleGrpc.getBatchSetFederatedBundleMethod(), LogFields.TRUST_DOMAIN,
+          proto.getTrustDomain(), () -> result.setBundle(BundleProtos.toProto(replace(federatedBundle(proto))))));
       response.addResults(result);
     }
     Unary.reply(out, response.build());
@@ -174,7 +178,8 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
     var response = BatchDeleteFederatedBundleResponse.newBuilder();
     for (String name : request.getTrustDomainsList()) {
       var result = BatchDeleteFederatedBundleResponse.Result.newBuilder().setTrustDomain(name);
-      result.setStatus(BatchItems.run(() -> dataStore.deleteBundle(federatedDomain(name).name(), mode)));
+      result.setStatus(BatchItems.run(BundleGrpc.getBatchDeleteFederatedBundleMethod(), LogFields.TRUST_DOMAIN, name,
+          () -> dataStore.deleteBundle(federatedDomain(name).name(), mode)));
       response.addResults(result);
     }
     bundles.reload();

@@ -1,5 +1,6 @@
 package dev.signet.server.api.entry;
 
+import dev.signet.common.logging.LogFields;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.TrustDomain;
 import dev.signet.datastore.AttestedNode;
@@ -90,7 +91,7 @@ public final class EntryService extends EntryGrpc.EntryImplBase {
     boolean changed = false;
     for (Entry proto : request.getEntriesList()) {
       var result = BatchCreateEntryResponse.Result.newBuilder();
-      result.setStatus(BatchItems.run(() -> {
+      result.setStatus(BatchItems.run(EntryGrpc.getBatchCreateEntryMethod(), LogFields.ENTRY_ID, proto.getId(), () -> {
         RegistrationEntry created = ApiErrors.call(() -> dataStore.createEntry(EntryConverter.fromProto(proto, trustDomain)));
         result.setEntry(EntryConverter.toProto(created));
       }));
@@ -111,7 +112,7 @@ public final class EntryService extends EntryGrpc.EntryImplBase {
     boolean changed = false;
     for (Entry proto : request.getEntriesList()) {
       var result = BatchUpdateEntryResponse.Result.newBuilder();
-      result.setStatus(BatchItems.run(() -> {
+      result.setStatus(BatchItems.run(EntryGrpc.getBatchUpdateEntryMethod(), LogFields.ENTRY_ID, proto.getId(), () -> {
         if (proto.getId().isEmpty()) {
           throw InputValidation.invalid("missing entry id");
         }
@@ -138,7 +139,7 @@ public final class EntryService extends EntryGrpc.EntryImplBase {
     boolean changed = false;
     for (String id : request.getIdsList()) {
       var result = BatchDeleteEntryResponse.Result.newBuilder().setId(id);
-      result.setStatus(BatchItems.run(() -> {
+      result.setStatus(BatchItems.run(EntryGrpc.getBatchDeleteEntryMethod(), LogFields.ENTRY_ID, id, () -> {
         if (id.isEmpty()) {
           throw InputValidation.invalid("missing entry id");
         }

@@ -1,5 +1,6 @@
 package dev.signet.server.api.svid;
 
+import dev.signet.common.logging.LogFields;
 import dev.signet.ca.x509.ParsedCsr;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
@@ -104,7 +105,8 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
     BatchNewX509SVIDResponse.Builder response = BatchNewX509SVIDResponse.newBuilder();
     for (NewX509SVIDParams params : request.getParamsList()) {
       var result = BatchNewX509SVIDResponse.Result.newBuilder();
-      result.setStatus(BatchItems.run(() -> {
+      result.setStatus(BatchItems.run(SVIDGrpc.getBatchNewX509SVIDMethod(), LogFields.ENTRY_ID, params.getEntryId(),
+          () -> {
         // SPIRE's order: both inputs present, then authorization, then the CSR itself.
         if (params.getEntryId().isEmpty()) {
           throw InputValidation.invalid("missing entry ID");
@@ -197,7 +199,7 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
 
   private static JWTSVID toProto(JwtSvid svid) {
     return JWTSVID.newBuilder()
-        .setToken(svid.token())
+        .setToken(svid.token().reveal())
         .setId(EntryConverter.toProto(svid.id()))
         .setExpiresAt(svid.expiresAt().getEpochSecond())
         .setIssuedAt(svid.issuedAt().getEpochSecond())

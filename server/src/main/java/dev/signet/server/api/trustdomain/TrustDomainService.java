@@ -1,5 +1,6 @@
 package dev.signet.server.api.trustdomain;
 
+import dev.signet.common.logging.LogFields;
 import com.google.protobuf.Empty;
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.spiffe.TrustDomain;
@@ -89,7 +90,8 @@ public final class TrustDomainService extends TrustDomainGrpc.TrustDomainImplBas
     var response = BatchCreateFederationRelationshipResponse.newBuilder();
     for (var proto : request.getFederationRelationshipsList()) {
       var result = BatchCreateFederationRelationshipResponse.Result.newBuilder();
-      result.setStatus(BatchItems.run(() -> {
+      result.setStatus(BatchItems.run(TrustDomainGrpc.getBatchCreateFederationRelationshipMethod(),
+          LogFields.TRUST_DOMAIN, proto.getTrustDomain(), () -> {
         FederationRelationship relationship = FederationRelationshipConverter.fromProto(proto, ownDomain);
         Optional<Bundle> bundle = FederationRelationshipConverter.bundleOf(proto);
         FederationRelationship created = ApiErrors.call(() -> dataStore.createFederationRelationship(relationship));
@@ -110,7 +112,8 @@ public final class TrustDomainService extends TrustDomainGrpc.TrustDomainImplBas
     var response = BatchUpdateFederationRelationshipResponse.newBuilder();
     for (var proto : request.getFederationRelationshipsList()) {
       var result = BatchUpdateFederationRelationshipResponse.Result.newBuilder();
-      result.setStatus(BatchItems.run(
+      result.setStatus(BatchItems.run(TrustDomainGrpc.getBatchUpdateFederationRelationshipMethod(),
+          LogFields.TRUST_DOMAIN, proto.getTrustDomain(),
           () -> result.setFederationRelationship(toProto(update(proto, inputMask), outputMask))));
       response.addResults(result);
     }
@@ -150,7 +153,8 @@ public final class TrustDomainService extends TrustDomainGrpc.TrustDomainImplBas
     var response = BatchDeleteFederationRelationshipResponse.newBuilder();
     for (String name : request.getTrustDomainsList()) {
       var result = BatchDeleteFederationRelationshipResponse.Result.newBuilder().setTrustDomain(name);
-      result.setStatus(BatchItems.run(() -> {
+      result.setStatus(BatchItems.run(TrustDomainGrpc.getBatchDeleteFederationRelationshipMethod(),
+          LogFields.TRUST_DOMAIN, name, () -> {
         TrustDomain td = InputValidation.trustDomain("trust_domain", name);
         dataStore.deleteFederationRelationship(td.name());
         refresher.forget(td.name());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.common.config.ConfigException;
+import dev.signet.common.plugin.ConfiguredPlugin;
 import dev.signet.common.plugin.PluginHarness;
 import java.util.Set;
 import java.util.TreeSet;
@@ -77,6 +78,34 @@ class BadNodeAttestorBlocksTest {
         PluginHarness.declaration(AgentNodeAttestors.CATALOG, name, body)))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("nodeattestor(" + name + "): ")
         .hasMessageContaining(message).message().doesNotContain("NodeAttestor \"" + name + "\": ");
+  }
+
+  /**
+   * Server halves whose {@code plugin_data} names files (or whose credentials default to the environment): name,
+   * body naming files that do not exist, what {@code create} says about them.
+   */
+  static Stream<Arguments> blocksNamingMissingFiles() {
+    String missing = "/nonexistent-signet-dir/";
+    return Stream.of(
+        Arguments.of("k8s_sat", "clusters = { \"c1\" = { service_account_allow_list = [\"ns:sa\"]\n"
+            + "service_account_key_file = \"" + missing + "sa.pem\" } }",
+            "cluster \"c1\": service_account_key_file " + missing + "sa.pem: cannot be read"),
+        Arguments.of("aws_iid", "aws_ca_certificate_paths = { \"us-east-1\" = \"" + missing + "aws.pem\" }",
+            "aws_ca_certificate_paths: cannot read the certificate for region \"us-east-1\""),
+        Arguments.of("x509pop", "ca_bundle_path = \"" + missing + "ca.pem\"", "cannot read CA bundle " + missing),
+        Arguments.of("tpm", "ca_path = \"" + missing + "ek-ca.pem\"", "cannot read ca_path " + missing));
+  }
+
+  /** {@code parse} (all {@code validate} runs) opens no file: a missing one passes it and fails {@code create}. */
+  @ParameterizedTest(name = "server {0}: {2}")
+  @MethodSource("blocksNamingMissingFiles")
+  void parseReadsNoFileCreateDoes(String name, String body, String message) {
+    ConfiguredPlugin<NodeAttestorDependencies, NodeAttestor> parsed = PluginHarness.load(ServerNodeAttestors.CATALOG,
+        PluginHarness.declaration(ServerNodeAttestors.CATALOG, name, body));
+
+    assertThatThrownBy(() -> parsed.create(NodeAttestorTesting.dependencies()))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("nodeattestor(" + name + "): ")
+        .hasMessageContaining(message);
   }
 
   @Test

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@code k8s_sat:agent_ns}, {@code k8s_sat:agent_sa}.
  */
 public final class SatNodeAttestor implements NodeAttestor {
-  public static final String NAME = "k8s_sat";
+  public static final String NAME = K8sNames.SAT;
   private static final Logger LOG = LoggerFactory.getLogger(SatNodeAttestor.class);
 
   private final Map<String, SatCluster> clusters;
@@ -54,20 +54,23 @@ public final class SatNodeAttestor implements NodeAttestor {
   }
 
   /**
-   * The server half as its catalog knows it: the {@code clusters} parsed from {@code plugin_data} (with the
-   * service account keys they name); the Kubernetes clients are made by {@code create}. Single use, as SPIRE.
+   * The server half as its catalog knows it: the {@code clusters} parsed from {@code plugin_data} (the service
+   * account key files only named); {@code create} reads the keys and makes the Kubernetes clients. Single use,
+   * as SPIRE.
    */
   public static final PluginDescriptor<?, NodeAttestorDependencies, NodeAttestor> DESCRIPTOR =
-      new BuiltIn<Map<String, SatCluster>, NodeAttestorDependencies, NodeAttestor>(NAME,
-          (data, core) -> ClusterConfigs.clusters(data, SatCluster::from),
+      new BuiltIn<Map<String, SatClusterConfig>, NodeAttestorDependencies, NodeAttestor>(NAME,
+          (data, core) -> ClusterConfigs.clusters(data, SatClusterConfig::from),
           (clusters, deps) -> create(clusters, deps.clock()), true);
 
   /** From {@code plugin_data { clusters = { "<name>" = { … } } }}. */
   public static SatNodeAttestor create(ConfigSection data, Clock clock) {
-    return create(ClusterConfigs.clusters(data, SatCluster::from), clock);
+    return create(ClusterConfigs.clusters(data, SatClusterConfig::from), clock);
   }
 
-  private static SatNodeAttestor create(Map<String, SatCluster> clusters, Clock clock) {
+  private static SatNodeAttestor create(Map<String, SatClusterConfig> configs, Clock clock) {
+    Map<String, SatCluster> clusters = new LinkedHashMap<>();
+    configs.forEach((name, config) -> clusters.put(name, config.load()));
     Map<String, KubernetesClient> clients = new LinkedHashMap<>();
     clusters.values().stream().filter(SatCluster::useTokenReviewApi).forEach(cluster -> clients.put(cluster.name(),
         ClusterConfigs.client(cluster.name(), cluster.kubeConfigFile())));

@@ -1,13 +1,12 @@
 package dev.signet.attestors.node.k8s;
 
-import dev.signet.common.config.ConfigException;
-import dev.signet.common.config.ConfigSection;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.Set;
 
 /**
- * One entry of {@code clusters} in {@code NodeAttestor "k8s_sat"}'s {@code plugin_data}, with SPIRE's keys.
+ * One cluster of {@code NodeAttestor "k8s_sat"} as the created plugin uses it: {@link SatClusterConfig} with the
+ * service account keys read.
  *
  * @param serviceAccounts {@code service_account_allow_list}: {@code namespace:name} of the agents' service
  *     accounts (required)
@@ -28,22 +27,5 @@ record SatCluster(String name, Set<String> serviceAccounts, boolean useTokenRevi
   SatCluster(String name, Set<String> serviceAccounts, boolean useTokenReviewApi, String kubeConfigFile,
       List<PublicKey> keys) {
     this(name, serviceAccounts, useTokenReviewApi, kubeConfigFile, keys, List.of());
-  }
-
-  static SatCluster from(String name, ConfigSection data) {
-    Set<String> accounts = ClusterConfigs.allowList(name, data);
-    boolean useTokenReviewApi = data.getBool("use_token_review_api_validation", false);
-    String keyFile = data.getString("service_account_key_file", "");
-    String kubeConfigFile = data.getString("kube_config_file", "");
-    List<String> audiences = data.getList("audience");
-    ClusterConfigs.requireNoUnknownKeys(name, data);
-    if (useTokenReviewApi) {
-      return new SatCluster(name, accounts, true, kubeConfigFile, List.of());
-    }
-    if (keyFile.isEmpty()) {
-      throw new ConfigException("cluster \"" + name
-          + "\" needs a service_account_key_file (or use_token_review_api_validation = true)");
-    }
-    return new SatCluster(name, accounts, false, kubeConfigFile, ServiceAccountKeys.load(name, keyFile), audiences);
   }
 }

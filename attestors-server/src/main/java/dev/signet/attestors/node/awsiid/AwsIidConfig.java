@@ -66,25 +66,13 @@ record AwsIidConfig(
   private static final Set<String> FIELDS = Set.of("PluginName", "TrustDomain", "AccountID", "Region", "InstanceID");
 
   /**
-   * Checks {@code data} (the one place both {@code run} and {@code validate} go through).
-   *
-   * @param environment reads an environment variable (null when unset)
+   * Checks {@code data} (the one place both {@code run} and {@code validate} go through). Pure: the credentials
+   * are those of {@code plugin_data} only; {@link #withEnvironmentCredentials} fills the rest in when the plugin
+   * is created.
    */
-  static AwsIidConfig parse(ConfigSection data, UnaryOperator<String> environment) {
+  static AwsIidConfig parse(ConfigSection data) {
     String accessKeyId = data.getString("access_key_id", "");
     String secretAccessKey = data.getString("secret_access_key", "");
-    if (accessKeyId.isEmpty()) {
-      accessKeyId = orEmpty(environment.apply("AWS_ACCESS_KEY_ID"));
-    }
-    if (secretAccessKey.isEmpty()) {
-      secretAccessKey = orEmpty(environment.apply("AWS_SECRET_ACCESS_KEY"));
-    }
-    if (!accessKeyId.isEmpty() && secretAccessKey.isEmpty()) {
-      throw new ConfigException("configuration missing secret access key, but has access key id");
-    }
-    if (accessKeyId.isEmpty() && !secretAccessKey.isEmpty()) {
-      throw new ConfigException("configuration missing access key id, but has secret access key");
-    }
     String partition = data.getString("partition", "");
     if (partition.isEmpty()) {
       partition = "aws";
@@ -209,6 +197,34 @@ record AwsIidConfig(
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key + " \"" + value + "\" is not a URL: " + e.getMessage());
     }
+  }
+
+  /**
+   * This configuration with the AWS credentials {@code plugin_data} left empty taken from the environment, as
+   * SPIRE does ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}); an access key id without a secret
+   * (or the reverse) is an error once both sources are read.
+   *
+   * @param environment reads an environment variable (null when unset)
+   */
+  AwsIidConfig withEnvironmentCredentials(UnaryOperator<String> environment) {
+    String accessKeyId = aws.accessKeyId();
+    String secretAccessKey = aws.secretAccessKey().reveal();
+    if (accessKeyId.isEmpty()) {
+      accessKeyId = orEmpty(environment.apply("AWS_ACCESS_KEY_ID"));
+    }
+    if (secretAccessKey.isEmpty()) {
+      secretAccessKey = orEmpty(environment.apply("AWS_SECRET_ACCESS_KEY"));
+    }
+    if (!accessKeyId.isEmpty() && secretAccessKey.isEmpty()) {
+      throw new ConfigException("configuration missing secret access key, but has access key id");
+    }
+    if (accessKeyId.isEmpty() && !secretAccessKey.isEmpty()) {
+      throw new ConfigException("configuration missing access key id, but has secret access key");
+    }
+    AwsSdkEc2Api.Settings credentials = new AwsSdkEc2Api.Settings(accessKeyId, Secret.of(secretAccessKey),
+        aws.assumeRole(), aws.partition(), aws.ec2Endpoint(), aws.iamEndpoint(), aws.stsEndpoint());
+    return new AwsIidConfig(credentials, skipBlockDevice, disableInstanceProfileSelectors, localValidationAccounts,
+        accountAllowList, skipDescribeInstances, organization, eks, template, templateUsesTags, caCertificatePaths);
   }
 
   private static String orEmpty(String value) {

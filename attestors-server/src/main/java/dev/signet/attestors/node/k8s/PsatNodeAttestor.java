@@ -31,7 +31,7 @@ import java.util.Set;
  * {@code agent_pod_label:<k>:<v>}. Agents re-attest with a fresh token.
  */
 public final class PsatNodeAttestor implements NodeAttestor {
-  public static final String NAME = "k8s_psat";
+  public static final String NAME = K8sNames.PSAT;
   private static final String POD_NAME = "authentication.kubernetes.io/pod-name";
   private static final String POD_UID = "authentication.kubernetes.io/pod-uid";
 

@@ -351,7 +351,7 @@ class AwsIidNodeAttestorTest {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("aws_ca_certificate_paths", Map.of(REGION, certificate.toString()));
     data.putAll(extra);
-    AwsIidConfig config = AwsIidConfig.parse(ConfigSection.of("plugin_data", data), name -> null);
+    AwsIidConfig config = AwsIidConfig.parse(ConfigSection.of("plugin_data", data));
     return new AwsIidNodeAttestor(config, AwsCaCertificates.load(config.caCertificatePaths()), ec2, organizations,
         (region, account) -> java.util.Set.copyOf(eksNodes), clock);
   }

@@ -23,7 +23,7 @@ import java.util.Optional;
  * {@code /spire/agent/join_token/<token>}. Agents attested this way cannot re-attest: the token is gone.
  */
 public final class JoinTokenNodeAttestor implements NodeAttestor {
-  public static final String NAME = "join_token";
+  public static final String NAME = JoinTokenNames.NAME;
   private static final int MAX_TOKEN_LENGTH = 256;
   /** The server half as its catalog knows it: no {@code plugin_data}; single use. */
   public static final PluginDescriptor<?, NodeAttestorDependencies, NodeAttestor> DESCRIPTOR =

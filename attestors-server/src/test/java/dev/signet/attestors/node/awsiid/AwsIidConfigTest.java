@@ -90,7 +90,19 @@ class AwsIidConfigTest {
         .isEqualTo("us-gov-west-1");
   }
 
+  @Test
+  void parseReadsNoEnvironmentTheCreatingStageDoes() {
+    AwsIidConfig parsed = AwsIidConfig.parse(ConfigSection.of("plugin_data", Map.of("access_key_id", "AKIDEXAMPLE")));
+    assertThat(parsed.aws().accessKeyId()).isEqualTo("AKIDEXAMPLE");
+    assertThat(parsed.aws().secretAccessKey().reveal()).isEmpty();
+    assertThat(parsed.withEnvironmentCredentials(Map.of("AWS_SECRET_ACCESS_KEY", "s3cr3t")::get).aws()
+        .secretAccessKey().reveal()).isEqualTo("s3cr3t");
+    assertThatThrownBy(() -> parsed.withEnvironmentCredentials(name -> null))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("missing secret access key");
+  }
+
+  /** Both stages, as the plugin is created: {@code parse}, then the environment. */
   private static AwsIidConfig parse(Map<String, Object> data, Map<String, String> environment) {
-    return AwsIidConfig.parse(ConfigSection.of("plugin_data", data), environment::get);
+    return AwsIidConfig.parse(ConfigSection.of("plugin_data", data)).withEnvironmentCredentials(environment::get);
   }
 }

@@ -77,21 +77,22 @@ public final class AwsIidNodeAttestor implements NodeAttestor {
   }
 
   /**
-   * The server half as its catalog knows it: {@link AwsIidConfig} parsed from {@code plugin_data} (AWS
-   * credentials default to the environment, as in SPIRE); the AWS clients are made by {@code create}. Trust on
-   * first use: single use.
+   * The server half as its catalog knows it: {@link AwsIidConfig} parsed from {@code plugin_data}; {@code create}
+   * defaults the AWS credentials to the environment (as SPIRE), reads the CA certificate files and makes the AWS
+   * clients. Trust on first use: single use.
    */
   public static final PluginDescriptor<?, NodeAttestorDependencies, NodeAttestor> DESCRIPTOR =
       new BuiltIn<AwsIidConfig, NodeAttestorDependencies, NodeAttestor>(NAME,
-          (data, core) -> AwsIidConfig.parse(data, System::getenv), (config, deps) -> create(config, deps.clock()),
+          (data, core) -> AwsIidConfig.parse(data), (config, deps) -> create(config, deps.clock()),
           true);
 
   /** From {@code plugin_data}; AWS credentials default to the environment as in SPIRE. */
   public static AwsIidNodeAttestor create(ConfigSection data) {
-    return create(AwsIidConfig.parse(data, System::getenv), java.time.Clock.systemUTC());
+    return create(AwsIidConfig.parse(data), java.time.Clock.systemUTC());
   }
 
-  private static AwsIidNodeAttestor create(AwsIidConfig config, java.time.Clock clock) {
+  private static AwsIidNodeAttestor create(AwsIidConfig parsed, java.time.Clock clock) {
+    AwsIidConfig config = parsed.withEnvironmentCredentials(System::getenv);
     return new AwsIidNodeAttestor(config, AwsCaCertificates.load(config.caCertificatePaths()),
         new AwsSdkEc2Api(config.aws()),
         config.organization().map(org -> new AwsOrganizationsClient(config.aws(), org)).orElse(null),
