@@ -1,5 +1,6 @@
 package dev.signet.agent.cli;
 
+import dev.signet.common.plugin.ConfiguredPlugin;
 import dev.signet.agent.config.AgentConfigLoader;
 import dev.signet.agent.config.AgentFlags;
 import java.io.PrintWriter;
@@ -31,6 +32,7 @@ final class ValidateCommand implements Callable<Integer> {
     try {
       AgentConfigLoader.Loaded loaded = AgentConfigLoader.load(config, flags);
       loaded.warnings().forEach(w -> err.println("Warning: " + w));
+      loaded.config().plugins().forEach(ConfiguredPlugin::checkHost); // what run reads on this host
       out.println("SPIRE agent configuration file is valid.");
       return 0;
     } catch (IllegalArgumentException e) { // ConfigException, InvalidSpiffeIdException, bad values

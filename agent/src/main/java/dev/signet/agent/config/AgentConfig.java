@@ -80,6 +80,14 @@ public record AgentConfig(
     }
   }
 
+  /** Every configured built-in plugin, for {@code validate}'s host checks. */
+  public List<ConfiguredPlugin<?, ?>> plugins() {
+    List<ConfiguredPlugin<?, ?>> all = new java.util.ArrayList<>(workloadAttestors);
+    all.add(nodeAttestor);
+    all.add(keyManager);
+    return List.copyOf(all);
+  }
+
   /** {@code directory} of {@code KeyManager "disk"}; null for {@code KeyManager "memory"}. */
   public Path keyManagerDirectory() {
     return keyManager.config() instanceof AgentKeyManagers.DiskConfig disk ? disk.directory() : null;

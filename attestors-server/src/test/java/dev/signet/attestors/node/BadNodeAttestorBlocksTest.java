@@ -106,6 +106,10 @@ class BadNodeAttestorBlocksTest {
     assertThatThrownBy(() -> parsed.create(NodeAttestorTesting.dependencies()))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("nodeattestor(" + name + "): ")
         .hasMessageContaining(message);
+    // validate's host check reads the same files and fails the same way, making no client
+    assertThatThrownBy(parsed::checkHost)
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("nodeattestor(" + name + "): ")
+        .hasMessageContaining(message);
   }
 
   @Test

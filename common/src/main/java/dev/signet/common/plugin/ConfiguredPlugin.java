@@ -38,6 +38,14 @@ public final class ConfiguredPlugin<D, T> {
     return bound.descriptor.singleUse();
   }
 
+  /** Runs the descriptor's {@link PluginDescriptor#checkHost} ({@code validate}); errors carry the prefix once. */
+  public void checkHost() {
+    PluginErrors.wrap(errorPrefix, () -> {
+      bound.checkHost();
+      return null;
+    });
+  }
+
   /** Makes the plugin; a {@code ConfigException} it throws carries the plugin's prefix once. */
   public T create(D dependencies) {
     return PluginErrors.wrap(errorPrefix, () -> bound.create(dependencies));
@@ -51,6 +59,10 @@ public final class ConfiguredPlugin<D, T> {
   private record Bound<C, D, T>(PluginDescriptor<C, D, T> descriptor, C config) {
     T create(D dependencies) {
       return descriptor.create(config, dependencies);
+    }
+
+    void checkHost() {
+      descriptor.checkHost(config);
     }
   }
 }

@@ -23,6 +23,13 @@ public interface PluginDescriptor<C, D, T> {
    */
   C parse(ConfigSection data, CoreConfig core);
 
+  /**
+   * Reads what {@code config} names on this host (the files exist and hold what they should) without making the
+   * plugin or any client, so that {@code validate} fails where {@code run} would; {@code create} performs the
+   * same reads through the same code. Nothing to check by default.
+   */
+  default void checkHost(C config) {}
+
   /** Makes the plugin from a configuration {@link #parse} returned; here files are read and clients built. */
   T create(C config, D dependencies);
 

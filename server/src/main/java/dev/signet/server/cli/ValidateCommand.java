@@ -1,5 +1,6 @@
 package dev.signet.server.cli;
 
+import dev.signet.common.plugin.ConfiguredPlugin;
 import dev.signet.server.config.ServerConfigLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,6 +17,7 @@ public final class ValidateCommand implements Callable<Integer> {
     try {
       ServerConfigLoader.Loaded loaded = options.load();
       loaded.warnings().forEach(w -> System.err.println("Warning: " + w));
+      loaded.config().plugins().forEach(ConfiguredPlugin::checkHost); // what run reads on this host
       System.out.println("SPIRE server configuration file is valid.");
       return 0;
     } catch (IllegalArgumentException e) { // ConfigException, InvalidSpiffeIdException, bad values

@@ -74,6 +74,16 @@ public record ServerConfig(
     }
   }
 
+  /** Every configured built-in plugin, for {@code validate}'s host checks. */
+  public List<ConfiguredPlugin<?, ?>> plugins() {
+    List<ConfiguredPlugin<?, ?>> all = new java.util.ArrayList<>(nodeAttestors);
+    all.add(keyManager);
+    if (upstreamAuthority != null) {
+      all.add(upstreamAuthority);
+    }
+    return List.copyOf(all);
+  }
+
   /** {@code keys_path} of {@code KeyManager "disk"}; empty with {@code KeyManager "memory"}. */
   public Optional<Path> keysPath() {
     return keyManager.config() instanceof DiskKeyManager.Config disk ? Optional.of(disk.keysPath()) : Optional.empty();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.LoggerFactory;
@@ -84,5 +85,19 @@ class ConfigSyntaxErrorCliTest {
     assertThat(run.err().strip()).as("one line").doesNotContain("\n");
     assertThat(logged.list).as("nothing logged with a stack trace")
         .allSatisfy(event -> assertThat(event.getThrowableProxy()).isNull());
+  }
+
+  /** validate reads on this host what run would read: a CA bundle that is not there fails both. */
+  @Test
+  void validateFailsWhereRunWouldOnAMissingFile() throws Exception {
+    Path config = temp.resolve("server.conf");
+    Files.writeString(config, VALID_START + "}\nplugins {\n  DataStore \"sql\" { plugin_data { database_type = \"sqlite3\" "
+        + "connection_string = \"" + temp.resolve("ds.sqlite3") + "\" } }\n  KeyManager \"memory\" { plugin_data {} }\n"
+        + "  NodeAttestor \"x509pop\" { plugin_data { ca_bundle_path = \"" + temp.resolve("missing-ca.pem") + "\" } }\n}\n");
+
+    Run run = run("validate", "-config", config.toString(), "-dataDir", temp.resolve("data").toString());
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).contains("nodeattestor(x509pop): cannot read CA bundle " + temp.resolve("missing-ca.pem"));
   }
 }

@@ -84,7 +84,7 @@ public final class AwsIidNodeAttestor implements NodeAttestor {
   public static final PluginDescriptor<?, NodeAttestorDependencies, NodeAttestor> DESCRIPTOR =
       new BuiltIn<AwsIidConfig, NodeAttestorDependencies, NodeAttestor>(NAME,
           (data, core) -> AwsIidConfig.parse(data), (config, deps) -> create(config, deps.clock()),
-          true);
+          true).checkingHost(config -> AwsCaCertificates.load(config.caCertificatePaths()));
 
   /** From {@code plugin_data}; AWS credentials default to the environment as in SPIRE. */
   public static AwsIidNodeAttestor create(ConfigSection data) {

@@ -61,7 +61,8 @@ public final class SatNodeAttestor implements NodeAttestor {
   public static final PluginDescriptor<?, NodeAttestorDependencies, NodeAttestor> DESCRIPTOR =
       new BuiltIn<Map<String, SatClusterConfig>, NodeAttestorDependencies, NodeAttestor>(NAME,
           (data, core) -> ClusterConfigs.clusters(data, SatClusterConfig::from),
-          (clusters, deps) -> create(clusters, deps.clock()), true);
+          (clusters, deps) -> create(clusters, deps.clock()), true)
+          .checkingHost(clusters -> clusters.values().forEach(SatClusterConfig::load));
 
   /** From {@code plugin_data { clusters = { "<name>" = { … } } }}. */
   public static SatNodeAttestor create(ConfigSection data, Clock clock) {

@@ -57,7 +57,8 @@ public final class TpmNodeAttestor implements NodeAttestor {
    */
   public static final PluginDescriptor<?, NodeAttestorDependencies, NodeAttestor> DESCRIPTOR =
       new BuiltIn<TpmServerConfig, NodeAttestorDependencies, NodeAttestor>(NAME,
-          (data, core) -> TpmServerConfig.parse(data), (config, deps) -> config.create(deps.clock()));
+          (data, core) -> TpmServerConfig.parse(data), (config, deps) -> config.create(deps.clock()))
+          .checkingHost(TpmServerConfig::endorsementCas);
 
   /** From {@code plugin_data}; see {@link TpmServerConfig}. */
   public static TpmNodeAttestor create(ConfigSection data, java.time.Clock clock) {

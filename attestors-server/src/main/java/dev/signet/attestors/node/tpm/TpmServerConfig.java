@@ -74,12 +74,16 @@ record TpmServerConfig(String caPath, String hashPath, Set<String> allowedEkHash
   /** Reads {@code ca_path} and checks {@code hash_path}, then makes the attestor. */
   TpmNodeAttestor create(Clock clock) {
     Path hashDirectory = hashPath.isEmpty() ? null : Path.of(hashPath);
-    if (hashDirectory != null && !Files.isDirectory(hashDirectory)) {
+    return new TpmNodeAttestor(new EndorsementTrust(endorsementCas(), allowedEkHashes, hashDirectory, clock),
+        new TpmPcrPolicy(new TreeSet<>(reportedPcrs), new TreeMap<>(requiredPcrs)));
+  }
+
+  /** The {@code ca_path} certificates, after checking that {@code hash_path}, if set, is a directory. */
+  List<X509Certificate> endorsementCas() {
+    if (!hashPath.isEmpty() && !Files.isDirectory(Path.of(hashPath))) {
       throw new ConfigException("hash_path " + hashPath + " is not a directory");
     }
-    List<X509Certificate> cas = caPath.isEmpty() ? List.of() : certificates(Path.of(caPath));
-    return new TpmNodeAttestor(new EndorsementTrust(cas, allowedEkHashes, hashDirectory, clock),
-        new TpmPcrPolicy(new TreeSet<>(reportedPcrs), new TreeMap<>(requiredPcrs)));
+    return caPath.isEmpty() ? List.of() : certificates(Path.of(caPath));
   }
 
   private static int pcrIndex(String value) {

@@ -128,7 +128,8 @@ public final class X509PopNodeAttestor implements NodeAttestor {
   public static final PluginDescriptor<?, NodeAttestorDependencies, NodeAttestor> DESCRIPTOR =
       new BuiltIn<X509PopServerConfig, NodeAttestorDependencies, NodeAttestor>(NAME,
           (data, core) -> X509PopServerConfig.parse(data),
-          (config, deps) -> create(config, deps.ownBundle(), deps.clock()));
+          (config, deps) -> create(config, deps.ownBundle(), deps.clock()))
+          .checkingHost(X509PopNodeAttestor::caBundle);
 
   /** From {@code plugin_data} (see {@link X509PopServerConfig}); {@code ownBundle} serves {@code mode = "spiffe"}. */
   public static X509PopNodeAttestor create(ConfigSection data, BundleSource ownBundle, Clock clock) {
@@ -139,6 +140,11 @@ public final class X509PopNodeAttestor implements NodeAttestor {
     if (config.spiffeMode()) {
       return spiffe(ownBundle, config.svidPrefix(), config.template(), clock);
     }
+    return externalPki(caBundle(config), config.template(), clock);
+  }
+
+  /** The {@code ca_bundle_path} certificates of {@code external_pki} mode (none in {@code spiffe} mode). */
+  private static List<X509Certificate> caBundle(X509PopServerConfig config) {
     List<X509Certificate> roots = new ArrayList<>();
     for (String path : config.caBundlePaths()) {
       try {
@@ -147,7 +153,7 @@ public final class X509PopNodeAttestor implements NodeAttestor {
         throw new ConfigException("cannot read CA bundle " + path + ": " + e.getMessage());
       }
     }
-    return externalPki(roots, config.template(), clock);
+    return roots;
   }
 
   @Override
