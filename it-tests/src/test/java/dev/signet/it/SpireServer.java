@@ -15,7 +15,7 @@ import java.util.List;
 public final class SpireServer extends AdminServer {
   private static final Duration CLI_TIMEOUT = Duration.ofSeconds(30);
 
-  private final String binary = SpirePeers.bin("spire-server");
+  private final String binary = SpirePeers.bin("spire-server"); // fails loudly before anything starts
   private final int port = Workspace.freePort();
   private final Path dataDir;
   private final Path socket;
@@ -66,7 +66,13 @@ public final class SpireServer extends AdminServer {
 
   @Override
   public CommandResult admin(String... commandAndArgs) {
-    return Distribution.run(CLI_TIMEOUT, Distribution.cliCommand(List.of(binary), socket, commandAndArgs));
+    return cli(socket, commandAndArgs);
+  }
+
+  /** Runs SPIRE's {@code spire-server} CLI against any server's admin socket (Signet's too). */
+  public static CommandResult cli(Path adminSocket, String... commandAndArgs) {
+    return Distribution.run(CLI_TIMEOUT,
+        Distribution.cliCommand(List.of(SpirePeers.bin("spire-server")), adminSocket, commandAndArgs));
   }
 
   private void writeConfig() {
