@@ -67,17 +67,17 @@ func fetchX509(ctx context.Context, socket, want string) (*x509Facts, error) {
 	}
 
 	// every SVID the workload is entitled to, from a one-shot fetch on the same socket
-	context, err := workloadapi.FetchX509Context(ctx, workloadapi.WithAddr(socket))
+	x509Context, err := workloadapi.FetchX509Context(ctx, workloadapi.WithAddr(socket))
 	if err != nil {
 		return nil, fmt.Errorf("fetch x509 context: %w", err)
 	}
 	var all []string
-	for _, s := range context.SVIDs {
+	for _, s := range x509Context.SVIDs {
 		all = append(all, s.ID.String())
 	}
 	sort.Strings(all)
 	var domains []string
-	for _, b := range context.Bundles.Bundles() {
+	for _, b := range x509Context.Bundles.Bundles() {
 		domains = append(domains, b.TrustDomain().String())
 	}
 	sort.Strings(domains)
