@@ -1,21 +1,12 @@
 package dev.signet.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,20 +15,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * SPIRE's own {@code spire-server} CLI v1.13.3 drives {@code signet-server}'s admin socket and a real
- * {@code spire-server} through the same script (tokens, entries, agents, bundles, federation, local
- * authorities), each server with one real {@code spire-agent} attested; every {@code -output json} result
- * (and every CLI error) must be the same after {@link CliJson} blanks what legitimately differs.
+ * {@code spire-server} through the same {@link CliScript}, each server with one real {@code spire-agent}
+ * attested; every {@code -output json} result (and every CLI error) must be the same after {@link CliJson}
+ * blanks what legitimately differs.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class SpireCliOnBothServersEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern RPC_CODE = Pattern.compile("rpc error: code = (\\w+)");
-  private static final String NODE = SignetServer.id("/node/cli");
-  private static final String SERVED = SignetServer.id("/workload/served");
-  private static final String W1 = SignetServer.id("/workload/one");
-  private static final String W2 = SignetServer.id("/workload/two");
-
   private Workspace workspace;
 
   @Override
@@ -64,126 +48,11 @@ class SpireCliOnBothServersEndToEndTest implements ProcessLogsOnFailure.WithWork
     Path otherBundle = workspace.path("other.org.pem");
     Files.writeString(otherBundle, Files.readString(spire.writeBootstrapBundle()));
 
-    Map<String, JsonNode> fromSpire = script(spire, "spire-agent-on-spire", otherBundle);
-    Map<String, JsonNode> fromSignet = script(signet, "spire-agent-on-signet", otherBundle);
+    Map<String, JsonNode> fromSpire =
+        CliScript.run(workspace, spire, "spire-agent-on-spire", otherBundle, CliScript.SPIRE_CLI);
+    Map<String, JsonNode> fromSignet =
+        CliScript.run(workspace, signet, "spire-agent-on-signet", otherBundle, CliScript.SPIRE_CLI);
 
-    assertThat(fromSignet.keySet()).containsExactlyElementsOf(fromSpire.keySet());
-    List<String> differences = new ArrayList<>();
-    for (String step : fromSpire.keySet()) {
-      CliJson.differences(fromSpire.get(step), fromSignet.get(step))
-          .forEach(d -> differences.add(step + " -> " + d));
-    }
-    assertThat(differences)
-        .as("spire-server CLI output, spire-server (first) vs signet-server (second); all outputs:%n%s",
-            dump(fromSpire, fromSignet))
-        .isEmpty();
-  }
-
-  /** The script: every step's output (JSON, or the CLI's error as {exit, rpc_code}), keyed by step. */
-  private Map<String, JsonNode> script(AdminServer server, String agentName, Path otherBundle) {
-    Path socket = server.socket();
-    Map<String, JsonNode> out = new LinkedHashMap<>();
-
-    // an attested agent, so that agent list/show have something to show
-    server.createEntry(NODE, SERVED, "unix:uid:" + Uids.current());
-    SpireAgent agent = new SpireAgent(workspace, server, agentName).attestAndStart(NODE);
-    agent.awaitServing(SERVED, Duration.ofSeconds(60));
-    String agentId = agent.spiffeId();
-
-    record Step(String name, String... args) {}
-    List<Step> before = List.of(
-        new Step("token generate", "token", "generate", "-spiffeID", SignetServer.id("/node/other"), "-ttl", "600"),
-        new Step("entry create", "entry", "create", "-parentID", NODE, "-spiffeID", W1, "-selector", "unix:uid:1000",
-            "-selector", "unix:gid:1000", "-selector", "docker:label:app:web", "-dns", "one.example.org",
-            "-x509SVIDTTL", "600", "-jwtSVIDTTL", "300", "-hint", "first"),
-        new Step("entry create (same again)", "entry", "create", "-parentID", NODE, "-spiffeID", W1, "-selector",
-            "unix:uid:1000", "-selector", "unix:gid:1000", "-selector", "docker:label:app:web"),
-        new Step("entry show -spiffeID", "entry", "show", "-spiffeID", W1),
-        new Step("entry show -selector", "entry", "show", "-selector", "unix:uid:1000"),
-        new Step("entry show -selector exact", "entry", "show", "-selector", "unix:uid:1000", "-matchSelectorsOn",
-            "exact"),
-        new Step("entry show -parentID", "entry", "show", "-parentID", NODE),
-        new Step("entry count", "entry", "count"));
-    long started = System.nanoTime();
-    for (Step step : before) {
-      out.put(step.name(), run(socket, step.args()));
-    }
-    String entryId = out.get("entry create").path("results").path(0).path("entry").path("id").asText();
-    assertThat(entryId).as("entry create's id on %s", socket).isNotEmpty();
-
-    List<Step> after = List.of(
-        new Step("entry show -entryID", "entry", "show", "-entryID", entryId),
-        new Step("entry update", "entry", "update", "-entryID", entryId, "-parentID", NODE, "-spiffeID", W2,
-            "-selector", "unix:uid:1001", "-x509SVIDTTL", "700", "-downstream", "-admin"),
-        new Step("entry show -downstream", "entry", "show", "-downstream"),
-        new Step("entry show -parentID (one downstream)", "entry", "show", "-parentID", NODE),
-        new Step("entry show -entryID (updated)", "entry", "show", "-entryID", entryId),
-        new Step("entry delete", "entry", "delete", "-entryID", entryId),
-        new Step("entry delete (again)", "entry", "delete", "-entryID", entryId),
-        new Step("entry show -entryID (deleted)", "entry", "show", "-entryID", entryId),
-        new Step("entry update (deleted)", "entry", "update", "-entryID", entryId, "-parentID", NODE, "-spiffeID", W2,
-            "-selector", "unix:uid:1001"),
-        new Step("agent list", "agent", "list"),
-        new Step("agent show", "agent", "show", "-spiffeID", agentId),
-        new Step("agent count", "agent", "count"),
-        new Step("agent show (unknown)", "agent", "show", "-spiffeID", SignetServer.id("/spire/agent/x/unknown")),
-        new Step("bundle show", "bundle", "show"),
-        new Step("bundle set", "bundle", "set", "-id", "spiffe://other.org", "-path", otherBundle.toString()),
-        new Step("bundle list", "bundle", "list"),
-        new Step("bundle list -id", "bundle", "list", "-id", "spiffe://other.org"),
-        new Step("bundle count", "bundle", "count"),
-        new Step("entry create -federatesWith", "entry", "create", "-parentID", NODE, "-spiffeID", W1, "-selector",
-            "unix:uid:2000", "-federatesWith", "spiffe://other.org"),
-        new Step("entry show -federatesWith", "entry", "show", "-federatesWith", "spiffe://other.org"),
-        new Step("bundle delete (in use)", "bundle", "delete", "-id", "spiffe://other.org"),
-        new Step("bundle delete -mode dissociate", "bundle", "delete", "-id", "spiffe://other.org", "-mode",
-            "dissociate"),
-        new Step("bundle delete (gone)", "bundle", "delete", "-id", "spiffe://other.org"),
-        new Step("federation create", "federation", "create", "-trustDomain", "remote.org", "-bundleEndpointURL",
-            "https://127.0.0.1:8443", "-bundleEndpointProfile", "https_web"),
-        new Step("federation list", "federation", "list"),
-        new Step("federation show", "federation", "show", "-trustDomain", "remote.org"),
-        new Step("federation delete", "federation", "delete", "-id", "remote.org"),
-        new Step("federation delete (gone)", "federation", "delete", "-id", "remote.org"),
-        new Step("localauthority x509 show", "localauthority", "x509", "show"),
-        new Step("localauthority jwt show", "localauthority", "jwt", "show"),
-        new Step("agent ban", "agent", "ban", "-spiffeID", agentId),
-        new Step("agent show (banned)", "agent", "show", "-spiffeID", agentId),
-        new Step("agent evict", "agent", "evict", "-spiffeID", agentId),
-        new Step("agent list (evicted)", "agent", "list"));
-    for (Step step : after) {
-      out.put(step.name(), run(socket, step.args()));
-    }
-    int calls = before.size() + after.size();
-    System.out.printf("spire-server CLI against %s: %d calls, %d ms per call on average%n", socket, calls,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) / calls);
-    return out;
-  }
-
-  /** One CLI call with {@code -output json}: its JSON, or {exit, rpc_code or the error text} when it failed. */
-  private static JsonNode run(Path socket, String... args) {
-    String[] withOutput = java.util.Arrays.copyOf(args, args.length + 2);
-    withOutput[args.length] = "-output";
-    withOutput[args.length + 1] = "json";
-    CommandResult result = SpireServer.cli(socket, withOutput);
-    if (result.ok()) {
-      try {
-        return JSON.readTree(result.stdout());
-      } catch (IOException e) {
-        throw new AssertionError("not JSON: " + result, e);
-      }
-    }
-    ObjectNode failure = JSON.createObjectNode().put("exit", result.exitCode());
-    Matcher code = RPC_CODE.matcher(result.output());
-    return code.find() ? failure.put("rpc_code", code.group(1)) : failure.put("error", result.output().strip());
-  }
-
-  private static String dump(Map<String, JsonNode> spire, Map<String, JsonNode> signet) {
-    StringBuilder text = new StringBuilder();
-    for (String step : spire.keySet()) {
-      text.append("## ").append(step).append("\n  spire : ").append(spire.get(step)).append("\n  signet: ")
-          .append(signet.get(step)).append('\n');
-    }
-    return text.toString();
+    CliScript.assertSame("spire-server", fromSpire, "signet-server", fromSignet);
   }
 }
