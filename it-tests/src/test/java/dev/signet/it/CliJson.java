@@ -17,13 +17,18 @@ import java.util.regex.Pattern;
  * (entry ids, join tokens and the agent ids made of them), non-zero {@code *_at} timestamps, serial numbers, key material and
  * key ids, tokens, and the free text of failed statuses (their codes are compared; the wording is each
  * server's own). Everything else (field names, presence, nesting, list lengths and order, booleans, TTLs,
- * codes, SPIFFE IDs) must be identical.
+ * codes, SPIFFE IDs) must be identical, except that a CLI built on spire-api-sdk v1.15.2 (Signet's) prints
+ * the fields added since SPIRE v1.13.3 ({@link #NEWER_API_FIELDS}) with their empty values where the v1.13.3
+ * CLI, which does not know them, prints nothing.
  */
 final class CliJson {
   private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   /** Values that are random or key-derived per server. */
   private static final Set<String> OPAQUE = Set.of("x509svid_serial_number", "asn1", "public_key", "key_id",
       "authority_id", "token", "x509_svid", "private_key", "root_cas", "x509_authorities_der");
+
+  /** Fields of spire-api-sdk v1.15.2 that SPIRE v1.13.3's CLI cannot print: Agent.agent_version, Bundle.wit_authorities. */
+  static final Set<String> NEWER_API_FIELDS = Set.of("agent_version", "wit_authorities");
 
   private CliJson() {}
 
@@ -78,6 +83,11 @@ final class CliJson {
       b.fieldNames().forEachRemaining(names::add);
       for (String name : names) {
         if (!a.has(name) || !b.has(name)) {
+          JsonNode present = a.has(name) ? a.get(name) : b.get(name);
+          if (NEWER_API_FIELDS.contains(name) && (present.asText().isEmpty() && present.isValueNode()
+              || present.isArray() && present.isEmpty())) {
+            continue;
+          }
           out.add(path + "." + name + ": only in " + (a.has(name) ? "the first" : "the second") + " ("
               + (a.has(name) ? a.get(name) : b.get(name)) + ")");
         } else {

@@ -19,9 +19,8 @@ import java.util.regex.Pattern;
 /**
  * One admin script in SPIRE's CLI verbs (tokens, entries with filters, agents, bundles, federation, local
  * authorities, ban and evict), run with a given CLI against a given server, and the structural comparison of
- * two runs ({@link CliJson}). {@link SpireCliOnBothServersEndToEndTest} runs it with SPIRE's CLI against SPIRE's
- * and Signet's servers; the {@link AdminCli} seam is there for running Signet's CLI against SPIRE's server the
- * same way.
+ * two runs ({@link CliJson}). The interop tests run it with SPIRE's CLI against SPIRE's and Signet's servers,
+ * and with SPIRE's and Signet's CLIs against SPIRE's server.
  */
 final class CliScript {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,6 +48,20 @@ final class CliScript {
     @Override
     public CommandResult run(Path socket, String... commandAndArgs) {
       return SpireServer.cli(socket, commandAndArgs);
+    }
+  };
+
+  /** Signet's {@code signet-server} CLI. */
+  static final AdminCli SIGNET_CLI = new AdminCli() {
+    @Override
+    public String name() {
+      return "signet-server CLI";
+    }
+
+    @Override
+    public CommandResult run(Path socket, String... commandAndArgs) {
+      return Distribution.run(Duration.ofSeconds(60),
+          Distribution.cliCommand(List.of(Distribution.get().serverBin()), socket, commandAndArgs));
     }
   };
 
