@@ -16,8 +16,14 @@ public final class DataStoreException extends RuntimeException {
     NOT_FOUND,
     /** A record with the same identity already exists. */
     ALREADY_EXISTS,
-    /** The write conflicts with the current state (stale revision, dependent records, banned node). */
+    /** The write conflicts with the current state (stale revision, banned node, a racing write). */
     CONFLICT,
+    /**
+     * The record is still referenced and the caller asked not to touch the references (a federated bundle
+     * that entries federate with, deleted in RESTRICT mode): the system is not in the state the operation
+     * needs, which SPIRE reports as FAILED_PRECONDITION.
+     */
+    IN_USE,
     /** The request itself is malformed (bad page token, empty selector filter, invalid entry). */
     INVALID_ARGUMENT,
     /** The database cannot be reached or timed out; retrying later may succeed. */
@@ -52,6 +58,10 @@ public final class DataStoreException extends RuntimeException {
 
   public static DataStoreException conflict(String message) {
     return new DataStoreException(Kind.CONFLICT, message);
+  }
+
+  public static DataStoreException inUse(String message) {
+    return new DataStoreException(Kind.IN_USE, message);
   }
 
   public static DataStoreException invalid(String message) {

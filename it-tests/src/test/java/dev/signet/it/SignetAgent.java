@@ -9,14 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@code signet-agent} process attested to a {@link SignetServer} with a join token, serving the Workload
+ * A {@code signet-agent} process attested to a {@link SignetServer} (or a real {@code spire-server}, see
+ * {@link SpireServer}) with a join token, serving the Workload
  * API on a short socket path in the workspace and keeping its SVID in its own data dir.
  */
 public final class SignetAgent {
   private static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
 
   private final Workspace workspace;
-  private final SignetServer server;
+  private final AdminServer server;
   private final String name;
   private final Path dataDir;
   private final Path socket;
@@ -27,7 +28,7 @@ public final class SignetAgent {
   private String extraPlugins = "";
   private String nodeAttestor = "NodeAttestor \"join_token\" {\n    plugin_data {}\n}";
 
-  public SignetAgent(Workspace workspace, SignetServer server, String name) {
+  public SignetAgent(Workspace workspace, AdminServer server, String name) {
     this.workspace = workspace;
     this.server = server;
     this.name = name;
@@ -105,7 +106,7 @@ public final class SignetAgent {
 
   /** Starts the agent again on its data dir, without a join token: it must resume its stored identity. */
   public SignetAgent restartWithoutToken() {
-    return launch(List.of("-trustBundle", workspace.path("bootstrap.crt").toString()));
+    return launch(List.of("-trustBundle", server.bootstrapBundleFile().toString()));
   }
 
   private SignetAgent launch(List<String> extra) {

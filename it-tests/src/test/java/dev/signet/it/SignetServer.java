@@ -1,25 +1,20 @@
 package dev.signet.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A {@code signet-server} process on an ephemeral port with its own admin socket, SQLite datastore and disk key
  * manager in the workspace, driven through the real {@code signet-server} CLI.
  */
-public final class SignetServer {
+public final class SignetServer extends AdminServer {
   public static final String TRUST_DOMAIN = "example.org";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
 
-  private final Workspace workspace;
   private final int port = Workspace.freePort();
   private final Path dataDir;
   private final Path socket;
@@ -33,7 +28,7 @@ public final class SignetServer {
   private String serverBlocks = "";
 
   public SignetServer(Workspace workspace, String x509SvidTtl) {
-    this.workspace = workspace;
+    super(workspace, "bootstrap.crt");
     this.x509SvidTtl = x509SvidTtl;
     this.dataDir = workspace.path("server");
     // the admin socket in its own directory, as an operator would lay it out (and apart from the agent's)
@@ -51,6 +46,7 @@ public final class SignetServer {
     this(workspace, "1h");
   }
 
+  @Override
   public int port() {
     return port;
   }
@@ -79,6 +75,7 @@ public final class SignetServer {
     return this;
   }
 
+  @Override
   public Path socket() {
     return socket;
   }
@@ -175,56 +172,10 @@ public final class SignetServer {
   }
 
   /** Runs {@code signet-server <command...> -socketPath S <args...>}. */
+  @Override
   public CommandResult admin(String... commandAndArgs) {
     List<String> command = Distribution.cliCommand(List.of(Distribution.get().serverBin()), socket, commandAndArgs);
     return Distribution.run(CLI_TIMEOUT, command);
-  }
-
-  /** {@code token generate -spiffeID}: returns the join token. */
-  public String generateToken(String nodeSpiffeId) {
-    String out = admin("token", "generate", "-spiffeID", nodeSpiffeId).requireOk().stdout().strip();
-    if (!out.startsWith("Token: ")) {
-      throw new AssertionError("unexpected token generate output: " + out);
-    }
-    return out.substring("Token: ".length()).strip();
-  }
-
-  /** {@code entry create}: returns the new entry's id. */
-  public String createEntry(String parentId, String spiffeId, String selector) {
-    JsonNode result = json(admin("entry", "create", "-parentID", parentId, "-spiffeID", spiffeId, "-selector", selector,
-        "-output", "json").requireOk()).path("results").path(0);
-    if (result.path("status").path("code").asInt(-1) != 0) {
-      throw new AssertionError("entry create failed: " + result);
-    }
-    return result.path("entry").path("id").asText();
-  }
-
-  /** {@code bundle show} written to a file, for the agent's -trustBundle. */
-  public Path writeBootstrapBundle() {
-    Path file = workspace.path("bootstrap.crt");
-    try {
-      Files.writeString(file, admin("bundle", "show").requireOk().stdout());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return file;
-  }
-
-  /** The SPIFFE IDs of {@code agent list -output json}. */
-  public List<String> agentIds() {
-    List<String> ids = new ArrayList<>();
-    for (JsonNode agent : json(admin("agent", "list", "-output", "json").requireOk()).path("agents")) {
-      ids.add("spiffe://" + agent.path("id").path("trust_domain").asText() + agent.path("id").path("path").asText());
-    }
-    return ids;
-  }
-
-  public static JsonNode json(CommandResult result) {
-    try {
-      return JSON.readTree(result.stdout());
-    } catch (IOException e) {
-      throw new AssertionError("not JSON: " + result, e);
-    }
   }
 
   public static String id(String path) {

@@ -18,7 +18,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The agent's PostStatus: version and bundle serial sent; a server without it is asked once only. */
+/**
+ * The agent's PostStatus: version and bundle serial sent; a server without it (UNIMPLEMENTED, or SPIRE
+ * v1.13.3's PERMISSION_DENIED) is asked once only.
+ */
 class StatusReporterTest {
 
   @Test
@@ -62,12 +65,25 @@ class StatusReporterTest {
         out.onError(Status.UNAVAILABLE.asRuntimeException());
       }
     });
+    Server denied = start(new AgentGrpc.AgentImplBase() {
+      @Override
+      public void postStatus(PostStatusRequest request, StreamObserver<PostStatusResponse> out) {
+        calls.add("denied");
+        out.onError(Status.PERMISSION_DENIED.withDescription(
+            "authorization denied for method /spire.api.server.agent.v1.Agent/PostStatus").asRuntimeException());
+      }
+    });
     ManagedChannel toUnimplemented = channel(unimplemented);
     ManagedChannel toUnavailable = channel(unavailable);
+    ManagedChannel toDenied = channel(denied);
     try {
+      StatusReporter older = new StatusReporter();
+      assertThat(older.report(toUnimplemented, 1)).isFalse();
+      assertThat(older.report(toUnimplemented, 2)).isFalse();
+
       StatusReporter spire113 = new StatusReporter();
-      assertThat(spire113.report(toUnimplemented, 1)).isFalse();
-      assertThat(spire113.report(toUnimplemented, 2)).isFalse();
+      assertThat(spire113.report(toDenied, 1)).isFalse();
+      assertThat(spire113.report(toDenied, 2)).isFalse();
 
       StatusReporter flaky = new StatusReporter();
       assertThat(flaky.report(toUnavailable, 1)).isFalse();
@@ -75,8 +91,9 @@ class StatusReporterTest {
     } finally {
       stop(toUnimplemented, unimplemented);
       stop(toUnavailable, unavailable);
+      stop(toDenied, denied);
     }
-    assertThat(calls).containsExactly("unimplemented", "unavailable", "unavailable");
+    assertThat(calls).containsExactly("unimplemented", "denied", "unavailable", "unavailable");
   }
 
   private static Server start(AgentGrpc.AgentImplBase service) throws Exception {

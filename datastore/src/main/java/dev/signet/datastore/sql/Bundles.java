@@ -85,7 +85,7 @@ final class Bundles {
     }
     if (!ids.isEmpty()) {
       switch (mode) {
-        case RESTRICT -> throw DataStoreException.conflict("cannot delete bundle \"" + trustDomain
+        case RESTRICT -> throw DataStoreException.inUse("cannot delete bundle \"" + trustDomain
             + "\": federated with " + ids.size() + " registration entries");
         case DELETE -> {
           for (long seq : federating) {

@@ -479,7 +479,7 @@ public abstract class DataStoreContractTest {
     RegistrationEntry plain = createFederated("P");
 
     if (mode == DeleteMode.RESTRICT) {
-      expect(Kind.CONFLICT, () -> store.deleteBundle("fed.example", mode)).hasMessageContaining("1 registration");
+      expect(Kind.IN_USE, () -> store.deleteBundle("fed.example", mode)).hasMessageContaining("1 registration");
       assertThat(store.fetchBundle("fed.example")).isPresent();
       return;
     }

@@ -44,7 +44,7 @@ final class Problem extends RuntimeException {
       case DataStoreException e -> switch (e.kind()) {
         case INVALID_ARGUMENT -> badRequest(e.getMessage());
         case NOT_FOUND -> notFound(e.getMessage());
-        case ALREADY_EXISTS, CONFLICT -> new Problem(409, "Conflict", e.getMessage());
+        case ALREADY_EXISTS, CONFLICT, IN_USE -> new Problem(409, "Conflict", e.getMessage());
         case UNAVAILABLE -> unavailable("the datastore did not answer; retry later");
         case INTERNAL -> new Problem(500, "Internal Server Error", "the datastore failed; see the server's log");
       };

@@ -21,7 +21,10 @@ import java.util.stream.Collectors;
 /**
  * The server's view of all trust bundles (its own and federated ones), persisted in the datastore as
  * {@code spire.api.types.Bundle} bytes and cached as an immutable snapshot that TLS verification reads
- * on every handshake. Every change bumps the bundle's sequence number and notifies listeners.
+ * on every handshake. Every change of a stored bundle bumps its sequence number and notifies listeners. As
+ * in SPIRE, a bundle stored for the first time starts at 0 (so a fresh server's bundle is at 1 once it holds
+ * its first X.509 and JWT authorities) and a bundle an administrator sets wholesale keeps the sequence
+ * number it came with (0 for a PEM bundle set by {@code bundle set}).
  */
 public final class TrustBundles implements BundleSource {
   private final DataStore dataStore;
@@ -63,15 +66,27 @@ public final class TrustBundles implements BundleSource {
     return update(ownDomain, change);
   }
 
-  /** Applies {@code change} to a bundle (creating it when absent), stores it, and notifies. */
+  /**
+   * Applies {@code change} to a bundle, stores it with the next sequence number, and notifies; a bundle
+   * that did not exist is stored at sequence number 0.
+   */
   public synchronized Bundle update(TrustDomain trustDomain, UnaryOperator<Bundle> change) {
-    Bundle current = dataStore.fetchBundle(trustDomain.name()).map(TrustBundles::decode)
-        .orElse(Bundle.empty(trustDomain));
+    Optional<Bundle> stored = dataStore.fetchBundle(trustDomain.name()).map(TrustBundles::decode);
+    Bundle current = stored.orElse(Bundle.empty(trustDomain));
     Bundle changed = change.apply(current);
     if (changed.equals(current)) {
       return current;
     }
-    Bundle next = changed.withSequenceNumber(current.sequenceNumber() + 1);
+    return store(changed.withSequenceNumber(stored.isPresent() ? current.sequenceNumber() + 1 : 0));
+  }
+
+  /** Stores {@code bundle} as it is, sequence number included (an administrator's {@code bundle set}), and notifies. */
+  public synchronized Bundle replace(Bundle bundle) {
+    Optional<Bundle> stored = dataStore.fetchBundle(bundle.trustDomain().name()).map(TrustBundles::decode);
+    return stored.filter(bundle::equals).orElseGet(() -> store(bundle));
+  }
+
+  private Bundle store(Bundle next) {
     dataStore.setBundle(encode(next));
     reload();
     listeners.forEach(listener -> listener.accept(next));

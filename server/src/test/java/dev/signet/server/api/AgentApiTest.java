@@ -105,6 +105,16 @@ class AgentApiTest extends SharedServerTest {
   }
 
   @Test
+  void generatedJoinTokensAreVersion4UuidsAsSpiresAre() {
+    for (int i = 0; i < 20; i++) {
+      String token = fixture.adminAgents().createJoinToken(
+          dev.signet.proto.spire.api.server.agent.v1.CreateJoinTokenRequest.newBuilder().setTtl(600).build()).getValue();
+      assertThat(token).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+      assertThat(java.util.UUID.fromString(token).version()).isEqualTo(4);
+    }
+  }
+
+  @Test
   void aJoinTokenAliasAuthorizesEntriesParentedToTheAlias() {
     String token = fixture.adminAgents().createJoinToken(
         dev.signet.proto.spire.api.server.agent.v1.CreateJoinTokenRequest.newBuilder().setTtl(600)

@@ -12,8 +12,10 @@ import dev.signet.proto.spire.api.server.bundle.v1.BatchSetFederatedBundleReques
 import dev.signet.proto.spire.api.server.bundle.v1.BatchSetFederatedBundleResponse;
 import dev.signet.proto.spire.api.server.bundle.v1.BundleGrpc;
 import dev.signet.proto.spire.api.server.bundle.v1.GetBundleRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.GetFederatedBundleRequest;
 import dev.signet.proto.spire.api.server.bundle.v1.ListFederatedBundlesRequest;
 import dev.signet.proto.spire.api.server.bundle.v1.ListFederatedBundlesResponse;
+import dev.signet.proto.spire.api.types.SPIFFEID;
 import dev.signet.proto.spire.api.types.X509Certificate;
 import io.grpc.Status;
 import java.security.cert.CertificateEncodingException;
@@ -84,6 +86,37 @@ class BundleApiTest extends SharedServerTest {
     assertThat(fixture.adminBundles().listFederatedBundles(ListFederatedBundlesRequest.getDefaultInstance())
         .getBundlesList()).extracting(b -> b.getTrustDomain()).contains("alpha.test", "gamma.test")
         .doesNotContain("beta.test");
+  }
+
+  @Test
+  void aSetFederatedBundleKeepsTheSequenceNumberItCameWithAsInSpire() {
+    var pem = fixture.adminBundles().batchSetFederatedBundle(BatchSetFederatedBundleRequest.newBuilder()
+        .addBundle(federated("sequence.test")).build()).getResults(0).getBundle();
+    assertThat(pem.getSequenceNumber()).as("a PEM bundle has no sequence number: 0, as spire-server stores it")
+        .isZero();
+
+    var numbered = fixture.adminBundles().batchSetFederatedBundle(BatchSetFederatedBundleRequest.newBuilder()
+        .addBundle(federated("sequence.test").toBuilder().setSequenceNumber(7)).build()).getResults(0).getBundle();
+    assertThat(numbered.getSequenceNumber()).isEqualTo(7);
+    assertThat(fixture.adminBundles().getFederatedBundle(GetFederatedBundleRequest.newBuilder()
+        .setTrustDomain("sequence.test").build()).getSequenceNumber()).isEqualTo(7);
+  }
+
+  @Test
+  void aFederatedBundleThatEntriesFederateWithIsAFailedPreconditionToDeleteInRestrictMode() {
+    fixture.adminBundles().batchSetFederatedBundle(BatchSetFederatedBundleRequest.newBuilder()
+        .addBundle(federated("in-use.test")).build());
+    fixture.createEntry(dev.signet.proto.spire.api.types.Entry.newBuilder()
+        .setSpiffeId(SPIFFEID.newBuilder().setTrustDomain("example.org").setPath("/in-use/web"))
+        .setParentId(SPIFFEID.newBuilder().setTrustDomain("example.org").setPath("/in-use/node"))
+        .addSelectors(dev.signet.proto.spire.api.types.Selector.newBuilder().setType("unix").setValue("uid:1"))
+        .addFederatesWith("in-use.test").build());
+
+    BatchDeleteFederatedBundleResponse refused = fixture.adminBundles().batchDeleteFederatedBundle(
+        BatchDeleteFederatedBundleRequest.newBuilder().addTrustDomains("in-use.test").build());
+
+    assertThat(refused.getResults(0).getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION.value());
+    assertThat(refused.getResults(0).getStatus().getMessage()).contains("in-use.test");
   }
 
   @Test

@@ -7,6 +7,7 @@ import static dev.signet.server.api.ServerFixture.selector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.BoolValue;
 import com.google.protobuf.StringValue;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.proto.spire.api.server.entry.v1.BatchCreateEntryRequest;
@@ -133,6 +134,37 @@ class EntryApiTest extends SharedServerTest {
     assertThatThrownBy(() -> fixture.adminEntries().listEntries(ListEntriesRequest.newBuilder().setPageSize(-1)
         .build()))
         .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void entriesComeBackWithTheirSelectorsSortedByTypeThenValueAsSpireReturnsThem() {
+    Entry created = create(entry("/sorted/web", PARENT).clearSelectors().addSelectors(selector("unix", "uid:7"))
+        .addSelectors(selector("unix", "gid:7")).addSelectors(selector("docker", "label:app:web")))
+        .getResults(0).getEntry();
+
+    List<String> expected = List.of("docker:label:app:web", "unix:gid:7", "unix:uid:7");
+    assertThat(created.getSelectorsList()).extracting(s -> s.getType() + ":" + s.getValue())
+        .containsExactlyElementsOf(expected);
+    assertThat(fixture.adminEntries().getEntry(GetEntryRequest.newBuilder().setId(created.getId()).build())
+        .getSelectorsList()).extracting(s -> s.getType() + ":" + s.getValue()).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void byDownstreamFalseFiltersNothingAndTrueKeepsOnlyDownstreamEntries() {
+    SpiffeId parent = TD.id("/downstream/parent");
+    String plain = fixture.createEntry(entry("/downstream/plain", parent).build()).getId();
+    String downstream = fixture.createEntry(entry("/downstream/ds", parent).setDownstream(true).build()).getId();
+
+    assertThat(list(ListEntriesRequest.Filter.newBuilder().setByParentId(id(parent))
+        .setByDownstream(BoolValue.of(false)))).as("spire-server entry show sends false without -downstream")
+        .containsExactlyInAnyOrder(plain, downstream);
+    assertThat(list(ListEntriesRequest.Filter.newBuilder().setByParentId(id(parent))
+        .setByDownstream(BoolValue.of(true)))).containsExactly(downstream);
+  }
+
+  private List<String> list(ListEntriesRequest.Filter.Builder filter) {
+    return fixture.adminEntries().listEntries(ListEntriesRequest.newBuilder().setFilter(filter).build())
+        .getEntriesList().stream().map(Entry::getId).toList();
   }
 
   @Test

@@ -337,9 +337,12 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
     return parsed;
   }
 
+  /** A random (version 4, RFC 9562) UUID, as SPIRE's join tokens are: 122 bits from the server's SecureRandom. */
   private static String newToken() {
     byte[] bytes = new byte[16];
     RANDOM.nextBytes(bytes);
+    bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40);
+    bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80);
     String hex = HexFormat.of().formatHex(bytes);
     return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
         + hex.substring(16, 20) + "-" + hex.substring(20);

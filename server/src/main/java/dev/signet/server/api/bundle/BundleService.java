@@ -187,9 +187,9 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
     Unary.reply(out, response.build());
   }
 
+  /** Stores an administrator's federated bundle as given, sequence number included, as SPIRE does. */
   private Bundle replace(Bundle bundle) {
-    return ApiErrors.call(() -> bundles.update(bundle.trustDomain(), current -> new Bundle(bundle.trustDomain(),
-        bundle.x509Authorities(), bundle.jwtAuthorities(), current.sequenceNumber(), bundle.refreshHint())));
+    return ApiErrors.call(() -> bundles.replace(bundle));
   }
 
   private Bundle federatedBundle(dev.signet.proto.spire.api.types.Bundle proto) {

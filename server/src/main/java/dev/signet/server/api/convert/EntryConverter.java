@@ -60,7 +60,8 @@ public final class EntryConverter {
         .setStoreSvid(entry.storeSvid())
         .setHint(entry.hint())
         .setCreatedAt(entry.createdAt());
-    entry.selectors().forEach(s -> builder.addSelectors(toProto(s)));
+    // sorted by type, then value, as SPIRE returns them (the stored order is the order they were given in)
+    entry.selectors().stream().sorted().forEach(s -> builder.addSelectors(toProto(s)));
     if (!entry.attributes().equals(EntryAttributes.NONE)) {
       builder.setAdditionalAttributes(Entry.AdditionalAttributes.newBuilder()
           .setDisableX509SvidPrefetch(entry.attributes().disableX509SvidPrefetch())

@@ -24,7 +24,7 @@ final class EntryFilters {
         filter.hasByFederatesWith() ? trustDomains(filter.getByFederatesWith().getTrustDomainsList()) : null,
         filter.hasByFederatesWith() ? federatesWithMatch(filter.getByFederatesWith().getMatch()) : MatchBehavior.EXACT,
         filter.hasByHint() ? filter.getByHint().getValue() : null,
-        filter.hasByDownstream() ? filter.getByDownstream().getValue() : null);
+        downstreamOnly(filter));
   }
 
   /**
@@ -37,6 +37,15 @@ final class EntryFilters {
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       throw new IllegalStateException("count and list filters diverged", e);
     }
+  }
+
+  /**
+   * {@code by_downstream = true} keeps only downstream entries; {@code false} filters nothing, as in SPIRE,
+   * whose CLI always sends the flag's value ({@code entry show} without {@code -downstream} sends false and
+   * must still list downstream entries).
+   */
+  private static Boolean downstreamOnly(ListEntriesRequest.Filter filter) {
+    return filter.hasByDownstream() && filter.getByDownstream().getValue() ? Boolean.TRUE : null;
   }
 
   private static List<String> trustDomains(List<String> names) {

@@ -117,8 +117,12 @@ public final class AgentCommands {
 
     @Override
     protected int run(AdminClient client, Printer out) {
-      client.agents().banAgent(BanAgentRequest.newBuilder().setId(id(spiffeId)).build());
-      out.line("Agent banned successfully");
+      var response = client.agents().banAgent(BanAgentRequest.newBuilder().setId(id(spiffeId)).build());
+      if (out.json()) {
+        out.json(response);
+      } else {
+        out.line("Agent banned successfully");
+      }
       return 0;
     }
   }
@@ -131,8 +135,12 @@ public final class AgentCommands {
 
     @Override
     protected int run(AdminClient client, Printer out) {
-      client.agents().deleteAgent(DeleteAgentRequest.newBuilder().setId(id(spiffeId)).build());
-      out.line("Agent evicted successfully");
+      var response = client.agents().deleteAgent(DeleteAgentRequest.newBuilder().setId(id(spiffeId)).build());
+      if (out.json()) {
+        out.json(response);
+      } else {
+        out.line("Agent evicted successfully");
+      }
       return 0;
     }
   }

@@ -75,7 +75,8 @@ public final class BundleCommands {
         } while (!token.isEmpty());
       }
       if (out.json()) {
-        out.json(ListFederatedBundlesResponse.newBuilder().addAllBundles(bundles));
+        // one bundle asked for by -id is printed as that bundle, as spire-server does
+        out.json(id != null ? bundles.get(0) : ListFederatedBundlesResponse.newBuilder().addAllBundles(bundles));
         return 0;
       }
       for (Bundle bundle : bundles) {
@@ -114,6 +115,10 @@ public final class BundleCommands {
       Bundle bundle = chosen.parse(TrustDomain.parse(id), text);
       var response = client.bundles().batchSetFederatedBundle(
           BatchSetFederatedBundleRequest.newBuilder().addBundle(bundle).build());
+      if (out.json()) {
+        out.json(response);
+        return 0;
+      }
       var status = response.getResults(0).getStatus();
       if (status.getCode() != 0) {
         System.err.println("Error: failed to set federated bundle: " + status.getMessage());
@@ -141,8 +146,15 @@ public final class BundleCommands {
         case "dissociate" -> BatchDeleteFederatedBundleRequest.Mode.DISSOCIATE;
         default -> throw new IllegalArgumentException("unsupported mode \"" + mode + "\"");
       };
+      TrustDomain.parse(id); // a malformed -id fails here, before the server is asked
+      // sent as given (spiffe://name or name, the server takes both), so the result names it as the user did, as
+      // spire-server's CLI does
       var response = client.bundles().batchDeleteFederatedBundle(BatchDeleteFederatedBundleRequest.newBuilder()
-          .addTrustDomains(TrustDomain.parse(id).name()).setMode(chosen).build());
+          .addTrustDomains(id).setMode(chosen).build());
+      if (out.json()) {
+        out.json(response);
+        return 0;
+      }
       var status = response.getResults(0).getStatus();
       if (status.getCode() != 0) {
         System.err.println("Error: failed to delete federated bundle: " + status.getMessage());

@@ -2,6 +2,7 @@ package dev.signet.server.cli.entry;
 
 import dev.signet.proto.spire.api.server.entry.v1.BatchCreateEntryRequest;
 import dev.signet.proto.spire.api.server.entry.v1.BatchCreateEntryResponse;
+import dev.signet.proto.spire.api.types.Entry;
 import dev.signet.server.cli.AdminClient;
 import dev.signet.server.cli.AdminCommand;
 import dev.signet.server.cli.Printer;
@@ -20,8 +21,15 @@ public final class EntryCreateCommand extends AdminCommand {
 
   @Override
   protected int run(AdminClient client, Printer out) {
-    BatchCreateEntryResponse response = client.entries().batchCreateEntry(
-        BatchCreateEntryRequest.newBuilder().addEntries(flags.toEntry(entryId)).build());
+    Entry requested = flags.toEntry(entryId);
+    BatchCreateEntryResponse.Builder shown = client.entries().batchCreateEntry(
+        BatchCreateEntryRequest.newBuilder().addEntries(requested).build()).toBuilder();
+    for (BatchCreateEntryResponse.Result.Builder result : shown.getResultsBuilderList()) {
+      if (result.getStatus().getCode() != 0) {
+        result.setEntry(requested); // a failed item shows what was asked for, as spire-server's CLI shows it
+      }
+    }
+    BatchCreateEntryResponse response = shown.build();
     return EntryResults.print(out, "create", response.getResultsList().stream()
         .map(r -> new EntryResults.Item(r.getStatus(), r.getEntry())).toList(), response);
   }

@@ -19,16 +19,15 @@ public final class EntryDeleteCommand extends AdminCommand {
     BatchDeleteEntryResponse response = client.entries().batchDeleteEntry(
         BatchDeleteEntryRequest.newBuilder().addIds(entryId).build());
     if (out.json()) {
-      out.json(response);
+      out.json(response); // the item's status is in the JSON; spire-server exits 0 here too
+      return 0;
     }
     var result = response.getResults(0);
     if (result.getStatus().getCode() != 0) {
       System.err.println("Error: failed to delete entry: " + result.getStatus().getMessage());
       return 1;
     }
-    if (!out.json()) {
-      out.line("Deleted entry with ID: " + entryId);
-    }
+    out.line("Deleted entry with ID: " + entryId);
     return 0;
   }
 }

@@ -8,7 +8,10 @@ import dev.signet.server.cli.AdminCommand;
 import dev.signet.server.cli.Printer;
 import java.util.List;
 
-/** Prints batch results: successes to stdout, failures to stderr, exit code 1 if any failed. */
+/**
+ * Prints batch results: successes to stdout, failures to stderr, exit code 1 if any failed; with
+ * {@code -output json}, the whole response (statuses included) and exit code 0, as {@code spire-server} does.
+ */
 final class EntryResults {
   record Item(Status status, Entry entry) {}
 
@@ -17,7 +20,8 @@ final class EntryResults {
   static int print(Printer out, String verb, List<Item> items, MessageOrBuilder response) {
     boolean failed = false;
     if (out.json()) {
-      out.json(response);
+      out.json(response); // per-item statuses are in the JSON; spire-server exits 0 here too
+      return 0;
     }
     for (Item item : items) {
       if (item.status().getCode() == 0) {

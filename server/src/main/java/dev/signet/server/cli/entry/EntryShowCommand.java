@@ -64,6 +64,7 @@ public final class EntryShowCommand extends AdminCommand {
         token = page.getNextPageToken();
       } while (!token.isEmpty());
     }
+    entries = EntryOrder.sorted(entries);
     if (out.json()) {
       out.json(all.addAllEntries(entries));
       return 0;

@@ -2,6 +2,7 @@ package dev.signet.server.cli.entry;
 
 import dev.signet.proto.spire.api.server.entry.v1.BatchUpdateEntryRequest;
 import dev.signet.proto.spire.api.server.entry.v1.BatchUpdateEntryResponse;
+import dev.signet.proto.spire.api.types.Entry;
 import dev.signet.server.cli.AdminClient;
 import dev.signet.server.cli.AdminCommand;
 import dev.signet.server.cli.Printer;
@@ -20,8 +21,15 @@ public final class EntryUpdateCommand extends AdminCommand {
 
   @Override
   protected int run(AdminClient client, Printer out) {
-    BatchUpdateEntryResponse response = client.entries().batchUpdateEntry(
-        BatchUpdateEntryRequest.newBuilder().addEntries(flags.toEntry(entryId)).build());
+    Entry requested = flags.toEntry(entryId);
+    BatchUpdateEntryResponse.Builder shown = client.entries().batchUpdateEntry(
+        BatchUpdateEntryRequest.newBuilder().addEntries(requested).build()).toBuilder();
+    for (BatchUpdateEntryResponse.Result.Builder result : shown.getResultsBuilderList()) {
+      if (result.getStatus().getCode() != 0) {
+        result.setEntry(requested); // a failed item shows what was asked for, as spire-server's CLI shows it
+      }
+    }
+    BatchUpdateEntryResponse response = shown.build();
     return EntryResults.print(out, "update", response.getResultsList().stream()
         .map(r -> new EntryResults.Item(r.getStatus(), r.getEntry())).toList(), response);
   }

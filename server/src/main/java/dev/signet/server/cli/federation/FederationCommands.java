@@ -56,8 +56,9 @@ public final class FederationCommands {
         description = "Encoding of the bundle file: pem or spiffe (default: ${DEFAULT-VALUE})")
     String bundleFormat;
 
-    /** What the server answered for the one relationship sent. */
-    record Result(String verb, Status status, FederationRelationship relationship) {}
+    /** What the server answered for the one relationship sent, and its whole response (for JSON). */
+    record Result(String verb, Status status, FederationRelationship relationship,
+        com.google.protobuf.MessageOrBuilder response) {}
 
     /** Sends the relationship with the command's RPC. */
     abstract Result submit(AdminClient client, FederationRelationship relationship);
@@ -65,6 +66,10 @@ public final class FederationCommands {
     @Override
     protected int run(AdminClient client, Printer out) {
       Result result = submit(client, relationship());
+      if (out.json()) {
+        out.json(result.response()); // the status is in the JSON; spire-server exits 0 here too
+        return 0;
+      }
       if (result.status().getCode() != 0) {
         System.err.println("Error: failed to " + result.verb() + " federation relationship: "
             + result.status().getMessage());
@@ -106,9 +111,10 @@ public final class FederationCommands {
   public static final class CreateCommand extends RelationshipCommand {
     @Override
     Result submit(AdminClient client, FederationRelationship relationship) {
-      var result = client.trustDomains().batchCreateFederationRelationship(BatchCreateFederationRelationshipRequest
-          .newBuilder().addFederationRelationships(relationship).build()).getResults(0);
-      return new Result("create", result.getStatus(), result.getFederationRelationship());
+      var response = client.trustDomains().batchCreateFederationRelationship(BatchCreateFederationRelationshipRequest
+          .newBuilder().addFederationRelationships(relationship).build());
+      var result = response.getResults(0);
+      return new Result("create", result.getStatus(), result.getFederationRelationship(), response);
     }
   }
 
@@ -117,9 +123,10 @@ public final class FederationCommands {
   public static final class UpdateCommand extends RelationshipCommand {
     @Override
     Result submit(AdminClient client, FederationRelationship relationship) {
-      var result = client.trustDomains().batchUpdateFederationRelationship(BatchUpdateFederationRelationshipRequest
-          .newBuilder().addFederationRelationships(relationship).build()).getResults(0);
-      return new Result("update", result.getStatus(), result.getFederationRelationship());
+      var response = client.trustDomains().batchUpdateFederationRelationship(BatchUpdateFederationRelationshipRequest
+          .newBuilder().addFederationRelationships(relationship).build());
+      var result = response.getResults(0);
+      return new Result("update", result.getStatus(), result.getFederationRelationship(), response);
     }
   }
 
@@ -133,6 +140,10 @@ public final class FederationCommands {
     protected int run(AdminClient client, Printer out) {
       FederationRelationship relationship = client.trustDomains().getFederationRelationship(
           GetFederationRelationshipRequest.newBuilder().setTrustDomain(TrustDomain.parse(trustDomain).name()).build());
+      if (out.json()) {
+        out.json(relationship); // the one relationship, as spire-server prints it
+        return 0;
+      }
       print(out, List.of(relationship));
       return 0;
     }
@@ -164,17 +175,18 @@ public final class FederationCommands {
 
     @Override
     protected int run(AdminClient client, Printer out) {
-      var result = client.trustDomains().batchDeleteFederationRelationship(BatchDeleteFederationRelationshipRequest
-          .newBuilder().addTrustDomains(TrustDomain.parse(id).name()).build()).getResults(0);
+      var response = client.trustDomains().batchDeleteFederationRelationship(BatchDeleteFederationRelationshipRequest
+          .newBuilder().addTrustDomains(TrustDomain.parse(id).name()).build());
+      if (out.json()) {
+        out.json(response); // the status is in the JSON; spire-server exits 0 here too
+        return 0;
+      }
+      var result = response.getResults(0);
       if (result.getStatus().getCode() != 0) {
         System.err.println("Error: failed to delete federation relationship: " + result.getStatus().getMessage());
         return 1;
       }
-      if (out.json()) {
-        out.json(result);
-      } else {
-        out.line("federation relationship deleted.");
-      }
+      out.line("federation relationship deleted.");
       return 0;
     }
   }

@@ -1,0 +1,86 @@
+package dev.signet.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A node PKI for {@code x509pop} made by openssl in a directory: a root CA, an intermediate CA and a node
+ * certificate (EC P-256 keys, {@code digitalSignature}) with the given common name.
+ */
+final class X509PopPki {
+  private final Path dir;
+  private final String openssl = Distribution.requireTool("openssl");
+
+  /** Makes root CA -> intermediate CA -> node certificate ({@code /O=Fleet/CN=<nodeCn>}) in {@code dir}. */
+  X509PopPki(Path dir, String nodeCn) {
+    this.dir = dir;
+    Path ext = dir.resolve("ext.cnf");
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(ext, """
+          [req]
+          distinguished_name = dn
+          prompt = no
+          [dn]
+          [ca]
+          basicConstraints = critical, CA:true
+          keyUsage = critical, keyCertSign, cRLSign
+          subjectKeyIdentifier = hash
+          authorityKeyIdentifier = keyid
+          [node]
+          basicConstraints = critical, CA:false
+          keyUsage = critical, digitalSignature
+          subjectKeyIdentifier = hash
+          authorityKeyIdentifier = keyid
+          """);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (String name : List.of("root", "intermediate", "node")) {
+      openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path(name + ".key"));
+    }
+    openssl("req", "-x509", "-new", "-key", path("root.key"), "-subj", "/O=Fleet/CN=Fleet Root", "-days", "2",
+        "-config", ext.toString(), "-extensions", "ca", "-out", path("root.crt"));
+    signed("intermediate", "/O=Fleet/CN=Fleet Issuing", "root", "ca", ext);
+    signed("node", "/O=Fleet/CN=" + nodeCn, "intermediate", "node", ext);
+  }
+
+  String rootCertificate() {
+    return path("root.crt");
+  }
+
+  String intermediateCertificate() {
+    return path("intermediate.crt");
+  }
+
+  String nodeCertificate() {
+    return path("node.crt");
+  }
+
+  String nodeKey() {
+    return path("node.key");
+  }
+
+  private void signed(String name, String subject, String issuer, String section, Path ext) {
+    openssl("req", "-new", "-key", path(name + ".key"), "-subj", subject, "-config", ext.toString(),
+        "-out", path(name + ".csr"));
+    openssl("x509", "-req", "-in", path(name + ".csr"), "-CA", path(issuer + ".crt"), "-CAkey",
+        path(issuer + ".key"), "-CAcreateserial", "-days", "1", "-extfile", ext.toString(), "-extensions", section,
+        "-out", path(name + ".crt"));
+  }
+
+  private String path(String file) {
+    return dir.resolve(file).toString();
+  }
+
+  private void openssl(String... args) {
+    List<String> command = new ArrayList<>(List.of(openssl));
+    command.addAll(List.of(args));
+    Distribution.run(Duration.ofSeconds(30), command).requireOk();
+  }
+}
