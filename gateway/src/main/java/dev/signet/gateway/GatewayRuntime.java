@@ -1,5 +1,6 @@
 package dev.signet.gateway;
 
+import dev.signet.common.crypto.CryptoProviders;
 import dev.signet.common.workload.WorkloadApiClient;
 import dev.signet.gateway.authz.AuditingAuthorizer;
 import dev.signet.gateway.authz.Authorizer;
@@ -71,6 +72,8 @@ public final class GatewayRuntime implements AutoCloseable {
   }
 
   private void startAll(GatewayConfig config, Clock clock) throws IOException, InterruptedException, TimeoutException {
+    // the JSSE handshakes sign and verify through the preferred JCA provider: ACCP when it loads
+    CryptoProviders.install(config.cryptoProvider());
     Files.createDirectories(config.dataDir());
     AuditTrail trail = AuditTrail.open(config.dataDir().resolve("audit.log"),
         AuditKey.loadOrCreate(config.dataDir().resolve(AuditKey.FILE_NAME)), AuditAnchor.none(), clock);

@@ -80,7 +80,8 @@ public final class GatewayMain {
       GatewayRuntime runtime;
       try {
         runtime = GatewayRuntime.start(config, Clock.systemUTC());
-      } catch (TimeoutException | IllegalArgumentException | java.io.IOException e) {
+      } catch (TimeoutException | IllegalArgumentException | java.io.IOException
+          | dev.signet.common.crypto.CryptoProviderException e) {
         return error(e.getMessage());
       }
       TerminationSignals.onTerminate(runtime::close);

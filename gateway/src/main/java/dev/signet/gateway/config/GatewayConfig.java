@@ -1,5 +1,6 @@
 package dev.signet.gateway.config;
 
+import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.logging.LogOutput;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
@@ -18,11 +19,13 @@ import java.util.Set;
  * @param dataDir where the audit trail ({@code audit.log}) and its key ({@code audit.key}) live
  * @param federatedTrustDomains foreign trust domains whose callers inbound routes accept
  * @param policyDir the policy files (same format as the server's {@code access.policy_dir})
+ * @param cryptoProvider the JCA provider TLS signs and verifies with ({@code crypto_provider}, as the daemons)
  */
 public record GatewayConfig(Path socketPath, Optional<SpiffeId> spiffeId, String logLevel, LogOutput logOutput,
     Path dataDir, Optional<InetSocketAddress> metricsListen, Set<TrustDomain> federatedTrustDomains,
     Duration handshakeTimeout, Duration connectTimeout, Path policyDir, Duration policyReloadInterval,
-    Duration decisionCacheTtl, List<InboundConfig> inbound, List<OutboundConfig> outbound) {
+    Duration decisionCacheTtl, CryptoProviderMode cryptoProvider, List<InboundConfig> inbound,
+    List<OutboundConfig> outbound) {
   public GatewayConfig {
     federatedTrustDomains = Set.copyOf(federatedTrustDomains);
     inbound = List.copyOf(inbound);

@@ -3,6 +3,7 @@ package dev.signet.gateway.config;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.config.HclDocument;
+import dev.signet.common.crypto.CryptoProviderMode;
 import dev.signet.common.logging.LogOutput;
 import dev.signet.common.spiffe.InvalidSpiffeIdException;
 import dev.signet.common.spiffe.SpiffeId;
@@ -56,6 +57,12 @@ public final class GatewayConfigLoader {
       }
     }
     Duration handshake = positive("gateway.handshake_timeout", gateway.getDuration("handshake_timeout", Duration.ofSeconds(10)));
+    CryptoProviderMode cryptoProvider;
+    try {
+      cryptoProvider = CryptoProviderMode.fromConfigName(gateway.getString(CryptoProviderMode.CONFIG_KEY, "auto"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("gateway." + e.getMessage());
+    }
     Duration connect = positive("gateway.connect_timeout", gateway.getDuration("connect_timeout", Duration.ofSeconds(5)));
 
     ConfigSection policy = root.section("policy");
@@ -83,7 +90,7 @@ public final class GatewayConfigLoader {
       throw new ConfigException("no inbound or outbound block: the gateway would have nothing to do");
     }
     return new GatewayConfig(socket, spiffeId, logLevel, logOutput, dataDir, metrics, federated, handshake, connect,
-        policyDir, reload, cacheTtl, inbound, outbound);
+        policyDir, reload, cacheTtl, cryptoProvider, inbound, outbound);
   }
 
   private static InboundConfig inbound(String name, ConfigSection s) {
