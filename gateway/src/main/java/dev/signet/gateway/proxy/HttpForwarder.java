@@ -72,6 +72,11 @@ final class HttpForwarder extends ChannelInboundHandlerAdapter {
         Problems.sendAndClose(ctx, HttpResponseStatus.BAD_GATEWAY, "the upstream is unreachable");
         return;
       }
+      if (!inbound.isActive()) {
+        request.release();
+        f.channel().close();
+        return;
+      }
       upstream = f.channel();
       send(ctx, request);
     });
