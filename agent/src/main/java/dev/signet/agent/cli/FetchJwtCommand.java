@@ -1,5 +1,6 @@
 package dev.signet.agent.cli;
 
+import dev.signet.common.workload.WorkloadApiClient;
 import dev.signet.proto.workload.JWTBundlesRequest;
 import dev.signet.proto.workload.JWTBundlesResponse;
 import dev.signet.proto.workload.JWTSVID;

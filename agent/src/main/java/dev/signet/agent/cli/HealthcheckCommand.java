@@ -1,12 +1,15 @@
 package dev.signet.agent.cli;
 
 import dev.signet.common.cli.RpcErrorText;
+import dev.signet.common.workload.WorkloadApiClient;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,8 +41,9 @@ final class HealthcheckCommand implements Callable<Integer> {
         if (verbose) {
           out.println("Checking " + (service.isEmpty() ? "agent" : service) + " health on " + client.socket() + "...");
         }
-        HealthCheckResponse.ServingStatus status =
-            api.health().check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+        HealthCheckResponse.ServingStatus status = HealthGrpc.newBlockingStub(api.channel())
+            .withDeadlineAfter(api.timeout().toMillis(), TimeUnit.MILLISECONDS)
+            .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
         if (status != HealthCheckResponse.ServingStatus.SERVING) {
           err.println("Agent is unhealthy: " + (service.isEmpty() ? "agent" : service) + " is " + status);
           err.flush();

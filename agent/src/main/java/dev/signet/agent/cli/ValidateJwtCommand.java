@@ -1,5 +1,6 @@
 package dev.signet.agent.cli;
 
+import dev.signet.common.workload.WorkloadApiClient;
 import dev.signet.proto.workload.ValidateJWTSVIDRequest;
 import dev.signet.proto.workload.ValidateJWTSVIDResponse;
 import io.grpc.StatusRuntimeException;

@@ -1,5 +1,6 @@
 package dev.signet.agent.cli;
 
+import dev.signet.common.workload.WorkloadApiClient;
 import dev.signet.proto.workload.X509SVIDRequest;
 import dev.signet.proto.workload.X509SVIDResponse;
 import io.grpc.StatusRuntimeException;

@@ -1,6 +1,7 @@
 package dev.signet.agent.cli;
 
 import dev.signet.common.bundle.PemCodec;
+import dev.signet.common.workload.WorkloadApiClient;
 import dev.signet.proto.workload.X509SVID;
 import dev.signet.proto.workload.X509SVIDRequest;
 import dev.signet.proto.workload.X509SVIDResponse;

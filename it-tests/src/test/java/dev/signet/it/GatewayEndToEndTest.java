@@ -1,0 +1,198 @@
+package dev.signet.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * signet-gateway as a real process in front of a tiny HTTP upstream, its SVID from a real agent, decisions
+ * from policy files; curl and {@code openssl s_client} as callers with SVIDs written by
+ * {@code signet-agent api fetch x509 -write}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(ProcessLogsOnFailure.class)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class GatewayEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
+  private static final String NODE = SignetServer.id("/node/gateway");
+  private static final String GATEWAY = SignetServer.id("/workload/gateway");
+  private static final String CALLER = SignetServer.id("/workload/caller");
+  private static final String HEADER = "X-Forwarded-Client-Cert";
+
+  private final int gatewayPort = Workspace.freePort();
+  private final List<Map<String, List<String>>> upstreamSaw = new CopyOnWriteArrayList<>();
+  private Workspace workspace;
+  private HttpServer upstream;
+  private Path svids;
+  private int caller;
+
+  @Override
+  public List<Workspace> workspaces() {
+    return java.util.Collections.singletonList(workspace);
+  }
+
+  @BeforeAll
+  void start() throws Exception {
+    workspace = new Workspace("gateway");
+    SignetServer server = new SignetServer(workspace).start();
+    server.createEntry(NODE, GATEWAY, "unix:uid:" + Uids.current());
+    server.createEntry(NODE, CALLER, "unix:uid:" + Uids.current());
+    SignetAgent agent = new SignetAgent(workspace, server, "a").attestAndStart(NODE);
+
+    upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+    upstream.createContext("/", exchange -> {
+      upstreamSaw.add(Map.copyOf(exchange.getRequestHeaders()));
+      byte[] body = ("upstream saw " + exchange.getRequestHeaders().getFirst(HEADER)).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    upstream.start();
+
+    Path policies = Files.createDirectories(workspace.path("policies"));
+    Files.writeString(policies.resolve("gateway.yaml"), """
+        policies:
+          - name: gateway
+            rules:
+              - id: caller-reads-public
+                effect: allow
+                principals: ["%s"]
+                actions: ["GET"]
+                resources: ["/public/*"]
+        """.formatted(CALLER));
+    Path config = workspace.path("gateway.conf");
+    Files.writeString(config, """
+        gateway {
+          socket_path = "%s"
+          spiffe_id = "%s"
+          data_dir = "%s"
+          log_level = "DEBUG"
+        }
+        policy {
+          dir = "%s"
+        }
+        inbound "api" {
+          mode = "http"
+          listen = "127.0.0.1:%d"
+          upstream = "127.0.0.1:%d"
+        }
+        """.formatted(agent.socket(), GATEWAY, workspace.path("gateway-data"), policies, gatewayPort,
+        upstream.getAddress().getPort()));
+    CommandResult validate = Distribution.run(Duration.ofSeconds(60),
+        List.of(gatewayBin(), "validate", "-config", config.toString()));
+    assertThat(validate.exitCode()).as(validate.stderr()).isZero();
+    workspace.start("gateway", List.of(gatewayBin(), "run", "-config", config.toString()));
+    Poll.until("the gateway listens on " + gatewayPort, Duration.ofSeconds(60), () -> {
+      try (Socket probe = new Socket("127.0.0.1", gatewayPort)) {
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
+    });
+
+    svids = workspace.path("svids");
+    CommandResult fetched = agent.cli(null, "api", "fetch", "x509", "-write", svids.toString());
+    assertThat(fetched.exitCode()).as(fetched.stderr()).isZero();
+    caller = indexOf(CALLER);
+  }
+
+  @AfterAll
+  void stop() {
+    if (upstream != null) {
+      upstream.stop(0);
+    }
+    if (workspace != null) {
+      workspace.close();
+    }
+  }
+
+  private static String gatewayBin() {
+    return Distribution.get().home().resolve("bin/signet-gateway").toString();
+  }
+
+  /** Which {@code svid.N.pem} the agent wrote for {@code id}. */
+  private int indexOf(String id) throws Exception {
+    for (int n = 0; Files.exists(svids.resolve("svid." + n + ".pem")); n++) {
+      X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
+          .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(svids.resolve("svid." + n + ".pem"))));
+      if (leaf.getSubjectAlternativeNames().stream().anyMatch(n2 -> id.equals(n2.get(1)))) {
+        return n;
+      }
+    }
+    throw new AssertionError("no svid for " + id + " in " + svids);
+  }
+
+  private CommandResult curl(String path, String... extra) {
+    List<String> command = new ArrayList<>(List.of(Distribution.requireTool("curl"), "-sS", "-k",
+        "--cert", svids.resolve("svid." + caller + ".pem").toString(),
+        "--key", svids.resolve("svid." + caller + ".key").toString(),
+        "-w", "\nstatus=%{http_code}\n"));
+    command.addAll(List.of(extra));
+    command.add("https://127.0.0.1:" + gatewayPort + path);
+    return Distribution.run(Duration.ofSeconds(30), command);
+  }
+
+  @Test
+  void anAllowedCurlCallReachesTheUpstreamWithTheCallersIdentityAndAForgedHeaderRemoved() {
+    CommandResult result = curl("/public/hello", "-H", HEADER + ": By=x;URI=" + SignetServer.id("/workload/admin"));
+    assertThat(result.stdout()).as(result.stderr()).contains("status=200")
+        .contains("upstream saw By=" + GATEWAY + ";URI=" + CALLER);
+    assertThat(upstreamSaw.getLast().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(HEADER))
+        .flatMap(e -> e.getValue().stream()).toList()).containsExactly("By=" + GATEWAY + ";URI=" + CALLER);
+  }
+
+  @Test
+  void aDeniedCurlCallGets403ProblemJsonAndNeverReachesTheUpstream() {
+    int before = upstreamSaw.size();
+    CommandResult result = curl("/private/salaries", "-i");
+    assertThat(result.stdout()).as(result.stderr()).contains("status=403")
+        .containsIgnoringCase("content-type: application/problem+json").contains("\"status\":403");
+    assertThat(upstreamSaw).hasSize(before);
+  }
+
+  @Test
+  void aCallerWithoutACertificateIsRefusedAtTheHandshake() {
+    int before = upstreamSaw.size();
+    CommandResult result = Distribution.run(Duration.ofSeconds(30), List.of(Distribution.requireTool("curl"), "-sS",
+        "-k", "https://127.0.0.1:" + gatewayPort + "/public/hello"));
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(upstreamSaw).hasSize(before);
+  }
+
+  @Test
+  void opensslSClientVerifiesTheGatewayAgainstTheBundleAndGetsThrough() throws Exception {
+    Path request = workspace.path("request.txt");
+    Files.writeString(request, "GET /public/openssl HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\n\r\n");
+    List<String> command = List.of("/bin/sh", "-c", String.join(" ", Distribution.requireTool("openssl"),
+        "s_client", "-quiet", "-tls1_3", "-verify_return_error", "-connect", "127.0.0.1:" + gatewayPort,
+        "-CAfile", svids.resolve("bundle." + caller + ".pem").toString(),
+        "-cert", svids.resolve("svid." + caller + ".pem").toString(),
+        "-key", svids.resolve("svid." + caller + ".key").toString(), "<", request.toString()));
+    CommandResult result = Distribution.run(Duration.ofSeconds(30), command);
+    assertThat(result.stdout()).as(result.stderr()).startsWith("HTTP/1.1 200")
+        .contains("upstream saw By=" + GATEWAY + ";URI=" + CALLER);
+  }
+}
