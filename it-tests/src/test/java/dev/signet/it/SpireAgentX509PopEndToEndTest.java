@@ -37,12 +37,7 @@ class SpireAgentX509PopEndToEndTest implements ProcessLogsOnFailure.WithWorkspac
   void start() {
     workspace = new Workspace("spire-agent-x509pop");
     pki = new X509PopPki(workspace.path("pki"), "edge-vehicle-9");
-    server = new SignetServer(workspace).withPlugins("""
-        NodeAttestor "x509pop" {
-            plugin_data {
-                ca_bundle_path = "%s"
-            }
-        }""".formatted(pki.rootCertificate())).start();
+    server = pki.startServer(workspace);
   }
 
   @AfterEach

@@ -38,12 +38,7 @@ class X509PopEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
   void start() {
     workspace = new Workspace("x509pop");
     pki = new X509PopPki(workspace.path("pki"), "edge-vehicle-7");
-    server = new SignetServer(workspace).withPlugins("""
-        NodeAttestor "x509pop" {
-            plugin_data {
-                ca_bundle_path = "%s"
-            }
-        }""".formatted(pki.rootCertificate())).start();
+    server = pki.startServer(workspace);
   }
 
   @AfterAll

@@ -50,6 +50,16 @@ final class X509PopPki {
     signed("node", "/O=Fleet/CN=" + nodeCn, "intermediate", "node", ext);
   }
 
+  /** A signet-server in {@code workspace} whose {@code NodeAttestor "x509pop"} trusts this PKI's root, started. */
+  SignetServer startServer(Workspace workspace) {
+    return new SignetServer(workspace).withPlugins("""
+        NodeAttestor "x509pop" {
+            plugin_data {
+                ca_bundle_path = "%s"
+            }
+        }""".formatted(rootCertificate())).start();
+  }
+
   String rootCertificate() {
     return path("root.crt");
   }
