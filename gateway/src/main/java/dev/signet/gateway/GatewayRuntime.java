@@ -99,6 +99,7 @@ public final class GatewayRuntime implements AutoCloseable {
       RotatingSslContext tls = new RotatingSslContext(inbound.name(),
           c -> TlsContexts.server(c, config.federatedTrustDomains(), clock));
       source.addListener(tls);
+      source.addWithdrawalListener(tls::withdraw);
       RouteContext route = route(inbound.name(), tls, authorizer, config);
       binds.add(() -> bind(inbound.listen(), boss, workers, inbound.mode() == InboundConfig.Mode.tcp
           ? new InboundTcpRoute(route, inbound.resource(), inbound.upstream())
@@ -110,6 +111,7 @@ public final class GatewayRuntime implements AutoCloseable {
       RotatingSslContext tls = new RotatingSslContext(outbound.name(),
           c -> TlsContexts.client(c, outbound.expectSpiffeId(), clock));
       source.addListener(tls);
+      source.addWithdrawalListener(tls::withdraw);
       RouteContext route = route(outbound.name(), tls, authorizer, config);
       binds.add(() -> bind(outbound.listen(), boss, workers,
           new OutboundRoute(route, outbound.remote(), outbound.expectSpiffeId())));

@@ -242,7 +242,7 @@ class GatewayMeshEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
 
   @Test
   @Order(3)
-  void aBanOfTheCallersAgentStopsNewConnectionsOnceTheCallersLastSvidExpires() throws Exception {
+  void aBanOfTheCallersAgentStopsNewConnectionsLongBeforeTheCallersLastSvidExpires() throws Exception {
     assertThat(get("/public/before-ban").status()).isEqualTo(200);
     Instant lastSvidExpiry;
     try (DefaultX509Source source = Spiffe.x509Source(agentA.address(), CALLER)) {
@@ -256,8 +256,9 @@ class GatewayMeshEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
     long agentGone = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - banned);
     assertThat(exit).as("a banned agent exits with an error").isNotZero();
 
-    // the caller's gateway keeps the last SVID it received (an agent restart must not take it down), so calls
-    // go on until that SVID expires; then gateway-b refuses the handshake and nothing reaches the upstream
+    // the banned agent answers the caller's gateway PERMISSION_DENIED (no identity issued) before it exits: the
+    // gateway withdraws its SVID at once and refuses new connections (an agent that is merely unavailable, as in
+    // a restart, would leave the last SVID in force)
     long[] lastAllowed = {-1};
     Poll.until("a call through gateway-a refused", Duration.ofSeconds(45), () -> {
       try {
@@ -276,11 +277,10 @@ class GatewayMeshEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
     System.out.println("ban: agent A exited (code " + exit + ") " + agentGone + " ms after `agent ban` returned; last "
         + "allowed call " + lastAllowed[0] + " ms, first refused call " + refusedAfter + " ms after the ban; the caller's "
         + "last SVID expired at " + lastSvidExpiry + ", refusal seen at " + refusedAt);
-    assertThat(refusedAt).as("refused once the caller's last SVID expired, not before").isAfterOrEqualTo(lastSvidExpiry);
+    assertThat(refusedAt).as("refused because the SVID was withdrawn, not because it expired")
+        .isBefore(lastSvidExpiry);
     String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + metricsB + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-    assertThat(metrics.lines().filter(l -> l.startsWith("signet_gateway_handshake_failures") && l.contains("route=\"api\""))
-        .toList()).as("gateway-b counted the refused handshakes: %s", metrics).isNotEmpty();
     metrics.lines().filter(l -> l.startsWith("signet_gateway_handshake_failures")).forEach(l -> System.out.println("ban: " + l));
   }
 

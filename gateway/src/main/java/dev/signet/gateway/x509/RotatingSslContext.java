@@ -41,12 +41,19 @@ public final class RotatingSslContext implements Supplier<SslContext>, Consumer<
     }
   }
 
-  /** The context for the next handshake; throws until the first X509-SVID arrived. */
+  /** Drops the context: no new handshake until the next update (the SVID was withdrawn); open connections stay. */
+  public void withdraw() {
+    if (current.getAndSet(null) != null) {
+      LOG.warn("route {}: x509-svid withdrawn, new connections are refused until one is issued again", route);
+    }
+  }
+
+  /** The context for the next handshake; throws while there is no X509-SVID (before the first, or withdrawn). */
   @Override
   public SslContext get() {
     SslContext context = current.get();
     if (context == null) {
-      throw new IllegalStateException("route " + route + " has no x509-svid yet");
+      throw new IllegalStateException("route " + route + " has no x509-svid");
     }
     return context;
   }

@@ -4,6 +4,7 @@ import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.workload.WorkloadApiClient;
 import dev.signet.proto.workload.X509SVIDRequest;
 import dev.signet.proto.workload.X509SVIDResponse;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * new SVID and bundles, open connections keep theirs). When the stream ends or fails (agent restart), it is
  * opened again after a growing pause (up to {@link #MAX_RETRY}) and the last good context stays in force. A
  * response that cannot be used is logged and ignored, never half applied.
+ *
+ * <p>PERMISSION_DENIED is different: the agent says this process has no identity any more (its entry was
+ * deleted, or the node's agent was banned). The context is withdrawn at once and the withdrawal listeners told,
+ * so that no new handshake is made with an SVID the agent has taken back; the stream is still reopened, and an
+ * identity issued again is used again.
  */
 public final class X509Source implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(X509Source.class);
@@ -35,6 +41,7 @@ public final class X509Source implements AutoCloseable {
   private final Optional<SpiffeId> wanted;
   private final AtomicReference<X509Context> current = new AtomicReference<>();
   private final List<Consumer<X509Context>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> withdrawalListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch first = new CountDownLatch(1);
   private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "signet-gateway-x509-source");
@@ -57,6 +64,11 @@ public final class X509Source implements AutoCloseable {
     if (now != null) {
       listener.accept(now);
     }
+  }
+
+  /** Calls {@code listener} whenever the agent withdraws this process's identity (PERMISSION_DENIED). */
+  public void addWithdrawalListener(Runnable listener) {
+    withdrawalListeners.add(listener);
   }
 
   /** Opens the stream. */
@@ -89,6 +101,9 @@ public final class X509Source implements AutoCloseable {
 
       @Override
       public void onError(Throwable t) {
+        if (Status.fromThrowable(t).getCode() == Status.Code.PERMISSION_DENIED) {
+          withdraw(t.getMessage());
+        }
         retry("failed: " + t.getMessage());
       }
 
@@ -115,6 +130,15 @@ public final class X509Source implements AutoCloseable {
       listener.accept(context);
     }
     first.countDown();
+  }
+
+  private void withdraw(String why) {
+    X509Context withdrawn = current.getAndSet(null);
+    if (withdrawn != null) {
+      LOG.warn("x509-svid {} withdrawn by the workload api ({}): no new connections until one is issued again",
+          withdrawn.id(), why);
+    }
+    withdrawalListeners.forEach(Runnable::run);
   }
 
   private void retry(String why) {

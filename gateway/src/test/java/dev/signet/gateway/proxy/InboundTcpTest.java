@@ -218,4 +218,19 @@ class InboundTcpTest {
       assertThat(echo(before, "three")).isEqualTo("three");
     }
   }
+
+  @Test
+  void aWithdrawnSvidRefusesNewConnectionsAndKeepsOpenOnes() throws Exception {
+    SSLContext client = clientWith(pki.svid("/web"));
+    try (SSLSocket open = connect(client)) {
+      assertThat(echo(open, "one")).isEqualTo("one");
+      tls.withdraw(); // the agent answered PERMISSION_DENIED: this gateway has no identity any more
+      assertThatThrownBy(() -> echo(connect(client), "ping")).isInstanceOf(IOException.class);
+      assertThat(echo(open, "two")).isEqualTo("two");
+      tls.accept(pki.context("/gateway", partner.bundle())); // issued again
+      try (SSLSocket again = connect(client)) {
+        assertThat(echo(again, "three")).isEqualTo("three");
+      }
+    }
+  }
 }

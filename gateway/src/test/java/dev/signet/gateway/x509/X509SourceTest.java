@@ -142,4 +142,26 @@ class X509SourceTest {
       await().until(() -> source.current().orElseThrow().svid().chain().equals(after.chain()));
     }
   }
+
+  @Test
+  void permissionDeniedWithdrawsTheSvidAtOnceAndANewIdentityIsUsedAgain() throws Exception {
+    try (X509Source source = source()) {
+      List<String> withdrawn = new CopyOnWriteArrayList<>();
+      source.addWithdrawalListener(() -> withdrawn.add("withdrawn"));
+      source.start();
+      await().until(() -> streams.size() == 1);
+      streams.getFirst().onNext(response(pki.svid("/gateway"), "spiffe://example.org/gateway"));
+      source.awaitFirst(Duration.ofSeconds(5));
+
+      // what an agent answers once this process has no identity (entry deleted, node banned)
+      streams.getFirst().onError(Status.PERMISSION_DENIED.withDescription("no identity issued").asRuntimeException());
+      await().until(() -> withdrawn.size() == 1);
+      assertThat(source.current()).isEmpty();
+
+      await().until(() -> streams.size() == 2);
+      SvidKeyManager.KeyMaterial again = pki.svid("/gateway");
+      streams.get(1).onNext(response(again, "spiffe://example.org/gateway"));
+      await().until(() -> source.current().map(c -> c.svid().chain().equals(again.chain())).orElse(false));
+    }
+  }
 }
