@@ -47,6 +47,21 @@ class AwsEksClientTest {
     assertThat(client("staging", "prod").nodeInstances("us-east-1", ACCOUNT)).hasSize(4);
   }
 
+  /** assume_role: EKS and Auto Scaling are asked as the account's role, the server's own keys sign only AssumeRole. */
+  @Test
+  void assumeRoleCallsEksAndAutoScalingAsTheAccountsRole() {
+    String role = "arn:aws:iam::" + ACCOUNT + ":role/node-reader";
+    aws.allowRole(role);
+    AwsEksClient client = new AwsEksClient(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", Secret.of("secret"), "node-reader",
+        "aws", null, null, aws.endpoint()), new AwsIidConfig.EksValidation(List.of("staging"), aws.endpoint(),
+        aws.endpoint()));
+    assertThat(client.nodeInstances("us-east-1", ACCOUNT)).containsExactly("i-0000000000000ccc1");
+    assertThat(aws.calls()).extracting(FakeAwsApi.Call::action).first().isEqualTo("AssumeRole");
+    assertThat(aws.calls().getFirst().accessKeyId()).isEqualTo("AKIDEXAMPLE");
+    assertThat(aws.calls()).filteredOn(call -> !"AssumeRole".equals(call.action())).isNotEmpty()
+        .allSatisfy(call -> assertThat(call.accessKeyId()).as(call.action()).isEqualTo(FakeAwsApi.assumedAccessKeyId(role)));
+  }
+
   @Test
   void aClusterOrNodeGroupMissingInThisRegionIsSkipped() {
     assertThat(client("elsewhere", "staging").nodeInstances("us-east-1", ACCOUNT)).containsExactly("i-0000000000000ccc1");
