@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * instance identity document and openssl-made PKCS#7 signature from a local IMDS (IMDSv2 tokens required),
  * the server trusts the test signing certificate for us-east-1 through {@code aws_ca_certificate_paths} and
  * asks a local EC2/IAM endpoint about the instance through the AWS SDK; the agent gets SPIRE's agent ID and
- * serves a workload registered under its {@code aws_iid:tag} alias. A second agent replaying the same signed
+ * serves a workload registered under its {@code aws_iid:tag} alias. The server also checks that the instance is a
+ * node of an EKS cluster ({@code validate_eks_cluster_membership}, through the SDK's EKS and Auto Scaling clients). A second agent replaying the same signed
  * document is refused (trust on first use), and so is one whose document was edited.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -81,7 +82,8 @@ class AwsIidEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
         }""".formatted(ACCOUNT, INSTANCE);
     signature = sign(openssl, document);
     imds = new FakeImds(document, "", signature);
-    aws = new FakeAwsApi().add(FakeAwsApi.Instance.running(INSTANCE, Map.of("app", "web")));
+    aws = new FakeAwsApi().add(FakeAwsApi.Instance.running(INSTANCE, Map.of("app", "web")))
+        .addEksNodegroup("prod", "web", "eks-web-1a2b", INSTANCE);
     server = new SignetServer(workspace).withPlugins("""
         NodeAttestor "aws_iid" {
             plugin_data {
@@ -89,9 +91,12 @@ class AwsIidEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
                 secret_access_key = "not-a-real-secret"
                 ec2_endpoint = "%s"
                 iam_endpoint = "%s"
+                eks_endpoint = "%s"
+                autoscaling_endpoint = "%s"
+                validate_eks_cluster_membership = { eks_cluster_names = ["prod"] }
                 aws_ca_certificate_paths = { "us-east-1" = "%s" }
             }
-        }""".formatted(aws.endpoint(), aws.endpoint(), path("aws.crt"))).start();
+        }""".formatted(aws.endpoint(), aws.endpoint(), aws.endpoint(), aws.endpoint(), path("aws.crt"))).start();
   }
 
   @AfterAll
@@ -119,6 +124,10 @@ class AwsIidEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
     assertThat(imds.unauthorizedRequests()).isZero();
     assertThat(aws.requests()).anyMatch(request -> "DescribeInstances".equals(request.get("Action"))
         && INSTANCE.equals(request.get("InstanceId.1")));
+    assertThat(aws.requests()).as("the EKS node check through the SDK's EKS and Auto Scaling clients")
+        .anyMatch(request -> "DescribeNodegroup".equals(request.get("Action")))
+        .anyMatch(request -> "DescribeAutoScalingGroups".equals(request.get("Action"))
+            && "eks-web-1a2b".equals(request.get("AutoScalingGroupNames.member.1")));
     CommandResult fetched = Poll.value("the workload's SVID via the aws_iid node alias", Duration.ofSeconds(30), () -> {
       CommandResult result = agent.fetchX509(null);
       return result.ok() && result.stdout().contains(WORKLOAD) ? Optional.of(result) : Optional.empty();

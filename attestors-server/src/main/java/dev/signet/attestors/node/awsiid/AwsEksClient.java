@@ -1,205 +1,166 @@
 package dev.signet.attestors.node.awsiid;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.signet.attestors.node.AttestationException;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-import org.w3c.dom.Document;
-import org.w3c.dom.NodeList;
-import org.xml.sax.SAXException;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.DescribeAutoScalingGroupsResponse;
+import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.eks.model.DescribeNodegroupResponse;
+import software.amazon.awssdk.services.eks.model.ListNodegroupsResponse;
+import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
 
 /**
- * SPIRE's EKS membership check, made by hand on {@link AwsSignedHttp}: for each configured cluster, EKS
- * ListNodegroups and DescribeNodegroup (REST-JSON, SigV4 service {@code eks}) give the node groups' Auto
- * Scaling groups, and Auto Scaling DescribeAutoScalingGroups (Query API, service {@code autoscaling}) their
- * instances. Calls go to the document's account and region with the same credentials as EC2 (the
- * {@code assume_role} role in that account, when set). The attestor keeps the result for 30 s
- * ({@link RefreshingIdSet}, as SPIRE caches it). A cluster or node group AWS says does not exist there
- * (ResourceNotFoundException) is skipped, where SPIRE fails the attestation: a fleet spread over regions
- * then needs no per-region configuration, and a node still has to be found in a named cluster.
+ * SPIRE's EKS membership check through the AWS SDK v2: for each configured cluster, EKS ListNodegroups and
+ * DescribeNodegroup ({@link EksClient}) give the node groups' Auto Scaling groups, and Auto Scaling
+ * DescribeAutoScalingGroups ({@link AutoScalingClient}), {@value #GROUPS_PER_CALL} groups a call, their
+ * instances. One client of each per account and region, made on first use the way {@link AwsSdkEc2Api} makes
+ * its EC2 client: same HTTP client, 5-second call deadline and retries, and the same credentials (the
+ * {@code assume_role} role in the document's account, when set). Each listing stops with UNAVAILABLE after
+ * {@value #MAX_PAGES} pages, and a whole read after {@link RefreshingIdSet#READ_DEADLINE}. The attestor keeps
+ * the result for 30 s ({@link RefreshingIdSet}, as SPIRE caches it). A cluster or node group AWS says does not
+ * exist there (ResourceNotFoundException) is skipped, where SPIRE fails the attestation: a fleet spread over
+ * regions then needs no per-region configuration, and a node still has to be found in a named cluster. Any
+ * other AWS error (a 404 without that error type, from a wrong endpoint, included) is UNAVAILABLE, naming the
+ * call, the region and the cause.
  */
 final class AwsEksClient implements EksApi {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_PAGES = 100;
   /** Auto Scaling groups named per DescribeAutoScalingGroups call. */
   private static final int GROUPS_PER_CALL = 50;
+  /** Node groups asked for per ListNodegroups page (the API's maximum). */
+  private static final int NODEGROUPS_PER_PAGE = 100;
+
+  private record Clients(EksClient eks, AutoScalingClient autoScaling) {}
 
   private final AwsSdkEc2Api.Settings settings;
-  private final AwsIidConfig.EksValidation eks;
+  private final AwsIidConfig.EksValidation config;
   private final SdkHttpClient http = AwsSdkEc2Api.httpClient();
-  private final Map<String, AwsCredentialsProvider> credentials = new ConcurrentHashMap<>();
+  private final Map<String, Clients> clients = new ConcurrentHashMap<>();
 
-  AwsEksClient(AwsSdkEc2Api.Settings settings, AwsIidConfig.EksValidation eks) {
+  AwsEksClient(AwsSdkEc2Api.Settings settings, AwsIidConfig.EksValidation config) {
     this.settings = settings;
-    this.eks = eks;
+    this.config = config;
   }
 
   @Override
   public Set<String> nodeInstances(String region, String accountId) {
     long deadline = System.nanoTime() + RefreshingIdSet.READ_DEADLINE.toNanos();
-    AwsCredentialsProvider caller = credentials.computeIfAbsent(accountId + "@" + region,
-        key -> AwsSdkEc2Api.credentials(settings, http, region, accountId, settings.assumeRole()));
+    Clients aws = clients(region, accountId);
     List<String> groups = new ArrayList<>();
-    for (String cluster : eks.clusterNames()) {
-      for (String nodegroup : nodegroups(caller, region, cluster, deadline)) {
-        groups.addAll(autoScalingGroups(caller, region, cluster, nodegroup, deadline));
+    for (String cluster : config.clusterNames()) {
+      for (String nodegroup : nodegroups(aws.eks(), region, cluster, deadline)) {
+        groups.addAll(autoScalingGroups(aws.eks(), region, cluster, nodegroup, deadline));
       }
     }
     Set<String> instances = new HashSet<>();
     for (int from = 0; from < groups.size(); from += GROUPS_PER_CALL) {
-      instances.addAll(groupInstances(caller, region, groups.subList(from, Math.min(groups.size(),
-          from + GROUPS_PER_CALL)), deadline));
+      instances.addAll(groupInstances(aws.autoScaling(), region,
+          groups.subList(from, Math.min(groups.size(), from + GROUPS_PER_CALL)), deadline));
     }
     return instances;
   }
 
-  private static void checkDeadline(long deadline, String region) {
-    if (System.nanoTime() > deadline) {
-      throw unavailable("reading the clusters' nodes", region, "took longer than "
-          + RefreshingIdSet.READ_DEADLINE.toSeconds() + " s", null);
-    }
+  private Clients clients(String region, String accountId) {
+    return clients.computeIfAbsent(accountId + "@" + region, key -> {
+      AwsCredentialsProvider credentials = AwsSdkEc2Api.credentials(settings, http, region, accountId,
+          settings.assumeRole());
+      return new Clients(AwsSdkEc2Api.build(EksClient.builder(), http, credentials, region, config.eksEndpoint()),
+          AwsSdkEc2Api.build(AutoScalingClient.builder(), http, credentials, region, config.autoscalingEndpoint()));
+    });
   }
 
-  private List<String> nodegroups(AwsCredentialsProvider caller, String region, String cluster, long deadline) {
+  /** The cluster's node groups; none when AWS says the cluster does not exist in this account and region. */
+  private static List<String> nodegroups(EksClient eks, String region, String cluster, long deadline) {
     List<String> names = new ArrayList<>();
-    String nextToken = "";
+    String nextToken = null;
     for (int page = 0; page < MAX_PAGES; page++) {
       checkDeadline(deadline, region);
-      String query = "?maxResults=100" + (nextToken.isEmpty() ? "" : "&nextToken=" + encode(nextToken));
-      JsonNode response = eksGet(caller, region, "/clusters/" + encode(cluster) + "/node-groups" + query,
-          "ListNodegroups");
+      String token = nextToken;
+      ListNodegroupsResponse response = call("ListNodegroups", region, () -> eks.listNodegroups(
+          request -> request.clusterName(cluster).maxResults(NODEGROUPS_PER_PAGE).nextToken(token)));
       if (response == null) {
-        return List.of(); // no such cluster in this account and region
+        return List.of();
       }
-      response.path("nodegroups").forEach(name -> names.add(name.asText()));
-      nextToken = response.path("nextToken").asText("");
-      if (nextToken.isEmpty()) {
+      names.addAll(response.nodegroups());
+      nextToken = response.nextToken();
+      if (nextToken == null || nextToken.isEmpty()) {
         return names;
       }
     }
     throw unavailable("ListNodegroups", region, "more than " + MAX_PAGES + " pages", null);
   }
 
-  private List<String> autoScalingGroups(AwsCredentialsProvider caller, String region, String cluster,
-      String nodegroup, long deadline) {
+  /** The node group's Auto Scaling groups; none when AWS says the node group (or its cluster) does not exist. */
+  private static List<String> autoScalingGroups(EksClient eks, String region, String cluster, String nodegroup,
+      long deadline) {
     checkDeadline(deadline, region);
-    JsonNode response = eksGet(caller, region, "/clusters/" + encode(cluster) + "/node-groups/" + encode(nodegroup),
-        "DescribeNodegroup");
+    DescribeNodegroupResponse response = call("DescribeNodegroup", region,
+        () -> eks.describeNodegroup(request -> request.clusterName(cluster).nodegroupName(nodegroup)));
     List<String> groups = new ArrayList<>();
-    if (response != null) {
-      response.path("nodegroup").path("resources").path("autoScalingGroups")
-          .forEach(group -> groups.add(group.path("name").asText("")));
-      groups.removeIf(String::isEmpty);
+    if (response != null && response.nodegroup() != null && response.nodegroup().resources() != null) {
+      response.nodegroup().resources().autoScalingGroups().forEach(group -> {
+        if (group.name() != null && !group.name().isEmpty()) {
+          groups.add(group.name());
+        }
+      });
     }
     return groups;
   }
 
-  /** A GET on the EKS API; null when AWS says the cluster or node group does not exist (ResourceNotFoundException). */
-  private JsonNode eksGet(AwsCredentialsProvider caller, String region, String pathAndQuery, String operation) {
-    URI base = eks.eksEndpoint() != null ? eks.eksEndpoint() : URI.create("https://eks." + region + domain(region));
-    try {
-      AwsSignedHttp.Response response = AwsSignedHttp.call(http, caller, SdkHttpMethod.GET,
-          URI.create(base.toString().replaceAll("/$", "") + pathAndQuery), Map.of(), null, "eks", region);
-      if (response.resourceNotFound()) {
-        return null;
-      }
-      if (!response.ok()) {
-        throw unavailable(operation, region, "HTTP " + response.status() + " " + response.text(), null);
-      }
-      return JSON.readTree(response.body());
-    } catch (IOException | SdkException e) {
-      throw unavailable(operation, region, e.getMessage(), e);
-    }
-  }
-
-  private Set<String> groupInstances(AwsCredentialsProvider caller, String region, List<String> groups,
+  private static Set<String> groupInstances(AutoScalingClient autoScaling, String region, List<String> groups,
       long deadline) {
-    URI endpoint = eks.autoscalingEndpoint() != null ? eks.autoscalingEndpoint()
-        : URI.create("https://autoscaling." + region + domain(region));
     Set<String> instances = new HashSet<>();
-    String nextToken = "";
+    String nextToken = null;
     for (int page = 0; page < MAX_PAGES; page++) {
       checkDeadline(deadline, region);
-      Map<String, String> form = new LinkedHashMap<>();
-      form.put("Action", "DescribeAutoScalingGroups");
-      form.put("Version", "2011-01-01");
-      for (int i = 0; i < groups.size(); i++) {
-        form.put("AutoScalingGroupNames.member." + (i + 1), groups.get(i));
+      String token = nextToken;
+      DescribeAutoScalingGroupsResponse response = call("DescribeAutoScalingGroups", region,
+          () -> autoScaling.describeAutoScalingGroups(request -> request.autoScalingGroupNames(groups).nextToken(token)));
+      for (AutoScalingGroup group : response.autoScalingGroups()) {
+        group.instances().forEach(instance -> {
+          if (instance.instanceId() != null) {
+            instances.add(instance.instanceId());
+          }
+        });
       }
-      if (!nextToken.isEmpty()) {
-        form.put("NextToken", nextToken);
-      }
-      Document answer;
-      try {
-        AwsSignedHttp.Response response = AwsSignedHttp.call(http, caller, SdkHttpMethod.POST, endpoint,
-            Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), formBody(form),
-            "autoscaling", region);
-        if (!response.ok()) {
-          throw unavailable("DescribeAutoScalingGroups", region, "HTTP " + response.status() + " " + response.text(),
-              null);
-        }
-        answer = xml(response.body());
-      } catch (IOException | SdkException e) {
-        throw unavailable("DescribeAutoScalingGroups", region, e.getMessage(), e);
-      }
-      NodeList ids = answer.getElementsByTagName("InstanceId");
-      for (int i = 0; i < ids.getLength(); i++) {
-        instances.add(ids.item(i).getTextContent().trim());
-      }
-      NodeList token = answer.getElementsByTagName("NextToken");
-      nextToken = token.getLength() == 0 ? "" : token.item(0).getTextContent().trim();
-      if (nextToken.isEmpty()) {
+      nextToken = response.nextToken();
+      if (nextToken == null || nextToken.isEmpty()) {
         return instances;
       }
     }
     throw unavailable("DescribeAutoScalingGroups", region, "more than " + MAX_PAGES + " pages", null);
   }
 
-  /** AWS's China regions (cn-*) are under amazonaws.com.cn, whatever the configured partition. */
-  private static String domain(String region) {
-    return region.startsWith("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com";
-  }
-
-  private static byte[] formBody(Map<String, String> form) {
-    StringBuilder body = new StringBuilder();
-    form.forEach((key, value) -> body.append(body.isEmpty() ? "" : "&").append(encode(key)).append('=')
-        .append(encode(value)));
-    return body.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String encode(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  /** An AWS XML answer, parsed with DTDs and external entities refused. */
-  private static Document xml(byte[] body) throws IOException {
+  /** Runs one AWS call; null when AWS says the cluster or node group does not exist (ResourceNotFoundException). */
+  private static <T> T call(String operation, String region, Supplier<T> call) {
     try {
-      DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-      factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-      factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      factory.setXIncludeAware(false);
-      factory.setExpandEntityReferences(false);
-      return factory.newDocumentBuilder().parse(new ByteArrayInputStream(body));
-    } catch (ParserConfigurationException | SAXException e) {
-      throw new IOException("unreadable answer: " + e.getMessage(), e);
+      return call.get();
+    } catch (ResourceNotFoundException e) {
+      return null;
+    } catch (AwsServiceException e) {
+      String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "no error code"
+          : e.awsErrorDetails().errorCode();
+      throw unavailable(operation, region, code + " (HTTP " + e.statusCode() + ")", e);
+    } catch (SdkException e) {
+      throw unavailable(operation, region, e.getMessage(), e);
+    }
+  }
+
+  private static void checkDeadline(long deadline, String region) {
+    if (System.nanoTime() > deadline) {
+      throw unavailable("reading the clusters' nodes", region, "took longer than "
+          + RefreshingIdSet.READ_DEADLINE.toSeconds() + " s", null);
     }
   }
 

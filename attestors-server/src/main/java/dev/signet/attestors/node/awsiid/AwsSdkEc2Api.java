@@ -16,7 +16,10 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -36,10 +39,13 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  * {@link Ec2Api} through the AWS SDK v2 on the JDK's URL connection. One EC2 and one IAM client per account and
  * region, made on first use: with {@code assume_role} each account's clients act as
  * {@code arn:<partition>:iam::<account>:role/<assume_role>} (through STS), as SPIRE's do; otherwise as the
- * configured keys or the SDK's default credential chain. Each call has a 5-second deadline.
+ * configured keys or the SDK's default credential chain. Each call has a 5-second deadline and up to
+ * {@link #ATTEMPTS} attempts.
  */
 final class AwsSdkEc2Api implements Ec2Api {
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+  /** Attempts per AWS call, the first included. */
+  static final int ATTEMPTS = 3;
   private static final Set<String> NOT_FOUND = Set.of("InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed");
 
   /** Where and as whom to call AWS; endpoints are null for AWS's own. */
@@ -123,18 +129,26 @@ final class AwsSdkEc2Api implements Ec2Api {
   private Clients clients(String region, String accountId) {
     return clients.computeIfAbsent(accountId + "@" + region, key -> {
       AwsCredentialsProvider credentials = credentials(region, accountId);
-      var ec2 = Ec2Client.builder().region(Region.of(region)).httpClient(http).credentialsProvider(credentials)
-          .overrideConfiguration(c -> c.apiCallTimeout(CALL_TIMEOUT));
-      var iam = IamClient.builder().region(Region.of(region)).httpClient(http).credentialsProvider(credentials)
-          .overrideConfiguration(c -> c.apiCallTimeout(CALL_TIMEOUT));
-      if (settings.ec2Endpoint() != null) {
-        ec2.endpointOverride(settings.ec2Endpoint());
-      }
-      if (settings.iamEndpoint() != null) {
-        iam.endpointOverride(settings.iamEndpoint());
-      }
-      return new Clients(ec2.build(), iam.build());
+      return new Clients(build(Ec2Client.builder(), http, credentials, region, settings.ec2Endpoint()),
+          build(IamClient.builder(), http, credentials, region, settings.iamEndpoint()));
     });
+  }
+
+  /**
+   * Builds an SDK client the way every AWS client here is built: on {@code http}, as {@code credentials}, in
+   * {@code region}, with the {@link #CALL_TIMEOUT} per call and the SDK's standard retries ({@link #ATTEMPTS}
+   * attempts in all, with back-off, on throttling and AWS's own failures), sent to {@code endpoint} when it is
+   * not null (AWS's own endpoint for the region otherwise).
+   */
+  static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, SdkHttpClient http,
+      AwsCredentialsProvider credentials, String region, URI endpoint) {
+    builder.region(Region.of(region)).httpClient(http).credentialsProvider(credentials)
+        .overrideConfiguration(c -> c.apiCallTimeout(CALL_TIMEOUT)
+            .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(ATTEMPTS).build()));
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+    }
+    return builder.build();
   }
 
   private AwsCredentialsProvider credentials(String region, String accountId) {
@@ -155,13 +169,9 @@ final class AwsSdkEc2Api implements Ec2Api {
     if (role.isEmpty()) {
       return base;
     }
-    var sts = StsClient.builder().region(Region.of(region)).httpClient(http).credentialsProvider(base)
-        .overrideConfiguration(c -> c.apiCallTimeout(CALL_TIMEOUT));
-    if (settings.stsEndpoint() != null) {
-      sts.endpointOverride(settings.stsEndpoint());
-    }
+    StsClient sts = build(StsClient.builder(), http, base, region, settings.stsEndpoint());
     String roleArn = "arn:" + settings.partition() + ":iam::" + accountId + ":role/" + role;
-    return StsAssumeRoleCredentialsProvider.builder().stsClient(sts.build())
+    return StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
         .refreshRequest(request -> request.roleArn(roleArn).roleSessionName("signet-aws-iid")).build();
   }
 

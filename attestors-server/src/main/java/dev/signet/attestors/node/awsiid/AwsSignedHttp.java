@@ -18,7 +18,7 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
  * One AWS API call made by hand: the request signed with the SDK's SigV4 signer for {@code service} in
  * {@code region}, sent on the SDK's HTTP client, and sent again (signed afresh) up to twice with a short
  * back-off when AWS throttles or fails on its side. For the APIs whose SDK modules this build cannot use
- * (Organizations, EKS, Auto Scaling); the caller writes and reads the service's wire format.
+ * (Organizations); the caller writes and reads the service's wire format.
  */
 final class AwsSignedHttp {
   static final int ATTEMPTS = 3;
@@ -38,13 +38,6 @@ final class AwsSignedHttp {
     boolean retryable() {
       return status == 429 || status / 100 == 5
           || (status == 400 && (text().contains("Throttling") || text().contains("TooManyRequestsException")));
-    }
-
-    /** A 404 whose error type is ResourceNotFoundException (a wrong endpoint's 404 is not). */
-    boolean resourceNotFound() {
-      String type = headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("x-amzn-ErrorType"))
-          .flatMap(e -> e.getValue().stream()).findFirst().orElse("");
-      return status == 404 && (type.startsWith("ResourceNotFoundException") || text().contains("ResourceNotFoundException"));
     }
   }
 

@@ -47,6 +47,21 @@ class AwsEksClientTest {
     assertThat(client("staging", "prod").nodeInstances("us-east-1", ACCOUNT)).hasSize(4);
   }
 
+  /** assume_role: EKS and Auto Scaling are asked as the account's role, the server's own keys sign only AssumeRole. */
+  @Test
+  void assumeRoleCallsEksAndAutoScalingAsTheAccountsRole() {
+    String role = "arn:aws:iam::" + ACCOUNT + ":role/node-reader";
+    aws.allowRole(role);
+    AwsEksClient client = new AwsEksClient(new AwsSdkEc2Api.Settings("AKIDEXAMPLE", Secret.of("secret"), "node-reader",
+        "aws", null, null, aws.endpoint()), new AwsIidConfig.EksValidation(List.of("staging"), aws.endpoint(),
+        aws.endpoint()));
+    assertThat(client.nodeInstances("us-east-1", ACCOUNT)).containsExactly("i-0000000000000ccc1");
+    assertThat(aws.calls()).extracting(FakeAwsApi.Call::action).first().isEqualTo("AssumeRole");
+    assertThat(aws.calls().getFirst().accessKeyId()).isEqualTo("AKIDEXAMPLE");
+    assertThat(aws.calls()).filteredOn(call -> !"AssumeRole".equals(call.action())).isNotEmpty()
+        .allSatisfy(call -> assertThat(call.accessKeyId()).as(call.action()).isEqualTo(FakeAwsApi.assumedAccessKeyId(role)));
+  }
+
   @Test
   void aClusterOrNodeGroupMissingInThisRegionIsSkipped() {
     assertThat(client("elsewhere", "staging").nodeInstances("us-east-1", ACCOUNT)).containsExactly("i-0000000000000ccc1");
@@ -59,9 +74,10 @@ class AwsEksClientTest {
     assertThatThrownBy(() -> client("prod").nodeInstances("us-east-1", ACCOUNT))
         .isInstanceOfSatisfying(AttestationException.class, e -> {
           assertThat(e.kind()).isEqualTo(AttestationException.Kind.UNAVAILABLE);
-          assertThat(e.getMessage()).contains("validate_eks_cluster_membership: ListNodegroups in region us-east-1");
+          assertThat(e.getMessage()).contains("validate_eks_cluster_membership: ListNodegroups in region us-east-1")
+              .contains("InternalFailure (HTTP 500)");
         });
-    assertThat(aws.calls()).as("a server-side error is tried three times").hasSize(AwsSignedHttp.ATTEMPTS);
+    assertThat(aws.calls()).as("a server-side error is tried three times").hasSize(AwsSdkEc2Api.ATTEMPTS);
   }
 
   /** A 404 that is not AWS saying the cluster does not exist (a wrong endpoint) must not read as "no nodes". */
@@ -77,11 +93,32 @@ class AwsEksClientTest {
         });
   }
 
+  /**
+   * The SDK's XML reader skips a DOCTYPE: its external entities (here on a server that counts its requests) are
+   * never fetched, and the answer reads as without it.
+   */
   @Test
-  void anAnswerWithADoctypeIsRefused() {
-    aws.prefixAutoScalingAnswers("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>");
-    assertThatThrownBy(() -> client("staging").nodeInstances("us-east-1", ACCOUNT)).isInstanceOfSatisfying(
-        AttestationException.class, e -> assertThat(e.getMessage()).contains("DescribeAutoScalingGroups")
-            .contains("unreadable answer"));
+  void anAnswersExternalEntitiesAreNeverFetched() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer entities = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    entities.createContext("/", exchange -> {
+      try (exchange) {
+        fetches.incrementAndGet();
+        byte[] dtd = "<!ENTITY y \"i-0000000000000eee1\">".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, dtd.length);
+        exchange.getResponseBody().write(dtd);
+      }
+    });
+    entities.start();
+    try {
+      String base = "http://127.0.0.1:" + entities.getAddress().getPort();
+      aws.prefixAutoScalingAnswers("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY % p SYSTEM \"" + base + "/p.dtd\"> %p;"
+          + "<!ENTITY x SYSTEM \"" + base + "/x\">]>");
+      assertThat(client("staging").nodeInstances("us-east-1", ACCOUNT)).containsExactly("i-0000000000000ccc1");
+      assertThat(fetches).hasValue(0);
+    } finally {
+      entities.stop(0);
+    }
   }
 }

@@ -177,6 +177,11 @@ public final class FakeAwsApi implements AutoCloseable {
         respond(exchange, 403, error("AuthFailure", "The security token included in the request is invalid"));
         return;
       }
+      if (failCode != null && eks) { // REST-JSON: the error type in a header, the message in the body
+        exchange.getResponseHeaders().add("x-amzn-ErrorType", failCode + ":http://internal.amazon.com/coral/");
+        respondJson(exchange, failStatus, "application/json", "{\"message\":\"injected failure\"}");
+        return;
+      }
       if (failCode != null) {
         respond(exchange, failStatus, error(failCode, "injected failure"));
         return;
@@ -248,7 +253,7 @@ public final class FakeAwsApi implements AutoCloseable {
         StandardCharsets.UTF_8)) : null;
     if (nodegroups == null) {
       exchange.getResponseHeaders().add("x-amzn-ErrorType", "ResourceNotFoundException:http://internal.amazon.com/coral/");
-      respondJson(exchange, 404, "{\"message\":\"No cluster found for name: " + parts[2] + ".\"}");
+      respondJson(exchange, 404, "application/json", "{\"message\":\"No cluster found for name: " + parts[2] + ".\"}");
       return;
     }
     if (parts.length == 4) {
@@ -257,13 +262,13 @@ public final class FakeAwsApi implements AutoCloseable {
       java.util.regex.Matcher token = java.util.regex.Pattern.compile("nextToken=([0-9]+)").matcher(query);
       int index = token.find() ? Integer.parseInt(token.group(1)) : 0;
       String next = index + 1 < names.size() ? ",\"nextToken\":\"" + (index + 1) + "\"" : "";
-      respondJson(exchange, 200, "{\"nodegroups\":[\"" + names.get(index) + "\"]" + next + "}");
+      respondJson(exchange, 200, "application/json", "{\"nodegroups\":[\"" + names.get(index) + "\"]" + next + "}");
       return;
     }
     List<String> groups = nodegroups.get(URLDecoder.decode(parts[4], StandardCharsets.UTF_8));
     if (groups == null) {
       exchange.getResponseHeaders().add("x-amzn-ErrorType", "ResourceNotFoundException:http://internal.amazon.com/coral/");
-      respondJson(exchange, 404, "{\"message\":\"No node group found for name: " + parts[4] + ".\"}");
+      respondJson(exchange, 404, "application/json", "{\"message\":\"No node group found for name: " + parts[4] + ".\"}");
       return;
     }
     StringBuilder json = new StringBuilder("{\"nodegroup\":{\"nodegroupName\":\"" + parts[4]
@@ -271,7 +276,7 @@ public final class FakeAwsApi implements AutoCloseable {
     for (int i = 0; i < groups.size(); i++) {
       json.append(i == 0 ? "" : ",").append("{\"name\":\"").append(groups.get(i)).append("\"}");
     }
-    respondJson(exchange, 200, json.append("]}}}").toString());
+    respondJson(exchange, 200, "application/json", json.append("]}}}").toString());
   }
 
   /** Auto Scaling's Query API: the named groups with their instances, one group a page (NextToken "N"). */
@@ -307,8 +312,13 @@ public final class FakeAwsApi implements AutoCloseable {
   }
 
   private static void respondJson(HttpExchange exchange, int status, String body) throws IOException {
+    respondJson(exchange, status, "application/x-amz-json-1.1", body);
+  }
+
+  private static void respondJson(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+    exchange.getResponseHeaders().add("Content-Type", contentType);
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
   }
