@@ -7,4 +7,4 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
 CP="target/classes:$(cat target/classpath.txt)"
-"$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.signet.benchmarks.GatewayHandshakeLoad "${1:-20}" "${2:-4}" "${3:-1}"
+"$JAVA" --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile="$PWD/logback-quiet.xml" -cp "$CP" dev.signet.benchmarks.GatewayHandshakeLoad "${1:-20}" "${2:-4}" "${3:-1}"
