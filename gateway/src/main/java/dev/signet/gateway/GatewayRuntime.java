@@ -6,9 +6,11 @@ import dev.signet.gateway.authz.AuditingAuthorizer;
 import dev.signet.gateway.authz.Authorizer;
 import dev.signet.gateway.authz.CachingAuthorizer;
 import dev.signet.gateway.authz.PolicyAuthorizer;
+import dev.signet.gateway.authz.RemoteAuthorizer;
 import dev.signet.gateway.config.GatewayConfig;
 import dev.signet.gateway.config.InboundConfig;
 import dev.signet.gateway.config.OutboundConfig;
+import dev.signet.gateway.config.RemotePolicyConfig;
 import dev.signet.gateway.metrics.GatewayMetrics;
 import dev.signet.gateway.metrics.MetricsServer;
 import dev.signet.gateway.proxy.InboundHttpRoute;
@@ -31,6 +33,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +53,8 @@ public final class GatewayRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayRuntime.class);
   static final Duration FIRST_SVID_TIMEOUT = Duration.ofSeconds(60);
   static final int DECISION_CACHE_ENTRIES = 10_000;
+  /** The path of a SPIRE-compatible server's SPIFFE ID, which its access API presents with {@code tls = true}. */
+  static final String SERVER_PATH = "/spire/server";
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final List<Listener> listeners = new ArrayList<>();
@@ -78,14 +83,6 @@ public final class GatewayRuntime implements AutoCloseable {
     AuditTrail trail = AuditTrail.open(config.dataDir().resolve("audit.log"),
         AuditKey.loadOrCreate(config.dataDir().resolve(AuditKey.FILE_NAME)), AuditAnchor.none(), clock);
     resources.add(trail);
-    PolicyStore policies = PolicyStore.watch(config.policyDir(), config.policyReloadInterval().toMillis());
-    resources.add(policies);
-    if (!policies.lastError().isEmpty()) {
-      throw new IllegalArgumentException("policies in " + config.policyDir() + " cannot be loaded: " + policies.lastError());
-    }
-    Authorizer authorizer = new AuditingAuthorizer(new CachingAuthorizer(new PolicyAuthorizer(policies::engine),
-        config.decisionCacheTtl(), DECISION_CACHE_ENTRIES, System::nanoTime), trail);
-
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
     resources.add(() -> workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
@@ -94,6 +91,8 @@ public final class GatewayRuntime implements AutoCloseable {
     X509Source source = new X509Source(new WorkloadApiClient(config.socketPath(), Duration.ofSeconds(10)),
         config.spiffeId());
     resources.add(source);
+    Authorizer authorizer = new AuditingAuthorizer(new CachingAuthorizer(decider(config, source, workers, clock),
+        config.decisionCacheTtl(), DECISION_CACHE_ENTRIES, System::nanoTime), trail);
     List<Runnable> binds = new ArrayList<>();
     for (InboundConfig inbound : config.inbound()) {
       RotatingSslContext tls = new RotatingSslContext(inbound.name(),
@@ -124,6 +123,26 @@ public final class GatewayRuntime implements AutoCloseable {
       metricsServer = MetricsServer.start(resolved(config.metricsListen().get()), boss, metrics);
       resources.add(metricsServer);
     }
+  }
+
+  /** Policy files in process, or the server's access API when {@code policy { remote {} }} is set. */
+  private Authorizer decider(GatewayConfig config, X509Source source, EventLoopGroup workers, Clock clock) {
+    if (config.remotePolicy().isPresent()) {
+      RemotePolicyConfig remote = config.remotePolicy().get();
+      RotatingSslContext tls = new RotatingSslContext("policy.remote", c -> TlsContexts.client(c,
+          remote.serverId().orElse(c.id().trustDomain().id(SERVER_PATH)), clock));
+      source.addListener(tls);
+      source.addWithdrawalListener(tls::withdraw);
+      LOG.info("policy decisions asked of {}", remote.address());
+      return new RemoteAuthorizer(remote.address(), tls, workers, NioSocketChannel.class, remote.timeout());
+    }
+    Path dir = config.policyDir().orElseThrow();
+    PolicyStore policies = PolicyStore.watch(dir, config.policyReloadInterval().toMillis());
+    resources.add(policies);
+    if (!policies.lastError().isEmpty()) {
+      throw new IllegalArgumentException("policies in " + dir + " cannot be loaded: " + policies.lastError());
+    }
+    return new PolicyAuthorizer(policies::engine);
   }
 
   private RouteContext route(String name, RotatingSslContext tls, Authorizer authorizer, GatewayConfig config) {

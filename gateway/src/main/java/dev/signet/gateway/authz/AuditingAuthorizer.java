@@ -2,6 +2,7 @@ package dev.signet.gateway.authz;
 
 import dev.signet.server.audit.AuditTrail;
 import java.io.IOException;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +24,11 @@ public final class AuditingAuthorizer implements Authorizer {
   }
 
   @Override
-  public AccessDecision decide(AccessRequest request) {
-    AccessDecision decision = delegate.decide(request);
+  public CompletionStage<AccessDecision> decide(AccessRequest request) {
+    return delegate.decide(request).thenApply(decision -> audited(request, decision));
+  }
+
+  private AccessDecision audited(AccessRequest request, AccessDecision decision) {
     try {
       trail.append(request.caller().toString(), ACTION, decision.outcome(), "route=" + request.route() + " action="
           + request.action() + " resource=" + request.resource() + ": " + decision.reason(), "");

@@ -1,13 +1,16 @@
 package dev.signet.gateway.authz;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
  * Remembers decisions for a short time ({@code ttl}), so a burst of requests by one caller on one path asks
  * the engine once. A policy change therefore takes effect within {@code ttl}. At most {@code maxEntries} are
- * kept; when full, the cache is emptied (a cheap bound, the next decisions refill it).
+ * kept; when full, the cache is emptied (a cheap bound, the next decisions refill it). A denial that is not
+ * {@link AccessDecision#cacheable() cacheable} (the decision service was unreachable) is not remembered.
  */
 public final class CachingAuthorizer implements Authorizer {
   private record Entry(AccessDecision decision, long expiresAt) {}
@@ -30,20 +33,22 @@ public final class CachingAuthorizer implements Authorizer {
   }
 
   @Override
-  public AccessDecision decide(AccessRequest request) {
+  public CompletionStage<AccessDecision> decide(AccessRequest request) {
     if (ttlNanos == 0) {
       return delegate.decide(request);
     }
-    long now = nanoTime.getAsLong();
     Entry entry = entries.get(request);
-    if (entry != null && now - entry.expiresAt() < 0) {
-      return entry.decision();
+    if (entry != null && nanoTime.getAsLong() - entry.expiresAt() < 0) {
+      return CompletableFuture.completedFuture(entry.decision());
     }
-    AccessDecision decision = delegate.decide(request);
-    if (entries.size() >= maxEntries) {
-      entries.clear();
-    }
-    entries.put(request, new Entry(decision, now + ttlNanos));
-    return decision;
+    return delegate.decide(request).thenApply(decision -> {
+      if (decision.cacheable()) {
+        if (entries.size() >= maxEntries) {
+          entries.clear();
+        }
+        entries.put(request, new Entry(decision, nanoTime.getAsLong() + ttlNanos));
+      }
+      return decision;
+    });
   }
 }

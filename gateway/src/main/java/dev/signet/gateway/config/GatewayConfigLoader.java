@@ -66,7 +66,16 @@ public final class GatewayConfigLoader {
     Duration connect = positive("gateway.connect_timeout", gateway.getDuration("connect_timeout", Duration.ofSeconds(5)));
 
     ConfigSection policy = root.section("policy");
-    Path policyDir = Path.of(policy.requireString("dir"));
+    Optional<Path> policyDir = policy.getString("dir").map(Path::of);
+    Optional<RemotePolicyConfig> remote = policy.has("remote") ? Optional.of(remote(policy.section("remote")))
+        : Optional.empty();
+    if (policyDir.isPresent() == remote.isPresent()) {
+      throw new ConfigException("policy needs exactly one of dir (policy files decided in process) and remote "
+          + "(the server's access API decides)");
+    }
+    if (remote.isPresent() && policy.has("reload_interval")) {
+      throw new ConfigException("policy.reload_interval applies to policy.dir only");
+    }
     Duration reload = positive("policy.reload_interval", policy.getDuration("reload_interval", Duration.ofSeconds(5)));
     Duration cacheTtl = policy.getDuration("cache_ttl", Duration.ofSeconds(1));
     if (cacheTtl.isNegative() || cacheTtl.compareTo(Duration.ofMinutes(1)) > 0) {
@@ -90,7 +99,16 @@ public final class GatewayConfigLoader {
       throw new ConfigException("no inbound or outbound block: the gateway would have nothing to do");
     }
     return new GatewayConfig(socket, spiffeId, logLevel, logOutput, dataDir, metrics, federated, handshake, connect,
-        policyDir, reload, cacheTtl, cryptoProvider, inbound, outbound);
+        policyDir, remote, reload, cacheTtl, cryptoProvider, inbound, outbound);
+  }
+
+  private static RemotePolicyConfig remote(ConfigSection s) {
+    Duration timeout = positive("policy.remote.timeout", s.getDuration("timeout", Duration.ofSeconds(2)));
+    if (timeout.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new ConfigException("policy.remote.timeout \"" + timeout + "\" must be at most 1m");
+    }
+    return new RemotePolicyConfig(address("policy.remote.address", s.requireString("address")),
+        s.getString("server_spiffe_id").map(v -> spiffeId("policy.remote.server_spiffe_id", v)), timeout);
   }
 
   private static InboundConfig inbound(String name, ConfigSection s) {

@@ -11,7 +11,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.Queue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +23,17 @@ import org.slf4j.LoggerFactory;
  * that is not canonical gets 400 ({@link RequestPaths}); then the authorizer decides with the method as
  * action and the path as resource, and a denial is answered 403 problem+json. Only an allowed request goes
  * on, with the identity header replaced: whatever the caller sent under that name is removed and the
- * verified SPIFFE ID is set, {@code By=<gateway id>;URI=<caller id>}.
+ * verified SPIFFE ID is set, {@code By=<gateway id>;URI=<caller id>}. While a decision is on its way (a
+ * remote decision service), the connection is not read and what was already decoded is held, so nothing
+ * reaches the upstream before the answer.
  */
 final class HttpAuthorization extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(HttpAuthorization.class);
 
   private final InboundHttpRoute route;
+  private final Queue<Object> held = new ArrayDeque<>();
   private boolean refused;
+  private boolean deciding;
 
   HttpAuthorization(InboundHttpRoute route) {
     this.route = route;
@@ -37,6 +43,10 @@ final class HttpAuthorization extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (refused) {
       ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (deciding) {
+      held.add(msg);
       return;
     }
     if (!(msg instanceof HttpRequest request)) {
@@ -57,19 +67,54 @@ final class HttpAuthorization extends ChannelInboundHandlerAdapter {
       return;
     }
     SpiffeId caller = PeerIdentity.of(ctx.channel());
-    AccessDecision decision = route.context().authorizer().decide(
-        new AccessRequest(route.context().name(), caller, request.method().name(), resource.get()));
+    AccessRequest asked = new AccessRequest(route.context().name(), caller, request.method().name(), resource.get());
+    boolean decided = Decisions.whenDecided(ctx, route.context().authorizer().decide(asked),
+        decision -> decided(ctx, request, asked, decision));
+    if (!decided) {
+      deciding = true;
+      ctx.channel().config().setAutoRead(false);
+    }
+  }
+
+  private void decided(ChannelHandlerContext ctx, HttpRequest request, AccessRequest asked, AccessDecision decision) {
+    boolean waited = deciding;
+    deciding = false;
+    if (!ctx.channel().isActive()) {
+      ReferenceCountUtil.release(request);
+      releaseHeld();
+      return;
+    }
     route.context().metrics().decision(route.context().name(), decision.outcome());
     if (!decision.allowed()) {
-      LOG.info("route {}: {} {} denied for {}: {}", route.context().name(), request.method(), resource.get(), caller,
-          decision.reason());
-      refuse(ctx, msg, HttpResponseStatus.FORBIDDEN, request.method() + " " + resource.get() + " is not allowed for "
-          + caller);
+      LOG.info("route {}: {} {} denied for {}: {}", route.context().name(), asked.action(), asked.resource(),
+          asked.caller(), decision.reason());
+      releaseHeld();
+      refuse(ctx, request, HttpResponseStatus.FORBIDDEN, asked.action() + " " + asked.resource()
+          + " is not allowed for " + asked.caller());
       return;
     }
     request.headers().remove(route.identityHeader());
-    request.headers().set(route.identityHeader(), "By=" + route.gatewayId().get() + ";URI=" + caller);
+    request.headers().set(route.identityHeader(), "By=" + route.gatewayId().get() + ";URI=" + asked.caller());
+    if (waited) {
+      // reading resumes before the held parts go on: the forwarder turns it off again once a request is whole
+      ctx.channel().config().setAutoRead(true);
+    }
     ctx.fireChannelRead(request);
+    for (Object msg; !deciding && !refused && (msg = held.poll()) != null; ) {
+      channelRead(ctx, msg);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    releaseHeld();
+    ctx.fireChannelInactive();
+  }
+
+  private void releaseHeld() {
+    for (Object msg; (msg = held.poll()) != null; ) {
+      ReferenceCountUtil.release(msg);
+    }
   }
 
   private void refuse(ChannelHandlerContext ctx, Object msg, HttpResponseStatus status, String detail) {

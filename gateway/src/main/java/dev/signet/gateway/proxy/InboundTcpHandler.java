@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * TCP mode, after a successful handshake: asks the authorizer whether the caller may {@code connect} to the
- * route's resource; on deny the connection is closed (nothing is sent upstream), on allow a plain TCP
+ * route's resource (the connection is not read while the answer is on its way); on deny the connection is closed (nothing is sent upstream), on allow a plain TCP
  * connection to the upstream is opened and bytes are relayed both ways. Bytes the caller sent with its
  * last handshake message are held (up to {@link #MAX_PENDING}) until the upstream connection is open.
  */
@@ -45,10 +45,19 @@ final class InboundTcpHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     SpiffeId caller = PeerIdentity.of(ctx.channel());
-    AccessDecision decision = route.authorizer().decide(new AccessRequest(route.name(), caller, ACTION, route.resource()));
+    Decisions.whenDecided(ctx, route.authorizer().decide(new AccessRequest(route.name(), caller, ACTION, route.resource())),
+        decision -> decided(ctx, caller, decision));
+  }
+
+  private void decided(ChannelHandlerContext ctx, SpiffeId caller, AccessDecision decision) {
+    if (!ctx.channel().isActive()) {
+      release();
+      return;
+    }
     route.metrics().decision(route.name(), decision.outcome());
     if (!decision.allowed()) {
       LOG.info("route {}: connection from {} denied: {}", route.name(), caller, decision.reason());
+      release();
       ctx.close();
       return;
     }

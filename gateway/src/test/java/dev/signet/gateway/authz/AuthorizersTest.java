@@ -53,33 +53,50 @@ class AuthorizersTest {
     return new PolicyEngine(PolicyFiles.load(policies));
   }
 
+  private static AccessDecision ask(Authorizer authorizer, AccessRequest request) {
+    return authorizer.decide(request).toCompletableFuture().join();
+  }
+
   @Test
   void thePolicyEngineDecidesWithTheSameRulesAsTheAccessApi() throws Exception {
     PolicyEngine engine = engine();
     Authorizer policy = new PolicyAuthorizer(() -> engine);
-    assertThat(policy.decide(new AccessRequest("api", WEB, "GET", "/orders/1")).allowed()).isTrue();
-    assertThat(policy.decide(new AccessRequest("api", WEB, "POST", "/orders/1")).allowed()).isFalse();
-    assertThat(policy.decide(new AccessRequest("api", WEB, "GET", "/orders/admin")).reason()).contains("no-admin");
-    assertThat(policy.decide(new AccessRequest("api", BATCH, "GET", "/orders/1")).allowed()).isFalse();
-    assertThat(policy.decide(new AccessRequest("db", BATCH, "connect", "db")).allowed()).isTrue();
-    assertThat(policy.decide(new AccessRequest("other", BATCH, "connect", "db")).allowed()).isFalse();
+    assertThat(ask(policy, new AccessRequest("api", WEB, "GET", "/orders/1")).allowed()).isTrue();
+    assertThat(ask(policy, new AccessRequest("api", WEB, "POST", "/orders/1")).allowed()).isFalse();
+    assertThat(ask(policy, new AccessRequest("api", WEB, "GET", "/orders/admin")).reason()).contains("no-admin");
+    assertThat(ask(policy, new AccessRequest("api", BATCH, "GET", "/orders/1")).allowed()).isFalse();
+    assertThat(ask(policy, new AccessRequest("db", BATCH, "connect", "db")).allowed()).isTrue();
+    assertThat(ask(policy, new AccessRequest("other", BATCH, "connect", "db")).allowed()).isFalse();
   }
 
   @Test
   void theCacheAnswersRepeatsUntilItsTtlRunsOut() {
     AtomicInteger asked = new AtomicInteger();
     AtomicLong now = new AtomicLong();
-    Authorizer cached = new CachingAuthorizer(r -> new AccessDecision(asked.incrementAndGet() == 1, "n"),
+    Authorizer cached = new CachingAuthorizer(Authorizer.immediate(r -> new AccessDecision(asked.incrementAndGet() == 1, "n")),
         Duration.ofSeconds(1), 100, now::get);
     AccessRequest request = new AccessRequest("api", WEB, "GET", "/orders/1");
-    assertThat(cached.decide(request).allowed()).isTrue();
+    assertThat(ask(cached, request).allowed()).isTrue();
     now.addAndGet(Duration.ofMillis(999).toNanos());
-    assertThat(cached.decide(request).allowed()).isTrue();
+    assertThat(ask(cached, request).allowed()).isTrue();
     assertThat(asked).hasValue(1);
     now.addAndGet(Duration.ofMillis(2).toNanos());
-    assertThat(cached.decide(request).allowed()).isFalse();
-    assertThat(cached.decide(new AccessRequest("api", BATCH, "GET", "/orders/1")).allowed()).isFalse();
+    assertThat(ask(cached, request).allowed()).isFalse();
+    assertThat(ask(cached, new AccessRequest("api", BATCH, "GET", "/orders/1")).allowed()).isFalse();
     assertThat(asked).hasValue(3);
+  }
+
+  @Test
+  void aDenialWithoutAnAnswerIsNotRemembered() {
+    AtomicInteger asked = new AtomicInteger();
+    Authorizer cached = new CachingAuthorizer(Authorizer.immediate(r -> asked.incrementAndGet() == 1
+        ? AccessDecision.unavailable("server down") : new AccessDecision(true, "back")),
+        Duration.ofSeconds(1), 100, () -> 0L);
+    AccessRequest request = new AccessRequest("api", WEB, "GET", "/orders/1");
+    assertThat(ask(cached, request).allowed()).isFalse();
+    assertThat(ask(cached, request).allowed()).isTrue();
+    assertThat(ask(cached, request).allowed()).isTrue();
+    assertThat(asked).hasValue(2);
   }
 
   @Test
@@ -89,8 +106,8 @@ class AuthorizersTest {
     PolicyEngine engine = engine();
     try (AuditTrail trail = AuditTrail.open(file, key, AuditAnchor.none(), new ManualClock(Instant.EPOCH))) {
       Authorizer audited = new AuditingAuthorizer(new PolicyAuthorizer(() -> engine), trail);
-      audited.decide(new AccessRequest("api", WEB, "GET", "/orders/1"));
-      audited.decide(new AccessRequest("api", BATCH, "DELETE", "/orders/1"));
+      ask(audited, new AccessRequest("api", WEB, "GET", "/orders/1"));
+      ask(audited, new AccessRequest("api", BATCH, "DELETE", "/orders/1"));
     }
     List<String> lines = Files.readAllLines(file);
     assertThat(lines).hasSize(2);
@@ -105,8 +122,8 @@ class AuthorizersTest {
     AuditKey key = AuditKey.loadOrCreate(dir.resolve("audit.key"));
     AuditTrail trail = AuditTrail.open(dir.resolve("audit.log"), key, AuditAnchor.none(), new ManualClock(Instant.EPOCH));
     trail.close();
-    AccessDecision decision = new AuditingAuthorizer(r -> new AccessDecision(true, "allowed"), trail)
-        .decide(new AccessRequest("api", WEB, "GET", "/orders/1"));
+    AccessDecision decision = new AuditingAuthorizer(Authorizer.immediate(r -> new AccessDecision(true, "allowed")), trail)
+        .decide(new AccessRequest("api", WEB, "GET", "/orders/1")).toCompletableFuture().join();
     assertThat(decision.allowed()).isFalse();
     assertThat(decision.reason()).contains("could not be audited");
   }

@@ -74,10 +74,33 @@ class GatewayConfigLoaderTest {
       "identity_header = \"X-Client-Id\"|identity_header = \"X Client\"|is not an http header name",
       "upstream = \"127.0.0.1:5432\"|upstream = \"127.0.0.1:5432\"\\n  max_body_bytes = 5|applies to mode = \"http\" only",
       "cache_ttl = \"2s\"|cache_ttl = \"2h\"|policy.cache_ttl",
+      "dir = \"/etc/signet/policies\"|remote { address = \"s:8443\" }\\n dir = \"/p\"|exactly one of dir",
+      "dir = \"/etc/signet/policies\"|reload_interval = \"1s\"|exactly one of dir",
+      "dir = \"/etc/signet/policies\"|remote { address = \"s\" }|policy.remote.address \"s\" is not host:port",
+      "dir = \"/etc/signet/policies\"|remote { address = \"s:1\"\\n timeout = \"0s\" }|policy.remote.timeout",
+      "dir = \"/etc/signet/policies\"|remote { address = \"s:1\"\\n tiemout = \"1s\" }|\"policy.remote.tiemout\"",
+      "dir = \"/etc/signet/policies\"|remote { address = \"s:1\" }\\n reload_interval = \"1s\"|applies to policy.dir",
   })
   void badConfigsAreRefusedWithAMessageQuotingTheValue(String from, String to, String message) {
     assertThatThrownBy(() -> GatewayConfigLoader.parse(HclDocument.parse(FULL.replace(from, to.replace("\\n", "\n")))))
         .isInstanceOf(ConfigException.class).hasMessageContaining(message);
+  }
+
+  @Test
+  void decisionsMayBeAskedOfTheServersAccessApi() {
+    GatewayConfig config = GatewayConfigLoader.parse(HclDocument.parse(FULL.replace("dir = \"/etc/signet/policies\"",
+        "remote {\n address = \"signet-server:8443\"\n server_spiffe_id = \"spiffe://example.org/spire/server\"\n"
+            + " timeout = \"500ms\"\n }")));
+    assertThat(config.policyDir()).isEmpty();
+    RemotePolicyConfig remote = config.remotePolicy().orElseThrow();
+    assertThat(remote.address().getHostString()).isEqualTo("signet-server");
+    assertThat(remote.address().getPort()).isEqualTo(8443);
+    assertThat(remote.serverId()).contains(SpiffeId.parse("spiffe://example.org/spire/server"));
+    assertThat(remote.timeout()).isEqualTo(Duration.ofMillis(500));
+    GatewayConfig defaults = GatewayConfigLoader.parse(HclDocument.parse(FULL.replace("dir = \"/etc/signet/policies\"",
+        "remote { address = \"127.0.0.1:8443\" }")));
+    assertThat(defaults.remotePolicy().orElseThrow().serverId()).isEmpty();
+    assertThat(defaults.remotePolicy().orElseThrow().timeout()).isEqualTo(Duration.ofSeconds(2));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.signet.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.gateway.TestPki;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
@@ -38,6 +40,7 @@ class InboundHttpTest {
   private EventLoopGroup group;
   private RecordingHttpUpstream upstream;
   private Listener listener;
+  private volatile CompletableFuture<Void> later;
 
   @BeforeEach
   void start() throws Exception {
@@ -47,8 +50,10 @@ class InboundHttpTest {
     tls.accept(pki.context("/gateway"));
     RouteContext route = new RouteContext("api", tls, request -> {
       asked.add(request);
-      return request.resource().startsWith("/public/") ? new AccessDecision(true, "public")
+      AccessDecision decision = request.resource().startsWith("/public/") ? new AccessDecision(true, "public")
           : AccessDecision.deny("not public");
+      // a remote decision service answers later, on another thread
+      return later == null ? CompletableFuture.completedFuture(decision) : later.thenApplyAsync(v -> decision);
     }, new GatewayMetrics(), Duration.ofSeconds(5), Duration.ofSeconds(5), NioSocketChannel.class);
     listener = Listener.bind(new InetSocketAddress("127.0.0.1", 0), group, group,
         new InboundHttpRoute(route, upstream.address(), HEADER, () -> gatewayId, 8192, 1 << 20,
@@ -120,6 +125,37 @@ class InboundHttpTest {
     assertThat(upstream.received.get(1).bodyBytes()).isEqualTo(5);
     assertThat(asked).containsExactly(new AccessRequest("api", web, "GET", "/public/hello"),
         new AccessRequest("api", web, "POST", "/public/form"));
+  }
+
+  @Test
+  void whileARemoteDecisionIsOnItsWayNothingReachesTheUpstreamThenTheWholeRequestDoes() throws Exception {
+    later = new CompletableFuture<>();
+    try (SSLSocket socket = connect()) {
+      send(socket, "POST /public/form HTTP/1.1\r\nHost: api\r\nContent-Length: 11\r\n\r\nhello");
+      await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() == 1);
+      send(socket, " world");
+      assertThat(upstream.received).isEmpty();
+      later.complete(null);
+      assertThat(response(socket)).startsWith("HTTP/1.1 200").endsWith("ok POST /public/form");
+      // the next request on the connection is decided (later) too
+      send(socket, "GET /public/two HTTP/1.1\r\nHost: api\r\n\r\n");
+      assertThat(response(socket)).startsWith("HTTP/1.1 200").endsWith("ok GET /public/two");
+    }
+    assertThat(upstream.received).hasSize(2);
+    assertThat(upstream.received.getFirst().bodyBytes()).isEqualTo(11);
+  }
+
+  @Test
+  void aRemoteDenialStillGets403AndNothingOfTheRequestReachesTheUpstream() throws Exception {
+    later = new CompletableFuture<>();
+    try (SSLSocket socket = connect()) {
+      send(socket, "DELETE /admin/users/1 HTTP/1.1\r\nHost: api\r\nContent-Length: 3\r\n\r\nabc");
+      await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() == 1);
+      later.complete(null);
+      assertThat(response(socket)).startsWith("HTTP/1.1 403").contains("DELETE /admin/users/1 is not allowed");
+      assertThat(closedByGateway(socket)).isTrue();
+    }
+    assertThat(upstream.received).isEmpty();
   }
 
   @Test

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -42,6 +43,7 @@ class InboundTcpTest {
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final List<AccessRequest> asked = new CopyOnWriteArrayList<>();
   private volatile boolean allow = true;
+  private volatile CompletableFuture<Void> later;
   private volatile Set<TrustDomain> federated = Set.of();
   private final ManualClock clock = new ManualClock(TestCertificate.NOW);
   private EventLoopGroup group;
@@ -57,7 +59,9 @@ class InboundTcpTest {
     tls.accept(pki.context("/gateway", partner.bundle()));
     RouteContext route = new RouteContext("echo", tls, request -> {
       asked.add(request);
-      return allow ? new AccessDecision(true, "test allows") : AccessDecision.deny("test denies");
+      AccessDecision decision = allow ? new AccessDecision(true, "test allows") : AccessDecision.deny("test denies");
+      // a remote decision service answers later, on another thread
+      return later == null ? CompletableFuture.completedFuture(decision) : later.thenApplyAsync(v -> decision);
     }, metrics, Duration.ofSeconds(5), Duration.ofSeconds(5), NioSocketChannel.class);
     listener = Listener.bind(new java.net.InetSocketAddress("127.0.0.1", 0), group, group,
         new InboundTcpRoute(route, "echo-db", upstream.address()));
@@ -119,6 +123,32 @@ class InboundTcpTest {
   void aDeniedCallerIsDisconnectedAndTheUpstreamNeverSeesAConnection() throws Exception {
     allow = false;
     try (SSLSocket socket = connect(clientWith(pki.svid("/web")))) {
+      assertClosedByGateway(socket);
+    }
+    assertThat(upstream.accepted).hasValue(0);
+  }
+
+  @Test
+  void bytesSentBeforeARemoteDecisionAreHeldAndRelayedOnlyOnceAllowed() throws Exception {
+    later = new CompletableFuture<>();
+    try (SSLSocket socket = connect(clientWith(pki.svid("/web")))) {
+      socket.getOutputStream().write("early".getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() == 1);
+      assertThat(upstream.accepted).hasValue(0);
+      later.complete(null);
+      assertThat(new String(socket.getInputStream().readNBytes(5), StandardCharsets.UTF_8)).isEqualTo("early");
+      assertThat(echo(socket, "ping")).isEqualTo("ping");
+    }
+  }
+
+  @Test
+  void aRemoteDenialClosesTheConnectionAndTheUpstreamNeverSeesIt() throws Exception {
+    allow = false;
+    later = new CompletableFuture<>();
+    try (SSLSocket socket = connect(clientWith(pki.svid("/web")))) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() == 1);
+      later.complete(null);
       assertClosedByGateway(socket);
     }
     assertThat(upstream.accepted).hasValue(0);

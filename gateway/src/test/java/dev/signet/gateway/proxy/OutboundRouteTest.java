@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.gateway.TestPki;
 import dev.signet.gateway.authz.AccessDecision;
+import dev.signet.gateway.authz.Authorizer;
 import dev.signet.gateway.metrics.GatewayMetrics;
 import dev.signet.gateway.x509.RotatingSslContext;
 import dev.signet.gateway.x509.TlsContexts;
@@ -38,7 +39,7 @@ class OutboundRouteTest {
     RotatingSslContext serverTls = new RotatingSslContext("in", c -> TlsContexts.server(c, Set.of(), TestPki.CLOCK));
     serverTls.accept(pki.context("/db-gateway"));
     inbound = Listener.bind(new InetSocketAddress("127.0.0.1", 0), group, group, new InboundTcpRoute(
-        new RouteContext("in", serverTls, r -> new AccessDecision(true, "ok"), metrics, Duration.ofSeconds(5),
+        new RouteContext("in", serverTls, Authorizer.immediate(r -> new AccessDecision(true, "ok")), metrics, Duration.ofSeconds(5),
             Duration.ofSeconds(5), NioSocketChannel.class), "db", echo.address()));
   }
 
@@ -54,7 +55,7 @@ class OutboundRouteTest {
     RotatingSslContext clientTls = new RotatingSslContext("out", c -> TlsContexts.client(c, expect, TestPki.CLOCK));
     clientTls.accept(pki.context("/web-gateway"));
     return Listener.bind(new InetSocketAddress("127.0.0.1", 0), group, group, new OutboundRoute(
-        new RouteContext("out", clientTls, r -> new AccessDecision(true, "ok"), metrics, Duration.ofSeconds(5),
+        new RouteContext("out", clientTls, Authorizer.immediate(r -> new AccessDecision(true, "ok")), metrics, Duration.ofSeconds(5),
             Duration.ofSeconds(5), NioSocketChannel.class), inbound.address(), expect));
   }
 
