@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * signet-gateway as a real process in front of a tiny HTTP upstream, its SVID from a real agent, decisions
- * from policy files; curl and {@code openssl s_client} as callers with SVIDs written by
+ * asked of the server's access API over mTLS (policy files and trust scores there; the in-process policy mode
+ * runs in {@code GatewayMeshEndToEndTest}); curl and {@code openssl s_client} as callers with SVIDs written by
  * {@code signet-agent api fetch x509 -write}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -42,11 +43,13 @@ class GatewayEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
   private static final String HEADER = "X-Forwarded-Client-Cert";
 
   private final int gatewayPort = Workspace.freePort();
+  private final int accessPort = Workspace.freePort();
   private final List<Map<String, List<String>>> upstreamSaw = new CopyOnWriteArrayList<>();
   private Workspace workspace;
   private HttpServer upstream;
   private Path svids;
   private int caller;
+  private SignetServer server;
 
   @Override
   public List<Workspace> workspaces() {
@@ -56,7 +59,28 @@ class GatewayEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
   @BeforeAll
   void start() throws Exception {
     workspace = new Workspace("gateway");
-    SignetServer server = new SignetServer(workspace).start();
+    Path policies = Files.createDirectories(workspace.path("policies"));
+    Files.writeString(policies.resolve("gateway.yaml"), """
+        policies:
+          - name: gateway
+            rules:
+              - id: caller-reads-public
+                effect: allow
+                principals: ["%s"]
+                actions: ["GET"]
+                resources: ["/public/*"]
+                # trust scores live in the server: this condition holds only when the server decides
+                condition: "trust.score >= 0"
+        """.formatted(CALLER));
+    server = new SignetServer(workspace).withBlocks("""
+        access_api {
+          bind_address = "127.0.0.1"
+          bind_port = %d
+          tls = true
+          policy_dir = "%s"
+          decision_clients = ["%s"]
+        }
+        """.formatted(accessPort, policies, GATEWAY)).start();
     server.createEntry(NODE, GATEWAY, "unix:uid:" + Uids.current());
     server.createEntry(NODE, CALLER, "unix:uid:" + Uids.current());
     SignetAgent agent = new SignetAgent(workspace, server, "a").attestAndStart(NODE);
@@ -72,17 +96,6 @@ class GatewayEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
     });
     upstream.start();
 
-    Path policies = Files.createDirectories(workspace.path("policies"));
-    Files.writeString(policies.resolve("gateway.yaml"), """
-        policies:
-          - name: gateway
-            rules:
-              - id: caller-reads-public
-                effect: allow
-                principals: ["%s"]
-                actions: ["GET"]
-                resources: ["/public/*"]
-        """.formatted(CALLER));
     Path config = workspace.path("gateway.conf");
     Files.writeString(config, """
         gateway {
@@ -92,14 +105,14 @@ class GatewayEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
           log_level = "DEBUG"
         }
         policy {
-          dir = "%s"
+          remote { address = "127.0.0.1:%d" }
         }
         inbound "api" {
           mode = "http"
           listen = "127.0.0.1:%d"
           upstream = "127.0.0.1:%d"
         }
-        """.formatted(agent.socket(), GATEWAY, workspace.path("gateway-data"), policies, gatewayPort,
+        """.formatted(agent.socket(), GATEWAY, workspace.path("gateway-data"), accessPort, gatewayPort,
         upstream.getAddress().getPort()));
     CommandResult validate = Distribution.run(Duration.ofSeconds(60),
         List.of(gatewayBin(), "validate", "-config", config.toString()));
@@ -162,6 +175,25 @@ class GatewayEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
         .contains("upstream saw By=" + GATEWAY + ";URI=" + CALLER);
     assertThat(upstreamSaw.getLast().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(HEADER))
         .flatMap(e -> e.getValue().stream()).toList()).containsExactly("By=" + GATEWAY + ";URI=" + CALLER);
+  }
+
+  @Test
+  void theServerDecidedAndRecordedEachDecisionAskedByTheGateway() throws Exception {
+    CommandResult result = curl("/public/audited");
+    assertThat(result.stdout()).as(result.stderr()).contains("status=200");
+    Path trail = server.dataDir().resolve("audit.log");
+    Poll.until("the server's audit trail records the decision", Duration.ofSeconds(10), () ->
+        lines(trail).stream().anyMatch(line -> line.contains("\"policy.evaluate\"")
+            && line.contains("\"actor\":\"" + GATEWAY + "\"") && line.contains(CALLER)
+            && line.contains("/public/audited") && line.contains("\"outcome\":\"allow\"")));
+  }
+
+  private static List<String> lines(Path file) {
+    try {
+      return Files.readAllLines(file);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
