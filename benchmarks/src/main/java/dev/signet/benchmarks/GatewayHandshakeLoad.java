@@ -46,6 +46,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -57,7 +58,9 @@ import javax.net.ssl.TrustManager;
  * byte that the gateway relays to an echo upstream after a policy decision, reads it back and closes.
  * Prints handshakes per second (wall clock), handshakes per CPU-second of the gateway's event-loop threads
  * (its per-core figure), and p50/p99 of connect+handshake and of the whole round trip. ECDSA P-256 SVIDs,
- * the JDK TLS provider. The clients run in the same JVM and share the cores. Prints figures, asserts nothing.
+ * the JDK TLS provider. The clients run in the same JVM and share the cores. With {@code SIGNET_GHOSTUNNEL} set to
+ * a ghostunnel binary, the same clients then run against ghostunnel in server mode (same certificate, CA and
+ * upstream; its CPU from /proc) and the ratios are printed. Prints figures, asserts nothing.
  *
  * <p>Run: {@code java -cp … dev.signet.benchmarks.GatewayHandshakeLoad [seconds, default 10] [client threads, default 4]
  * [gateway threads, default 1]}.
@@ -115,17 +118,36 @@ public final class GatewayHandshakeLoad {
         for (int i = 0; i < clients; i++) {
           clientContexts.add(client(svid(domain.id("/client/" + i), ca), gatewayId, bundle));
         }
-        run(listener.address().getPort(), clientContexts, Math.min(2, seconds), loopThreads); // warm-up
-        run(listener.address().getPort(), clientContexts, seconds, loopThreads);
+        LongSupplier gatewayCpu = () -> cpu(loopThreads);
+        run("signet-gateway", listener.address().getPort(), clientContexts, Math.min(2, seconds), gatewayCpu); // warm-up
+        Result gateway = run("signet-gateway", listener.address().getPort(), clientContexts, seconds, gatewayCpu);
+        String ghostunnelBinary = System.getenv("SIGNET_GHOSTUNNEL");
+        if (ghostunnelBinary != null && !ghostunnelBinary.isEmpty()) {
+          List<String> allowed = new ArrayList<>();
+          for (int i = 0; i < clients; i++) {
+            allowed.add(domain.id("/client/" + i).toString());
+          }
+          try (Ghostunnel ghostunnel = Ghostunnel.start(Path.of(ghostunnelBinary), context.svid(), ca.certificate(),
+              echo.getLocalPort(), allowed)) {
+            run("ghostunnel", ghostunnel.port, clientContexts, Math.min(2, seconds), ghostunnel::cpuNanos); // warm-up
+            Result other = run("ghostunnel", ghostunnel.port, clientContexts, seconds, ghostunnel::cpuNanos);
+            System.out.printf(Locale.ROOT, "signet-gateway / ghostunnel: handshakes per CPU-second %.2f, wall rate %.2f, "
+                    + "handshake p50 %.2f, p99 %.2f%n", gateway.perCpuSecond() / other.perCpuSecond(),
+                gateway.perSecond() / other.perSecond(), gateway.p50() / other.p50(), gateway.p99() / other.p99());
+          }
+        }
       }
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
   }
 
-  private static void run(int port, List<SSLContext> clients, double seconds, List<Thread> loopThreads)
+  /** The figures of one run: handshakes per wall second and per proxy CPU-second, connect+handshake p50/p99 (ms). */
+  record Result(double perSecond, double perCpuSecond, double p50, double p99) {}
+
+  private static Result run(String proxy, int port, List<SSLContext> clients, double seconds, LongSupplier proxyCpu)
       throws InterruptedException {
-    long cpuBefore = cpu(loopThreads);
+    long cpuBefore = proxyCpu.getAsLong();
     long end = System.nanoTime() + (long) (seconds * 1e9);
     Map<Integer, long[]> handshakes = new ConcurrentHashMap<>();
     Map<Integer, long[]> roundTrips = new ConcurrentHashMap<>();
@@ -157,6 +179,8 @@ public final class GatewayHandshakeLoad {
             hs[n] = t1 - t0;
             rt[n] = System.nanoTime() - t0;
             n++;
+            // a full handshake every time on both proxies: forget any session ticket the server sent
+            socket.getSession().invalidate();
           } catch (IOException e) {
             failures.incrementAndGet();
           }
@@ -169,14 +193,16 @@ public final class GatewayHandshakeLoad {
       thread.join();
     }
     double wall = (System.nanoTime() - started) / 1e9;
-    double gatewayCpu = (cpu(loopThreads) - cpuBefore) / 1e9;
+    double gatewayCpu = (proxyCpu.getAsLong() - cpuBefore) / 1e9;
     long[] hs = handshakes.values().stream().flatMapToLong(Arrays::stream).sorted().toArray();
     long[] rt = roundTrips.values().stream().flatMapToLong(Arrays::stream).sorted().toArray();
-    System.out.printf(Locale.ROOT, "gateway mTLS handshakes, %d clients, %.1f s: %,d ok, %d failed, %,.0f/s wall, "
-            + "%,.0f per gateway CPU-second (%.2f cores busy); connect+handshake p50 %.2f ms p99 %.2f ms; "
-            + "with relayed byte p50 %.2f ms p99 %.2f ms%n", clients.size(), wall, hs.length, failures.get(),
+    System.out.printf(Locale.ROOT, "%s mTLS handshakes, %d clients, %.1f s: %,d ok, %d failed, %,.0f/s wall, "
+            + "%,.0f per proxy CPU-second (%.2f cores busy); connect+handshake p50 %.2f ms p99 %.2f ms; "
+            + "with relayed byte p50 %.2f ms p99 %.2f ms%n", proxy, clients.size(), wall, hs.length, failures.get(),
         hs.length / wall, gatewayCpu > 0 ? hs.length / gatewayCpu : Double.NaN, gatewayCpu / wall,
         percentile(hs, 0.50), percentile(hs, 0.99), percentile(rt, 0.50), percentile(rt, 0.99));
+    return new Result(hs.length / wall, gatewayCpu > 0 ? hs.length / gatewayCpu : Double.NaN, percentile(hs, 0.50),
+        percentile(hs, 0.99));
   }
 
   private static double percentile(long[] sorted, double p) {
