@@ -63,7 +63,8 @@ public final class HelpRequests {
         Outcome outcome = run(factory, path, flag);
         String call = String.join(" ", prepend(binary, path)) + " " + flag;
         softly.assertThat(outcome.exitCode()).as("exit code of %s (err: %s)", call, outcome.err()).isZero();
-        softly.assertThat(outcome.out()).as("usage of %s", call).startsWith(usage).contains(flag);
+        softly.assertThat(outcome.out()).as("usage of %s", call).startsWith(usage).contains(flag)
+            .as("usage of %s: a ${...} picocli could not resolve prints as null", call).doesNotContain(" null ");
         softly.assertThat(outcome.err()).as("standard error of %s", call).isEmpty();
       }
     }

@@ -34,7 +34,7 @@ public final class GatewayMain {
         defaultValue = "conf/gateway/gateway.conf")
     Path config;
 
-    @Option(names = {"-expandEnv", "--expandEnv"}, description = "Expand $VAR and ${VAR} in the config file")
+    @Option(names = {"-expandEnv", "--expandEnv"}, description = "Expand $VAR and $${VAR} in the config file")
     boolean expandEnv;
 
     GatewayConfig load() {
