@@ -1,5 +1,6 @@
 package dev.signet.agent.cli;
 
+import dev.signet.common.cli.HelpOptions;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
  *   <li>{@code healthcheck [-shallow] [-verbose]} — {@code grpc.health.v1} on the agent socket.</li>
  * </ul>
  * The client commands take {@code -socketPath}, honouring {@code SPIFFE_ENDPOINT_SOCKET}, and
- * {@code -output pretty|json}.
+ * {@code -output pretty|json}. Every command takes {@code -h}, {@code -help} and {@code --help}
+ * ({@link HelpOptions}).
  */
 @Command(name = "signet-agent", mixinStandardHelpOptions = true, version = "signet-agent 0.1.0",
     description = "Signet agent: SPIRE-compatible node agent and Workload API",
@@ -33,7 +35,7 @@ public final class AgentMain {
 
   /** A command line for this agent, writing to the given streams (tests capture them). */
   public static CommandLine commandLine(AgentRunner runner, PrintWriter out, PrintWriter err) {
-    CommandLine commandLine = new CommandLine(new AgentMain(runner));
+    CommandLine commandLine = HelpOptions.install(new CommandLine(new AgentMain(runner)));
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);

@@ -1,5 +1,6 @@
 package dev.signet.gateway.cli;
 
+import dev.signet.common.cli.HelpOptions;
 import dev.signet.common.files.ProcessUmask;
 import dev.signet.common.process.FatalErrors;
 import dev.signet.common.process.TerminationSignals;
@@ -33,7 +34,7 @@ public final class GatewayMain {
         defaultValue = "conf/gateway/gateway.conf")
     Path config;
 
-    @Option(names = {"-expandEnv", "--expandEnv"}, description = "Expand $VAR and ${VAR} in the config file")
+    @Option(names = {"-expandEnv", "--expandEnv"}, description = "Expand $VAR and $${VAR} in the config file")
     boolean expandEnv;
 
     GatewayConfig load() {
@@ -89,11 +90,16 @@ public final class GatewayMain {
     }
   }
 
-  public static int execute(String... args) {
-    CommandLine commandLine = new CommandLine(new GatewayMain());
+  /** The command line of the gateway, with {@code -h}, {@code -help} and {@code --help} on every command. */
+  public static CommandLine commandLine() {
+    CommandLine commandLine = HelpOptions.install(new CommandLine(new GatewayMain()));
     commandLine.setOut(new PrintWriter(System.out, true));
     commandLine.setErr(new PrintWriter(System.err, true));
-    return commandLine.execute(args);
+    return commandLine;
+  }
+
+  public static int execute(String... args) {
+    return commandLine().execute(args);
   }
 
   public static void main(String[] args) {

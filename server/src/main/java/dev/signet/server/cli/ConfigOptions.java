@@ -29,7 +29,7 @@ public final class ConfigOptions {
   @Option(names = {"-logLevel", "--logLevel"}, description = "Log level: DEBUG, INFO, WARN or ERROR (overrides log_level)")
   String logLevel;
 
-  @Option(names = {"-expandEnv", "--expandEnv"}, arity = "0..1", description = "Substitute $VAR and ${VAR} in the configuration file before parsing")
+  @Option(names = {"-expandEnv", "--expandEnv"}, arity = "0..1", description = "Substitute $VAR and $${VAR} in the configuration file before parsing")
   boolean expandEnv;
 
   /** Loads and checks the config with the flag overrides applied. */

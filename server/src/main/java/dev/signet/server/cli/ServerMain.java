@@ -1,5 +1,6 @@
 package dev.signet.server.cli;
 
+import dev.signet.common.cli.HelpOptions;
 import dev.signet.server.cli.agent.AgentCommands;
 import dev.signet.server.cli.bundle.BundleCommands;
 import dev.signet.server.cli.federation.FederationCommands;
@@ -11,8 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code signet-server}: the same verbs and Go-style flags as {@code spire-server}. The help and version
- * flags are inherited, so {@code -h} works on every subcommand as it does with spire-server.
+ * {@code signet-server}: the same verbs and Go-style flags as {@code spire-server}. {@code -h}, {@code -help}
+ * and {@code --help} work on every subcommand as they do with spire-server ({@link HelpOptions}); the version
+ * flags are inherited.
  */
 @Command(name = "signet-server", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
     version = "signet-server 0.1.0",
@@ -30,6 +32,6 @@ public final class ServerMain {
 
   /** The configured command line (also used by tests to run commands in process). */
   public static CommandLine commandLine() {
-    return new CommandLine(new ServerMain()).setCaseInsensitiveEnumValuesAllowed(true);
+    return HelpOptions.install(new CommandLine(new ServerMain()).setCaseInsensitiveEnumValuesAllowed(true));
   }
 }
