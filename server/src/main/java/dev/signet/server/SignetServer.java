@@ -18,6 +18,7 @@ import dev.signet.server.access.AccessMetrics;
 import dev.signet.common.telemetry.Metrics;
 import dev.signet.common.telemetry.Telemetry;
 import dev.signet.server.telemetry.CaMetrics;
+import dev.signet.server.telemetry.MeteredDataStore;
 import dev.signet.server.telemetry.NodeAttestationMetrics;
 import dev.signet.server.trust.TrustScorer;
 import dev.signet.server.api.agent.AgentLifecycleListener;
@@ -151,8 +152,8 @@ public final class SignetServer implements AutoCloseable {
     telemetry = lifecycle.push("telemetry",
         Telemetry.start(config.telemetry(), "spire_server", config.trustDomain().toString()));
     Metrics metrics = telemetry.metrics();
-    dataStore = lifecycle.push("datastore",
-        tuning.dataStore().apply(SqlDataStore.open(config.dataStore(), config.dataDir(), clock)));
+    dataStore = lifecycle.push("datastore", MeteredDataStore.of(
+        tuning.dataStore().apply(SqlDataStore.open(config.dataStore(), config.dataDir(), clock)), metrics));
     TrustBundles bundles = new TrustBundles(dataStore, config.trustDomain());
     ca = new CaManager(new CaConfig(config.trustDomain(), config.caSubject().toX500Name(), config.caKeyType(),
         config.jwtKeyType(), config.caTtl()), keyManager(), upstream(), new DataStoreJournal(dataStore),

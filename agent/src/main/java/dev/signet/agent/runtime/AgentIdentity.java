@@ -68,6 +68,8 @@ public final class AgentIdentity {
   public AgentIdentity(String host, int port, TrustDomain trustDomain, AgentStateStore store,
       boolean insecureBootstrap, Clock clock, Metrics metrics) {
     this.metrics = metrics;
+    metrics.declareCall("node_attestor_new_svid");
+    metrics.declareCall("agent_svid_rotate");
     this.host = host;
     this.port = port;
     this.trustDomain = trustDomain;

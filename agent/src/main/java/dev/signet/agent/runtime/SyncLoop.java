@@ -65,6 +65,7 @@ final class SyncLoop {
       ScheduledExecutorService scheduler, Clock clock, Consumer<String> stop,
       Supplier<Optional<NodeAttestorClient>> reattestor, Metrics metrics) {
     this.metrics = metrics;
+    metrics.declareCall("manager_sync_fetch_entries_updates");
     this.synchronizer = synchronizer;
     this.identity = identity;
     this.api = api;

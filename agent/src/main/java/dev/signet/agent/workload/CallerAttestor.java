@@ -87,6 +87,7 @@ public final class CallerAttestor {
   private CallerAttestor(ProcFs proc, List<WorkloadAttestor> attestors, Duration selectorTtl, LongSupplier ticker,
       Metrics metrics) {
     this.metrics = metrics;
+    metrics.declareCall("workload_api_workload_attestation");
     this.proc = proc;
     this.attestors = List.copyOf(attestors);
     this.ttlNanos = selectorTtl.toNanos();

@@ -22,6 +22,7 @@ final class WorkloadConnections implements ServerInterceptor {
   WorkloadConnections(Metrics metrics) {
     this.metrics = metrics;
     metrics.gauge("workload_api_connections", open::get);
+    metrics.declare("workload_api_connection");
   }
 
   @Override

@@ -24,6 +24,12 @@ public interface Metrics {
     public void gauge(String key, DoubleSupplier value, String... labels) {}
 
     @Override
+    public void declare(String key, String... labels) {}
+
+    @Override
+    public void declareCall(String key, String... labels) {}
+
+    @Override
     public boolean enabled() {
       return false;
     }
@@ -34,6 +40,15 @@ public interface Metrics {
 
   /** One finished call of {@code key} that took {@code nanos} and ended with {@code status}. */
   void call(String key, Status.Code status, long nanos, String... labels);
+
+  /**
+   * Counter {@code key} exported at 0 before its first event, so {@code rate()} and {@code increase()} see the
+   * series start (a series that first appears at 1 hides that first event from them).
+   */
+  void declare(String key, String... labels);
+
+  /** Call counter {@code key} exported at 0 with status {@code OK} before its first call (see {@link #declare}). */
+  void declareCall(String key, String... labels);
 
   /** A gauge read from {@code value} at every scrape (registered once per key and labels). */
   void gauge(String key, DoubleSupplier value, String... labels);

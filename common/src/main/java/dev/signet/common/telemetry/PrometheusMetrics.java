@@ -39,8 +39,22 @@ public final class PrometheusMetrics implements Metrics {
   }
 
   @Override
+  public void declare(String key, String... labels) {
+    Counter.builder(prefix + key).tags(Tags.of(labels)).register(registry);
+  }
+
+  @Override
+  public void declareCall(String key, String... labels) {
+    Tags tags = Tags.of(labels).and("status", MetricNames.status(Status.Code.OK));
+    Counter.builder(prefix + key).tags(tags).register(registry);
+    Timer.builder(prefix + key + "_elapsed_time").tags(tags).register(registry);
+  }
+
+  @Override
   public void gauge(String key, DoubleSupplier value, String... labels) {
-    Gauge.builder(prefix + key, value, DoubleSupplier::getAsDouble).tags(Tags.of(labels)).register(registry);
+    // strongly held: Micrometer keeps a gauge's object weakly, and a lambda nobody else holds would read NaN
+    Gauge.builder(prefix + key, value, DoubleSupplier::getAsDouble).strongReference(true).tags(Tags.of(labels))
+        .register(registry);
   }
 
   /** The Prometheus text exposition of everything recorded. */

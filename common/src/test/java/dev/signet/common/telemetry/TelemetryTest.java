@@ -35,6 +35,8 @@ class TelemetryTest {
       metrics.call("rpc_workload_api_fetch_x509svid", Status.Code.OK, 2_000_000);
       metrics.call("rpc_workload_api_fetch_x509svid", Status.Code.PERMISSION_DENIED, 1_000_000);
       metrics.gauge("lru_cache_record_map_size", () -> 3);
+      metrics.declareCall("manager_sync_fetch_entries_updates");
+      metrics.declare("workload_api_connection");
 
       HttpResponse<String> scrape = get(telemetry, "/metrics", "GET");
       assertThat(scrape.statusCode()).isEqualTo(200);
@@ -45,10 +47,26 @@ class TelemetryTest {
           .contains("spire_agent_rpc_workload_api_fetch_x509svid_total{status=\"PermissionDenied\"} 1.0")
           .contains("spire_agent_rpc_workload_api_fetch_x509svid_elapsed_time_seconds_count{status=\"OK\"} 1")
           .contains("spire_agent_lru_cache_record_map_size 3.0")
+          .contains("spire_agent_manager_sync_fetch_entries_updates_total{status=\"OK\"} 0.0")
+          .contains("spire_agent_manager_sync_fetch_entries_updates_elapsed_time_seconds_count{status=\"OK\"} 0")
+          .contains("spire_agent_workload_api_connection_total 0.0")
           .contains("spire_agent_started{trust_domain_id=\"example.org\",version=")
           .contains("spire_agent_uptime_in_ms ");
       assertThat(get(telemetry, "/other", "GET").statusCode()).isEqualTo(404);
       assertThat(get(telemetry, "/metrics", "POST").statusCode()).isEqualTo(405);
+    }
+  }
+
+  /** Micrometer holds a gauge's object weakly: a lambda only the registry holds must survive collections. */
+  @Test
+  void gaugesSurviveGarbageCollection() throws Exception {
+    try (Telemetry telemetry = Telemetry.start(LOOPBACK, "spire_agent", "example.org")) {
+      telemetry.metrics().gauge("lru_cache_svid_map_size", () -> 7);
+      for (int i = 0; i < 5; i++) {
+        System.gc();
+      }
+      assertThat(get(telemetry, "/metrics", "GET").body()).contains("spire_agent_lru_cache_svid_map_size 7.0")
+          .doesNotContain("NaN");
     }
   }
 

@@ -43,6 +43,8 @@ public final class SvidIssuer {
   public SvidIssuer(CaManager ca, Clock clock, Duration defaultX509Ttl, Duration defaultJwtTtl, Duration agentTtl,
       String jwtIssuer, Metrics metrics) {
     this.metrics = metrics;
+    metrics.declare("server_ca_sign_x509_svid");
+    metrics.declare("server_ca_sign_jwt_svid");
     this.ca = ca;
     this.clock = clock;
     this.defaultX509Ttl = defaultX509Ttl;

@@ -64,6 +64,8 @@ public final class CaMetrics {
       this.prepareKey = prepareKey;
       this.activateKey = activateKey;
       this.states = states;
+      metrics.declare(prepareKey);
+      metrics.declare(activateKey);
     }
 
     void observe() {

@@ -17,6 +17,8 @@ public final class NodeAttestationMetrics implements AgentLifecycleListener {
 
   public NodeAttestationMetrics(Metrics metrics) {
     this.metrics = metrics;
+    metrics.declare("agent_evictions");
+    metrics.declare("agent_bans");
   }
 
   @Override

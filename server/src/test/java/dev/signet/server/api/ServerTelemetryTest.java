@@ -68,7 +68,10 @@ class ServerTelemetryTest {
         .contains("spire_server_ca_authorities{kind=\"x509\",status=\"active\"} 1.0")
         .contains("spire_server_manager_x509_ca_rotate_expiration{trust_domain_id=\"example.org\"}")
         .contains("spire_server_started{trust_domain_id=\"example.org\"")
-        .contains("spire_server_uptime_in_ms");
+        .contains("spire_server_uptime_in_ms")
+        .contains("spire_server_datastore_join_token_create_total{status=\"OK\"} 1.0")
+        .contains("spire_server_datastore_node_create_total{status=\"OK\"} 1.0")
+        .contains("spire_server_datastore_event_list_elapsed_time_seconds_count{status=\"OK\"}");
     // the server's own SVID and the agent's: at least two X.509 signatures
     assertThat(counter(metrics, "spire_server_server_ca_sign_x509_svid_total")).isGreaterThanOrEqualTo(2);
   }
