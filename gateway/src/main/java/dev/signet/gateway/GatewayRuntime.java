@@ -12,7 +12,7 @@ import dev.signet.gateway.config.InboundConfig;
 import dev.signet.gateway.config.OutboundConfig;
 import dev.signet.gateway.config.RemotePolicyConfig;
 import dev.signet.gateway.metrics.GatewayMetrics;
-import dev.signet.gateway.metrics.MetricsServer;
+import dev.signet.common.telemetry.MetricsHttpServer;
 import dev.signet.gateway.proxy.InboundHttpRoute;
 import dev.signet.gateway.proxy.InboundTcpRoute;
 import dev.signet.gateway.proxy.Listener;
@@ -60,7 +60,7 @@ public final class GatewayRuntime implements AutoCloseable {
   private final List<Listener> listeners = new ArrayList<>();
   private final CompletableFuture<String> stopped = new CompletableFuture<>();
   private final GatewayMetrics metrics = new GatewayMetrics();
-  private MetricsServer metricsServer;
+  private MetricsHttpServer metricsServer;
 
   private GatewayRuntime() {}
 
@@ -120,7 +120,7 @@ public final class GatewayRuntime implements AutoCloseable {
     LOG.info("gateway identity {}", first.id());
     binds.forEach(Runnable::run);
     if (config.metricsListen().isPresent()) {
-      metricsServer = MetricsServer.start(resolved(config.metricsListen().get()), boss, metrics);
+      metricsServer = MetricsHttpServer.start(resolved(config.metricsListen().get()), metrics::scrape);
       resources.add(metricsServer);
     }
   }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The distribution's agent starts from its own jar, whose manifest {@code Class-Path} names the jars of
  * {@code lib/} it needs: every one of them is there, and none of the server-only jars (the server halves of the
- * node attestors, the AWS SDK, fabric8, the datastore and its drivers) is on the agent's class path.
+ * node attestors, the AWS SDK, fabric8, the datastore and its drivers) is on the agent's class path. Micrometer's
+ * Prometheus registry is, on purpose: {@code telemetry { Prometheus {} }} loads it (and nothing loads it otherwise).
  */
 class AgentClassPathTest {
   private static final List<String> SERVER_ONLY_PREFIXES = List.of("signet-server-", "signet-attestors-server-",
@@ -28,6 +29,8 @@ class AgentClassPathTest {
     List<String> classPath = manifestClassPath(agentJar(lib));
 
     assertThat(classPath).contains("signet-attestors-0.1.0-SNAPSHOT.jar", "signet-common-0.1.0-SNAPSHOT.jar");
+    assertThat(classPath).anyMatch(jar -> jar.startsWith("micrometer-registry-prometheus-"))
+        .anyMatch(jar -> jar.startsWith("micrometer-core-"));
     assertThat(classPath).allSatisfy(jar -> assertThat(lib.resolve(jar)).isRegularFile());
     assertThat(classPath).noneMatch(jar -> SERVER_ONLY_PREFIXES.stream().anyMatch(jar::startsWith));
     assertThat(Files.readString(Distribution.get().home().resolve("bin/signet-agent"))).contains("--jar=signet-agent");

@@ -26,6 +26,7 @@ public final class SignetAgent {
   private int starts;
   private String joinToken;
   private String extraPlugins = "";
+  private String extraBlocks = "";
   private String nodeAttestor = "NodeAttestor \"join_token\" {\n    plugin_data {}\n}";
 
   public SignetAgent(Workspace workspace, AdminServer server, String name) {
@@ -64,6 +65,12 @@ public final class SignetAgent {
   }
 
   /** Adds plugin blocks (HCL, e.g. another {@code WorkloadAttestor}) to the agent's config. */
+  /** Adds top-level blocks (HCL, e.g. {@code telemetry { ... }}) to the agent's config. */
+  public SignetAgent withBlocks(String hcl) {
+    this.extraBlocks = hcl;
+    return this;
+  }
+
   public SignetAgent withPlugins(String hcl) {
     this.extraPlugins = hcl;
     return this;
@@ -162,7 +169,9 @@ public final class SignetAgent {
             }
         %s
         }
-        """.formatted(dataDir, server.port(), socket, SignetServer.TRUST_DOMAIN, nodeAttestor, dataDir, extraPlugins);
+        %s
+        """.formatted(dataDir, server.port(), socket, SignetServer.TRUST_DOMAIN, nodeAttestor, dataDir, extraPlugins,
+            extraBlocks);
     try {
       Files.writeString(config, conf); // the data dir is the daemon's to create (0700)
     } catch (IOException e) {

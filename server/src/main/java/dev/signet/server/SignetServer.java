@@ -15,6 +15,11 @@ import dev.signet.datastore.sql.SqlDataStore;
 import dev.signet.server.access.AccessApiContext;
 import dev.signet.server.access.AccessApiServer;
 import dev.signet.server.access.AccessMetrics;
+import dev.signet.common.telemetry.Metrics;
+import dev.signet.common.telemetry.Telemetry;
+import dev.signet.server.telemetry.CaMetrics;
+import dev.signet.server.telemetry.MeteredDataStore;
+import dev.signet.server.telemetry.NodeAttestationMetrics;
 import dev.signet.server.trust.TrustScorer;
 import dev.signet.server.api.agent.AgentLifecycleListener;
 import dev.signet.server.audit.AuditInterceptor;
@@ -95,6 +100,7 @@ public final class SignetServer implements AutoCloseable {
   private volatile AccessApiServer accessApi;
   private volatile BundleEndpointServer bundleEndpoint;
   private volatile AuditTrail audit;
+  private volatile Telemetry telemetry;
 
   /**
    * What tests of the shutdown change: the periods of the background loops, a wrapper around the
@@ -142,15 +148,21 @@ public final class SignetServer implements AutoCloseable {
   private void startUp() throws IOException {
     new DataDirPermissions("server", config.allowInsecureDataDirPermissions()).prepare(config.dataDir(), secretFiles());
     SpiffeId serverId = config.serverId();
-    dataStore = lifecycle.push("datastore",
-        tuning.dataStore().apply(SqlDataStore.open(config.dataStore(), config.dataDir(), clock)));
+    // Closed last of all, so the listener answers until everything it measures has stopped.
+    telemetry = lifecycle.push("telemetry",
+        Telemetry.start(config.telemetry(), "spire_server", config.trustDomain().toString()));
+    Metrics metrics = telemetry.metrics();
+    dataStore = lifecycle.push("datastore", MeteredDataStore.of(
+        tuning.dataStore().apply(SqlDataStore.open(config.dataStore(), config.dataDir(), clock)), metrics));
     TrustBundles bundles = new TrustBundles(dataStore, config.trustDomain());
     ca = new CaManager(new CaConfig(config.trustDomain(), config.caSubject().toX500Name(), config.caKeyType(),
         config.jwtKeyType(), config.caTtl()), keyManager(), upstream(), new DataStoreJournal(dataStore),
         bundles::updateOwn, clock);
     ca.rotate();
+    CaMetrics caMetrics = new CaMetrics(ca, metrics, config.trustDomain().toString());
+    caMetrics.observe();
     SvidIssuer issuer = new SvidIssuer(ca, clock, config.defaultX509SvidTtl(), config.defaultJwtSvidTtl(),
-        config.agentTtl(), config.jwtIssuer());
+        config.agentTtl(), config.jwtIssuer(), metrics);
     ServerSvid serverSvid = new ServerSvid(issuer, serverId, config.defaultX509SvidTtl(), clock);
     EntryCache entryCache = new EntryCache(dataStore, serverId);
     EntryPushService push = new EntryPushService();
@@ -162,8 +174,8 @@ public final class SignetServer implements AutoCloseable {
     audit = lifecycle.push("audit trail",
         AuditTrail.open(config.audit().path(), auditKey, new DataStoreAuditAnchor(dataStore, auditKey), clock));
     AuditedEvents audited = new AuditedEvents(audit);
-    AccessMetrics metrics = new AccessMetrics();
-    metrics.auditTrail(audit::headSeq, audit::anchoredSeq);
+    AccessMetrics accessMetrics = new AccessMetrics();
+    accessMetrics.auditTrail(audit::headSeq, audit::anchoredSeq);
     Map<String, NodeAttestor> attestors = NodeAttestors.create(config.nodeAttestors(), dataStore, bundles, clock);
     ConfiguredRelationships.apply(dataStore, config.trustDomain(), config.federation().federatesWith());
     FederatedBundleRefresher federatedBundles = new FederatedBundleRefresher(dataStore, bundles,
@@ -175,12 +187,13 @@ public final class SignetServer implements AutoCloseable {
     List<BindableService> services = List.of(
         new AgentService(config.trustDomain(), dataStore, issuer, attestors, entryCache,
             config.attestationRateLimit() ? new PerKeyRateLimiter(1, clock) : null, callExecutor, clock,
-            AgentLifecycleListener.both(audited, AgentLifecycleListener.both(metrics, trust.history()))),
+            AgentLifecycleListener.both(audited, AgentLifecycleListener.both(accessMetrics,
+                AgentLifecycleListener.both(new NodeAttestationMetrics(metrics), trust.history())))),
         new EntryService(config.trustDomain(), dataStore, entryCache, clock),
         new BundleService(config.trustDomain(), bundles, dataStore, entryCache),
         new SvidService(config.trustDomain(), dataStore, issuer, entryCache,
             config.signingRateLimit() ? new PerKeyRateLimiter(500, clock) : null, clock,
-            audited.andThen(metrics).andThen(trust.issued())),
+            audited.andThen(accessMetrics).andThen(trust.issued())),
         new TrustDomainService(config.trustDomain(), dataStore, bundles, federatedBundles),
         new LocalAuthorityService(ca),
         new LoggerService(),
@@ -194,7 +207,7 @@ public final class SignetServer implements AutoCloseable {
     endpoints = lifecycle.push("grpc endpoints", new Endpoints());
     endpoints.start(new InetSocketAddress(config.bindAddress(), config.bindPort()), config.socketPath(),
         serverSvid.keyManager(), new PeerSvidTrustManager(bundles, clock), services, authorization,
-        new AuditInterceptor(audit, config.audit().failClosed()), callExecutor);
+        new AuditInterceptor(audit, config.audit().failClosed()), callExecutor, metrics);
     health.setStatus("", ServingStatus.SERVING);
     lifecycle.pushStep("health status", d -> health.enterTerminalState());
     lifecycle.pushStep("entry push streams", d -> push.closeAll()); // open streams would hold the endpoints' grace
@@ -209,6 +222,7 @@ public final class SignetServer implements AutoCloseable {
       if (ca.rotate()) {
         auditRotation();
       }
+      caMetrics.observe();
       serverSvid.renewIfDue(issuer.activeAuthorityCertificate());
     }), tuning.rotationCheck().toMillis(), tuning.rotationCheck().toMillis(), TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(guard("audit anchor", () -> {
@@ -229,11 +243,11 @@ public final class SignetServer implements AutoCloseable {
     if (config.accessApi() != null) {
       PolicyStore policies = config.accessApi().policyDir() == null ? null
           : lifecycle.push("policy watcher", PolicyStore.watch(config.accessApi().policyDir(), POLICY_CHECK.toMillis()));
-      trust.onScored(metrics::trustScore);
+      trust.onScored(accessMetrics::trustScore);
       List<SpiffeId> accessAdmins = new ArrayList<>(config.accessApi().adminIds());
       accessAdmins.addAll(config.adminIds());
       accessApi = lifecycle.push("access api", AccessApiServer.start(config.accessApi(), new AccessApiContext(dataStore, bundles, ca, audit,
-          config.audit().failClosed(), policies == null ? PolicyStore.none() : policies, trust, metrics, accessAdmins,
+          config.audit().failClosed(), policies == null ? PolicyStore.none() : policies, trust, accessMetrics, accessAdmins,
           this::ready, config.accessApi().tls()
               ? ServerTlsContexts.of(serverSvid.keyManager(), new PeerSvidTrustManager(bundles, clock)) : null, clock)));
     }
@@ -322,6 +336,12 @@ public final class SignetServer implements AutoCloseable {
   /** The port of the bundle endpoint, or -1 when it is not served. */
   public int bundleEndpointPort() {
     return bundleEndpoint == null ? -1 : bundleEndpoint.port();
+  }
+
+  /** The port of the telemetry's Prometheus listener, or -1 when there is none. */
+  public int metricsPort() {
+    Telemetry running = telemetry;
+    return running == null || running.address() == null ? -1 : running.address().getPort();
   }
 
   /** The port of the HTTP health listener, or -1 when it is off. */

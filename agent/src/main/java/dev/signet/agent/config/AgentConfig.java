@@ -10,6 +10,7 @@ import dev.signet.agent.state.AgentKeyManagers;
 import dev.signet.agent.sds.SdsConfig;
 import dev.signet.agent.state.AgentStateStore;
 import dev.signet.common.crypto.CryptoProviderMode;
+import dev.signet.common.telemetry.TelemetryConfig;
 import dev.signet.common.plugin.ConfiguredPlugin;
 import dev.signet.common.crypto.KeyType;
 import dev.signet.common.secret.Secret;
@@ -38,6 +39,7 @@ import java.util.Optional;
  *     {@link CryptoProviderMode}; default {@code auto})
  * @param logOutput {@code agent.log_format} and {@code agent.log_file} (null: text on stderr)
  * @param sds {@code agent.sds}: Envoy SDS resource names (null: SPIRE's defaults)
+ * @param telemetry the {@code telemetry {}} block (null: none; nothing measured, no metrics class loaded)
  */
 public record AgentConfig(
     TrustDomain trustDomain,
@@ -62,12 +64,13 @@ public record AgentConfig(
     List<ConfiguredPlugin<WorkloadAttestorDependencies, WorkloadAttestor>> workloadAttestors,
     HealthChecks healthChecks,
     int workloadApiMaxCallsPerUid, boolean allowInsecureDataDirPermissions, CryptoProviderMode cryptoProvider,
-    LogOutput logOutput, SdsConfig sds) {
+    LogOutput logOutput, SdsConfig sds, TelemetryConfig telemetry) {
 
   public AgentConfig {
     cryptoProvider = cryptoProvider == null ? CryptoProviderMode.AUTO : cryptoProvider;
     logOutput = logOutput == null ? LogOutput.DEFAULT : logOutput;
     sds = sds == null ? SdsConfig.DEFAULT : sds;
+    telemetry = telemetry == null ? TelemetryConfig.NONE : telemetry;
     Objects.requireNonNull(trustDomain, "trust_domain");
     Objects.requireNonNull(nodeAttestor, "NodeAttestor");
     authorizedDelegates = List.copyOf(authorizedDelegates);

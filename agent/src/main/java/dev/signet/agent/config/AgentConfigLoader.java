@@ -19,6 +19,7 @@ import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.config.HealthChecks;
 import dev.signet.common.config.TelemetrySection;
+import dev.signet.common.telemetry.TelemetryConfig;
 import dev.signet.common.config.HclDocument;
 import dev.signet.common.config.PluginBlock;
 import dev.signet.common.crypto.KeyType;
@@ -139,14 +140,13 @@ public final class AgentConfigLoader {
           + "already stored in " + dataDir);
     }
     HealthChecks health = HealthChecks.parse(root);
-    if (TelemetrySection.check(root)) {
-      warnings.add("telemetry is accepted for SPIRE compatibility and has no effect in signet");
-    }
+    TelemetryConfig telemetry = TelemetrySection.parse(root);
+    telemetry.inertSinksWarning().ifPresent(warnings::add);
     root.requireNoUnknownKeys();
     return new AgentConfig(trustDomain, serverAddress, serverPort, socketPath, adminSocket, dataDir, logLevel,
         bundlePath, bundleUrl, bundleFormat, insecure, joinToken, delegates, keyType, x509CacheSize, jwtCacheSize,
         syncInterval, plugins.nodeAttestor, plugins.keyManager, plugins.workload,
-        health, callsPerUid, allowInsecureDataDir, cryptoProvider, logOutput, sds);
+        health, callsPerUid, allowInsecureDataDir, cryptoProvider, logOutput, sds, telemetry);
   }
 
   private static void checkBootstrap(Path bundlePath, String bundleUrl, boolean insecure) {

@@ -24,6 +24,7 @@ import dev.signet.proto.spire.api.server.bundle.v1.BundleGrpc;
 import dev.signet.proto.spire.api.server.bundle.v1.GetBundleRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import dev.signet.common.telemetry.Metrics;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -49,6 +50,7 @@ public final class AgentIdentity {
   private final AgentStateStore store;
   private final boolean insecureBootstrap;
   private final Clock clock;
+  private final Metrics metrics;
   private volatile AgentState state;
   private volatile Supplier<Optional<Bundle>> latestBundle = Optional::empty;
   @GuardedBy("this")
@@ -56,6 +58,18 @@ public final class AgentIdentity {
 
   public AgentIdentity(String host, int port, TrustDomain trustDomain, AgentStateStore store,
       boolean insecureBootstrap, Clock clock) {
+    this(host, port, trustDomain, store, insecureBootstrap, clock, Metrics.NONE);
+  }
+
+  /**
+   * Timing node attestations as SPIRE's {@code node_attestor_new_svid} and renewals as {@code agent_svid_rotate}
+   * call counters in {@code metrics}.
+   */
+  public AgentIdentity(String host, int port, TrustDomain trustDomain, AgentStateStore store,
+      boolean insecureBootstrap, Clock clock, Metrics metrics) {
+    this.metrics = metrics;
+    metrics.declareCall("node_attestor_new_svid");
+    metrics.declareCall("agent_svid_rotate");
     this.host = host;
     this.port = port;
     this.trustDomain = trustDomain;
@@ -87,6 +101,13 @@ public final class AgentIdentity {
 
   /** Runs node attestation now (first start, or re-attestation of a re-attestable agent). */
   public void attest(Optional<Bundle> trusted, NodeAttestorClient attestor) {
+    metrics.timed("node_attestor_new_svid", () -> {
+      attestNow(trusted, attestor);
+      return null;
+    });
+  }
+
+  private void attestNow(Optional<Bundle> trusted, NodeAttestorClient attestor) {
     KeyPair key = KeyType.EC_P256.generate();
     SpiffeServerTrustManager trust = new SpiffeServerTrustManager(serverId(), () -> trusted, insecureBootstrap, clock);
     AttestAgentResponse.Result result;
@@ -135,6 +156,13 @@ public final class AgentIdentity {
 
   /** Renews the agent SVID with RenewAgent over {@code connection}; the caller then reconnects. */
   public void renew(ServerConnection connection) {
+    metrics.timed("agent_svid_rotate", () -> {
+      renewNow(connection);
+      return null;
+    });
+  }
+
+  private void renewNow(ServerConnection connection) {
     KeyPair key = KeyType.EC_P256.generate();
     var response = AgentGrpc.newBlockingStub(connection.channel()).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
         .renewAgent(RenewAgentRequest.newBuilder().setParams(AgentX509SVIDParams.newBuilder()

@@ -28,6 +28,8 @@ import dev.signet.attestors.workload.WorkloadAttestorDependencies;
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.files.DataDirPermissions;
 import dev.signet.common.lifecycle.Lifecycle;
+import dev.signet.common.telemetry.Metrics;
+import dev.signet.common.telemetry.Telemetry;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -63,6 +65,7 @@ public final class AgentRuntime implements AutoCloseable {
   private volatile WorkloadApiServer workloadApi;
   private volatile JwtSvidCache jwtSvids;
   private volatile AdminApiServer adminApi;
+  private volatile Telemetry telemetry;
   private final Instant startedAt;
 
   private AgentRuntime(AgentConfig config, Clock clock, Lifecycle.Listener closing) {
@@ -96,6 +99,10 @@ public final class AgentRuntime implements AutoCloseable {
     new DataDirPermissions("agent", config.allowInsecureDataDirPermissions())
         .prepare(config.dataDir(), AgentStateStore.secretFiles(config.dataDir()));
     List<WorkloadAttestor> attestors = workloadAttestors();
+    // Metrics.NONE without telemetry { Prometheus {} }: then no metrics class is loaded at all.
+    telemetry = lifecycle.push("telemetry",
+        Telemetry.start(config.telemetry(), "spire_agent", config.trustDomain().toString()));
+    Metrics metrics = telemetry.metrics();
     if (config.healthChecks() != null) {
       // Up first, so an orchestrator sees "live, not ready" while the agent attests and syncs.
       lifecycle.push("health checks", HealthHttpServer.start(config.healthChecks(), this::health));
@@ -103,7 +110,7 @@ public final class AgentRuntime implements AutoCloseable {
     // As SPIRE: the agent SVID and bundle live in data_dir; with KeyManager "memory" nothing survives a restart.
     AgentStateStore store = config.keyManager().create(config.dataDir());
     identity = new AgentIdentity(config.serverAddress(), config.serverPort(), config.trustDomain(), store,
-        config.insecureBootstrap(), clock);
+        config.insecureBootstrap(), clock, metrics);
     Optional<Bundle> bootstrap = BootstrapBundle.load(config);
     identity.establish(bootstrap, nodeAttestor());
     ServerApi api = lifecycle.push("server connection", new ServerApi(identity.connect(), CALL_DEADLINE));
@@ -122,18 +129,24 @@ public final class AgentRuntime implements AutoCloseable {
         config.workloadKeyType(), clock,
         orDefault(config.x509SvidCacheMaxSize(), EntrySynchronizer.DEFAULT_X509_SVID_CACHE_MAX_SIZE));
     loop = new SyncLoop(synchronizer, identity, api, config.syncInterval(), scheduler, clock, this::stop,
-        this::reattestor);
+        this::reattestor, metrics);
+    if (metrics.enabled()) {
+      metrics.gauge("lru_cache_record_map_size",
+          () -> cache.current().identities().size() + cache.current().pending().size());
+      metrics.gauge("lru_cache_svid_map_size", () -> cache.current().identities().size());
+      metrics.gauge("jwt_svid_cache_size", () -> jwtSvids.size());
+    }
     cache.onDemand(loop::syncSoon); // a workload matched an entry beyond x509_svid_cache_max_size
     loop.syncOnce();
     if (stopped.isDone()) {
       return; // banned (or no longer accepted) at start-up: the launcher reports why and exits
     }
-    CallerAttestor callers = new CallerAttestor(LinuxProcFs.system(), attestors);
+    CallerAttestor callers = new CallerAttestor(LinuxProcFs.system(), attestors, metrics);
     WorkloadApiService service = lifecycle.push("workload api handlers",
         new WorkloadApiService(cache, callers, jwtSvids, clock));
     workloadApi = lifecycle.push("workload api",
         WorkloadApiServer.start(config.socketPath(), service, config.workloadApiMaxCallsPerUid(),
-            new SecretDiscoveryService(config.sds(), cache, callers)));
+            new SecretDiscoveryService(config.sds(), cache, callers), metrics));
     if (config.adminSocketPath() != null) {
       adminApi = lifecycle.push("admin api", AdminApiServer.start(config.adminSocketPath(),
           new DelegatedIdentityService(cache, callers, jwtSvids, config.authorizedDelegates()),
@@ -223,6 +236,12 @@ public final class AgentRuntime implements AutoCloseable {
       reason = "agent svid is not valid now (valid until " + identity.state().notAfter() + ")";
     }
     return new HealthHttpServer.Status(live, reason == null, reason);
+  }
+
+  /** The port of the telemetry's Prometheus listener, or -1 when there is none. */
+  public int metricsPort() {
+    Telemetry running = telemetry;
+    return running == null || running.address() == null ? -1 : running.address().getPort();
   }
 
   /** The cache the Workload API serves from (for tests and the admin API). */

@@ -8,6 +8,7 @@ import dev.signet.common.proto.PermissionDenied;
 import dev.signet.proto.spire.api.types.PermissionDeniedDetails.Reason;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import dev.signet.common.telemetry.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,11 +51,21 @@ final class SyncLoop {
   private Instant nextRenewalAttempt = Instant.MIN;
   private Duration backoff = Duration.ZERO;
   private volatile boolean halted;
+  private final Metrics metrics;
   private volatile Instant lastSuccess;
 
   SyncLoop(EntrySynchronizer synchronizer, AgentIdentity identity, ServerApi api, Duration interval,
       ScheduledExecutorService scheduler, Clock clock, Consumer<String> stop,
       Supplier<Optional<NodeAttestorClient>> reattestor) {
+    this(synchronizer, identity, api, interval, scheduler, clock, stop, reattestor, Metrics.NONE);
+  }
+
+  /** Timing every sync as SPIRE's {@code manager_sync_fetch_entries_updates} call counter in {@code metrics}. */
+  SyncLoop(EntrySynchronizer synchronizer, AgentIdentity identity, ServerApi api, Duration interval,
+      ScheduledExecutorService scheduler, Clock clock, Consumer<String> stop,
+      Supplier<Optional<NodeAttestorClient>> reattestor, Metrics metrics) {
+    this.metrics = metrics;
+    metrics.declareCall("manager_sync_fetch_entries_updates");
     this.synchronizer = synchronizer;
     this.identity = identity;
     this.api = api;
@@ -126,7 +137,7 @@ final class SyncLoop {
 
   private void runSync() {
     try {
-      EntrySynchronizer.Result result = synchronizer.sync();
+      EntrySynchronizer.Result result = metrics.timed("manager_sync_fetch_entries_updates", synchronizer::sync);
       identity.bundleChanged(result.bundle());
       backoff = Duration.ZERO;
       lastSuccess = clock.instant();

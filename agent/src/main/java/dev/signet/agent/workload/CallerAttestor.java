@@ -1,6 +1,7 @@
 package dev.signet.agent.workload;
 
 import dev.signet.attestors.workload.ProcFs;
+import dev.signet.common.telemetry.Metrics;
 import dev.signet.attestors.workload.ProcessStatus;
 import dev.signet.attestors.workload.WorkloadAttestationException;
 import dev.signet.attestors.workload.WorkloadAttestor;
@@ -60,6 +61,7 @@ public final class CallerAttestor {
   private final List<WorkloadAttestor> attestors;
   private final long ttlNanos;
   private final LongSupplier ticker;
+  private final Metrics metrics;
   private final Map<CallerKey, CachedSelectors> cache = new ConcurrentHashMap<>();
 
   public CallerAttestor(ProcFs proc, List<WorkloadAttestor> attestors) {
@@ -71,6 +73,21 @@ public final class CallerAttestor {
    * nanoseconds that ages it.
    */
   public CallerAttestor(ProcFs proc, List<WorkloadAttestor> attestors, Duration selectorTtl, LongSupplier ticker) {
+    this(proc, attestors, selectorTtl, ticker, Metrics.NONE);
+  }
+
+  /**
+   * With SPIRE's defaults, timing every attestation that runs the attestors (selectors not answered from the
+   * cache) as the {@code workload_api_workload_attestation} call counter in {@code metrics}.
+   */
+  public CallerAttestor(ProcFs proc, List<WorkloadAttestor> attestors, Metrics metrics) {
+    this(proc, attestors, DEFAULT_SELECTOR_TTL, System::nanoTime, metrics);
+  }
+
+  private CallerAttestor(ProcFs proc, List<WorkloadAttestor> attestors, Duration selectorTtl, LongSupplier ticker,
+      Metrics metrics) {
+    this.metrics = metrics;
+    metrics.declareCall("workload_api_workload_attestation");
     this.proc = proc;
     this.attestors = List.copyOf(attestors);
     this.ttlNanos = selectorTtl.toNanos();
@@ -130,6 +147,10 @@ public final class CallerAttestor {
   }
 
   private Set<Selector> attestGuarded(int pid, Fingerprint before) throws StatusException {
+    return metrics.timed("workload_api_workload_attestation", () -> attestGuardedNow(pid, before));
+  }
+
+  private Set<Selector> attestGuardedNow(int pid, Fingerprint before) throws StatusException {
     Set<Selector> selectors = new LinkedHashSet<>();
     for (WorkloadAttestor attestor : attestors) {
       try {

@@ -13,6 +13,8 @@ import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.netty.channel.EventLoopGroup;
+import dev.signet.common.telemetry.Metrics;
+import dev.signet.common.telemetry.RpcMetricsInterceptor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +99,16 @@ public final class WorkloadApiServer implements AutoCloseable {
    */
   public static WorkloadApiServer start(Path socket, WorkloadApiService service, int maxCallsPerUid,
       BindableService sds) throws IOException {
+    return start(socket, service, maxCallsPerUid, sds, Metrics.NONE);
+  }
+
+  /**
+   * As {@link #start(Path, WorkloadApiService, int, BindableService)}, counting every call on the socket in
+   * {@code metrics} (SPIRE's {@code rpc_workload_api_<method>}, {@code rpc_sds_v3_<method>}, refusals of the
+   * per-uid budget included) and the Workload API's calls in progress ({@link WorkloadConnections}).
+   */
+  public static WorkloadApiServer start(Path socket, WorkloadApiService service, int maxCallsPerUid,
+      BindableService sds, Metrics metrics) throws IOException {
     Objects.requireNonNull(socket, "socket path");
     ConcurrentCallLimit perUid = new ConcurrentCallLimit(new PerUidQuotas(maxCallsPerUid));
     Path absolute = socket.toAbsolutePath();
@@ -114,6 +126,9 @@ public final class WorkloadApiServer implements AutoCloseable {
         .maxInboundMessageSize(WorkloadRequestLimits.MAX_MESSAGE_BYTES)
         .maxInboundMetadataSize(WorkloadRequestLimits.MAX_METADATA_BYTES)
         .intercept(perUid); // every service on the socket, health watches included
+    if (metrics.enabled()) {
+      builder.intercept(new RpcMetricsInterceptor(metrics)); // added last, runs first: sees perUid's refusals
+    }
     if (service.mayBlock()) {
       // Supplied here, so shut down here (after the server), as grpc-java asks.
       builder.executor(lifecycle.pushExecutor("call executor",
@@ -124,7 +139,9 @@ public final class WorkloadApiServer implements AutoCloseable {
     // A request that does not parse is INVALID_ARGUMENT, logged once per uid and interval (MalformedRequests).
     MalformedRequests malformed = new MalformedRequests();
     builder
-        .addService(malformed.guard(ServerInterceptors.intercept(service, new SecurityHeaderInterceptor())))
+        .addService(malformed.guard(metrics.enabled()
+            ? ServerInterceptors.intercept(service, new SecurityHeaderInterceptor(), new WorkloadConnections(metrics))
+            : ServerInterceptors.intercept(service, new SecurityHeaderInterceptor())))
         .addService(malformed.guard(health.getHealthService().bindService()));
     List<String> served = new ArrayList<>(List.of("", SpiffeWorkloadAPIGrpc.SERVICE_NAME));
     if (sds != null) {

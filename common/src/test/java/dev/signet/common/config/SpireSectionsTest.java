@@ -3,6 +3,7 @@ package dev.signet.common.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signet.common.telemetry.TelemetryConfig;
 import org.junit.jupiter.api.Test;
 
 /** {@code telemetry {}} and {@code health_checks {}} refuse the unknown keys SPIRE refuses, and pass what it passes. */
@@ -22,17 +23,17 @@ class SpireSectionsTest {
           SomethingSpireIgnores = true
         }
         """).root();
-    assertThat(TelemetrySection.check(ok)).isTrue();
+    assertThat(TelemetrySection.parse(ok).prometheus()).isPresent();
     ok.requireNoUnknownKeys();
 
-    ConfigSection typo = HclDocument.parse("telemetry { Prometheus { hots = \"localhost\" } }").root();
-    assertThatThrownBy(() -> TelemetrySection.check(typo)).isInstanceOf(ConfigException.class)
+    ConfigSection typo = HclDocument.parse("telemetry { Prometheus { hots = \"localhost\" port = 1 } }").root();
+    assertThatThrownBy(() -> TelemetrySection.parse(typo)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("telemetry.Prometheus.hots");
     ConfigSection inStatsd = HclDocument.parse("telemetry { Statsd = [{ adress = \"x\" }] }").root();
-    assertThatThrownBy(() -> TelemetrySection.check(inStatsd)).hasMessageContaining("adress");
+    assertThatThrownBy(() -> TelemetrySection.parse(inStatsd)).hasMessageContaining("adress");
     ConfigSection inMem = HclDocument.parse("telemetry { InMem { enabled = true } }").root();
-    assertThatThrownBy(() -> TelemetrySection.check(inMem)).hasMessageContaining("enabled");
-    assertThat(TelemetrySection.check(HclDocument.parse("a = 1").root())).isFalse();
+    assertThatThrownBy(() -> TelemetrySection.parse(inMem)).hasMessageContaining("enabled");
+    assertThat(TelemetrySection.parse(HclDocument.parse("a = 1").root())).isEqualTo(TelemetryConfig.NONE);
   }
 
   @Test

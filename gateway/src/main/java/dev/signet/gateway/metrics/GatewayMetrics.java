@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The gateway's meters, per route: connections (accepted, open), TLS handshake failures by reason,
  * decisions by outcome, bytes in each direction, handshake and request latency. Exposed in the Prometheus
- * text format by {@link MetricsServer}.
+ * text format by {@link dev.signet.common.telemetry.MetricsHttpServer}.
  */
 public final class GatewayMetrics {
   private final PrometheusMeterRegistry registry;

@@ -17,6 +17,7 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import dev.signet.common.telemetry.Metrics;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,9 +32,19 @@ public final class SvidIssuer {
   private final Duration defaultJwtTtl;
   private final Duration agentTtl;
   private final String jwtIssuer;
+  private final Metrics metrics;
 
   public SvidIssuer(CaManager ca, Clock clock, Duration defaultX509Ttl, Duration defaultJwtTtl, Duration agentTtl,
       String jwtIssuer) {
+    this(ca, clock, defaultX509Ttl, defaultJwtTtl, agentTtl, jwtIssuer, Metrics.NONE);
+  }
+
+  /** Counting every SVID signed in {@code metrics}: SPIRE's {@code server_ca_sign_x509_svid}, {@code …_jwt_svid}. */
+  public SvidIssuer(CaManager ca, Clock clock, Duration defaultX509Ttl, Duration defaultJwtTtl, Duration agentTtl,
+      String jwtIssuer, Metrics metrics) {
+    this.metrics = metrics;
+    metrics.declare("server_ca_sign_x509_svid");
+    metrics.declare("server_ca_sign_jwt_svid");
     this.ca = ca;
     this.clock = clock;
     this.defaultX509Ttl = defaultX509Ttl;
@@ -79,6 +90,7 @@ public final class SvidIssuer {
     List<X509Certificate> chain = new ArrayList<>(1 + authority.upstreamChain().size());
     chain.add(leaf);
     chain.addAll(authority.chainWithoutRoot());
+    metrics.increment("server_ca_sign_x509_svid");
     return chain;
   }
 
@@ -98,7 +110,9 @@ public final class SvidIssuer {
     if (authority == null) {
       throw Status.UNAVAILABLE.withDescription("no active JWT authority").asRuntimeException();
     }
-    return JwtSvidMinter.mint(authority, id, audience, ttl, jwtIssuer, clock.instant(), withJti);
+    JwtSvid svid = JwtSvidMinter.mint(authority, id, audience, ttl, jwtIssuer, clock.instant(), withJti);
+    metrics.increment("server_ca_sign_jwt_svid");
+    return svid;
   }
 
   /** The certificate of the active X.509 authority. */

@@ -14,6 +14,7 @@ import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
 import dev.signet.datastore.FederationRelationship;
 import dev.signet.datastore.sql.SqlConfig;
+import dev.signet.common.telemetry.TelemetryConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.Optional;
  * @param cryptoProvider {@code server.crypto_provider}: the JCA provider that signs and verifies (see
  *     {@link CryptoProviderMode}; default {@code auto})
  * @param logOutput {@code server.log_format} and {@code server.log_file} (null: text on stderr)
+ * @param telemetry the {@code telemetry {}} block (null: none, nothing measured)
  */
 public record ServerConfig(
     TrustDomain trustDomain,
@@ -60,9 +62,11 @@ public record ServerConfig(
     FederationSettings federation,
     boolean allowInsecureDataDirPermissions,
     CryptoProviderMode cryptoProvider,
-    LogOutput logOutput) {
+    LogOutput logOutput,
+    TelemetryConfig telemetry) {
 
   public ServerConfig {
+    telemetry = telemetry == null ? TelemetryConfig.NONE : telemetry;
     cryptoProvider = cryptoProvider == null ? CryptoProviderMode.AUTO : cryptoProvider;
     logOutput = logOutput == null ? LogOutput.DEFAULT : logOutput;
     Objects.requireNonNull(trustDomain, "trust_domain");

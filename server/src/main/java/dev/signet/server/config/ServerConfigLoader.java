@@ -10,6 +10,7 @@ import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.config.HealthChecks;
 import dev.signet.common.config.TelemetrySection;
+import dev.signet.common.telemetry.TelemetryConfig;
 import dev.signet.common.config.HclDocument;
 import dev.signet.common.config.PluginBlock;
 import dev.signet.common.files.DataDirPermissions;
@@ -121,12 +122,13 @@ public final class ServerConfigLoader {
     Plugins plugins = plugins(root.plugins(), new CoreConfig(trustDomain));
     HealthChecks health = HealthChecks.parse(root);
     ServerConfig.AccessApiSettings accessApi = accessApi(root, trustDomain);
-    TelemetrySection.check(root);
+    TelemetryConfig telemetry = TelemetrySection.parse(root);
+    telemetry.inertSinksWarning().ifPresent(warnings::add);
     root.requireNoUnknownKeys();
     return new ServerConfig(trustDomain, bindAddress, bindPort, socketPath, dataDir, logLevel, caTtl, x509Ttl,
         jwtTtl, agentTtl, caKeyType, jwtKeyType, subject, jwtIssuer, adminIds, attestationLimit, signingLimit,
         plugins.dataStore, plugins.keyManager, plugins.upstream, plugins.nodeAttestors, health, accessApi, audit,
-        federation, allowInsecureDataDir, cryptoProvider, logOutput);
+        federation, allowInsecureDataDir, cryptoProvider, logOutput, telemetry);
   }
 
   private static CryptoProviderMode cryptoProvider(ConfigSection server) {

@@ -15,6 +15,8 @@ import io.grpc.ServerInterceptors;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
+import dev.signet.common.telemetry.Metrics;
+import dev.signet.common.telemetry.RpcMetricsInterceptor;
 import io.grpc.ForwardingServerCallListener;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -145,10 +147,11 @@ public final class Endpoints implements AutoCloseable {
    *
    * @param services service implementations, each already wrapped with its authorization
    * @param authorization the interceptor that runs after caller identification
+   * @param metrics where every call is counted and timed (SPIRE's {@code rpc_<service>_<method>})
    */
   public void start(InetSocketAddress tcpAddress, Path adminSocket, SvidKeyManager keyManager,
       X509ExtendedTrustManager clientVerifier, List<BindableService> services, ServerInterceptor authorization,
-      ServerInterceptor audit, Executor executor) throws IOException {
+      ServerInterceptor audit, Executor executor, Metrics metrics) throws IOException {
     NettyServerBuilder tcpBuilder = NettyServerBuilder.forAddress(tcpAddress)
         .channelType(EpollServerSocketChannel.class)
         .bossEventLoopGroup(boss)
@@ -172,14 +175,16 @@ public final class Endpoints implements AutoCloseable {
     // progress (TcpCallQuotas; one budget across all services), the audit record (which so sees refusals
     // too), authorization, then the guard that turns a StatusRuntimeException thrown by service code into
     // that status (see STATUS_EXCEPTIONS). Outermost, a request that does not parse is INVALID_ARGUMENT
-    // (MalformedRequests, one log line per caller and interval across both listeners).
+    // (MalformedRequests, one log line per caller and interval across both listeners). The call counter runs
+    // first of all, so it sees every status a call ends with, refusals included.
+    ServerInterceptor rpcMetrics = new RpcMetricsInterceptor(metrics);
     ConcurrentCallLimit tcpBudget = new ConcurrentCallLimit(new TcpCallQuotas());
     MalformedRequests malformed = new MalformedRequests();
     for (BindableService service : services) {
       tcpBuilder.addService(malformed.guard(ServerInterceptors.intercept(service, STATUS_EXCEPTIONS, authorization,
-          audit, tcpBudget, CallerInterceptor.forTcp())));
+          audit, tcpBudget, CallerInterceptor.forTcp(), rpcMetrics)));
       adminBuilder.addService(malformed.guard(ServerInterceptors.intercept(service, STATUS_EXCEPTIONS,
-          authorization, audit, CallerInterceptor.forAdminSocket())));
+          authorization, audit, CallerInterceptor.forAdminSocket(), rpcMetrics)));
     }
     tcp = lifecycle.pushServer("tcp listener", tcpBuilder.build().start(), GRACE);
     lifecycle.pushServer("admin socket listener", adminBuilder.build().start(), GRACE);

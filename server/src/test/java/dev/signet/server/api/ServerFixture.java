@@ -115,6 +115,17 @@ final class ServerFixture implements AutoCloseable {
   /** With {@code accessTrustDomains} as {@code access_api.allowed_trust_domains}. */
   ServerFixture(List<SpiffeId> adminIds, boolean accessTls, ServerConfig.FederationSettings federation,
       List<TrustDomain> accessTrustDomains) throws IOException {
+    this(adminIds, accessTls, federation, accessTrustDomains, null);
+  }
+
+  /** With {@code telemetry} as the {@code telemetry {}} block. */
+  ServerFixture(dev.signet.common.telemetry.TelemetryConfig telemetry) throws IOException {
+    this(List.of(), false, ServerConfig.FederationSettings.NONE, List.of(TD), telemetry);
+  }
+
+  private ServerFixture(List<SpiffeId> adminIds, boolean accessTls, ServerConfig.FederationSettings federation,
+      List<TrustDomain> accessTrustDomains, dev.signet.common.telemetry.TelemetryConfig telemetry)
+      throws IOException {
     socketDir = Files.createTempDirectory(Path.of("/tmp"), "sgn");
     dataDir = Files.createTempDirectory("signet-server-data");
     policyDir = Files.createTempDirectory("signet-policies");
@@ -126,7 +137,7 @@ final class ServerFixture implements AutoCloseable {
         new ServerConfig.AccessApiSettings("127.0.0.1", 0, List.of("signet-access"), policyDir, List.of(ACCESS_ADMIN), accessTls,
             List.of(DECISION_CLIENT), accessTrustDomains),
         new ServerConfig.AuditSettings(dataDir.resolve("audit.log"), false), federation, false,
-        dev.signet.common.crypto.CryptoProviderMode.AUTO, null);
+        dev.signet.common.crypto.CryptoProviderMode.AUTO, null, telemetry);
     server = SignetServer.start(config, clock);
     admin = track(UnixSockets.channel(socketDir.resolve("private/api.sock"), udsGroup));
   }

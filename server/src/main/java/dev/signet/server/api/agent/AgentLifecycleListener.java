@@ -1,5 +1,6 @@
 package dev.signet.server.api.agent;
 
+import io.grpc.Status;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.server.api.Listeners;
 
@@ -13,6 +14,12 @@ public interface AgentLifecycleListener {
 
   /** An agent was banned. */
   void banned(SpiffeId agentId);
+
+  /**
+   * An attestation was refused (or failed) with {@code code}; {@code attestationType} is one of the server's
+   * node attestors, or empty when the caller named none the server has (callers choose that string freely).
+   */
+  default void refused(String attestationType, Status.Code code) {}
 
   /** Tells {@code first}, then {@code second}; a failure of one is logged and does not stop the other. */
   static AgentLifecycleListener both(AgentLifecycleListener first, AgentLifecycleListener second) {
@@ -33,6 +40,12 @@ public interface AgentLifecycleListener {
       public void banned(SpiffeId agentId) {
         Listeners.isolated("agent banned", () -> first.banned(agentId));
         Listeners.isolated("agent banned", () -> second.banned(agentId));
+      }
+
+      @Override
+      public void refused(String attestationType, Status.Code code) {
+        Listeners.isolated("attestation refused", () -> first.refused(attestationType, code));
+        Listeners.isolated("attestation refused", () -> second.refused(attestationType, code));
       }
     };
   }

@@ -173,8 +173,12 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
     }
   }
 
-  /** Logs the one line of a refused (or failed) attestation; the failure itself goes back unchanged. */
-  private static StatusRuntimeException refused(StatusRuntimeException e, String peer, String type, SpiffeId agentId) {
+  /**
+   * Logs the one line of a refused (or failed) attestation and tells the listener (naming the attestor only when
+   * it is one of ours, so callers cannot mint metric series); the failure itself goes back unchanged.
+   */
+  private StatusRuntimeException refused(StatusRuntimeException e, String peer, String type, SpiffeId agentId) {
+    lifecycle.refused(attestors.containsKey(type) ? type : "", e.getStatus().getCode());
     LoggedFailure.of(e.getStatus())
         .with(LogFields.ATTESTOR, type.isEmpty() ? null : type)
         .with(LogFields.CALLER_ADDRESS, peer)

@@ -2,19 +2,17 @@ package dev.signet.gateway.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import dev.signet.common.telemetry.MetricsHttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class MetricsServerTest {
+/** The gateway's meters through the shared Prometheus listener ({@link MetricsHttpServer}). */
+class GatewayMetricsScrapeTest {
   @Test
   void servesEveryGatewayMeterInThePrometheusFormat() throws Exception {
     GatewayMetrics metrics = new GatewayMetrics();
@@ -24,8 +22,7 @@ class MetricsServerTest {
     metrics.decision("api", "deny");
     metrics.bytes("api", "in", 42);
     metrics.request("api", 200, Duration.ofMillis(5));
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), group, metrics)) {
+    try (MetricsHttpServer server = MetricsHttpServer.start(new InetSocketAddress("127.0.0.1", 0), metrics::scrape)) {
       HttpClient client = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + server.address().getPort();
       HttpResponse<String> scrape = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
@@ -41,8 +38,6 @@ class MetricsServerTest {
           .contains("signet_gateway_request_seconds_count{route=\"api\",status=\"200\"} 1");
       assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/other")).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
-    } finally {
-      group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
     }
   }
 }
