@@ -38,6 +38,12 @@ base="$OUT/rootfs-base"
 mkdir -p "$base"
 for package in "${PACKAGES[@]}"; do
   version="$(apt-cache show --no-all-versions "$package" 2>/dev/null | sed -n 's/^Version: //p' | head -n 1)"
+  if [[ -z "$version" && $(id -u) -eq 0 && -z "${apt_updated:-}" ]]; then
+    # a fresh machine has no apt lists yet: fetch them once (root only, as tools/test does for its packages)
+    apt-get update -q >/dev/null
+    apt_updated=1
+    version="$(apt-cache show --no-all-versions "$package" 2>/dev/null | sed -n 's/^Version: //p' | head -n 1)"
+  fi
   if [[ -z "$version" ]]; then
     echo "assemble: apt knows no package $package: run apt-get update" >&2
     exit 1
