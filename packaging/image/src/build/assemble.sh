@@ -7,8 +7,8 @@
 #   <out>/app/       the distribution (lib/, conf/, licences) at /opt/signet, Java argument files
 #                    /opt/signet/lib/<binary>.args for the images' entrypoints, and /etc/signet/*.conf
 # Usage: assemble.sh <dist dir> <runtime dir> <out dir> <deb cache dir>
-# The runtime dir is the packaging module's jlink output; when it is absent a runtime is linked here from the
-# build's JDK 25 with the modules jdeps finds in lib/.
+# The runtime dir is the packaging module's jlink output (target/signet-runtime), the same runtime the tarball
+# ships; the distribution's own runtime/ copy is not taken twice.
 # Reproducible: every tar is sorted, owned by numeric ids and dated SOURCE_DATE_EPOCH (default 0); the Debian
 # packages are the candidates of the machine's apt lists, kept in the deb cache dir between builds.
 set -euo pipefail
@@ -90,17 +90,11 @@ layer_tar -r "$base" "$OUT/layer-base.tar" --owner="$NONROOT" --group="$NONROOT"
 # 2. the Java runtime
 runtime_root="$OUT/rootfs-runtime"
 mkdir -p "$runtime_root/opt/signet"
-if [[ -x "$RUNTIME/bin/java" ]]; then
-  cp -a "$RUNTIME" "$runtime_root/opt/signet/runtime"
-else
-  jdk="${SIGNET_JDK:-$(ls -d /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25-* 2>/dev/null | head -n 1)}"
-  [[ -x "$jdk/bin/jlink" ]] || { echo "assemble: no $RUNTIME and no JDK 25 to link one (set SIGNET_JDK)" >&2; exit 1; }
-  modules="$("$jdk/bin/jdeps" -q --multi-release 25 --ignore-missing-deps --print-module-deps \
-    --class-path "$DIST/lib/*" "$DIST"/lib/*.jar)"
-  # jdk.crypto.ec and the name service providers are found through ServiceLoader, which jdeps does not see
-  "$jdk/bin/jlink" --add-modules "$modules,jdk.crypto.ec,jdk.naming.dns,jdk.zipfs" --strip-debug --no-header-files \
-    --no-man-pages --compress=zip-6 --output "$runtime_root/opt/signet/runtime"
+if [[ ! -x "$RUNTIME/bin/java" ]]; then
+  echo "assemble: no Java runtime at $RUNTIME: the packaging module links it (packaging/src/build/jlink-runtime.sh)" >&2
+  exit 1
 fi
+cp -a "$RUNTIME" "$runtime_root/opt/signet/runtime"
 rm -f "$runtime_root/opt/signet/runtime/.signet-stamp" # the packaging module's up-to-date marker
 layer_tar -c "$runtime_root" "$OUT/layer-runtime.tar" .
 
@@ -120,12 +114,12 @@ printf '[{"Config":"config.json","RepoTags":["signet-base:local"],"Layers":["lay
 rm -rf "$base" "$runtime_root" "$OUT/layer-base.tar" "$OUT/layer-runtime.tar"
 
 # 4. the application: the distribution at /opt/signet (without bin/: the image has no shell; without runtime/:
-# layer 2 has it at the same place), configs in
+# layer 2 has it at the same place; without the systemd units), configs in
 # /etc/signet, and per binary a Java argument file with exactly the command the bin/ launcher would run,
 # taken from the launcher itself through a stand-in java that prints its arguments
 app="$OUT/app"
 mkdir -p "$app/opt/signet" "$app/etc/signet"
-(cd "$DIST" && find . -mindepth 1 -maxdepth 1 ! -name bin ! -name runtime ! -name data -exec cp -a {} "$app/opt/signet/" \;)
+(cd "$DIST" && find . -mindepth 1 -maxdepth 1 ! -name bin ! -name runtime ! -name systemd ! -name data -exec cp -a {} "$app/opt/signet/" \;)
 # the class-data sharing archives were dumped by the build machine's JDK, which the image does not hold
 rm -f "$app"/opt/signet/lib/*.jsa
 cp "$DIST/conf/server/server.conf" "$DIST/conf/agent/agent.conf" "$DIST/conf/gateway/gateway.conf" "$app/etc/signet/"
