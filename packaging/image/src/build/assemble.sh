@@ -79,7 +79,9 @@ nogroup:x:65534:
 nonroot:x:$NONROOT:
 GROUP
 printf 'passwd: files\ngroup: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\n' > "$base/etc/nsswitch.conf"
-printf 'PRETTY_NAME="Signet base (Debian GNU/Linux 12 packages)"\nID=debian\nVERSION_ID="12"\n' > "$base/etc/os-release"
+# the packages are the build machine's release: say which (scanners read it)
+debian_version="$(. /etc/os-release && echo "${VERSION_ID:-unknown}")"
+printf 'PRETTY_NAME="Signet base (Debian GNU/Linux %s packages)"\nID=debian\nVERSION_ID="%s"\n' "$debian_version" "$debian_version" > "$base/etc/os-release"
 mkdir -p "$base/tmp" "$base/root" "$base/home/nonroot" "$base/var/lib/signet"
 chmod 1777 "$base/tmp"
 chmod 0700 "$base/root" "$base/home/nonroot" "$base/var/lib/signet"
