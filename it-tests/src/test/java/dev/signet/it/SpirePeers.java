@@ -27,6 +27,15 @@ final class SpirePeers {
     return binary.toString();
   }
 
+  /** A directory of data that a peer module wrote beside its binaries (kubeconform's Kubernetes schemas). */
+  static Path directory(String name) {
+    Path directory = Path.of(bin(name));
+    if (!Files.isDirectory(directory)) {
+      throw new AssertionError(directory + " is not a directory: run tools/go-peers");
+    }
+    return directory;
+  }
+
   /** The python of the virtualenv that holds py-spiffe. */
   static String pySpiffePython() {
     String python = System.getenv("SIGNET_PY_SPIFFE");

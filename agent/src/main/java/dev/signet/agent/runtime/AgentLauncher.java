@@ -9,6 +9,7 @@ import dev.signet.agent.config.AgentFlags;
 import dev.signet.common.process.FatalErrors;
 import dev.signet.common.files.InsecurePermissionsException;
 import dev.signet.common.files.ProcessUmask;
+import dev.signet.common.lifecycle.SystemdNotifier;
 import dev.signet.common.process.TerminationSignals;
 import dev.signet.logging.DaemonLogging;
 import java.time.Clock;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * by itself (banned, or unable to prove its identity: exit 1). Logging is set up first, from
  * {@code log_level}, {@code log_format} and {@code log_file} ({@link DaemonLogging}), then the umask is
  * raised to at least 0027 ({@link ProcessUmask}); a data_dir open to group or others, or a log file that cannot
- * be opened, is refused with one line and exit 1.
+ * be opened, is refused with one line and exit 1. Under systemd ({@code Type=notify}) it reports READY=1
+ * once the Workload API socket serves and STOPPING=1 when it begins to stop ({@link SystemdNotifier}).
  */
 public final class AgentLauncher implements AgentRunner {
   private static final Logger LOG = LoggerFactory.getLogger(AgentLauncher.class);
@@ -29,8 +31,10 @@ public final class AgentLauncher implements AgentRunner {
   @Override
   public int run(RunOptions options) throws Exception {
     AgentConfigLoader.Loaded loaded;
+    SystemdNotifier systemd;
     try {
       loaded = AgentConfigLoader.load(options.config(), flags(options));
+      systemd = SystemdNotifier.fromEnvironment(); // a malformed NOTIFY_SOCKET is refused before anything starts
     } catch (IllegalArgumentException e) {
       System.err.println("Error: " + e.getMessage());
       return 1;
@@ -52,7 +56,13 @@ public final class AgentLauncher implements AgentRunner {
       System.err.println("Error: " + e.getMessage());
       return 1;
     }
-    TerminationSignals.onTerminate(runtime::close);
+    TerminationSignals.onTerminate(() -> {
+      systemd.stopping();
+      runtime.close();
+    });
+    if (!runtime.stopped().isDone()) {
+      systemd.ready(); // the Workload API socket serves: a Type=notify unit counts as started from here
+    }
     String reason = runtime.stopped().get();
     if (reason.equals("closed")) {
       return 0;

@@ -4,6 +4,7 @@ import dev.signet.common.crypto.CryptoProviderException;
 import dev.signet.common.files.InsecurePermissionsException;
 import dev.signet.common.files.ProcessUmask;
 import dev.signet.common.process.FatalErrors;
+import dev.signet.common.lifecycle.SystemdNotifier;
 import dev.signet.common.process.TerminationSignals;
 import dev.signet.server.SignetServer;
 import dev.signet.logging.DaemonLogging;
@@ -21,6 +22,8 @@ import picocli.CommandLine.Mixin;
  * logging is set up first, from {@code log_level}, {@code log_format} and {@code log_file}
  * ({@link DaemonLogging}), then the umask is raised to at least 0027 ({@link ProcessUmask}); a data_dir open to
  * group or others, or a log file that cannot be opened, is refused with one line on stderr and exit code 1.
+ * Under systemd ({@code Type=notify}) it reports READY=1 once its listeners are up and STOPPING=1 when it
+ * begins to stop ({@link SystemdNotifier}).
  */
 @Command(name = "run", description = "Start the server")
 public final class RunCommand implements Callable<Integer> {
@@ -32,8 +35,10 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerConfigLoader.Loaded loaded;
+    SystemdNotifier systemd;
     try {
       loaded = options.load();
+      systemd = SystemdNotifier.fromEnvironment(); // a malformed NOTIFY_SOCKET is refused before anything starts
     } catch (IllegalArgumentException e) {
       System.err.println("Error: " + e.getMessage());
       return 1;
@@ -57,12 +62,14 @@ public final class RunCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     TerminationSignals.onTerminate(() -> {
       LOG.info("stopping");
+      systemd.stopping();
       try {
         server.close(); // a resource that fails to close is logged, and the rest still closed (Lifecycle)
       } finally {
         stopped.countDown();
       }
     });
+    systemd.ready(); // listeners are up: a Type=notify unit counts as started from here
     stopped.await();
     return 0;
   }

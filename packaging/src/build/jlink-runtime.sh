@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the Java runtime the distribution ships (packaging/target/signet-runtime): a jlink'ed image of the
+# JDK 25 under /usr/lib/jvm holding only the modules of runtime-modules.txt, plus a class-data sharing base
+# archive for -XX:+UseCompactObjectHeaders (the flag every launcher passes; the dynamic lib/*.jsa archives
+# sit on top of it). Skipped when the image already exists for the same JDK and module list.
+# Usage: jlink-runtime.sh <modules-file> <output-dir>
+set -euo pipefail
+modules_file="$1"
+output="$2"
+
+jdk=""
+for candidate in "${SIGNET_BUILD_JDK:-}" /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25-*; do
+  if [[ -n "$candidate" && -x "$candidate/bin/jlink" ]]; then jdk="$candidate"; break; fi
+done
+if [[ -z "$jdk" ]]; then
+  echo "jlink-runtime: no JDK 25 with jlink under /usr/lib/jvm (set SIGNET_BUILD_JDK)" >&2
+  exit 1
+fi
+
+modules="$(grep -v '^[[:space:]]*#' "$modules_file" | awk '{print $1}' | grep -v '^$' | paste -sd, -)"
+stamp="$jdk $(grep '^JAVA_RUNTIME_VERSION=' "$jdk/release" || true) $modules"
+if [[ -x "$output/bin/java" && -f "$output/.signet-stamp" && "$(cat "$output/.signet-stamp")" == "$stamp" ]]; then
+  echo "jlink-runtime: $output is up to date"
+  exit 0
+fi
+
+rm -rf "$output"
+"$jdk/bin/jlink" --add-modules "$modules" --output "$output" \
+  --strip-debug --no-man-pages --no-header-files --compress=zip-6
+# The base CDS archive for compact object headers (lib/server/classes_coh.jsa); without it the JVM runs with
+# class-data sharing off and no dynamic archive can be made or used. --enable-native-access as the launcher
+# passes it, else the archived module graph is not used ("optimized module handling" off).
+"$output/bin/java" -XX:+UseCompactObjectHeaders --enable-native-access=ALL-UNNAMED -Xshare:dump -Xlog:cds=off -Xlog:cds+dynamic=off >/dev/null
+chmod -R u+rwX,go+rX,go-w "$output"
+echo "$stamp" > "$output/.signet-stamp"
+echo "jlink-runtime: $output ($(du -sh "$output" | cut -f1)) from $jdk: $modules"
