@@ -27,6 +27,14 @@ fi
 rm -rf "$output"
 "$jdk/bin/jlink" --add-modules "$modules" --output "$output" \
   --strip-debug --no-man-pages --no-header-files --compress=zip-6
+# Native symbol tables are not needed to run (the JVM resolves through the dynamic symbols): stripped, as
+# Debian ships binaries, when binutils' strip is installed; the JDK's debug information is never shipped.
+if command -v strip >/dev/null 2>&1; then
+  find "$output" -type f \( -name '*.so' -o -path '*/bin/*' -o -name jspawnhelper -o -name jexec \) \
+    -exec strip --strip-unneeded {} +
+else
+  echo "jlink-runtime: strip not found (binutils); native symbol tables kept" >&2
+fi
 # The base CDS archive for compact object headers (lib/server/classes_coh.jsa); without it the JVM runs with
 # class-data sharing off and no dynamic archive can be made or used. --enable-native-access as the launcher
 # passes it, else the archived module graph is not used ("optimized module handling" off).
