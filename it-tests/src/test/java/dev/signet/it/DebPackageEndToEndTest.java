@@ -27,7 +27,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * signet-server and signet-agent; their files, modes, users, conffiles and enabled (not started) units; the
  * server and the agent started with the exact ExecStart= lines of the installed units, as their users and
  * with their capabilities ({@link SystemdUnit}: CI runs no systemd), joined by a token from the installed
- * CLI, an SVID fetched by another user through the installed socket; then {@code dpkg --purge} leaves
+ * CLI, READY=1 from each on a stand-in notify socket, an SVID fetched by another user through the installed
+ * socket, STOPPING=1 from each on SIGTERM; then {@code dpkg --purge} leaves
  * nothing behind but the two system users (Debian policy keeps them). Needs root; purges in
  * {@link AfterAll} even when a step fails, so the shared machine is left clean.
  */
@@ -47,7 +48,18 @@ class DebPackageEndToEndTest {
       "/usr/share/doc/signet-common", "/usr/share/doc/signet-server", "/usr/share/doc/signet-agent",
       "/run/signet-server", "/run/signet-agent");
 
+  /** A stand-in for systemd's notify socket: prints each datagram it receives on a line (python3). */
+  private static final String NOTIFY_RECEIVER = String.join("\n",
+      "import os, socket, sys",
+      "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)",
+      "s.bind(sys.argv[1])",
+      "os.chmod(sys.argv[1], 0o777)",
+      "while True:",
+      "    print(s.recv(4096).decode(), flush=True)");
+
   private static Path logs;
+  private static RunningProcess notifyReceiver;
+  private static Path notifyDir;
   private static RunningProcess server;
   private static RunningProcess agent;
 
@@ -73,6 +85,10 @@ class DebPackageEndToEndTest {
     try {
       stopDaemons();
     } finally {
+      if (notifyReceiver != null) {
+        notifyReceiver.stop();
+        run(Duration.ofMinutes(1), List.of(Distribution.requireTool("rm"), "-rf", notifyDir.toString()));
+      }
       purgeWhatIsInstalled();
     }
   }
@@ -132,8 +148,17 @@ class DebPackageEndToEndTest {
     editConfig("/etc/signet/server.conf", Map.of(
         "bind_port = \"8081\"", "bind_port = \"" + serverPort + "\"",
         "bind_port = \"8082\"", "bind_port = \"" + healthPort + "\""));
+    // Type=notify: both daemons must report READY=1 (and STOPPING=1) to $NOTIFY_SOCKET themselves
+    notifyDir = Files.createTempDirectory("signet-notify");
+    Files.setPosixFilePermissions(notifyDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path notifySocket = notifyDir.resolve("notify.sock");
+    Path notified = notifyDir.resolve("received.txt");
+    notifyReceiver = RunningProcess.start("notify-receiver", List.of(Distribution.requireTool("python3"), "-c",
+        NOTIFY_RECEIVER, notifySocket.toString()), notified, Map.of());
+    Poll.until("the notify socket", Duration.ofSeconds(30), () -> Files.exists(notifySocket));
+
     SystemdUnit serverUnit = SystemdUnit.parse(SERVER_UNIT);
-    server = startAsSystemdWould("deb-server", serverUnit);
+    server = startAsSystemdWould("deb-server", serverUnit, notifySocket);
     Poll.until("the installed server to serve its admin socket", Duration.ofMinutes(3), () -> {
       assertTrue(server.isAlive(), () -> "the server exited:\n" + server.tail(40));
       return cli("signet-server", "healthcheck", "-socketPath", ADMIN_SOCKET).ok();
@@ -152,7 +177,8 @@ class DebPackageEndToEndTest {
 
     SystemdUnit agentUnit = SystemdUnit.parse(AGENT_UNIT);
     assertTrue(agentUnit.value("ExecStart").contains("/etc/signet/agent.conf"));
-    agent = startAsSystemdWould("deb-agent", agentUnit);
+    Poll.until("READY=1 from the server", Duration.ofMinutes(1), () -> count(notified, "READY=1") == 1);
+    agent = startAsSystemdWould("deb-agent", agentUnit, notifySocket);
     // another user (nobody) reaches the socket in the agent's RuntimeDirectory and gets its SVID
     CommandResult fetched = Poll.value("an X.509 SVID through " + WORKLOAD_SOCKET, Duration.ofMinutes(3), () -> {
       assertTrue(agent.isAlive(), () -> "the agent exited:\n" + agent.tail(40));
@@ -163,11 +189,21 @@ class DebPackageEndToEndTest {
     });
     assertTrue(fetched.stdout().contains("spiffe://example.org/deb-workload"), fetched.toString());
 
+    Poll.until("READY=1 from the agent", Duration.ofMinutes(1), () -> count(notified, "READY=1") == 2);
     assertMode(Path.of("/run/signet-agent"), "rwxr-xr-x", "signet-agent", "signet-agent");
     try (Stream<Path> state = Files.list(Path.of("/var/lib/signet/server"))) {
       assertTrue(state.findAny().isPresent(), "the server wrote no state");
     }
     stopDaemons();
+    Poll.until("STOPPING=1 from both daemons", Duration.ofSeconds(30), () -> count(notified, "STOPPING=1") == 2);
+  }
+
+  private static long count(Path file, String line) {
+    try {
+      return Files.readAllLines(file).stream().filter(line::equals).count();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -194,12 +230,14 @@ class DebPackageEndToEndTest {
     }
   }
 
-  private static RunningProcess startAsSystemdWould(String name, SystemdUnit unit) throws IOException {
+  private static RunningProcess startAsSystemdWould(String name, SystemdUnit unit, Path notifySocket)
+      throws IOException {
     String user = unit.value("User");
     String group = unit.value("Group");
     prepareDirectory(Path.of("/var/lib").resolve(unit.value("StateDirectory")), unit.value("StateDirectoryMode"), user, group);
     prepareDirectory(Path.of("/run").resolve(unit.value("RuntimeDirectory")), unit.value("RuntimeDirectoryMode"), user, group);
-    List<String> command = unit.commandAsSystemdWould(Map.of("PATH", "/usr/bin:/bin", "LANG", "C.UTF-8"));
+    List<String> command = unit.commandAsSystemdWould(Map.of("PATH", "/usr/bin:/bin", "LANG", "C.UTF-8",
+        "NOTIFY_SOCKET", notifySocket.toString()));
     return RunningProcess.start(name, command, logs.resolve(name + ".log"), Map.of());
   }
 
