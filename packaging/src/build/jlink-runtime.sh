@@ -2,7 +2,7 @@
 # Builds the Java runtime the distribution ships (packaging/target/signet-runtime): a jlink'ed image of the
 # JDK 25 under /usr/lib/jvm holding only the modules of runtime-modules.txt, plus a class-data sharing base
 # archive for -XX:+UseCompactObjectHeaders (the flag every launcher passes; the dynamic lib/*.jsa archives
-# sit on top of it). Skipped when the image already exists for the same JDK and module list.
+# sit on top of it). Skipped when the image already exists for the same JDK, module list and script.
 # Usage: jlink-runtime.sh <modules-file> <output-dir>
 set -euo pipefail
 modules_file="$1"
@@ -18,7 +18,8 @@ if [[ -z "$jdk" ]]; then
 fi
 
 modules="$(grep -v '^[[:space:]]*#' "$modules_file" | awk '{print $1}' | grep -v '^$' | paste -sd, -)"
-stamp="$jdk $(grep '^JAVA_RUNTIME_VERSION=' "$jdk/release" || true) $modules"
+# the JDK, its exact version, the modules and this script: a change to any of them rebuilds the image
+stamp="$jdk $(grep '^JAVA_RUNTIME_VERSION=' "$jdk/release" || true) $modules $(sha256sum "$0" | cut -c1-16)"
 if [[ -x "$output/bin/java" && -f "$output/.signet-stamp" && "$(cat "$output/.signet-stamp")" == "$stamp" ]]; then
   echo "jlink-runtime: $output is up to date"
   exit 0
@@ -27,6 +28,14 @@ fi
 rm -rf "$output"
 "$jdk/bin/jlink" --add-modules "$modules" --output "$output" \
   --strip-debug --no-man-pages --no-header-files --compress=zip-6
+# Native symbol tables are not needed to run (the JVM resolves through the dynamic symbols): stripped, as
+# Debian ships binaries, when binutils' strip is installed; the JDK's debug information is never shipped.
+if command -v strip >/dev/null 2>&1; then
+  find "$output" -type f \( -name '*.so' -o -path '*/bin/*' -o -name jspawnhelper -o -name jexec \) \
+    -exec strip --strip-unneeded {} +
+else
+  echo "jlink-runtime: strip not found (binutils); native symbol tables kept" >&2
+fi
 # The base CDS archive for compact object headers (lib/server/classes_coh.jsa); without it the JVM runs with
 # class-data sharing off and no dynamic archive can be made or used. --enable-native-access as the launcher
 # passes it, else the archived module graph is not used ("optimized module handling" off).
