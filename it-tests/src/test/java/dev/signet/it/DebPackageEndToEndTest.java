@@ -46,6 +46,8 @@ class DebPackageEndToEndTest {
       "/etc/systemd/system/multi-user.target.wants/signet-agent.service",
       "/etc/systemd/system/signet-server.service", "/etc/systemd/system/signet-agent.service",
       "/usr/share/doc/signet-common", "/usr/share/doc/signet-server", "/usr/share/doc/signet-agent",
+      "/usr/share/man/man1/signet-server.1.gz", "/usr/share/man/man1/signet-agent.1.gz",
+      "/usr/share/bash-completion/completions/signet-server", "/usr/share/bash-completion/completions/signet-agent",
       "/run/signet-server", "/run/signet-agent");
 
   /** A stand-in for systemd's notify socket: prints each datagram it receives on a line (python3). */
@@ -110,6 +112,12 @@ class DebPackageEndToEndTest {
     assertEquals(Path.of("/usr/lib/signet/bin/signet-agent"), Path.of("/usr/bin/signet-agent").toRealPath());
     assertTrue(Files.isExecutable(Path.of("/usr/lib/signet/runtime/bin/java")));
     assertTrue(Files.isRegularFile(Path.of("/usr/lib/signet/lib/ServerMain.jsa")));
+    for (String role : List.of("server", "agent")) {
+      // man finds the page by name, and the completion is where bash-completion looks for it
+      assertEquals(Path.of("/usr/share/man/man1/signet-" + role + ".1.gz").toString(), run(Duration.ofSeconds(30),
+          List.of(Distribution.requireTool("man"), "-w", "signet-" + role)).requireOk().stdout().strip());
+      assertTrue(Files.isRegularFile(Path.of("/usr/share/bash-completion/completions/signet-" + role)));
+    }
     for (String role : List.of("server", "agent")) {
       String user = "signet-" + role;
       String passwd = run(Duration.ofSeconds(10), List.of(Distribution.requireTool("getent"), "passwd", user))

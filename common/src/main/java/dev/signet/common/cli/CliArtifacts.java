@@ -28,7 +28,7 @@ public final class CliArtifacts {
   /** Writes the completion script and the man page of {@code commandLine} under {@code home}. */
   public static void write(CommandLine commandLine, String version, Path home) throws IOException {
     String name = commandLine.getCommandName();
-    write(completionPath(home, name), AutoComplete.bash(name, commandLine));
+    write(completionPath(home, name), sourced(AutoComplete.bash(name, commandLine)));
     write(manPagePath(home, name), ManPage.render(commandLine.getCommandSpec(), version));
   }
 
@@ -51,5 +51,10 @@ public final class CliArtifacts {
   private static void write(Path file, String content) throws IOException {
     Files.createDirectories(file.getParent());
     Files.writeString(file, content);
+  }
+
+  /** A completion script is sourced, never run: without picocli's {@code #!} line (Debian policy, lintian). */
+  static String sourced(String script) {
+    return script.startsWith("#!") ? script.substring(script.indexOf('\n') + 1) : script;
   }
 }
