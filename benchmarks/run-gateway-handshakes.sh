@@ -3,6 +3,7 @@
 # handshake and round-trip latency (dev.signet.benchmarks.GatewayHandshakeLoad). Arguments: seconds (default 20),
 # client threads (default 4), gateway event-loop threads (default 1). The same clients then run against ghostunnel
 # v1.8.4 (built once by tools/go-peers from tools/peers/ghostunnel) and the ratios are printed.
+# SIGNET_GATEWAY_LOAD names another gateway load driver taking the same arguments (run-gateway-keepalive.sh).
 # Build first: ./mvnw -q -o -pl benchmarks -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -10,4 +11,5 @@ JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
 CP="target/classes:$(cat target/classpath.txt)"
 SIGNET_GHOSTUNNEL="$(../tools/go-peers)/ghostunnel"
 export SIGNET_GHOSTUNNEL
-"$JAVA" --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile="$PWD/logback-quiet.xml" -cp "$CP" dev.signet.benchmarks.GatewayHandshakeLoad "${1:-20}" "${2:-4}" "${3:-1}"
+"$JAVA" --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile="$PWD/logback-quiet.xml" -cp "$CP" \
+  "${SIGNET_GATEWAY_LOAD:-dev.signet.benchmarks.GatewayHandshakeLoad}" "${1:-20}" "${2:-4}" "${3:-1}"
