@@ -65,6 +65,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -250,13 +251,16 @@ final class ServerFixture implements AutoCloseable {
   /** Runs one AttestAgent stream that sends {@code first} and expects no challenge. */
   AttestAgentResponse.Result attest(AttestAgentRequest first) {
     ManagedChannel channel = anonymous();
+    // completes when the stream ends, not on the result message: the server has then closed the call (and
+    // counted it), so shutting the channel down afterwards cannot turn the call into a cancelled one
     CompletableFuture<AttestAgentResponse.Result> result = new CompletableFuture<>();
+    AtomicReference<AttestAgentResponse.Result> received = new AtomicReference<>();
     StreamObserver<AttestAgentRequest> requests = AgentGrpc.newStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
         .attestAgent(new StreamObserver<>() {
           @Override
           public void onNext(AttestAgentResponse response) {
             if (response.hasResult()) {
-              result.complete(response.getResult());
+              received.set(response.getResult());
             } else {
               result.completeExceptionally(new AssertionError("unexpected challenge: " + response));
             }
@@ -269,7 +273,11 @@ final class ServerFixture implements AutoCloseable {
 
           @Override
           public void onCompleted() {
-            result.completeExceptionally(new AssertionError("stream completed without a result"));
+            if (received.get() == null) {
+              result.completeExceptionally(new AssertionError("stream completed without a result"));
+            } else {
+              result.complete(received.get());
+            }
           }
         });
     requests.onNext(first);
