@@ -19,26 +19,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The access layer against real processes: a workload calls the REST API with the JWT-SVID its agent gave
  * it (java-spiffe), sees its identity, agent and trust score, and an admin's forced rotation reaches the
  * workload's open X509Source as a new SVID.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class AccessApiEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
+class AccessApiEndToEndTest extends OneWorkspaceTest {
   private static final String NODE = SignetServer.id("/node/access");
   private static final String WORKLOAD = SignetServer.id("/workload/access");
   private static final String ADMIN = SignetServer.id("/ops/admin");
@@ -46,14 +39,8 @@ class AccessApiEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final int accessPort = Workspace.freePort();
-  private Workspace workspace;
   private SignetServer server;
   private SignetAgent agent;
-
-  @Override
-  public List<Workspace> workspaces() {
-    return Collections.singletonList(workspace);
-  }
 
   @BeforeAll
   void startServerAndAgent() {
@@ -66,13 +53,6 @@ class AccessApiEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
         """.formatted(accessPort, ADMIN)).start();
     server.createEntryOverGrpc(NODE, WORKLOAD, "unix:uid:" + Uids.current());
     agent = new SignetAgent(workspace, server, "a").attestAndStart(NODE);
-  }
-
-  @AfterAll
-  void stopAll() {
-    if (workspace != null) {
-      workspace.close();
-    }
   }
 
   private HttpResponse<String> call(String method, String path, String body, String token) throws Exception {

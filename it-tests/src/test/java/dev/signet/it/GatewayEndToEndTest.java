@@ -5,11 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
@@ -23,9 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * signet-gateway as a real process in front of a tiny HTTP upstream, its SVID from a real agent, decisions
@@ -33,28 +26,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * runs in {@code GatewayMeshEndToEndTest}); curl and {@code openssl s_client} as callers with SVIDs written by
  * {@code signet-agent api fetch x509 -write}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class GatewayEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
+class GatewayEndToEndTest extends OneWorkspaceTest {
   private static final String NODE = SignetServer.id("/node/gateway");
   private static final String GATEWAY = SignetServer.id("/workload/gateway");
   private static final String CALLER = SignetServer.id("/workload/caller");
-  private static final String HEADER = "X-Forwarded-Client-Cert";
+  private static final String HEADER = GatewayProcess.IDENTITY_HEADER;
 
   private final int gatewayPort = Workspace.freePort();
   private final int accessPort = Workspace.freePort();
   private final List<Map<String, List<String>>> upstreamSaw = new CopyOnWriteArrayList<>();
-  private Workspace workspace;
   private HttpServer upstream;
   private Path svids;
   private int caller;
   private SignetServer server;
-
-  @Override
-  public List<Workspace> workspaces() {
-    return java.util.Collections.singletonList(workspace);
-  }
 
   @BeforeAll
   void start() throws Exception {
@@ -85,16 +70,7 @@ class GatewayEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
     server.createEntry(NODE, CALLER, "unix:uid:" + Uids.current());
     SignetAgent agent = new SignetAgent(workspace, server, "a").attestAndStart(NODE);
 
-    upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-    upstream.createContext("/", exchange -> {
-      upstreamSaw.add(Map.copyOf(exchange.getRequestHeaders()));
-      byte[] body = ("upstream saw " + exchange.getRequestHeaders().getFirst(HEADER)).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
-    upstream.start();
+    upstream = GatewayProcess.identityEchoUpstream(headers -> upstreamSaw.add(Map.copyOf(headers)));
 
     Path config = workspace.path("gateway.conf");
     Files.writeString(config, """
@@ -115,16 +91,9 @@ class GatewayEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
         """.formatted(agent.socket(), GATEWAY, workspace.path("gateway-data"), accessPort, gatewayPort,
         upstream.getAddress().getPort()));
     CommandResult validate = Distribution.run(Duration.ofSeconds(60),
-        List.of(gatewayBin(), "validate", "-config", config.toString()));
+        List.of(GatewayProcess.bin(), "validate", "-config", config.toString()));
     assertThat(validate.exitCode()).as(validate.stderr()).isZero();
-    workspace.start("gateway", List.of(gatewayBin(), "run", "-config", config.toString()));
-    Poll.until("the gateway listens on " + gatewayPort, Duration.ofSeconds(60), () -> {
-      try (Socket probe = new Socket("127.0.0.1", gatewayPort)) {
-        return true;
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    GatewayProcess.start(workspace, "gateway", config, gatewayPort);
 
     svids = workspace.path("svids");
     CommandResult fetched = agent.cli(null, "api", "fetch", "x509", "-write", svids.toString());
@@ -137,13 +106,6 @@ class GatewayEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
     if (upstream != null) {
       upstream.stop(0);
     }
-    if (workspace != null) {
-      workspace.close();
-    }
-  }
-
-  private static String gatewayBin() {
-    return Distribution.get().home().resolve("bin/signet-gateway").toString();
   }
 
   /** Which {@code svid.N.pem} the agent wrote for {@code id}. */

@@ -8,11 +8,9 @@ import io.spiffe.workloadapi.DefaultX509Source;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -26,7 +24,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,10 +36,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two signet-agents attested to one signet-server, each with its own socket, and a signet-gateway in front of
@@ -51,33 +46,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * policy files). X509-SVIDs live 20 s, so rotation and expiry happen within the test. The ban runs last: it
  * takes agent A away for good.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class GatewayMeshEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
+class GatewayMeshEndToEndTest extends OneWorkspaceTest {
   private static final String NODE_A = SignetServer.id("/node/caller-side");
   private static final String NODE_B = SignetServer.id("/node/service-side");
   private static final String CALLER = SignetServer.id("/workload/caller");
   private static final String SERVICE = SignetServer.id("/workload/billing-gateway");
-  private static final String HEADER = "X-Forwarded-Client-Cert";
+  private static final String HEADER = GatewayProcess.IDENTITY_HEADER;
 
   private final int inboundApi = Workspace.freePort();
   private final int inboundEcho = Workspace.freePort();
   private final int outboundApi = Workspace.freePort();
   private final int outboundEcho = Workspace.freePort();
   private final int metricsB = Workspace.freePort();
-  private Workspace workspace;
   private SignetServer server;
   private SignetAgent agentA;
   private SignetAgent agentB;
   private HttpServer upstream;
   private ServerSocket echo;
-
-  @Override
-  public List<Workspace> workspaces() {
-    return java.util.Collections.singletonList(workspace);
-  }
 
   @BeforeAll
   void start() throws Exception {
@@ -88,15 +75,7 @@ class GatewayMeshEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
     agentA = new SignetAgent(workspace, server, "a").attestAndStart(NODE_A);
     agentB = new SignetAgent(workspace, server, "b").attestAndStart(NODE_B);
 
-    upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-    upstream.createContext("/", exchange -> {
-      byte[] body = ("upstream saw " + exchange.getRequestHeaders().getFirst(HEADER)).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
-    upstream.start();
+    upstream = GatewayProcess.identityEchoUpstream(headers -> { });
     echo = startEchoServer();
 
     Path policies = Files.createDirectories(workspace.path("policies"));
@@ -159,15 +138,7 @@ class GatewayMeshEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
         }
         %s
         """.formatted(agent.socket(), id, workspace.path(name + "-data"), extra, policies, routes));
-    workspace.start(name, List.of(Distribution.get().home().resolve("bin/signet-gateway").toString(), "run",
-        "-config", config.toString()));
-    Poll.until(name + " listening on " + port, Duration.ofSeconds(60), () -> {
-      try (Socket probe = new Socket("127.0.0.1", port)) {
-        return true;
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    GatewayProcess.start(workspace, name, config, port);
   }
 
   @AfterAll
@@ -177,9 +148,6 @@ class GatewayMeshEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
     }
     if (echo != null) {
       echo.close();
-    }
-    if (workspace != null) {
-      workspace.close();
     }
   }
 

@@ -8,34 +8,21 @@ import io.spiffe.workloadapi.DefaultX509Source;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * SVID rotation with a short default X509-SVID TTL (20 s): an open java-spiffe X509Source receives a new
  * SVID on the same stream, before the old one expires.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class RotationEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
+class RotationEndToEndTest extends OneWorkspaceTest {
   private static final String NODE = SignetServer.id("/node/rotation");
   private static final String WORKLOAD = SignetServer.id("/workload/rotating");
 
-  private Workspace workspace;
   private SignetAgent agent;
-
-  @Override
-  public List<Workspace> workspaces() {
-    return Collections.singletonList(workspace);
-  }
 
   @BeforeAll
   void startServerAndAgent() {
@@ -43,13 +30,6 @@ class RotationEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
     SignetServer server = new SignetServer(workspace, "20s").start();
     server.createEntryOverGrpc(NODE, WORKLOAD, "unix:uid:" + Uids.current());
     agent = new SignetAgent(workspace, server, "a").attestAndStart(NODE);
-  }
-
-  @AfterAll
-  void stopAll() {
-    if (workspace != null) {
-      workspace.close();
-    }
   }
 
   @Test

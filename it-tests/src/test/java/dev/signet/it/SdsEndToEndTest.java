@@ -13,16 +13,12 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Envoy SDS on a real {@code signet-agent}'s Workload API socket, driven by our Go SDS client
@@ -30,22 +26,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * it streams {@code default} and {@code ROOTCA} as Envoy would, ACKs every response, and with a 20 s
  * X509-SVID TTL receives the rotated certificate as a pushed second response on the same stream.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class SdsEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
+class SdsEndToEndTest extends OneWorkspaceTest {
   private static final String NODE = SignetServer.id("/node/sds");
   private static final String ENVOY = SignetServer.id("/workload/envoy");
   private static final String OTHER = SignetServer.id("/workload/someone-else");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private Workspace workspace;
   private SignetAgent agent;
-
-  @Override
-  public List<Workspace> workspaces() {
-    return Collections.singletonList(workspace);
-  }
 
   @BeforeAll
   void startServerAndAgent() {
@@ -54,13 +42,6 @@ class SdsEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
     server.createEntryOverGrpc(NODE, ENVOY, "unix:uid:" + Uids.current());
     server.createEntryOverGrpc(NODE, OTHER, "unix:uid:" + (Uids.current() + 4242));
     agent = new SignetAgent(workspace, server, "a").attestAndStart(NODE);
-  }
-
-  @AfterAll
-  void stopAll() {
-    if (workspace != null) {
-      workspace.close();
-    }
   }
 
   private CommandResult sdsClient(String names, int responses) {

@@ -95,6 +95,13 @@ class RemoteAuthorizerTest {
     return new RemoteAuthorizer(address, tls, group, NioSocketChannel.class, timeout);
   }
 
+  /** {@code decision}, once checked to allow (or deny) and to be cacheable (or not) as expected. */
+  private static AccessDecision decided(AccessDecision decision, boolean allowed, boolean cacheable) {
+    assertThat(decision.allowed()).as("allowed: %s", decision).isEqualTo(allowed);
+    assertThat(decision.cacheable()).as("cacheable: %s", decision).isEqualTo(cacheable);
+    return decision;
+  }
+
   private AccessDecision ask(RemoteAuthorizer authorizer) {
     return authorizer.decide(request).toCompletableFuture().join();
   }
@@ -104,9 +111,7 @@ class RemoteAuthorizerTest {
     answer = """
         {"decision":"allow","policy":"orders","rule":"web-reads","reasons":["allowed by orders/web-reads"],"trust_score":90}""";
     AccessDecision decision = ask(authorizer(server.address(), serverId, Duration.ofSeconds(5)));
-    assertThat(decision.allowed()).isTrue();
-    assertThat(decision.cacheable()).isTrue();
-    assertThat(decision.reason()).isEqualTo("allowed by orders/web-reads (trust score 90)");
+    assertThat(decided(decision, true, true).reason()).isEqualTo("allowed by orders/web-reads (trust score 90)");
     assertThat(paths).containsExactly("POST /api/v1/policies/evaluate");
     assertThat(bodies.getFirst()).isEqualTo("""
         {"identity":"spiffe://example.org/web","resource":"/orders/1","action":"GET","context":{"route":"api"}}""");
@@ -117,9 +122,7 @@ class RemoteAuthorizerTest {
     answer = """
         {"decision":"deny","policy":"","rule":"","reasons":["no rule allows"],"trust_score":40}""";
     AccessDecision decision = ask(authorizer(server.address(), serverId, Duration.ofSeconds(5)));
-    assertThat(decision.allowed()).isFalse();
-    assertThat(decision.cacheable()).isTrue();
-    assertThat(decision.reason()).contains("no rule allows");
+    assertThat(decided(decision, false, true).reason()).contains("no rule allows");
   }
 
   @Test
@@ -129,9 +132,7 @@ class RemoteAuthorizerTest {
     answer = """
         {"status":403,"detail":"\\"spiffe://example.org/gateway\\" may ask only about itself"}""";
     AccessDecision forbidden = ask(authorizer);
-    assertThat(forbidden.allowed()).isFalse();
-    assertThat(forbidden.cacheable()).isFalse();
-    assertThat(forbidden.reason()).contains("403").contains("may ask only about itself");
+    assertThat(decided(forbidden, false, false).reason()).contains("403").contains("may ask only about itself");
     for (String body : List.of("""
         {"decision":"ALLOW"}""", "{}", "[\"allow\"]", "allow", "")) {
       status = HttpResponseStatus.OK;
@@ -149,8 +150,7 @@ class RemoteAuthorizerTest {
     Listener impostor = serving(pki.context("/web"));
     try {
       AccessDecision decision = ask(authorizer(impostor.address(), serverId, Duration.ofSeconds(5)));
-      assertThat(decision.allowed()).isFalse();
-      assertThat(decision.cacheable()).isFalse();
+      decided(decision, false, false);
       assertThat(paths).isEmpty();
     } finally {
       impostor.close();
@@ -161,9 +161,7 @@ class RemoteAuthorizerTest {
   void noAnswerWithinTheTimeoutDenies() throws Exception {
     silent = true;
     AccessDecision decision = ask(authorizer(server.address(), serverId, Duration.ofMillis(300)));
-    assertThat(decision.allowed()).isFalse();
-    assertThat(decision.cacheable()).isFalse();
-    assertThat(decision.reason()).contains("did not answer within");
+    assertThat(decided(decision, false, false).reason()).contains("did not answer within");
   }
 
   @Test
@@ -174,8 +172,6 @@ class RemoteAuthorizerTest {
     }
     AccessDecision decision = ask(authorizer(new InetSocketAddress("127.0.0.1", closedPort), serverId,
         Duration.ofSeconds(5)));
-    assertThat(decision.allowed()).isFalse();
-    assertThat(decision.cacheable()).isFalse();
-    assertThat(decision.reason()).contains("unreachable");
+    assertThat(decided(decision, false, false).reason()).contains("unreachable");
   }
 }
