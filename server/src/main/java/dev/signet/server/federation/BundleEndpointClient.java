@@ -23,7 +23,7 @@ import javax.net.ssl.TrustManager;
 /**
  * Fetches a foreign trust domain's bundle from its SPIFFE bundle endpoint (SPIFFE Trust Domain and
  * Bundle spec, section 5): an HTTPS GET answered with the bundle as a JWKS document. {@code https_web}
- * authenticates the endpoint with the JDK's Web PKI trust store and host name checks; {@code
+ * authenticates the endpoint with Web PKI roots ({@link WebPkiTrust}) and host name checks; {@code
  * https_spiffe} authenticates it by SPIFFE ID against the bundle we already hold for the endpoint's trust
  * domain, never by host name. The body is capped, and what comes back must parse as a bundle of the
  * relationship's trust domain.
@@ -34,11 +34,17 @@ public final class BundleEndpointClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final Function<TrustDomain, Optional<Bundle>> trustedBundles;
+  private final SSLContext webPki;
   private final Clock clock;
 
-  /** {@code trustedBundles} gives the bundle to authenticate an {@code https_spiffe} endpoint with. */
-  public BundleEndpointClient(Function<TrustDomain, Optional<Bundle>> trustedBundles, Clock clock) {
+  /**
+   * {@code trustedBundles} gives the bundle to authenticate an {@code https_spiffe} endpoint with; {@code webPki}
+   * authenticates {@code https_web} endpoints ({@link WebPkiTrust#sslContext}).
+   */
+  public BundleEndpointClient(Function<TrustDomain, Optional<Bundle>> trustedBundles, SSLContext webPki,
+      Clock clock) {
     this.trustedBundles = trustedBundles;
+    this.webPki = webPki;
     this.clock = clock;
   }
 
@@ -75,7 +81,7 @@ public final class BundleEndpointClient {
   private SSLContext sslContextFor(FederationRelationship relationship) {
     try {
       if (FederationRelationship.HTTPS_WEB.equals(relationship.bundleEndpointProfile())) {
-        return SSLContext.getDefault();
+        return webPki;
       }
       SpiffeId endpointId = relationship.endpointSpiffeId();
       SpiffeServerTrustManager trust = new SpiffeServerTrustManager(endpointId,
