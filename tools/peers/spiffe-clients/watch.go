@@ -8,16 +8,18 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"time"
 
 	"github.com/spiffe/go-spiffe/v2/bundle/x509bundle"
 	"github.com/spiffe/go-spiffe/v2/workloadapi"
 )
 
-// bundleUpdate is one X.509 bundle set the Workload API pushed: per trust domain, the sha256 fingerprints of its
-// authorities (sorted).
+// bundleUpdate is one X.509 bundle set the Workload API pushed: when it arrived (Unix milliseconds) and per trust
+// domain the sha256 fingerprints of its authorities (sorted).
 type bundleUpdate struct {
-	Update  int                 `json:"update"`
-	Bundles map[string][]string `json:"bundles"`
+	Update    int                 `json:"update"`
+	ArrivedMs int64               `json:"arrived_unix_ms"`
+	Bundles   map[string][]string `json:"bundles"`
 }
 
 type bundlePrinter struct {
@@ -28,7 +30,7 @@ type bundlePrinter struct {
 
 func (p *bundlePrinter) OnX509BundlesUpdate(set *x509bundle.Set) {
 	p.updates++
-	update := bundleUpdate{Update: p.updates, Bundles: map[string][]string{}}
+	update := bundleUpdate{Update: p.updates, ArrivedMs: time.Now().UnixMilli(), Bundles: map[string][]string{}}
 	for _, bundle := range set.Bundles() {
 		fingerprints := []string{}
 		for _, authority := range bundle.X509Authorities() {

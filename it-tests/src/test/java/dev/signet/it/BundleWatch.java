@@ -9,13 +9,12 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
  * Our go-spiffe client's {@code watch-bundles} ({@code workloadapi.WatchX509Bundles}) on a Workload API socket,
- * running in the workspace: each X.509 bundle set the socket pushes is one JSON line of the process log, per
- * trust domain the sha256 fingerprints of its authorities.
+ * running in the workspace: each X.509 bundle set the socket pushes is one JSON line of the process log, with the
+ * time it arrived and per trust domain the sha256 fingerprints of its authorities.
  */
 final class BundleWatch {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,13 +26,13 @@ final class BundleWatch {
         "-updates", "1000", "-timeout", "10m"));
   }
 
-  /** The updates seen so far, oldest first: each maps a trust domain to its authorities' fingerprints. */
+  /** The updates seen so far, oldest first: {@code arrived_unix_ms}, and {@code bundles} by trust domain. */
   List<JsonNode> updates() {
     List<JsonNode> updates = new ArrayList<>();
     try {
       for (String line : Files.readAllLines(process.log(), StandardCharsets.UTF_8)) {
         if (line.startsWith("{\"update\"")) {
-          updates.add(JSON.readTree(line).path("bundles"));
+          updates.add(JSON.readTree(line));
         }
       }
     } catch (IOException e) {
@@ -45,24 +44,33 @@ final class BundleWatch {
   /** The latest update's authorities of {@code trustDomain} (empty when none or the domain is absent). */
   List<String> authorities(String trustDomain) {
     List<JsonNode> updates = updates();
+    return updates.isEmpty() ? List.of() : authorities(updates.getLast(), trustDomain);
+  }
+
+  private static List<String> authorities(JsonNode update, String trustDomain) {
     List<String> out = new ArrayList<>();
-    if (!updates.isEmpty()) {
-      updates.getLast().path(trustDomain).forEach(n -> out.add(n.asText()));
-    }
+    update.path("bundles").path(trustDomain).forEach(n -> out.add(n.asText()));
     return out;
   }
 
   /**
    * Waits until the latest update's authorities of {@code trustDomain} match; returns the ms from {@code
-   * sinceNanos} ({@link System#nanoTime()}) to when the watch was seen holding them.
+   * sinceEpochMillis} ({@link System#currentTimeMillis()}) to the arrival of the first update since then that
+   * matched (0 if it came first).
    */
-  long await(String what, String trustDomain, Predicate<List<String>> condition, long sinceNanos, Duration timeout) {
+  long await(String what, String trustDomain, Predicate<List<String>> condition, long sinceEpochMillis,
+      Duration timeout) {
     Poll.until(what + " on the go-spiffe bundle watch", timeout, () -> {
       if (!process.isAlive()) {
         throw new AssertionError("go-spiffe watch-bundles exited:\n" + process.tail(20));
       }
       return condition.test(authorities(trustDomain));
     });
-    return TimeUnit.NANOSECONDS.toMillis(Math.max(0, System.nanoTime() - sinceNanos));
+    long arrived = updates().stream()
+        .filter(update -> update.path("arrived_unix_ms").asLong() >= sinceEpochMillis)
+        .filter(update -> condition.test(authorities(update, trustDomain)))
+        .mapToLong(update -> update.path("arrived_unix_ms").asLong())
+        .findFirst().orElse(sinceEpochMillis);
+    return Math.max(0, arrived - sinceEpochMillis);
   }
 }
