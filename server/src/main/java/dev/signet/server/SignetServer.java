@@ -180,7 +180,7 @@ public final class SignetServer implements AutoCloseable {
     Map<String, NodeAttestor> attestors = NodeAttestors.create(config.nodeAttestors(), dataStore, bundles, clock);
     ConfiguredRelationships.apply(dataStore, config.trustDomain(), config.federation().federatesWith());
     FederatedBundleRefresher federatedBundles = new FederatedBundleRefresher(dataStore, bundles,
-        new BundleEndpointClient(bundles::bundleFor, WebPkiTrust.sslContext(System.getenv()), clock), clock);
+        new BundleEndpointClient(bundles::bundleFor, WebPkiTrust.lazily(System.getenv()), clock), clock);
     HealthStatusManager health = new HealthStatusManager();
     // gRPC calls run here; this server supplies the executor, so it shuts it down (after the listeners).
     ExecutorService callExecutor = lifecycle.pushExecutor("grpc call executor",

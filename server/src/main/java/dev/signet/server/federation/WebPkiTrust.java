@@ -13,6 +13,8 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -27,8 +29,9 @@ import javax.net.ssl.X509TrustManager;
  * endpoints with Signet: the certificates of the {@code SSL_CERT_FILE} PEM file and of the PEM files in the
  * {@code SSL_CERT_DIR} directories (colon-separated; missing ones skipped) are trusted <em>in addition to</em> the JDK's roots.
  *
- * <p>Security decision: a set but unreadable or certificate-less {@code SSL_CERT_FILE} stops the server rather
- * than silently trusting less or more than the operator asked for; in a directory, files that hold no PEM
+ * <p>Security decision: a set but unreadable or certificate-less {@code SSL_CERT_FILE} fails every {@code https_web}
+ * fetch with that reason rather than silently trusting less or more than the operator asked for (a server without
+ * {@code https_web} relationships never reads it); in a directory, files that hold no PEM
  * certificate are skipped, as Go skips them (certificate directories also hold CRLs and hash links). Go's
  * {@code SSL_CERT_DIR} replaces the system directory where ours adds to the JDK's roots: removing public roots
  * is done with {@code javax.net.ssl.trustStore}.
@@ -38,6 +41,23 @@ public final class WebPkiTrust {
   static final String CERT_DIR = "SSL_CERT_DIR";
 
   private WebPkiTrust() {}
+
+  /**
+   * The TLS context for {@code https_web} endpoints, read from {@code environment} on first use and kept once read;
+   * a failure (IllegalArgumentException naming the variable) is thrown to that caller and retried on the next.
+   */
+  public static Supplier<SSLContext> lazily(Map<String, String> environment) {
+    Map<String, String> copy = Map.copyOf(environment);
+    AtomicReference<SSLContext> read = new AtomicReference<>();
+    return () -> {
+      SSLContext context = read.get();
+      if (context == null) {
+        context = sslContext(copy);
+        read.compareAndSet(null, context);
+      }
+      return context;
+    };
+  }
 
   /** The TLS context for {@code https_web} endpoints given this process environment. */
   public static SSLContext sslContext(Map<String, String> environment) {

@@ -50,7 +50,7 @@ class BundleEndpointTest {
     try (ServerFixture fixture = new ServerFixture(List.of(), false, spiffeEndpoint())) {
       URI url = URI.create("https://127.0.0.1:" + fixture.bundleEndpointPort() + "/");
       BundleEndpointClient client = new BundleEndpointClient(td -> Optional.of(fixture.bundle()),
-          SSLContext.getDefault(), fixture.clock);
+          WebPkiTrust.lazily(Map.of()), fixture.clock);
       Bundle served = client.fetch(new FederationRelationship("example.org", url, FederationRelationship.HTTPS_SPIFFE,
           ServerFixture.SERVER_ID));
       assertThat(served.x509Certificates()).containsExactlyElementsOf(fixture.bundle().x509Certificates());
@@ -103,18 +103,22 @@ class BundleEndpointTest {
       // a federating server's client: the test CA is no JDK root, so only SSL_CERT_FILE (as Go reads it) admits it
       FederationRelationship relationship = new FederationRelationship(ServerFixture.TD.name(),
           URI.create("https://localhost:" + fixture.bundleEndpointPort() + "/"), FederationRelationship.HTTPS_WEB, null);
-      assertThatThrownBy(() -> new BundleEndpointClient(td -> Optional.empty(), WebPkiTrust.sslContext(Map.of()),
+      assertThatThrownBy(() -> new BundleEndpointClient(td -> Optional.empty(), WebPkiTrust.lazily(Map.of()),
           fixture.clock).fetch(relationship)).as("jdk roots only").isInstanceOf(BundleFetchException.class);
       Files.writeString(dir.resolve("ca.pem"), PemCodec.encodeCertificates(List.of(ca.certificate())));
       Bundle fetched = new BundleEndpointClient(td -> Optional.empty(),
-          WebPkiTrust.sslContext(Map.of("SSL_CERT_FILE", dir.resolve("ca.pem").toString())), fixture.clock)
+          WebPkiTrust.lazily(Map.of("SSL_CERT_FILE", dir.resolve("ca.pem").toString())), fixture.clock)
           .fetch(relationship);
       assertThat(fetched.x509Certificates()).containsExactlyElementsOf(fixture.bundle().x509Certificates());
       Bundle fromDir = new BundleEndpointClient(td -> Optional.empty(),
-          WebPkiTrust.sslContext(Map.of("SSL_CERT_DIR", "/nonexistent-is-not-listed-here:" + dir)), fixture.clock)
+          WebPkiTrust.lazily(Map.of("SSL_CERT_DIR", "/nonexistent-is-not-listed-here:" + dir)), fixture.clock)
           .fetch(relationship);
       assertThat(fromDir.x509Certificates()).as("SSL_CERT_DIR: PEM files of the directory, others skipped")
           .containsExactlyElementsOf(fixture.bundle().x509Certificates());
+      assertThatThrownBy(() -> new BundleEndpointClient(td -> Optional.empty(),
+          WebPkiTrust.lazily(Map.of("SSL_CERT_FILE", dir.resolve("missing.pem").toString())), fixture.clock)
+          .fetch(relationship)).as("an unreadable SSL_CERT_FILE fails the fetch, naming it")
+          .isInstanceOf(BundleFetchException.class).hasMessageContaining("SSL_CERT_FILE").hasMessageContaining("missing.pem");
     }
   }
 }
