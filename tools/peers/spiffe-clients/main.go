@@ -7,6 +7,15 @@
 //
 //	go-spiffe-client x509 -socket unix:/path/api.sock [-spiffeID ID]
 //	go-spiffe-client jwt  -socket unix:/path/api.sock -audience A [-spiffeID ID]
+//	go-spiffe-client verify-x509 -socket unix:/path/api.sock -svid peer-chain.pem
+//	go-spiffe-client validate-jwt -socket unix:/path/api.sock -audience A -token JWT
+//	go-spiffe-client mtls-serve -socket unix:/path/api.sock -address 127.0.0.1:0 -authorize CLIENT_ID
+//	go-spiffe-client mtls-dial -socket unix:/path/api.sock -address HOST:PORT -authorize SERVER_ID
+//	go-spiffe-client watch-bundles -socket unix:/path/api.sock -updates N
+//
+// verify-x509 and validate-jwt judge another workload's SVID with the bundles this workload's agent serves
+// (federated ones included); mtls-serve prints {"listening": address} first; watch-bundles prints one JSON
+// line per X.509 bundle update.
 package main
 
 import (
@@ -26,6 +35,11 @@ func main() {
 	socket := flags.String("socket", "", "Workload API address (unix:/path)")
 	audience := flags.String("audience", "", "JWT-SVID audience (jwt only)")
 	spiffeID := flags.String("spiffeID", "", "the SVID to pick when the workload has several")
+	svidFile := flags.String("svid", "", "a peer's X509-SVID chain, PEM, leaf first (verify-x509)")
+	token := flags.String("token", "", "a peer's JWT-SVID (validate-jwt)")
+	address := flags.String("address", "127.0.0.1:0", "TCP address to listen on or dial (mtls-serve, mtls-dial)")
+	authorize := flags.String("authorize", "", "the SPIFFE ID the TLS peer must have (mtls-serve, mtls-dial)")
+	updates := flags.Int("updates", 1, "how many bundle updates to print before exiting (watch-bundles)")
 	timeout := flags.Duration("timeout", 30*time.Second, "overall deadline")
 	if err := flags.Parse(os.Args[2:]); err != nil {
 		fail(err)
@@ -46,8 +60,22 @@ func main() {
 			fail(fmt.Errorf("-audience is required for jwt"))
 		}
 		facts, err = fetchJWT(ctx, *socket, *audience, *spiffeID)
+	case "verify-x509":
+		facts, err = verifyX509(ctx, *socket, *svidFile)
+	case "validate-jwt":
+		facts, err = validateJWT(ctx, *socket, *token, *audience)
+	case "mtls-serve":
+		facts, err = serveMTLS(ctx, *socket, *address, *authorize)
+	case "mtls-dial":
+		facts, err = dialMTLS(ctx, *socket, *address, *authorize)
+	case "watch-bundles":
+		if err := watchBundles(ctx, *socket, *updates); err != nil {
+			fail(err)
+		}
+		return
 	default:
-		err = fmt.Errorf("unknown command %q (x509, jwt)", os.Args[1])
+		err = fmt.Errorf("unknown command %q (x509, jwt, verify-x509, validate-jwt, mtls-serve, mtls-dial, "+
+			"watch-bundles)", os.Args[1])
 	}
 	if err != nil {
 		fail(err)

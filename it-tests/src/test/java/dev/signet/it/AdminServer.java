@@ -31,6 +31,14 @@ public abstract class AdminServer {
   /** The admin API's Unix socket. */
   public abstract Path socket();
 
+  /** The trust domain the server serves (agents attest into it). */
+  public abstract String trustDomain();
+
+  /** The SPIFFE ID with this path in the server's trust domain. */
+  public String spiffeId(String path) {
+    return "spiffe://" + trustDomain() + path;
+  }
+
   /** Runs {@code <server cli> <command...> -socketPath S <args...>}. */
   public abstract CommandResult admin(String... commandAndArgs);
 
@@ -43,10 +51,12 @@ public abstract class AdminServer {
     return out.substring("Token: ".length()).strip();
   }
 
-  /** {@code entry create}: returns the new entry's id. */
-  public String createEntry(String parentId, String spiffeId, String selector) {
-    JsonNode result = json(admin("entry", "create", "-parentID", parentId, "-spiffeID", spiffeId, "-selector", selector,
-        "-output", "json").requireOk()).path("results").path(0);
+  /** {@code entry create} with more flags if given (e.g. {@code -federatesWith}): returns the new entry's id. */
+  public String createEntry(String parentId, String spiffeId, String selector, String... moreFlags) {
+    List<String> command = new ArrayList<>(List.of("entry", "create", "-parentID", parentId, "-spiffeID", spiffeId,
+        "-selector", selector, "-output", "json"));
+    command.addAll(List.of(moreFlags));
+    JsonNode result = json(admin(command.toArray(String[]::new)).requireOk()).path("results").path(0);
     if (result.path("status").path("code").asInt(-1) != 0) {
       throw new AssertionError("entry create failed: " + result);
     }

@@ -36,7 +36,6 @@ import org.junit.jupiter.api.Test;
 class HclDifferentialTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final String SPIRE_MODULE = "github.com/spiffe/spire@v1.13.3";
   private static final int MUTATIONS_PER_FILE = 60;
   private static final String[] INSERTS = {" ", "\n", "{", "}", "[", "]", "=", ",", "\"", "#", "/", "*", "<", "<<EOT\n",
       "\nEOT\n", "-", ".", "0", "7", "8", "x", "e", "E", "+", "a", "\\", "\\n", "\\x4", "$", "${", "true", "\r\n", "\t",
@@ -163,13 +162,7 @@ class HclDifferentialTest {
 
   /** SPIRE's .conf files, from its module as the Go toolchain downloaded it (tools/go-peers builds SPIRE from it). */
   private static List<String> spireConfigs() throws Exception {
-    Process download = new ProcessBuilder(go(), "mod", "download", "-json", SPIRE_MODULE)
-        .directory(Path.of(System.getProperty("signet.repo"), "tools", "peers", "spire").toFile())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    JsonNode module = JSON.readTree(download.getInputStream());
-    assertThat(download.waitFor(300, TimeUnit.SECONDS)).isTrue();
-    assertThat(download.exitValue()).as("go mod download " + SPIRE_MODULE).isZero();
-    Path dir = Path.of(module.get("Dir").asText());
+    Path dir = SpirePeers.spireModule();
     List<String> configs = new ArrayList<>();
     for (String sub : List.of("conf", "test/fixture/config", "test/integration/suites")) {
       try (Stream<Path> files = Files.walk(dir.resolve(sub))) {
@@ -179,15 +172,6 @@ class HclDifferentialTest {
       }
     }
     return configs;
-  }
-
-  private static String go() {
-    for (String candidate : List.of("/usr/local/go/bin/go", "/usr/bin/go", "/usr/lib/go/bin/go")) {
-      if (Files.isExecutable(Path.of(candidate))) {
-        return candidate;
-      }
-    }
-    return "go";
   }
 
   private static String mutate(String seed, Random random) {

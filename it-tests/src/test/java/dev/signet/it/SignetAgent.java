@@ -92,7 +92,7 @@ public final class SignetAgent {
 
   /** The agent's SPIFFE ID as the join_token attestor names it. */
   public String spiffeId() {
-    return SignetServer.id("/spire/agent/join_token/" + joinToken);
+    return server.spiffeId("/spire/agent/join_token/" + joinToken);
   }
 
   /**
@@ -170,7 +170,7 @@ public final class SignetAgent {
         %s
         }
         %s
-        """.formatted(dataDir, server.port(), socket, SignetServer.TRUST_DOMAIN, nodeAttestor, dataDir, extraPlugins,
+        """.formatted(dataDir, server.port(), socket, server.trustDomain(), nodeAttestor, dataDir, extraPlugins,
             extraBlocks);
     try {
       Files.writeString(config, conf); // the data dir is the daemon's to create (0700)

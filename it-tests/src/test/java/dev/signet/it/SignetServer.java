@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@code signet-server} process on an ephemeral port with its own admin socket, SQLite datastore and disk key
@@ -26,6 +27,7 @@ public final class SignetServer extends AdminServer {
   private String extraBlocks = "";
   private String trustDomain = TRUST_DOMAIN;
   private String serverBlocks = "";
+  private Map<String, String> environment = Map.of();
 
   public SignetServer(Workspace workspace, String x509SvidTtl) {
     super(workspace, "bootstrap.crt");
@@ -61,6 +63,17 @@ public final class SignetServer extends AdminServer {
   public SignetServer withTrustDomain(String name) {
     this.trustDomain = name;
     return this;
+  }
+
+  /** Starts the server with these variables added to its environment (e.g. {@code SSL_CERT_FILE}). */
+  public SignetServer withEnvironment(Map<String, String> variables) {
+    this.environment = Map.copyOf(variables);
+    return this;
+  }
+
+  @Override
+  public String trustDomain() {
+    return trustDomain;
   }
 
   /** Adds blocks inside {@code server { }} (HCL, e.g. {@code federation { ... }}). */
@@ -100,7 +113,7 @@ public final class SignetServer extends AdminServer {
     writeConfig();
     starts++;
     process = workspace.start("server-" + starts,
-        List.of(Distribution.get().serverBin(), "run", "-config", config.toString()));
+        List.of(Distribution.get().serverBin(), "run", "-config", config.toString()), environment);
     Poll.until("signet-server healthy on " + socket, Duration.ofSeconds(90), () -> {
       if (!process.isAlive()) {
         throw new AssertionError("signet-server exited with " + process.awaitExit(Duration.ZERO) + ":\n"

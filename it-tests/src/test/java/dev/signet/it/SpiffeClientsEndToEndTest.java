@@ -18,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * ({@code tools/peers/spiffe-clients}, X509Source and JWTSource) and our py-spiffe 0.3.2 client fetch an
  * X509-SVID and a JWT-SVID for a workload entitled to two identities, verify the X509-SVID's chain and
  * validate the JWT-SVID against the bundles the same socket serves (and refuse it for another audience).
+ * go-spiffe's bundle watch follows a whole X.509 CA rotation of the server (prepare, activate, taint, revoke), and
+ * two workloads of two agents hold a spiffetls mutual-TLS connection.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -29,6 +31,7 @@ class SpiffeClientsEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
   private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(60);
 
   private Workspace workspace;
+  private SignetServer server;
   private SignetAgent agent;
 
   @Override
@@ -39,7 +42,7 @@ class SpiffeClientsEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
   @BeforeEach
   void startServerAndAgent() {
     workspace = new Workspace("spiffe-clients");
-    SignetServer server = new SignetServer(workspace).start();
+    server = new SignetServer(workspace).start();
     String selector = "unix:uid:" + Uids.current();
     server.createEntry(NODE, WEB, selector);
     server.createEntry(NODE, API, selector);
@@ -100,6 +103,57 @@ class SpiffeClientsEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
     assertThat(texts(jwt.path("audience"))).containsExactly(AUDIENCE);
     assertThat(jwt.path("jwt_authorities").asInt()).isPositive();
     assertThat(jwt.path("wrong_audience_error").asText()).as("another audience is refused").isNotEmpty();
+  }
+
+  @Test
+  void goSpiffeBundleWatchFollowsAnX509CaRotation() {
+    BundleWatch watch = new BundleWatch(workspace, "watch-bundles", agent.address());
+    String td = SignetServer.TRUST_DOMAIN;
+    watch.await("the first bundle", td, a -> a.size() == 1, System.currentTimeMillis(), CLIENT_TIMEOUT);
+    String original = watch.authorities(td).getFirst();
+
+    long prepared = System.currentTimeMillis(); // the push beats the CLI's exit: timed from its start, JVM included
+    String next = authorityId(server.admin("localauthority", "x509", "prepare", "-output", "json"), "prepared_authority");
+    long seenPrepared = watch.await("the prepared authority", td, a -> a.size() == 2, prepared, CLIENT_TIMEOUT);
+    server.admin("localauthority", "x509", "activate", "-authorityID", next).requireOk();
+    String old = authorityId(server.admin("localauthority", "x509", "show", "-output", "json"), "old");
+    server.admin("localauthority", "x509", "taint", "-authorityID", old).requireOk();
+    long revoked = System.currentTimeMillis();
+    server.admin("localauthority", "x509", "revoke", "-authorityID", old).requireOk();
+    long seenRevoked = watch.await("the old authority gone", td, a -> a.size() == 1 && !a.contains(original), revoked,
+        CLIENT_TIMEOUT);
+    System.out.printf("go-spiffe bundle watch on signet-agent: 2 authorities %d ms after starting the prepare CLI, 1 "
+        + "(the new one) %d ms after starting the revoke CLI (each before that CLI exited), %d updates in all%n", seenPrepared, seenRevoked, watch.updates().size());
+
+    // the workload's SVID now chains to the new authority alone: go-spiffe verifies it against the new bundle
+    JsonNode x509 = Poll.value("an SVID that verifies against the rotated bundle", CLIENT_TIMEOUT, () -> {
+      CommandResult result = Distribution.run(CLIENT_TIMEOUT, List.of(SpirePeers.bin("go-spiffe-client"), "x509",
+          "-socket", agent.address(), "-spiffeID", API, "-timeout", "10s"));
+      return result.ok() ? java.util.Optional.of(SignetServer.json(result)) : java.util.Optional.empty();
+    });
+    assertThat(x509.path("verified_spiffe_id").asText()).isEqualTo(API);
+    assertThat(x509.path("own_bundle_x509_authorities").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void twoWorkloadsOfTwoAgentsHoldAMutualTlsConnection() {
+    String otherNode = SignetServer.id("/node/clients-b");
+    String backend = SignetServer.id("/workload/backend");
+    server.createEntry(otherNode, backend, "unix:uid:" + Uids.current());
+    SignetAgent other = new SignetAgent(workspace, server, "b").attestAndStart(otherNode);
+    Poll.until("the backend SVID on agent b", Duration.ofSeconds(60),
+        () -> other.fetchX509(null).stdout().contains(backend));
+    // agent a's workload holds two SVIDs: the client presents its default one, which the server must authorize
+    String client = GoSpiffeClient.run("x509", "-socket", agent.address()).path("spiffe_id").asText();
+    assertThat(client).isIn(WEB, API);
+    GoSpiffeClient.mutualTls(workspace, other.address(), backend, agent.address(), client);
+  }
+
+  /** The {@code authority_id} of {@code field} in a {@code localauthority x509 ... -output json} result. */
+  private static String authorityId(CommandResult result, String field) {
+    String id = SignetServer.json(result.requireOk()).path(field).path("authority_id").asText();
+    assertThat(id).as("%s.authority_id in %s", field, result.stdout()).isNotBlank();
+    return id;
   }
 
   private static JsonNode run(List<String> command) {

@@ -40,7 +40,7 @@ public final class SpireAgent {
 
   /** The agent's SPIFFE ID as the join_token attestor names it (after {@link #attestAndStart}). */
   public String spiffeId() {
-    return SignetServer.id("/spire/agent/join_token/" + joinToken);
+    return server.spiffeId("/spire/agent/join_token/" + joinToken);
   }
 
   /**
@@ -83,7 +83,7 @@ public final class SpireAgent {
               }
           }
           """.formatted(workspace.path(name + "-data"), server.port(), socket, server.writeBootstrapBundle(),
-          SignetServer.TRUST_DOMAIN, nodeAttestorHcl));
+          server.trustDomain(), nodeAttestorHcl));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -91,6 +91,16 @@ public final class SpireAgent {
     command.addAll(extraArgs);
     process = workspace.start(name, command);
     return this;
+  }
+
+  /** The socket address as SPIFFE clients take it ({@code unix:/path}). */
+  public String address() {
+    return "unix:" + socket;
+  }
+
+  /** Runs {@code spire-agent <command...> -socketPath S <args...>} against this agent's socket. */
+  public CommandResult cli(String... commandAndArgs) {
+    return Distribution.run(CLI_TIMEOUT, Distribution.cliCommand(List.of(binary), socket, commandAndArgs));
   }
 
   /** {@code spire-agent api fetch x509} on the agent's socket: its output, or "" while it fails. */

@@ -1,7 +1,12 @@
 package dev.signet.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The real peers the interop tests run beside Signet: SPIRE's binaries and our go-spiffe client, which
@@ -11,7 +16,42 @@ import java.nio.file.Path;
  * test; it never skips.
  */
 final class SpirePeers {
+  /** The SPIRE module the peers are built from ({@code tools/peers/spire/go.mod}). */
+  static final String SPIRE_MODULE = "github.com/spiffe/spire@v1.13.3";
+
   private SpirePeers() {}
+
+  /**
+   * The directory of SPIRE's module source in the Go module cache (its {@code conf/}, test fixtures), as {@code
+   * go mod download} reports it: already there when {@code tools/go-peers} has built SPIRE, so nothing is fetched.
+   */
+  static Path spireModule() {
+    try {
+      Process download = new ProcessBuilder(go(), "mod", "download", "-json", SPIRE_MODULE)
+          .directory(Path.of(System.getProperty("signet.repo"), "tools", "peers", "spire").toFile())
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      JsonNode module = new ObjectMapper().readTree(download.getInputStream());
+      if (!download.waitFor(300, TimeUnit.SECONDS) || download.exitValue() != 0) {
+        download.destroyForcibly();
+        throw new AssertionError("go mod download " + SPIRE_MODULE + " failed");
+      }
+      return Path.of(module.get("Dir").asText());
+    } catch (IOException e) {
+      throw new AssertionError("cannot run go mod download " + SPIRE_MODULE + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  private static String go() {
+    for (String candidate : List.of("/usr/local/go/bin/go", "/usr/bin/go", "/usr/lib/go/bin/go")) {
+      if (Files.isExecutable(Path.of(candidate))) {
+        return candidate;
+      }
+    }
+    return "go";
+  }
 
   /** The path of the peer binary {@code name} ({@code spire-agent}, {@code spire-server}, {@code go-spiffe-client}). */
   static String bin(String name) {

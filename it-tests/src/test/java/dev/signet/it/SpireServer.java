@@ -6,11 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A real {@code spire-server} v1.13.3 ({@link SpirePeers}) on an ephemeral loopback port with its own admin
  * socket, SQLite datastore and disk key manager in the workspace (so a restart keeps its CA), serving trust
- * domain {@link SignetServer#TRUST_DOMAIN} with the {@code join_token} node attestor, driven through its own CLI.
+ * domain {@link SignetServer#TRUST_DOMAIN} (or another, for federation) with the {@code join_token} node
+ * attestor, driven through its own CLI.
  */
 public final class SpireServer extends AdminServer {
   private static final Duration CLI_TIMEOUT = Duration.ofSeconds(30);
@@ -22,12 +24,38 @@ public final class SpireServer extends AdminServer {
   private final Path config;
   private RunningProcess process;
   private int starts;
+  private String trustDomain = SignetServer.TRUST_DOMAIN;
+  private String serverBlocks = "";
+  private Map<String, String> environment = Map.of();
 
   public SpireServer(Workspace workspace) {
     super(workspace, "spire-bootstrap.crt");
     this.dataDir = workspace.path("spire-server");
     this.socket = workspace.path("spire/api.sock");
     this.config = workspace.path("spire-server.conf");
+  }
+
+  /** Serves another trust domain than {@link SignetServer#TRUST_DOMAIN} (for federation with Signet). */
+  public SpireServer withTrustDomain(String name) {
+    this.trustDomain = name;
+    return this;
+  }
+
+  /** Adds blocks inside {@code server { }} (HCL, e.g. {@code federation { ... }}). */
+  public SpireServer withServerBlocks(String hcl) {
+    this.serverBlocks = hcl;
+    return this;
+  }
+
+  /** Starts the server with these variables added to its environment (e.g. {@code SSL_CERT_FILE}). */
+  public SpireServer withEnvironment(Map<String, String> variables) {
+    this.environment = Map.copyOf(variables);
+    return this;
+  }
+
+  @Override
+  public String trustDomain() {
+    return trustDomain;
   }
 
   @Override
@@ -48,7 +76,8 @@ public final class SpireServer extends AdminServer {
   public SpireServer start() {
     writeConfig();
     starts++;
-    process = workspace.start("spire-server-" + starts, List.of(binary, "run", "-config", config.toString()));
+    process = workspace.start("spire-server-" + starts, List.of(binary, "run", "-config", config.toString()),
+        environment);
     Poll.until("spire-server healthy on " + socket, Duration.ofSeconds(60), () -> {
       if (!process.isAlive()) {
         throw new AssertionError("spire-server exited with " + process.awaitExit(Duration.ZERO) + ":\n"
@@ -87,6 +116,7 @@ public final class SpireServer extends AdminServer {
             ca_ttl = "168h"
             default_x509_svid_ttl = "1h"
             default_jwt_svid_ttl = "5m"
+        %s
         }
         plugins {
             DataStore "sql" {
@@ -104,7 +134,7 @@ public final class SpireServer extends AdminServer {
                 }
             }
         }
-        """.formatted(port, socket, SignetServer.TRUST_DOMAIN, dataDir, dataDir.resolve("datastore.sqlite3"),
+        """.formatted(port, socket, trustDomain, dataDir, serverBlocks, dataDir.resolve("datastore.sqlite3"),
         dataDir.resolve("keys.json"));
     try {
       Files.createDirectories(socket.getParent());

@@ -62,8 +62,13 @@ public final class Workspace implements AutoCloseable {
 
   /** Starts a long-running process logged to {@code <logs>/<name>.log}; it is stopped by {@link #close()}. */
   public RunningProcess start(String processName, List<String> command) {
+    return start(processName, command, Map.of());
+  }
+
+  /** {@link #start(String, List)} with these variables added to the process environment. */
+  public RunningProcess start(String processName, List<String> command, Map<String, String> environment) {
     RunningProcess process =
-        RunningProcess.start(processName, command, logs.resolve(processName + ".log"), Map.of());
+        RunningProcess.start(processName, command, logs.resolve(processName + ".log"), environment);
     processes.add(process);
     return process;
   }

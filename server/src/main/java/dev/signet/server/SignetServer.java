@@ -54,6 +54,7 @@ import dev.signet.server.federation.BundleEndpointClient;
 import dev.signet.server.federation.BundleEndpointServer;
 import dev.signet.server.federation.ConfiguredRelationships;
 import dev.signet.server.federation.FederatedBundleRefresher;
+import dev.signet.server.federation.WebPkiTrust;
 import dev.signet.server.ratelimit.PerKeyRateLimiter;
 import io.grpc.BindableService;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -179,7 +180,7 @@ public final class SignetServer implements AutoCloseable {
     Map<String, NodeAttestor> attestors = NodeAttestors.create(config.nodeAttestors(), dataStore, bundles, clock);
     ConfiguredRelationships.apply(dataStore, config.trustDomain(), config.federation().federatesWith());
     FederatedBundleRefresher federatedBundles = new FederatedBundleRefresher(dataStore, bundles,
-        new BundleEndpointClient(bundles::bundleFor, clock), clock);
+        new BundleEndpointClient(bundles::bundleFor, WebPkiTrust.lazily(System.getenv()), clock), clock);
     HealthStatusManager health = new HealthStatusManager();
     // gRPC calls run here; this server supplies the executor, so it shuts it down (after the listeners).
     ExecutorService callExecutor = lifecycle.pushExecutor("grpc call executor",

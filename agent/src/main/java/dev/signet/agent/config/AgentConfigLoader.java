@@ -18,6 +18,7 @@ import dev.signet.agent.workload.PerUidQuotas;
 import dev.signet.common.config.ConfigException;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.config.HealthChecks;
+import dev.signet.common.config.NamedPipeName;
 import dev.signet.common.config.TelemetrySection;
 import dev.signet.common.telemetry.TelemetryConfig;
 import dev.signet.common.config.HclDocument;
@@ -127,7 +128,7 @@ public final class AgentConfigLoader {
     ConfigSection experimental = agent.section("experimental");
     Duration syncInterval = experimental.getDuration("sync_interval", Duration.ofSeconds(5));
     experimental.accept("use_sync_authorized_entries");
-    experimental.accept("named_pipe_name");
+    NamedPipeName.refuseIfSet("agent", experimental.getString(NamedPipeName.KEY).orElse(null));
     ACCEPTED_NO_EFFECT.forEach(key -> {
       if (agent.accept(key)) {
         warnings.add("agent." + key + " is accepted for SPIRE compatibility and has no effect in signet");

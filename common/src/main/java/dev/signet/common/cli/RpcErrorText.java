@@ -9,7 +9,9 @@ import java.util.Locale;
 /**
  * A failed call printed the way SPIRE's Go CLIs print it: {@code rpc error: code = PermissionDenied desc = …}.
  * When the socket could not be reached, the description names the path and the cause as Go's gRPC does
- * ({@code dial unix /run/x.sock: connect: no such file or directory}) instead of Java's "io exception".
+ * ({@code dial unix /run/x.sock: connect: no such file or directory}) instead of Java's "io exception". An
+ * UNAVAILABLE the server itself sent (a federated bundle endpoint it could not fetch from) keeps the server's
+ * description: the call did reach the server, and a dial error would send the operator after the wrong fault.
  */
 public final class RpcErrorText {
   private RpcErrorText() {}
@@ -18,11 +20,20 @@ public final class RpcErrorText {
   public static String describe(StatusRuntimeException e, Path socket) {
     Status status = e.getStatus();
     String description = status.getDescription() == null ? "" : status.getDescription();
-    if (status.getCode() == Status.Code.UNAVAILABLE && socket != null) {
+    if (status.getCode() == Status.Code.UNAVAILABLE && socket != null && isTransportFailure(status)) {
       description = "connection error: desc = \"transport: error while dialing: dial unix " + socket + ": connect: "
           + dialFailure(socket) + "\"";
     }
     return "rpc error: code = " + goCode(status.getCode()) + " desc = " + description;
+  }
+
+  /**
+   * A failure of the channel rather than an answer: grpc-java's own statuses carry the local cause or its generic
+   * "io exception"; a status the server sent arrives with the server's description and no cause.
+   */
+  private static boolean isTransportFailure(Status status) {
+    return status.getCause() != null || status.getDescription() == null
+        || status.getDescription().equals("io exception");
   }
 
   /** Why connecting to {@code socket} fails, in the words of the C library as Go reports them. */

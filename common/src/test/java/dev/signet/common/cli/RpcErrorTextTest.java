@@ -21,6 +21,17 @@ class RpcErrorTextTest {
     Files.createFile(missing); // a path that exists but where nothing listens
     assertThat(RpcErrorText.describe(Status.UNAVAILABLE.asRuntimeException(), missing))
         .endsWith("dial unix " + missing + ": connect: connection refused\"");
+    assertThat(RpcErrorText.describe(Status.UNAVAILABLE.withDescription("io exception")
+        .withCause(new IOException("connect failed")).asRuntimeException(), missing)).contains("connection refused");
+  }
+
+  @Test
+  void anUnavailableTheServerSentKeepsItsDescription() throws IOException {
+    Path socket = Files.createFile(dir.resolve("server.sock"));
+    assertThat(RpcErrorText.describe(Status.UNAVAILABLE.withDescription("bundle of \"spire.test\" not refreshed: "
+        + "endpoint presented spiffe://spire.test/spire/server").asRuntimeException(), socket))
+        .isEqualTo("rpc error: code = Unavailable desc = bundle of \"spire.test\" not refreshed: endpoint presented "
+            + "spiffe://spire.test/spire/server");
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.signet.common.config.HealthChecks;
 import dev.signet.common.config.TelemetrySection;
 import dev.signet.common.telemetry.TelemetryConfig;
 import dev.signet.common.config.HclDocument;
+import dev.signet.common.config.NamedPipeName;
 import dev.signet.common.config.PluginBlock;
 import dev.signet.common.files.DataDirPermissions;
 import dev.signet.common.crypto.CryptoProviderMode;
@@ -117,6 +118,9 @@ public final class ServerConfigLoader {
     boolean signingLimit = rateLimit.getBool("signing", true);
     boolean allowInsecureDataDir = server.getBool(DataDirPermissions.OPT_OUT_KEY, false);
     CryptoProviderMode cryptoProvider = cryptoProvider(server);
+    if (server.has("experimental")) {
+      NamedPipeName.refuseIfSet("server", server.getMap("experimental").get(NamedPipeName.KEY));
+    }
     acceptNoEffect(server);
 
     Plugins plugins = plugins(root.plugins(), new CoreConfig(trustDomain));

@@ -17,13 +17,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 
 /**
  * Fetches a foreign trust domain's bundle from its SPIFFE bundle endpoint (SPIFFE Trust Domain and
  * Bundle spec, section 5): an HTTPS GET answered with the bundle as a JWKS document. {@code https_web}
- * authenticates the endpoint with the JDK's Web PKI trust store and host name checks; {@code
+ * authenticates the endpoint with Web PKI roots ({@link WebPkiTrust}) and host name checks; {@code
  * https_spiffe} authenticates it by SPIFFE ID against the bundle we already hold for the endpoint's trust
  * domain, never by host name. The body is capped, and what comes back must parse as a bundle of the
  * relationship's trust domain.
@@ -34,11 +35,17 @@ public final class BundleEndpointClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final Function<TrustDomain, Optional<Bundle>> trustedBundles;
+  private final Supplier<SSLContext> webPki;
   private final Clock clock;
 
-  /** {@code trustedBundles} gives the bundle to authenticate an {@code https_spiffe} endpoint with. */
-  public BundleEndpointClient(Function<TrustDomain, Optional<Bundle>> trustedBundles, Clock clock) {
+  /**
+   * {@code trustedBundles} gives the bundle to authenticate an {@code https_spiffe} endpoint with; {@code webPki}
+   * authenticates {@code https_web} endpoints ({@link WebPkiTrust#lazily}).
+   */
+  public BundleEndpointClient(Function<TrustDomain, Optional<Bundle>> trustedBundles, Supplier<SSLContext> webPki,
+      Clock clock) {
     this.trustedBundles = trustedBundles;
+    this.webPki = webPki;
     this.clock = clock;
   }
 
@@ -46,7 +53,13 @@ public final class BundleEndpointClient {
   public Bundle fetch(FederationRelationship relationship) throws BundleFetchException {
     TrustDomain trustDomain = TrustDomain.parse(relationship.trustDomain());
     String url = relationship.bundleEndpointUrl().toString();
-    HttpClient client = HttpClient.newBuilder().sslContext(sslContextFor(relationship))
+    SSLContext tls;
+    try {
+      tls = sslContextFor(relationship);
+    } catch (IllegalArgumentException e) { // SSL_CERT_FILE / SSL_CERT_DIR unreadable: the operator's to fix
+      throw new BundleFetchException("cannot authenticate \"" + url + "\": " + e.getMessage(), e);
+    }
+    HttpClient client = HttpClient.newBuilder().sslContext(tls)
         .connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     HttpRequest request = HttpRequest.newBuilder(relationship.bundleEndpointUrl()).timeout(TIMEOUT)
         .header("Accept", "application/json").GET().build();
@@ -75,7 +88,7 @@ public final class BundleEndpointClient {
   private SSLContext sslContextFor(FederationRelationship relationship) {
     try {
       if (FederationRelationship.HTTPS_WEB.equals(relationship.bundleEndpointProfile())) {
-        return SSLContext.getDefault();
+        return webPki.get();
       }
       SpiffeId endpointId = relationship.endpointSpiffeId();
       SpiffeServerTrustManager trust = new SpiffeServerTrustManager(endpointId,

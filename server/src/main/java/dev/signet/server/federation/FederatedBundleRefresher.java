@@ -16,14 +16,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps federated bundles current: for every federation relationship, fetches the bundle from its
- * endpoint when due (the bundle's {@code spiffe_refresh_hint}, else {@link #DEFAULT_REFRESH}; after a
- * failure, {@link #RETRY_AFTER_FAILURE}) and stores what changed. {@link #refresh} does one at once, for
+ * endpoint when due ({@link #nextFetch}: as SPIRE does, four times per {@code spiffe_refresh_hint}, a hint
+ * below {@link #MINIMUM_REFRESH_HINT} counting as that minimum, else every {@link #DEFAULT_REFRESH}; after a
+ * failure, {@link #RETRY_AFTER_FAILURE}) and stores what changed. A failed fetch (endpoint down, wrong
+ * endpoint SPIFFE ID, bad document) leaves the stored bundle as it was. {@link #refresh} does one at once, for
  * the TrustDomain API's RefreshBundle.
  */
 public final class FederatedBundleRefresher {
   /** How often a bundle without a refresh hint is fetched (SPIRE's default hint is 5 minutes). */
   static final Duration DEFAULT_REFRESH = Duration.ofMinutes(5);
   static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
+  /** The smallest refresh hint honoured (SPIRE's {@code bundleutil.MinimumRefreshHint}). */
+  static final Duration MINIMUM_REFRESH_HINT = Duration.ofMinutes(1);
+  /** Fetches per refresh hint, so one missed fetch does not miss a rotation (SPIRE's attemptsPerRefreshHint). */
+  static final int ATTEMPTS_PER_REFRESH_HINT = 4;
   private static final Logger LOG = LoggerFactory.getLogger(FederatedBundleRefresher.class);
 
   private final DataStore dataStore;
@@ -52,8 +58,7 @@ public final class FederatedBundleRefresher {
       Bundle fetched = client.fetch(relationship);
       Bundle stored = bundles.update(trustDomain, current -> new Bundle(trustDomain, fetched.x509Authorities(),
           fetched.jwtAuthorities(), current.sequenceNumber(), fetched.refreshHint()));
-      Duration hint = stored.refreshHint().isZero() ? DEFAULT_REFRESH : stored.refreshHint();
-      nextRefresh.put(trustDomain.name(), clock.instant().plus(hint));
+      nextRefresh.put(trustDomain.name(), clock.instant().plus(nextFetch(stored.refreshHint())));
       return stored;
     } catch (BundleFetchException e) {
       nextRefresh.put(trustDomain.name(), clock.instant().plus(RETRY_AFTER_FAILURE));
@@ -75,6 +80,15 @@ public final class FederatedBundleRefresher {
         LOG.warn("federated bundle of \"{}\" not refreshed: {}", relationship.trustDomain(), e.getMessage());
       }
     }
+  }
+
+  /** How long after a successful fetch of a bundle with this refresh hint (zero: none) the next one is due. */
+  static Duration nextFetch(Duration refreshHint) {
+    if (refreshHint.isZero() || refreshHint.isNegative()) {
+      return DEFAULT_REFRESH;
+    }
+    Duration hint = refreshHint.compareTo(MINIMUM_REFRESH_HINT) < 0 ? MINIMUM_REFRESH_HINT : refreshHint;
+    return hint.dividedBy(ATTEMPTS_PER_REFRESH_HINT);
   }
 
   /** Forgets the schedule of a deleted relationship. */

@@ -13,6 +13,7 @@ import dev.signet.datastore.FederationRelationship;
 import dev.signet.server.config.ServerConfig;
 import dev.signet.server.federation.BundleEndpointClient;
 import dev.signet.server.federation.BundleFetchException;
+import dev.signet.server.federation.WebPkiTrust;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -47,7 +49,8 @@ class BundleEndpointTest {
   void httpsSpiffeServesTheBundleWithItsRefreshHintToAClientThatChecksTheServersSpiffeId() throws Exception {
     try (ServerFixture fixture = new ServerFixture(List.of(), false, spiffeEndpoint())) {
       URI url = URI.create("https://127.0.0.1:" + fixture.bundleEndpointPort() + "/");
-      BundleEndpointClient client = new BundleEndpointClient(td -> Optional.of(fixture.bundle()), fixture.clock);
+      BundleEndpointClient client = new BundleEndpointClient(td -> Optional.of(fixture.bundle()),
+          WebPkiTrust.lazily(Map.of()), fixture.clock);
       Bundle served = client.fetch(new FederationRelationship("example.org", url, FederationRelationship.HTTPS_SPIFFE,
           ServerFixture.SERVER_ID));
       assertThat(served.x509Certificates()).containsExactlyElementsOf(fixture.bundle().x509Certificates());
@@ -96,6 +99,26 @@ class BundleEndpointTest {
       Bundle served = JwksCodec.decode(ServerFixture.TD, response.body());
       assertThat(served.x509Certificates()).containsExactlyElementsOf(fixture.bundle().x509Certificates());
       assertThat(served.refreshHint()).isEqualTo(Duration.ofMinutes(5));
+
+      // a federating server's client: the test CA is no JDK root, so only SSL_CERT_FILE (as Go reads it) admits it
+      FederationRelationship relationship = new FederationRelationship(ServerFixture.TD.name(),
+          URI.create("https://localhost:" + fixture.bundleEndpointPort() + "/"), FederationRelationship.HTTPS_WEB, null);
+      assertThatThrownBy(() -> new BundleEndpointClient(td -> Optional.empty(), WebPkiTrust.lazily(Map.of()),
+          fixture.clock).fetch(relationship)).as("jdk roots only").isInstanceOf(BundleFetchException.class);
+      Files.writeString(dir.resolve("ca.pem"), PemCodec.encodeCertificates(List.of(ca.certificate())));
+      Bundle fetched = new BundleEndpointClient(td -> Optional.empty(),
+          WebPkiTrust.lazily(Map.of("SSL_CERT_FILE", dir.resolve("ca.pem").toString())), fixture.clock)
+          .fetch(relationship);
+      assertThat(fetched.x509Certificates()).containsExactlyElementsOf(fixture.bundle().x509Certificates());
+      Bundle fromDir = new BundleEndpointClient(td -> Optional.empty(),
+          WebPkiTrust.lazily(Map.of("SSL_CERT_DIR", "/nonexistent-is-not-listed-here:" + dir)), fixture.clock)
+          .fetch(relationship);
+      assertThat(fromDir.x509Certificates()).as("SSL_CERT_DIR: PEM files of the directory, others skipped")
+          .containsExactlyElementsOf(fixture.bundle().x509Certificates());
+      assertThatThrownBy(() -> new BundleEndpointClient(td -> Optional.empty(),
+          WebPkiTrust.lazily(Map.of("SSL_CERT_FILE", dir.resolve("missing.pem").toString())), fixture.clock)
+          .fetch(relationship)).as("an unreadable SSL_CERT_FILE fails the fetch, naming it")
+          .isInstanceOf(BundleFetchException.class).hasMessageContaining("SSL_CERT_FILE").hasMessageContaining("missing.pem");
     }
   }
 }

@@ -196,6 +196,7 @@ class ServerConfigLoaderTest {
       "upper-case trust domain | server { trust_domain = \"Example.org\"\\n data_dir = \"/d\" }          | Example.org",
       "bad ttl                 | server { trust_domain = \"example.org\"\\n data_dir = \"/d\"\\n ca_ttl = \"0s\" } | ca_ttl",
       "bad log level           | server { trust_domain = \"example.org\"\\n data_dir = \"/d\"\\n log_level = \"LOUD\" } | LOUD",
+      "a windows named pipe    | server { trust_domain = \"example.org\"\\n data_dir = \"/d\"\\n experimental { named_pipe_name = \"\\\\spire\" } } | server.experimental.named_pipe_name \"\\spire\" is not supported in this platform; please use socket_path instead",
   })
   void badServerSectionsAreRefused(String name, String server, String message) {
     String text = server.replace("\\n", "\n") + "\n" + MINIMAL.substring(MINIMAL.indexOf("plugins"));

@@ -1,0 +1,80 @@
+package dev.signet.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A private Web PKI made by openssl in a directory, standing in for a public CA: a root CA and a TLS serving
+ * certificate for {@code 127.0.0.1} and {@code localhost} (EC P-256, {@code serverAuth}, key as PKCS#8), for
+ * {@code https_web} bundle endpoints. Clients trust the root through {@code SSL_CERT_FILE}, as Go programs
+ * (SPIRE) and signet-server read it.
+ */
+final class WebPki {
+  private final Path dir;
+  private final String openssl = Distribution.requireTool("openssl");
+
+  WebPki(Path dir) {
+    this.dir = dir;
+    Path ext = dir.resolve("ext.cnf");
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(ext, """
+          [req]
+          distinguished_name = dn
+          prompt = no
+          [dn]
+          [ca]
+          basicConstraints = critical, CA:true
+          keyUsage = critical, keyCertSign, cRLSign
+          subjectKeyIdentifier = hash
+          [serving]
+          basicConstraints = critical, CA:false
+          keyUsage = critical, digitalSignature
+          extendedKeyUsage = serverAuth
+          subjectAltName = IP:127.0.0.1, DNS:localhost
+          subjectKeyIdentifier = hash
+          authorityKeyIdentifier = keyid
+          """);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path("root.key"));
+    openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path("serving.sec1.key"));
+    openssl("pkcs8", "-topk8", "-nocrypt", "-in", path("serving.sec1.key"), "-out", path("serving.key"));
+    openssl("req", "-x509", "-new", "-key", path("root.key"), "-subj", "/O=Test Web PKI/CN=Test Web Root", "-days",
+        "2", "-config", ext.toString(), "-extensions", "ca", "-out", path("root.crt"));
+    openssl("req", "-new", "-key", path("serving.key"), "-subj", "/O=Test Web PKI/CN=127.0.0.1", "-config",
+        ext.toString(), "-out", path("serving.csr"));
+    openssl("x509", "-req", "-in", path("serving.csr"), "-CA", path("root.crt"), "-CAkey", path("root.key"),
+        "-CAcreateserial", "-days", "1", "-extfile", ext.toString(), "-extensions", "serving", "-out",
+        path("serving.crt"));
+  }
+
+  /** The root CA certificate (PEM), what {@code SSL_CERT_FILE} names. */
+  String rootCertificate() {
+    return path("root.crt");
+  }
+
+  String servingCertificate() {
+    return path("serving.crt");
+  }
+
+  String servingKey() {
+    return path("serving.key");
+  }
+
+  private String path(String file) {
+    return dir.resolve(file).toString();
+  }
+
+  private void openssl(String... args) {
+    List<String> command = new ArrayList<>(List.of(openssl));
+    command.addAll(List.of(args));
+    Distribution.run(Duration.ofSeconds(30), command).requireOk();
+  }
+}
