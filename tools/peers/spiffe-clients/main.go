@@ -1,12 +1,14 @@
 // Command go-spiffe-client is a SPIFFE workload of ours built on go-spiffe v2.9.0, used by Signet's
 // it-tests as a real client of the Workload API: it fetches an X509-SVID (X509Source) or a JWT-SVID
 // (JWTSource), validates it against the bundles the same socket serves, and prints the facts as one JSON
-// object on stdout. Any failure exits non-zero with the reason on stderr.
+// object on stdout; `bench` times FetchX509SVID for benchmarks/run-side-by-side.sh. Any failure exits
+// non-zero with the reason on stderr.
 //
 // Usage:
 //
 //	go-spiffe-client x509 -socket unix:/path/api.sock [-spiffeID ID]
 //	go-spiffe-client jwt  -socket unix:/path/api.sock -audience A [-spiffeID ID]
+//	go-spiffe-client bench -socket unix:/path/api.sock [-warmup N] [-calls N] [-concurrency N] [-duration D]
 package main
 
 import (
@@ -20,13 +22,17 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail(fmt.Errorf("usage: go-spiffe-client x509|jwt -socket unix:/path [-audience A] [-spiffeID ID]"))
+		fail(fmt.Errorf("usage: go-spiffe-client x509|jwt|bench -socket unix:/path [-audience A] [-spiffeID ID]"))
 	}
 	flags := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	socket := flags.String("socket", "", "Workload API address (unix:/path)")
 	audience := flags.String("audience", "", "JWT-SVID audience (jwt only)")
 	spiffeID := flags.String("spiffeID", "", "the SVID to pick when the workload has several")
 	timeout := flags.Duration("timeout", 30*time.Second, "overall deadline")
+	warmup := flags.Int("warmup", 500, "unmeasured FetchX509SVID calls first (bench only)")
+	calls := flags.Int("calls", 2000, "sequential FetchX509SVID calls to time (bench only)")
+	concurrency := flags.Int("concurrency", 4, "concurrent callers for the throughput phase (bench only)")
+	duration := flags.Duration("duration", 5*time.Second, "length of the throughput phase (bench only)")
 	if err := flags.Parse(os.Args[2:]); err != nil {
 		fail(err)
 	}
@@ -46,8 +52,10 @@ func main() {
 			fail(fmt.Errorf("-audience is required for jwt"))
 		}
 		facts, err = fetchJWT(ctx, *socket, *audience, *spiffeID)
+	case "bench":
+		facts, err = bench(ctx, *socket, *warmup, *calls, *concurrency, *duration)
 	default:
-		err = fmt.Errorf("unknown command %q (x509, jwt)", os.Args[1])
+		err = fmt.Errorf("unknown command %q (x509, jwt, bench)", os.Args[1])
 	}
 	if err != nil {
 		fail(err)
