@@ -33,7 +33,8 @@ public final class WorkloadClient implements AutoCloseable {
   private final Path socket;
   private final EventLoopGroup group = UnixSockets.newEventLoopGroup(1);
   private final Map<String, Long> firstSeenNanos = new ConcurrentHashMap<>();
-  private ManagedChannel watchChannel;
+  private volatile ManagedChannel watchChannel;
+  private volatile boolean closed;
 
   public WorkloadClient(Path socket) {
     this.socket = socket;
@@ -92,7 +93,9 @@ public final class WorkloadClient implements AutoCloseable {
 
           @Override
           public void onError(Throwable t) {
-            System.err.println("workload stream ended: " + t);
+            if (!closed) {
+              System.err.println("workload stream ended: " + t);
+            }
           }
 
           @Override
@@ -122,6 +125,7 @@ public final class WorkloadClient implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     if (watchChannel != null) {
       watchChannel.shutdownNow();
     }

@@ -34,12 +34,14 @@ import java.util.function.IntSupplier;
 /**
  * BatchNewX509SVID as an agent calls it, by a load client that attests over the same AttestAgent protocol with a
  * join token (Signet's agent code: {@link NodeAttestation}), registers entries under its own agent ID, and then
- * asks for SVIDs for all of them per call from several mTLS connections: SVIDs per second.
+ * asks for SVIDs for all of them per call from several mTLS connections: SVIDs per second and the server's CPU
+ * time per SVID.
  */
 final class BatchNewLoad {
   private BatchNewLoad() {}
 
-  static double perSecond(AdminApi admin, int serverPort, int clients, int entriesPerCall, int seconds) {
+  static Throughput.Rate perSecond(AdminApi admin, int serverPort, long serverPid, int clients, int entriesPerCall,
+      int seconds) {
     TrustDomain trustDomain = TrustDomain.parse(AdminApi.TRUST_DOMAIN);
     // the load client checks the server's SPIFFE ID only: it measures issuance, not bootstrap trust
     SpiffeServerTrustManager trust = new SpiffeServerTrustManager(trustDomain.id("/spire/server"), Optional::empty,
@@ -72,7 +74,7 @@ final class BatchNewLoad {
         calls.add(() -> issued(svid.withDeadlineAfter(30, TimeUnit.SECONDS).batchNewX509SVID(request.build())));
       }
       awaitAuthorized(calls.get(0));
-      return Throughput.measure(calls, 2, seconds);
+      return Throughput.measure(calls, 2, seconds, serverPid);
     } finally {
       connections.forEach(ServerConnection::close);
     }

@@ -12,12 +12,12 @@ import java.util.function.IntSupplier;
 
 /**
  * MintX509SVID over the admin socket by several clients, each on its own connection with its own CSR (the
- * SPIFFE ID is the CSR's URI SAN): SVIDs per second.
+ * SPIFFE ID is the CSR's URI SAN): SVIDs per second and the server's CPU time per SVID.
  */
 final class MintLoad {
   private MintLoad() {}
 
-  static double perSecond(Path adminSocket, int clients, int seconds) {
+  static Throughput.Rate perSecond(Path adminSocket, long serverPid, int clients, int seconds) {
     List<AdminApi> connections = new ArrayList<>();
     List<IntSupplier> calls = new ArrayList<>();
     try {
@@ -29,7 +29,7 @@ final class MintLoad {
                 SpiffeId.parse(AdminApi.id("/mint/" + c)), List.of()))).build();
         calls.add(() -> admin.svid().mintX509SVID(request).getSvid().getCertChainCount() > 0 ? 1 : 0);
       }
-      return Throughput.measure(calls, 2, seconds);
+      return Throughput.measure(calls, 2, seconds, serverPid);
     } finally {
       connections.forEach(AdminApi::close);
     }

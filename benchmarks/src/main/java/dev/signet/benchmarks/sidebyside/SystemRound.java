@@ -95,8 +95,13 @@ final class SystemRound {
     memory(deployment.agent(), Figure.AGENT_RSS_1000, Figure.AGENT_PSS_1000);
 
     log(name, "issuance");
-    figures.put(Figure.MINT_RATE, MintLoad.perSecond(deployment.adminSocket(), 4, settings.loadSeconds()));
-    figures.put(Figure.BATCH_NEW_RATE, BatchNewLoad.perSecond(admin, deployment.port(), 4, 10, settings.loadSeconds()));
+    long serverPid = deployment.server().pid();
+    Throughput.Rate mint = MintLoad.perSecond(deployment.adminSocket(), serverPid, 4, settings.loadSeconds());
+    figures.put(Figure.MINT_RATE, mint.perSecond());
+    figures.put(Figure.MINT_CPU, mint.serverCpuMicrosPerUnit());
+    Throughput.Rate batchNew = BatchNewLoad.perSecond(admin, deployment.port(), serverPid, 4, 10, settings.loadSeconds());
+    figures.put(Figure.BATCH_NEW_RATE, batchNew.perSecond());
+    figures.put(Figure.BATCH_NEW_CPU, batchNew.serverCpuMicrosPerUnit());
 
     log(name, "CLI");
     figures.put(Figure.CLI_AGENT_LIST, medianOf3(() -> deployment.cliMillis("agent", "list")));

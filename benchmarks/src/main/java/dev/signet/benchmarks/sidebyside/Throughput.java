@@ -9,17 +9,23 @@ import java.util.function.IntSupplier;
 
 /**
  * Runs calls on several client threads for a fixed time after a warm-up and returns the units done per second
- * (a call returns how many units it did, e.g. SVIDs). The first failure fails the run.
+ * (a call returns how many units it did, e.g. SVIDs) and the CPU time a server process spent per unit meanwhile.
+ * The first failure fails the run.
  */
 final class Throughput {
   private Throughput() {}
 
+  /** Units per second, and the server's CPU time (user + system) per unit in microseconds. */
+  record Rate(double perSecond, double serverCpuMicrosPerUnit) {}
+
   /** @param calls one call per thread index, run in a loop on that thread */
-  static double measure(List<IntSupplier> calls, int warmupSeconds, int seconds) {
+  static Rate measure(List<IntSupplier> calls, int warmupSeconds, int seconds, long serverPid) {
     run(calls, warmupSeconds);
+    long cpuBefore = ProcessCpu.micros(serverPid);
     long start = System.nanoTime();
     long done = run(calls, seconds);
-    return done / ((System.nanoTime() - start) / 1e9);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    return new Rate(done / elapsed, (ProcessCpu.micros(serverPid) - cpuBefore) / (double) Math.max(1, done));
   }
 
   private static long run(List<IntSupplier> calls, int seconds) {
