@@ -8,10 +8,12 @@ import dev.signet.proto.spire.api.server.entry.v1.BatchCreateEntryRequest;
 import dev.signet.proto.spire.api.server.entry.v1.BatchCreateEntryResponse;
 import dev.signet.proto.spire.api.server.entry.v1.BatchDeleteEntryRequest;
 import dev.signet.proto.spire.api.server.entry.v1.EntryGrpc;
+import dev.signet.proto.spire.api.server.entry.v1.ListEntriesRequest;
 import dev.signet.proto.spire.api.server.svid.v1.SVIDGrpc;
 import dev.signet.proto.spire.api.types.Entry;
 import dev.signet.proto.spire.api.types.SPIFFEID;
 import dev.signet.proto.spire.api.types.Selector;
+import dev.signet.proto.spire.api.types.SelectorMatch;
 import dev.signet.proto.spire.api.types.X509Certificate;
 import dev.signet.proto.transport.UnixSockets;
 import io.grpc.ManagedChannel;
@@ -89,6 +91,24 @@ final class AdminApi implements AutoCloseable {
   void delete(List<String> ids) {
     EntryGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
         .batchDeleteEntry(BatchDeleteEntryRequest.newBuilder().addAllIds(ids).build());
+  }
+
+  /** ListEntries filtered by one exact selector, unpaged: the number of entries returned. */
+  int countBySelector(String type, String value) {
+    return list(ListEntriesRequest.Filter.newBuilder().setBySelectors(SelectorMatch.newBuilder()
+        .addSelectors(Selector.newBuilder().setType(type).setValue(value))
+        .setMatch(SelectorMatch.MatchBehavior.MATCH_EXACT)).build());
+  }
+
+  /** ListEntries filtered by parent ID, unpaged: the number of entries returned. */
+  int countByParent(String parentPath) {
+    return list(ListEntriesRequest.Filter.newBuilder()
+        .setByParentId(SPIFFEID.newBuilder().setTrustDomain(TRUST_DOMAIN).setPath(parentPath)).build());
+  }
+
+  private int list(ListEntriesRequest.Filter filter) {
+    return EntryGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
+        .listEntries(ListEntriesRequest.newBuilder().setFilter(filter).build()).getEntriesCount();
   }
 
   SVIDGrpc.SVIDBlockingStub svid() {

@@ -12,12 +12,14 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 
 /**
  * One system's turn in one round, always in this order on a fresh server and agent: server start and idle
  * memory; 100 entries under the agent's node (one for the caller's uid) and the agent's first start with a join
  * token; agent memory; go-spiffe fetches; agent restart on its stored identity; propagation; 1,000 entries and
- * agent memory; issuance (Mint, BatchNew); CLI calls; seeding entries under another node and server memory.
+ * agent memory; issuance (Mint, BatchNew); CLI calls; seeding entries under another node, entry lookups and
+ * server memory.
  */
 final class SystemRound {
   private static final String WORKLOAD_PATH = "/workload";
@@ -104,8 +106,8 @@ final class SystemRound {
     figures.put(Figure.BATCH_NEW_CPU, batchNew.serverCpuMicrosPerUnit());
 
     log(name, "CLI");
-    figures.put(Figure.CLI_AGENT_LIST, medianOf3(() -> deployment.cliMillis("agent", "list")));
-    figures.put(Figure.CLI_ENTRY_SHOW, medianOf3(() -> deployment.cliMillis("entry", "show", "-spiffeID", workloadId)));
+    figures.put(Figure.CLI_AGENT_LIST, medianOf(3, () -> deployment.cliMillis("agent", "list")));
+    figures.put(Figure.CLI_ENTRY_SHOW, medianOf(3, () -> deployment.cliMillis("entry", "show", "-spiffeID", workloadId)));
 
     log(name, "seeding " + settings.seedEntries() + " entries");
     List<Entry> seeded = new ArrayList<>();
@@ -115,6 +117,11 @@ final class SystemRound {
     long start = System.nanoTime();
     admin.create(seeded);
     figures.put(Figure.SEED_RATE, settings.seedEntries() / ((System.nanoTime() - start) / 1e9));
+    if (settings.seedEntries() > 0) {
+      String selector = "uid:" + (100_000 + settings.seedEntries() / 2);
+      figures.put(Figure.LOOKUP_BY_SELECTOR, medianOf(5, () -> millis(() -> admin.countBySelector("unix", selector))));
+      figures.put(Figure.LOOKUP_BY_PARENT, medianOf(5, () -> millis(() -> admin.countByParent(agentPath))));
+    }
     settle(5);
     memory(deployment.server(), Figure.SERVER_RSS_SEEDED, Figure.SERVER_PSS_SEEDED);
   }
@@ -142,12 +149,18 @@ final class SystemRound {
     return TimeUnit.NANOSECONDS.toMillis(nanos - daemon.startedNanos());
   }
 
-  private static double medianOf3(java.util.function.DoubleSupplier call) {
+  private static double medianOf(int calls, DoubleSupplier call) {
     List<Double> times = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < calls; i++) {
       times.add(call.getAsDouble());
     }
     return ResultTable.median(times);
+  }
+
+  private static double millis(Runnable call) {
+    long start = System.nanoTime();
+    call.run();
+    return (System.nanoTime() - start) / 1e6;
   }
 
   private static void settle(int seconds) {
