@@ -1,7 +1,8 @@
 // Command go-spiffe-client is a SPIFFE workload of ours built on go-spiffe v2.9.0, used by Signet's
 // it-tests as a real client of the Workload API: it fetches an X509-SVID (X509Source) or a JWT-SVID
 // (JWTSource), validates it against the bundles the same socket serves, and prints the facts as one JSON
-// object on stdout. Any failure exits non-zero with the reason on stderr.
+// object on stdout; `bench` times FetchX509SVID for benchmarks/run-side-by-side.sh. Any failure exits
+// non-zero with the reason on stderr.
 //
 // Usage:
 //
@@ -12,6 +13,7 @@
 //	go-spiffe-client mtls-serve -socket unix:/path/api.sock -address 127.0.0.1:0 -authorize CLIENT_ID
 //	go-spiffe-client mtls-dial -socket unix:/path/api.sock -address HOST:PORT -authorize SERVER_ID
 //	go-spiffe-client watch-bundles -socket unix:/path/api.sock -updates N
+//	go-spiffe-client bench -socket unix:/path/api.sock [-warmup N] [-calls N] [-concurrency N] [-duration D]
 //
 // verify-x509 and validate-jwt judge another workload's SVID with the bundles this workload's agent serves
 // (federated ones included); mtls-serve prints {"listening": address} first; watch-bundles prints one JSON
@@ -29,7 +31,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail(fmt.Errorf("usage: go-spiffe-client x509|jwt -socket unix:/path [-audience A] [-spiffeID ID]"))
+		fail(fmt.Errorf("usage: go-spiffe-client x509|jwt|verify-x509|validate-jwt|mtls-serve|mtls-dial|watch-bundles|bench -socket unix:/path [-audience A] [-spiffeID ID]"))
 	}
 	flags := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	socket := flags.String("socket", "", "Workload API address (unix:/path)")
@@ -41,6 +43,10 @@ func main() {
 	authorize := flags.String("authorize", "", "the SPIFFE ID the TLS peer must have (mtls-serve, mtls-dial)")
 	updates := flags.Int("updates", 1, "how many bundle updates to print before exiting (watch-bundles)")
 	timeout := flags.Duration("timeout", 30*time.Second, "overall deadline")
+	warmup := flags.Int("warmup", 500, "unmeasured FetchX509SVID calls first (bench only)")
+	calls := flags.Int("calls", 2000, "sequential FetchX509SVID calls to time (bench only)")
+	concurrency := flags.Int("concurrency", 4, "concurrent callers for the throughput phase (bench only)")
+	duration := flags.Duration("duration", 5*time.Second, "length of the throughput phase (bench only)")
 	if err := flags.Parse(os.Args[2:]); err != nil {
 		fail(err)
 	}
@@ -73,9 +79,11 @@ func main() {
 			fail(err)
 		}
 		return
+	case "bench":
+		facts, err = bench(ctx, *socket, *warmup, *calls, *concurrency, *duration)
 	default:
 		err = fmt.Errorf("unknown command %q (x509, jwt, verify-x509, validate-jwt, mtls-serve, mtls-dial, "+
-			"watch-bundles)", os.Args[1])
+			"watch-bundles, bench)", os.Args[1])
 	}
 	if err != nil {
 		fail(err)

@@ -1,19 +1,11 @@
 package dev.signet.benchmarks;
 
-import dev.signet.proto.transport.UnixSockets;
-import dev.signet.proto.workload.SpiffeWorkloadAPIGrpc;
-import dev.signet.proto.workload.X509SVIDRequest;
-import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
-import io.netty.channel.EventLoopGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Agent cold start: launches the agent command given as arguments (after the socket path), polls its
@@ -29,36 +21,20 @@ public final class AgentColdStart {
     Path socket = Path.of(args[0]);
     List<String> command = Arrays.asList(args).subList(1, args.length);
     Files.deleteIfExists(socket);
-    EventLoopGroup group = UnixSockets.newEventLoopGroup(1);
-    Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("workload.spiffe.io", Metadata.ASCII_STRING_MARSHALLER), "true");
-    long start = System.nanoTime();
-    Process agent = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("/tmp/signet-coldstart-agent.log").toFile())).start();
-    try {
-      long deadline = start + TimeUnit.SECONDS.toNanos(60);
-      while (System.nanoTime() < deadline) {
-        if (Files.exists(socket)) {
-          ManagedChannel channel = UnixSockets.channel(socket, group);
-          try {
-            SpiffeWorkloadAPIGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                .withDeadlineAfter(2, TimeUnit.SECONDS).fetchX509SVID(X509SVIDRequest.getDefaultInstance()).next();
-            System.out.printf("agent process start -> first X509-SVID served: %d ms%n",
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-            return;
-          } catch (StatusRuntimeException e) {
-            // not serving yet (or no identity yet): poll again
-          } finally {
-            channel.shutdownNow();
-          }
-        }
-        LockSupport.parkNanos(5_000_000);
+    try (WorkloadClient workload = new WorkloadClient(socket)) {
+      long start = System.nanoTime();
+      Process agent = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("/tmp/signet-coldstart-agent.log").toFile())).start();
+      try {
+        long served = workload.awaitFirstSvid(null, Duration.ofSeconds(60), agent::isAlive);
+        System.out.printf("agent process start -> first X509-SVID served: %d ms%n",
+            TimeUnit.NANOSECONDS.toMillis(served - start));
+      } catch (IllegalStateException e) {
+        System.out.println(e.getMessage());
+      } finally {
+        agent.destroy();
+        agent.waitFor(10, TimeUnit.SECONDS);
       }
-      System.out.println("agent did not serve an SVID within 60 s");
-    } finally {
-      agent.destroy();
-      agent.waitFor(10, TimeUnit.SECONDS);
-      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
     }
   }
 }

@@ -6,23 +6,14 @@ import dev.signet.proto.spire.api.types.Entry;
 import dev.signet.proto.spire.api.types.SPIFFEID;
 import dev.signet.proto.spire.api.types.Selector;
 import dev.signet.proto.transport.UnixSockets;
-import dev.signet.proto.workload.SpiffeWorkloadAPIGrpc;
-import dev.signet.proto.workload.X509SVID;
-import dev.signet.proto.workload.X509SVIDRequest;
-import dev.signet.proto.workload.X509SVIDResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * End-to-end propagation against a running server and agent: holds an open FetchX509SVID stream as the
@@ -41,30 +32,10 @@ public final class PropagationLoad {
     String parentPath = args[3];
     int count = args.length > 4 ? Integer.parseInt(args[4]) : 50;
     int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-    Set<String> seen = ConcurrentHashMap.newKeySet();
-    EventLoopGroup group = UnixSockets.newEventLoopGroup(2);
+    EventLoopGroup group = UnixSockets.newEventLoopGroup(1);
     ManagedChannel server = UnixSockets.channel(serverSocket, group);
-    ManagedChannel agent = UnixSockets.channel(agentSocket, group);
-    try {
-      Metadata headers = new Metadata();
-      headers.put(Metadata.Key.of("workload.spiffe.io", Metadata.ASCII_STRING_MARSHALLER), "true");
-      SpiffeWorkloadAPIGrpc.newStub(agent).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-          .fetchX509SVID(X509SVIDRequest.getDefaultInstance(), new StreamObserver<>() {
-            @Override
-            public void onNext(X509SVIDResponse response) {
-              for (X509SVID svid : response.getSvidsList()) {
-                seen.add(svid.getSpiffeId());
-              }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              System.err.println("stream ended: " + t);
-            }
-
-            @Override
-            public void onCompleted() {}
-          });
+    try (WorkloadClient workload = new WorkloadClient(agentSocket)) {
+      workload.watch();
       String run = UUID.randomUUID().toString().substring(0, 8);
       long[] latencies = new long[count];
       for (int i = 0; i < count; i++) {
@@ -75,12 +46,7 @@ public final class PropagationLoad {
                 .setSpiffeId(SPIFFEID.newBuilder().setTrustDomain(trustDomain).setPath(path))
                 .setParentId(SPIFFEID.newBuilder().setTrustDomain(trustDomain).setPath(parentPath))
                 .addSelectors(Selector.newBuilder().setType("unix").setValue("uid:" + uid))).build());
-        String id = "spiffe://" + trustDomain + path;
-        long deadline = start + TimeUnit.SECONDS.toNanos(30);
-        while (!seen.contains(id) && System.nanoTime() < deadline) {
-          LockSupport.parkNanos(200_000);
-        }
-        latencies[i] = System.nanoTime() - start;
+        latencies[i] = workload.awaitWatched("spiffe://" + trustDomain + path, Duration.ofSeconds(30)) - start;
       }
       Arrays.sort(latencies);
       System.out.printf("entry created -> SVID on an open workload stream, %d entries: p50 %d ms, p90 %d ms, "
@@ -88,7 +54,6 @@ public final class PropagationLoad {
           latencies[count - 1] / 1_000_000);
     } finally {
       server.shutdownNow();
-      agent.shutdownNow();
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
     }
   }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Signet beside SPIRE v1.13.3 in one run (issues 11 §4 and 23): both servers and agents from the same SPIRE-style
+# configuration files, the same clients (go-spiffe v2.9.0 for the Workload API, our gRPC client for the admin
+# socket and for BatchNewX509SVID), rounds interleaved, medians and the ratio Signet / SPIRE printed as a
+# Markdown table (dev.signet.benchmarks.sidebyside.SideBySide). SPIRE and the go-spiffe client come from
+# tools/go-peers (built once per machine into its cache).
+# Arguments: [rounds (2)] [seeded entries (20000)] [fetch calls (2000)] [propagation entries (20)] [load seconds (5)]
+# Build first: ./mvnw -q -o -pl packaging,benchmarks -am package -DskipTests
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
+CP="target/classes:$(cat target/classpath.txt)"
+PEERS="$(../tools/go-peers)"
+exec "$JAVA" --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile="$PWD/logback-quiet.xml" -cp "$CP" \
+  dev.signet.benchmarks.sidebyside.SideBySide "$PEERS" "$(cd ../packaging/target/signet && pwd)" \
+  "${1:-2}" "${2:-20000}" "${3:-2000}" "${4:-20}" "${5:-5}"

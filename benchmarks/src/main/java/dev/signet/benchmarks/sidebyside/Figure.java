@@ -1,0 +1,47 @@
+package dev.signet.benchmarks.sidebyside;
+
+/** One row of the side-by-side table: what is measured and its unit. */
+enum Figure {
+  LOAD_AVERAGE("load average (1 min) when the system's turn began", ""),
+  SERVER_START("server start to healthy (fork to first SERVING health check)", "ms"),
+  SERVER_RSS_IDLE("server VmRSS, idle 3 s after start", "MB"),
+  SERVER_PSS_IDLE("server PSS, idle 3 s after start", "MB"),
+  AGENT_FIRST_SVID_JOIN("agent start to first X509-SVID at the workload, join token, fresh data dir, 100 entries", "ms"),
+  AGENT_FIRST_SVID_STORED("agent restart to first X509-SVID, stored identity, 100 entries", "ms"),
+  AGENT_RSS_100("agent VmRSS after sync, 100 entries", "MB"),
+  AGENT_PSS_100("agent PSS after sync, 100 entries", "MB"),
+  FETCH_P50("Workload API FetchX509SVID p50 (go-spiffe, new stream per call)", "µs"),
+  FETCH_P99("Workload API FetchX509SVID p99", "µs"),
+  FETCH_RATE("Workload API FetchX509SVID, 4 concurrent go-spiffe callers", "/s"),
+  PROPAGATION_P50("entry created (API returned) to SVID at a watching workload, p50", "ms"),
+  PROPAGATION_P99("entry created to SVID at a watching workload, p99", "ms"),
+  AGENT_RSS_1000("agent VmRSS after sync, 1,000 entries", "MB"),
+  AGENT_PSS_1000("agent PSS after sync, 1,000 entries", "MB"),
+  MINT_RATE("MintX509SVID over the admin socket, 4 concurrent clients", "/s"),
+  MINT_CPU("server CPU time (user + system) per minted SVID", "µs"),
+  BATCH_NEW_RATE("BatchNewX509SVID by an attested load client, 4 connections, 10 SVIDs per call", "SVIDs/s"),
+  BATCH_NEW_CPU("server CPU time per SVID through BatchNewX509SVID", "µs"),
+  CLI_AGENT_LIST("admin CLI `agent list` wall time", "ms"),
+  CLI_ENTRY_SHOW("admin CLI `entry show -spiffeID` wall time", "ms"),
+  SEED_RATE("entries created through BatchCreateEntry in batches of 500 (seeding)", "/s"),
+  LOOKUP_BY_SELECTOR("ListEntries by one exact selector (1 match) among the seeded entries", "ms"),
+  LOOKUP_BY_PARENT("ListEntries by parent ID, the agent's node (1,001 matches), with the seeded entries", "ms"),
+  SERVER_RSS_SEEDED("server VmRSS with the seeded entries", "MB"),
+  SERVER_PSS_SEEDED("server PSS with the seeded entries", "MB");
+
+  private final String label;
+  private final String unit;
+
+  Figure(String label, String unit) {
+    this.label = label;
+    this.unit = unit;
+  }
+
+  String label() {
+    return label;
+  }
+
+  String unit() {
+    return unit;
+  }
+}
