@@ -22,7 +22,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {RunCommand.class, ValidateCommand.class, HealthcheckCommand.class, TokenCommands.class,
         EntryCommands.class, AgentCommands.class, BundleCommands.class, MintCommands.X509.class,
         MintCommands.Jwt.class, LocalAuthorityCommands.class, FederationCommands.class,
-        AuditCommands.class, PolicyCommands.class})
+        AuditCommands.class, PolicyCommands.class, OidcDiscoveryCommand.class})
 public final class ServerMain {
   private ServerMain() {}
 
