@@ -14,18 +14,21 @@ import java.util.TreeMap;
 
 /**
  * The JWT files in spiffe-helper's formats: {@code jwt_bundle_file_name} is one JSON object mapping each trust
- * domain name to the standard base64 of its JWKS document (as the Workload API sent it), and each
+ * domain name ({@code example.org}: the Workload API's {@code spiffe://example.org} keys without the scheme, as
+ * spiffe-helper writes them) to the standard base64 of its JWKS document (as the Workload API sent it), and each
  * {@code jwt_svid_file_name} holds the compact token alone.
  */
 final class JwtFiles {
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String SCHEME = "spiffe://";
 
   private JwtFiles() {}
 
   /** The bundle file for FetchJWTBundles' {@code bundles} map (trust domain → JWKS bytes). */
   static String bundleFile(Map<String, ByteString> bundles) {
     Map<String, String> out = new TreeMap<>();
-    bundles.forEach((domain, jwks) -> out.put(domain, Base64.getEncoder().encodeToString(jwks.toByteArray())));
+    bundles.forEach((domain, jwks) -> out.put(domain.startsWith(SCHEME) ? domain.substring(SCHEME.length()) : domain,
+        Base64.getEncoder().encodeToString(jwks.toByteArray())));
     try {
       return JSON.writeValueAsString(out);
     } catch (IOException e) {

@@ -91,7 +91,8 @@ class HelperTest {
   }
 
   private static JWTBundlesResponse jwtBundles() {
-    return JWTBundlesResponse.newBuilder().putBundles("example.org", FakeWorkloadApi.bytes(JWKS)).build();
+    return JWTBundlesResponse.newBuilder().putBundles("spiffe://example.org", FakeWorkloadApi.bytes(JWKS))
+        .putBundles("spiffe://partner.org", FakeWorkloadApi.bytes("{\"keys\":[]}")).build();
   }
 
   private Path certs(String name) {
@@ -142,6 +143,8 @@ class HelperTest {
     JsonNode bundle = JsonMapper.builder().build().readTree(Files.readString(certs("jwt_bundle.json")));
     assertThat(new String(Base64.getDecoder().decode(bundle.get("example.org").asText()), StandardCharsets.UTF_8))
         .isEqualTo(JWKS);
+    assertThat(bundle.fieldNames()).toIterable().as("keyed by trust domain name, as spiffe-helper writes them")
+        .containsExactly("example.org", "partner.org");
     try (Stream<Path> files = Files.list(dir.resolve("certs"))) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .as("no temporary file is left behind")
