@@ -24,7 +24,7 @@ class CliDistributionTest {
   @CsvSource({
       "signet-server, --help", "signet-server, -h", "signet-server entry create, -help",
       "signet-server run, --help", "signet-agent, --help", "signet-agent run, -h",
-      "signet-agent api fetch x509, -help", "signet-gateway, --help", "signet-gateway run, -h",
+      "signet-agent api fetch x509, -help", "signet-agent helper, -help", "signet-gateway, --help", "signet-gateway run, -h",
       "signet-demo, --help", "signet-demo, -h", "signet-demo, -help"})
   void helpPrintsTheUsageAndExitsZero(String command, String flag) {
     List<String> words = List.of(command.split(" "));

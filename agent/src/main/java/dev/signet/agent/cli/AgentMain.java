@@ -1,5 +1,6 @@
 package dev.signet.agent.cli;
 
+import dev.signet.agent.helper.HelperCommand;
 import dev.signet.common.cli.HelpOptions;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -12,7 +13,9 @@ import picocli.CommandLine.Command;
  *   <li>{@code api fetch x509 [-write DIR] [-silent]}, {@code api fetch jwt -audience A},
  *       {@code api validate jwt -audience A -svid TOKEN} — Workload API clients;</li>
  *   <li>{@code validate -config FILE} — checks the config with the loader {@code run} uses;</li>
- *   <li>{@code healthcheck [-shallow] [-verbose]} — {@code grpc.health.v1} on the agent socket.</li>
+ *   <li>{@code healthcheck [-shallow] [-verbose]} — {@code grpc.health.v1} on the agent socket;</li>
+ *   <li>{@code helper -config helper.conf [-daemon-mode] [-version]} — spiffe-helper's SVID files
+ *       ({@link HelperCommand}).</li>
  * </ul>
  * The client commands take {@code -socketPath}, honouring {@code SPIFFE_ENDPOINT_SOCKET}, and
  * {@code -output pretty|json}. Every command takes {@code -h}, {@code -help} and {@code --help}
@@ -20,7 +23,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "signet-agent", mixinStandardHelpOptions = true, version = "signet-agent 0.1.0",
     description = "Signet agent: SPIRE-compatible node agent and Workload API",
-    subcommands = {RunCommand.class, ValidateCommand.class, AgentMain.Api.class, HealthcheckCommand.class})
+    subcommands = {RunCommand.class, ValidateCommand.class, AgentMain.Api.class, HealthcheckCommand.class,
+        HelperCommand.class})
 public final class AgentMain {
   private final AgentRunner runner;
 

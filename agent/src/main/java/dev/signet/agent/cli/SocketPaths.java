@@ -8,13 +8,13 @@ import java.util.Map;
  * ({@code unix:///path} or {@code unix:/path}, as the SPIFFE Workload Endpoint spec writes it), else SPIRE's
  * default {@code /tmp/spire-agent/public/api.sock}.
  */
-final class SocketPaths {
-  static final String ENV = "SPIFFE_ENDPOINT_SOCKET";
+public final class SocketPaths {
+  public static final String ENV = "SPIFFE_ENDPOINT_SOCKET";
   static final Path DEFAULT = Path.of("/tmp/spire-agent/public/api.sock");
 
   private SocketPaths() {}
 
-  static Path resolve(String flag, Map<String, String> env) {
+  public static Path resolve(String flag, Map<String, String> env) {
     if (flag != null && !flag.isEmpty()) {
       return Path.of(flag);
     }

@@ -1,12 +1,13 @@
 package dev.signet.agent.cli;
 
+import dev.signet.agent.helper.X509Material;
 import dev.signet.common.bundle.PemCodec;
+import dev.signet.common.files.AtomicFiles;
 import dev.signet.common.workload.WorkloadApiClient;
 import dev.signet.proto.workload.X509SVID;
 import dev.signet.proto.workload.X509SVIDRequest;
 import dev.signet.proto.workload.X509SVIDResponse;
 import io.grpc.StatusRuntimeException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -103,7 +100,8 @@ abstract class X509Fetch implements Callable<Integer> {
 
   /**
    * Writes {@code svid.N.pem}, {@code svid.N.key}, {@code bundle.N.pem} and {@code federated_bundle.N.M.pem}
-   * like spire-agent. Security: key files are created 0600 before any key byte is written.
+   * like spire-agent. Security: every file is written to a 0600 temporary file and renamed into place, so a key
+   * is never readable by others, not even for an instant.
    */
   private void write(X509SVIDResponse response) throws IOException, GeneralSecurityException {
     Files.createDirectories(writeDir);
@@ -128,30 +126,16 @@ abstract class X509Fetch implements Callable<Integer> {
     }
   }
 
+  /** Written the way {@code helper} writes: whole, durably, with {@code mode} (see {@link AtomicFiles}). */
   private static void writeFile(Path file, String text, String mode) throws IOException {
-    Files.deleteIfExists(file);
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)));
-    Files.writeString(file, text, StandardCharsets.US_ASCII);
+    AtomicFiles.write(file, text.getBytes(StandardCharsets.US_ASCII), PosixFilePermissions.fromString(mode));
   }
 
   static List<X509Certificate> certificates(byte[] der) throws GeneralSecurityException {
-    List<X509Certificate> certificates = new ArrayList<>();
-    for (var certificate : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(der))) {
-      certificates.add((X509Certificate) certificate);
-    }
-    return certificates;
+    return X509Material.certificates(der);
   }
 
   private static PrivateKey privateKey(X509SVID svid) throws GeneralSecurityException {
-    byte[] pkcs8 = svid.getX509SvidKey().toByteArray();
-    GeneralSecurityException last = null;
-    for (String algorithm : List.of("EC", "RSA")) {
-      try {
-        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-      } catch (GeneralSecurityException e) {
-        last = e;
-      }
-    }
-    throw new GeneralSecurityException("the private key of \"" + svid.getSpiffeId() + "\" is neither EC nor RSA", last);
+    return X509Material.privateKey(svid);
   }
 }

@@ -28,6 +28,15 @@ public final class AtomicFiles {
 
   /** Replaces {@code target} with {@code content}, mode 0600 on POSIX file systems, durably. */
   public static void write(Path target, byte[] content) throws IOException {
+    write(target, content, OWNER_ONLY);
+  }
+
+  /**
+   * Replaces {@code target} with {@code content}, durably, giving it {@code mode} on POSIX file systems. The
+   * temporary file is 0600 while the bytes are written and gets {@code mode} (which the process umask does not
+   * narrow) just before the rename, so readers only ever see the whole new file with its final mode.
+   */
+  public static void write(Path target, byte[] content, Set<PosixFilePermission> mode) throws IOException {
     Path absolute = target.toAbsolutePath();
     Path directory = absolute.getParent();
     Files.createDirectories(directory);
@@ -37,6 +46,9 @@ public final class AtomicFiles {
         ByteBuffer buffer = ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
+        }
+        if (ownerOnly().length > 0) {
+          Files.setPosixFilePermissions(temp, mode); // before the force, so the mode is on the device too
         }
         channel.force(true);
       }

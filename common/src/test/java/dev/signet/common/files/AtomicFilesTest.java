@@ -29,6 +29,21 @@ class AtomicFilesTest {
   }
 
   @Test
+  void givesTheRequestedModeWhateverTheUmaskAndReplacesAReadOnlyFile() throws Exception {
+    Path target = temp.resolve("svid.pem");
+    AtomicFiles.write(target, "first".getBytes(), PosixFilePermissions.fromString("r--r--r--"));
+    assertThat(mode(target)).isEqualTo("r--r--r--");
+
+    AtomicFiles.write(target, "second".getBytes(), PosixFilePermissions.fromString("rw-r-----"));
+
+    assertThat(target).hasContent("second");
+    assertThat(mode(target)).isEqualTo("rw-r-----");
+    try (Stream<Path> files = Files.list(temp)) {
+      assertThat(files).containsExactly(target);
+    }
+  }
+
+  @Test
   void forcingADirectoryWorksOnThisPlatform() throws Exception {
     AtomicFiles.forceDirectory(temp);
   }
