@@ -309,8 +309,10 @@ public final class SignetServer implements AutoCloseable {
     return config.keyManager().create(null);
   }
 
+  /** The configured upstream authority, closed with the server (after the loops that use it); null when none. */
   private UpstreamAuthority upstream() {
-    return config.upstreamAuthority() == null ? null : config.upstreamAuthority().create(null);
+    return config.upstreamAuthority() == null ? null
+        : lifecycle.push("upstream authority", config.upstreamAuthority().create(null));
   }
 
   /** One turn of a background loop: a RuntimeException is logged, an Error halts the server (FatalErrors). */
