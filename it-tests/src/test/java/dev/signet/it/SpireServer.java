@@ -22,12 +22,19 @@ public final class SpireServer extends AdminServer {
   private final Path config;
   private RunningProcess process;
   private int starts;
+  private String extraPlugins = "";
 
   public SpireServer(Workspace workspace) {
     super(workspace, "spire-bootstrap.crt");
     this.dataDir = workspace.path("spire-server");
     this.socket = workspace.path("spire/api.sock");
     this.config = workspace.path("spire-server.conf");
+  }
+
+  /** Adds plugin blocks (HCL, e.g. an {@code UpstreamAuthority}) to the server's config. */
+  public SpireServer withPlugins(String hcl) {
+    this.extraPlugins = hcl;
+    return this;
   }
 
   @Override
@@ -103,9 +110,10 @@ public final class SpireServer extends AdminServer {
                     keys_path = "%s"
                 }
             }
+        %s
         }
         """.formatted(port, socket, SignetServer.TRUST_DOMAIN, dataDir, dataDir.resolve("datastore.sqlite3"),
-        dataDir.resolve("keys.json"));
+        dataDir.resolve("keys.json"), extraPlugins);
     try {
       Files.createDirectories(socket.getParent());
       Files.writeString(config, conf);
