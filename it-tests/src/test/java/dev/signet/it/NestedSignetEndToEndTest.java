@@ -135,6 +135,7 @@ class NestedSignetEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
     Set<X509Certificate> before = new HashSet<>(upstreamRoots());
     try (X509Watch watch = new X509Watch(downstreamAgent.address())) {
       watch.awaitSpiffeId(WORKLOAD, Duration.ofSeconds(30));
+      long started = System.nanoTime();
       upstream.admin("localauthority", "x509", "prepare").requireOk();
       long prepared = System.nanoTime();
       List<X509Certificate> added = upstreamRoots().stream().filter(c -> !before.contains(c)).toList();
@@ -142,10 +143,12 @@ class NestedSignetEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
       X509Certificate newRoot = added.getFirst();
 
       long arrived = Poll.value("the new upstream root in the downstream workload's bundle", Duration.ofSeconds(60),
-          () -> watch.updates().stream().filter(u -> u.nanos() > prepared - TimeUnit.SECONDS.toNanos(1))
+          () -> watch.updates().stream().filter(u -> u.nanos() > started)
               .filter(u -> bundleOf(u).contains(newRoot)).findFirst().map(X509Watch.Update::nanos));
-      System.out.println("nested: upstream x509 prepare -> new root in the downstream workload's bundle after "
-          + TimeUnit.NANOSECONDS.toMillis(arrived - prepared) + " ms");
+      // the prepare CLI's own run (a JVM start) is counted in: the root may arrive before the CLI has exited
+      System.out.println("nested: upstream x509 prepare started -> new root in the downstream workload's bundle "
+          + "after " + TimeUnit.NANOSECONDS.toMillis(arrived - started) + " ms (the prepare CLI ran "
+          + TimeUnit.NANOSECONDS.toMillis(prepared - started) + " ms)");
 
       // the upstream activates it; the downstream's next CA (forced here) is signed under the new root
       String preparedId = SignetServer.json(upstream.admin("localauthority", "x509", "show", "-output", "json")

@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Adds what an upstream server of the same trust domain trusts to our own bundle. Authorities are only ever
  * added (or their taint taken over), never removed here: a root the upstream drops may still anchor SVIDs we
- * issued, and expired authorities leave the bundle through the usual pruning. An authority already present
- * unchanged is skipped, so re-reading an unchanged upstream bundle does not move our sequence number.
+ * issued. (Signet does not prune expired bundle authorities yet, so they stay until an operator removes them.)
+ * An authority already present unchanged is skipped, so re-reading an unchanged upstream bundle does not move our
+ * sequence number.
  */
 final class UpstreamBundles {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamBundles.class);
