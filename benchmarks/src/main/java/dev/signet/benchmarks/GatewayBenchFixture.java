@@ -14,7 +14,7 @@ import dev.signet.gateway.metrics.GatewayMetrics;
 import dev.signet.gateway.proxy.RouteContext;
 import dev.signet.gateway.x509.RotatingSslContext;
 import dev.signet.gateway.x509.TlsContexts;
-import dev.signet.gateway.x509.X509Context;
+import dev.signet.common.workload.X509Context;
 import dev.signet.server.policy.PolicyEngine;
 import dev.signet.server.policy.PolicyFiles;
 import io.netty.channel.EventLoopGroup;

@@ -6,7 +6,7 @@ import dev.signet.common.spiffe.TrustDomain;
 import dev.signet.common.testing.TestCertificate;
 import dev.signet.common.tls.SpiffeServerTrustManager;
 import dev.signet.common.tls.SvidKeyManager;
-import dev.signet.gateway.x509.X509Context;
+import dev.signet.common.workload.X509Context;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.ZoneOffset;

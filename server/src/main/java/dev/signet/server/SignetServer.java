@@ -191,10 +191,10 @@ public final class SignetServer implements AutoCloseable {
             AgentLifecycleListener.both(audited, AgentLifecycleListener.both(accessMetrics,
                 AgentLifecycleListener.both(new NodeAttestationMetrics(metrics), trust.history())))),
         new EntryService(config.trustDomain(), dataStore, entryCache, clock),
-        new BundleService(config.trustDomain(), bundles, dataStore, entryCache),
+        new BundleService(config.trustDomain(), bundles, dataStore, entryCache, ca::publishJwtAuthority),
         new SvidService(config.trustDomain(), dataStore, issuer, entryCache,
             config.signingRateLimit() ? new PerKeyRateLimiter(500, clock) : null, clock,
-            audited.andThen(accessMetrics).andThen(trust.issued())),
+            audited.andThen(accessMetrics).andThen(trust.issued()), bundles::own),
         new TrustDomainService(config.trustDomain(), dataStore, bundles, federatedBundles),
         new LocalAuthorityService(ca),
         new LoggerService(),
@@ -310,8 +310,10 @@ public final class SignetServer implements AutoCloseable {
     return config.keyManager().create(null);
   }
 
+  /** The configured upstream authority, closed with the server (after the loops that use it); null when none. */
   private UpstreamAuthority upstream() {
-    return config.upstreamAuthority() == null ? null : config.upstreamAuthority().create(null);
+    return config.upstreamAuthority() == null ? null
+        : lifecycle.push("upstream authority", config.upstreamAuthority().create(null));
   }
 
   /** One turn of a background loop: a RuntimeException is logged, an Error halts the server (FatalErrors). */

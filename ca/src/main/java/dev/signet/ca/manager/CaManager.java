@@ -6,13 +6,19 @@ import dev.signet.ca.SigningAuthority;
 import dev.signet.ca.jwt.JwtSigningAuthority;
 import dev.signet.ca.keymanager.KeyManager;
 import dev.signet.ca.upstream.UpstreamAuthority;
+import dev.signet.ca.x509.DownstreamCaSigner;
 import dev.signet.ca.x509.X509SigningAuthority;
 import dev.signet.common.bundle.Bundle;
+import dev.signet.common.bundle.JwtAuthority;
 import java.io.UncheckedIOException;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -28,6 +34,9 @@ import java.util.function.Supplier;
  * at any point) resumes with the same authorities and keys. Reads of the current authorities are lock-free.
  */
 public final class CaManager {
+  private final CaConfig config;
+  private final UpstreamAuthority upstream;
+  private final BundleStore bundles;
   private final Clock clock;
   private final JournalStore journal;
   private final JournalMapper mapper;
@@ -46,16 +55,48 @@ public final class CaManager {
    */
   public CaManager(CaConfig config, KeyManager keyManager, UpstreamAuthority upstream, JournalStore journal,
       BundleStore bundles, Clock clock) {
-    Objects.requireNonNull(config, "ca config is missing");
+    this.config = Objects.requireNonNull(config, "ca config is missing");
     this.clock = Objects.requireNonNull(clock, "ca clock is missing");
     this.journal = Objects.requireNonNull(journal, "ca journal store is missing");
     this.mapper = new JournalMapper(Objects.requireNonNull(keyManager, "ca key manager is missing"));
-    Objects.requireNonNull(bundles, "ca bundle store is missing");
+    this.bundles = Objects.requireNonNull(bundles, "ca bundle store is missing");
+    this.upstream = upstream;
     this.x509 = new AuthorityRotation<>("x509", new X509Hooks(config, keyManager, upstream, bundles, this::notify));
-    this.jwt = new AuthorityRotation<>("jwt", new JwtHooks(config, keyManager, bundles, this::notify));
+    this.jwt = new AuthorityRotation<>("jwt", new JwtHooks(config, keyManager, upstream, bundles, this::notify));
     synchronized (this) {
       load();
     }
+    if (upstream != null) {
+      upstream.watchBundle(this::upstreamBundleChanged);
+    }
+  }
+
+  /** The upstream's bundle changed (a new or tainted root, a sibling's JWT key): ours takes its authorities. */
+  private synchronized void upstreamBundleChanged(Bundle upstreamBundle) {
+    if (!upstreamBundle.trustDomain().equals(config.trustDomain())) {
+      throw new CaException(Kind.INVALID_ARGUMENT, "upstream bundle is for \"" + upstreamBundle.trustDomain()
+          + "\", not \"" + config.trustDomain() + "\"");
+    }
+    notify(bundles.update(own -> UpstreamBundles.merge(own, upstreamBundle)));
+  }
+
+  /**
+   * Takes a downstream server's JWT key (SPIRE's {@code PublishJWTAuthority}): forwarded to our own upstream when
+   * it takes JWT keys (the whole trust domain then shares them), and added to our bundle either way. Returns
+   * the JWT authorities the caller should trust: the upstream's answer, else our bundle's.
+   *
+   * @throws IllegalArgumentException when our bundle holds a different key under the same key ID
+   */
+  public synchronized List<JwtAuthority> publishJwtAuthority(JwtAuthority key) {
+    Optional<List<JwtAuthority>> upstreamKeys = upstream == null ? Optional.empty()
+        : upstream.publishJwtAuthority(key);
+    Bundle updated = bundles.update(own -> {
+      Bundle withKey = own.findJwtAuthority(key.keyId()).map(key::equals).orElse(false) ? own
+          : own.withJwtAuthority(key);
+      return upstreamKeys.map(keys -> UpstreamBundles.withJwtAuthorities(withKey, keys)).orElse(withKey);
+    });
+    notify(updated);
+    return upstreamKeys.orElse(updated.jwtAuthorities());
   }
 
   /** Receives the CA's own bundle after every change the CA makes to it. */
@@ -71,6 +112,25 @@ public final class CaManager {
   /** The active JWT key, or {@code null} before the first {@link #rotate()}. */
   public JwtSigningAuthority currentJwtAuthority() {
     return currentJwt;
+  }
+
+  /**
+   * Signs a downstream server's intermediate CA with the active X.509 authority (SPIRE's
+   * {@code NewDownstreamX509CA}): the CA certificate first, then the chain up to, excluding, the roots.
+   * Authorizing the caller is the API's job; this only signs.
+   *
+   * @param ttl the lifetime the downstream prefers; zero means {@code ca_ttl}; capped at the active CA's expiry
+   */
+  public List<X509Certificate> signDownstreamX509Ca(PublicKey publicKey, Duration ttl) {
+    X509SigningAuthority issuer = currentX509;
+    if (issuer == null) {
+      throw new CaException(Kind.UNAVAILABLE, "no active x509 authority to sign a downstream ca");
+    }
+    if (ttl.isNegative()) {
+      throw new CaException(Kind.INVALID_ARGUMENT, "downstream ca ttl " + ttl + " is negative");
+    }
+    return DownstreamCaSigner.sign(issuer, publicKey, config.trustDomain(), config.caSubject(),
+        ttl.isZero() ? config.caTtl() : ttl, clock.instant());
   }
 
   /** {@link #rotate(Instant)} at the clock's time. */

@@ -52,7 +52,7 @@ final class X509Hooks implements AuthorityRotation.Hooks<X509SigningAuthority> {
           config.caSubject(), config.caTtl(), now);
       authority = X509SigningAuthority.selfSigned(ca, key.privateKey());
     } else {
-      UpstreamSigned signed = upstream.mintX509Ca(key.publicKey(), config.trustDomain(), config.caSubject(),
+      UpstreamSigned signed = upstream.mintX509Ca(key.keyPair(), config.trustDomain(), config.caSubject(),
           config.caTtl(), now);
       if (!signed.certificate().getPublicKey().equals(key.publicKey())) {
         throw new CaException(Kind.INTERNAL, upstream.name() + ": upstream signed a different public key");

@@ -13,7 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
-import java.security.PublicKey;
+import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,9 +81,9 @@ public final class DiskUpstreamAuthority implements UpstreamAuthority {
   }
 
   @Override
-  public UpstreamSigned mintX509Ca(PublicKey publicKey, TrustDomain trustDomain, String subject, Duration preferredTtl,
+  public UpstreamSigned mintX509Ca(KeyPair keyPair, TrustDomain trustDomain, String subject, Duration preferredTtl,
       Instant now) {
-    X509Certificate ca = X509CaMinter.signedBy(publicKey, trustDomain, subject, preferredTtl, now, upstreamCertificate,
+    X509Certificate ca = X509CaMinter.signedBy(keyPair.getPublic(), trustDomain, subject, preferredTtl, now, upstreamCertificate,
         upstreamKey);
     return new UpstreamSigned(ca, upstreamChain, roots);
   }

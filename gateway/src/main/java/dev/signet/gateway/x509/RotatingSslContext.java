@@ -1,5 +1,6 @@
 package dev.signet.gateway.x509;
 
+import dev.signet.common.workload.X509Context;
 import io.netty.handler.ssl.SslContext;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;

@@ -1,5 +1,6 @@
 package dev.signet.gateway.x509;
 
+import dev.signet.common.workload.X509Context;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
 import dev.signet.common.tls.SpiffeServerTrustManager;

@@ -64,7 +64,7 @@ class RemoteAuthorizerTest {
     group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
-  private Listener serving(dev.signet.gateway.x509.X509Context identity) throws Exception {
+  private Listener serving(dev.signet.common.workload.X509Context identity) throws Exception {
     var tls = TlsContexts.server(identity, Set.of(), TestPki.CLOCK);
     return Listener.bind(new InetSocketAddress("127.0.0.1", 0), group, group, new ChannelInitializer<SocketChannel>() {
       @Override

@@ -14,7 +14,7 @@ import dev.signet.gateway.authz.AccessRequest;
 import dev.signet.gateway.metrics.GatewayMetrics;
 import dev.signet.gateway.x509.RotatingSslContext;
 import dev.signet.gateway.x509.TlsContexts;
-import dev.signet.gateway.x509.X509Context;
+import dev.signet.common.workload.X509Context;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;

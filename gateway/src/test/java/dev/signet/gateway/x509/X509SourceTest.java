@@ -1,5 +1,7 @@
 package dev.signet.gateway.x509;
 
+import dev.signet.common.workload.X509Context;
+import dev.signet.common.workload.X509Source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -32,7 +32,7 @@ public final class AuditInterceptor implements ServerInterceptor {
       "signet.agent.push.v1.EntryPush/Subscribe", "grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch");
   private static final Pattern MUTATING = Pattern.compile(
       ".*/(Batch.*|Create.*|Delete.*|Update.*|Append.*|Set.*|Ban.*|Prepare.*|Activate.*|Taint.*|Revoke.*|Mint.*"
-          + "|New.*|AttestAgent|RenewAgent|RefreshBundle)");
+          + "|New.*|Publish.*|AttestAgent|RenewAgent|RefreshBundle)");
 
   private final AuditTrail trail;
   private final boolean failClosed;

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Audit records of what a call did, beside the record of the call itself: which agent an attestation
  * established (and by which attestor), which agent was evicted or banned, and which SPIFFE ID an X509-SVID
- * was issued for (serial, expiry) to which agent.
+ * was issued for (serial, expiry) to which agent, and which downstream server got an intermediate CA.
  */
 public final class AuditedEvents implements AgentLifecycleListener, SvidIssuanceListener {
   private static final Logger LOG = LoggerFactory.getLogger(AuditedEvents.class);
@@ -41,6 +41,12 @@ public final class AuditedEvents implements AgentLifecycleListener, SvidIssuance
   public void issued(SpiffeId spiffeId, SpiffeId agentId, X509Certificate leaf) {
     write(agentId.toString(), "svid.x509.issue", "spiffe_id=" + spiffeId + " serial="
         + leaf.getSerialNumber().toString(16) + " not_after=" + leaf.getNotAfter().toInstant());
+  }
+
+  @Override
+  public void downstreamCaIssued(SpiffeId downstreamId, X509Certificate ca) {
+    write(downstreamId.toString(), "ca.x509.downstream.issue", "serial=" + ca.getSerialNumber().toString(16)
+        + " not_after=" + ca.getNotAfter().toInstant());
   }
 
   private void write(String actor, String action, String reason) {

@@ -1,5 +1,6 @@
 package dev.signet.server.ca;
 
+import dev.signet.ca.CaException;
 import dev.signet.ca.jwt.JwtSigningAuthority;
 import dev.signet.ca.jwt.JwtSvidMinter;
 import dev.signet.ca.manager.CaManager;
@@ -10,6 +11,8 @@ import dev.signet.ca.x509.ParsedCsr;
 import dev.signet.ca.x509.X509SigningAuthority;
 import dev.signet.ca.x509.X509SvidMinter;
 import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.server.api.localauthority.LocalAuthorityService;
 import dev.signet.common.svid.JwtSvid;
 import dev.signet.server.api.InputValidation;
 import io.grpc.Status;
@@ -45,6 +48,7 @@ public final class SvidIssuer {
     this.metrics = metrics;
     metrics.declare("server_ca_sign_x509_svid");
     metrics.declare("server_ca_sign_jwt_svid");
+    metrics.declare("server_ca_sign_x509_ca");
     this.ca = ca;
     this.clock = clock;
     this.defaultX509Ttl = defaultX509Ttl;
@@ -65,6 +69,56 @@ public final class SvidIssuer {
       throw InputValidation.invalid("CSR asks for a CA certificate (basic constraints CA:true)");
     }
     return csr;
+  }
+
+  /**
+   * Parses and verifies a downstream server's CSR for its intermediate CA. SPIRE takes only the key from it;
+   * we also refuse a CSR that names anything but this trust domain's CA ID {@code spiffe://<td>} (a workload
+   * ID, another trust domain, DNS names): a downstream server of another trust domain, or one confused about
+   * what it asks for, learns it here instead of receiving a CA it would then misuse. A CSR that names nothing
+   * is taken, as SPIRE takes it.
+   */
+  public ParsedCsr parseDownstreamCaCsr(byte[] der, TrustDomain trustDomain) {
+    ParsedCsr csr;
+    try {
+      csr = CsrParser.parse(der);
+    } catch (InvalidCsrException e) {
+      throw InputValidation.invalid("malformed CSR: " + e.getMessage());
+    }
+    if (!csr.dnsSans().isEmpty()) {
+      throw InputValidation.invalid("downstream CA CSR asks for DNS SANs " + csr.dnsSans() + "; a CA has none");
+    }
+    if (csr.uriSans().size() > 1) {
+      throw InputValidation.invalid("downstream CA CSR asks for " + csr.uriSans().size() + " URI SANs "
+          + csr.uriSans() + "; a CA has one, \"" + trustDomain.id() + "\"");
+    }
+    for (String uri : csr.uriSans()) {
+      SpiffeId id = InputValidation.spiffeId("CSR URI SAN", uri);
+      if (!id.trustDomain().equals(trustDomain)) {
+        throw InputValidation.invalid("downstream CA CSR is for trust domain \"" + id.trustDomain()
+            + "\", not \"" + trustDomain + "\"");
+      }
+      if (!id.equals(trustDomain.id())) {
+        throw InputValidation.invalid("downstream CA CSR asks for \"" + id + "\", not a CA ID; a CA of this "
+            + "trust domain is \"" + trustDomain.id() + "\"");
+      }
+    }
+    return csr;
+  }
+
+  /**
+   * Signs a downstream server's intermediate CA ({@code ttl} zero: {@code ca_ttl}); returns it followed by the
+   * chain to (excluding) the roots. Counted as SPIRE's {@code server_ca_sign_x509_ca}.
+   */
+  public List<X509Certificate> issueDownstreamCa(PublicKey key, Duration ttl) {
+    List<X509Certificate> chain;
+    try {
+      chain = ca.signDownstreamX509Ca(key, ttl);
+    } catch (CaException e) {
+      throw LocalAuthorityService.statusOf(e);
+    }
+    metrics.increment("server_ca_sign_x509_ca");
+    return chain;
   }
 
   /** The public key of a valid CSR (agent SVIDs: the server decides the identity). */

@@ -6,6 +6,7 @@ import dev.signet.ca.keymanager.MemoryKeyManager;
 import dev.signet.ca.upstream.DiskUpstreamAuthority;
 import dev.signet.ca.upstream.UpstreamAuthority;
 import dev.signet.common.config.ConfigException;
+import dev.signet.server.upstream.SpireUpstreamAuthority;
 import dev.signet.common.plugin.BuiltIn;
 import dev.signet.common.plugin.Cardinality;
 import dev.signet.common.plugin.PluginCatalog;
@@ -35,9 +36,13 @@ public final class ServerCatalogs {
   /** {@code KeyManager "disk"} and {@code "memory"}. */
   public static final PluginCatalog<Void, KeyManager> KEY_MANAGERS = new PluginCatalog<>("KeyManager",
       Cardinality.EXACTLY_ONE, List.of(DiskKeyManager.DESCRIPTOR, MemoryKeyManager.DESCRIPTOR));
-  /** {@code UpstreamAuthority "disk"}; without one the CA is self-signed. */
+  /**
+   * {@code UpstreamAuthority "disk"} and {@code "spire"} (nested topology: another server of the trust domain);
+   * without one the CA is self-signed.
+   */
   public static final PluginCatalog<Void, UpstreamAuthority> UPSTREAM_AUTHORITIES = new PluginCatalog<>(
-      "UpstreamAuthority", Cardinality.AT_MOST_ONE, List.of(DiskUpstreamAuthority.DESCRIPTOR));
+      "UpstreamAuthority", Cardinality.AT_MOST_ONE,
+      List.of(DiskUpstreamAuthority.DESCRIPTOR, SpireUpstreamAuthority.DESCRIPTOR));
 
   private ServerCatalogs() {}
 }

@@ -14,6 +14,6 @@ class PluginDocsTest {
   void everyServerPluginHasAPageWhoseKeysItsParserAccepts() {
     int pages = PluginDocPages.check(Path.of("../doc"), "server", List.of(ServerNodeAttestors.CATALOG,
         ServerCatalogs.DATA_STORES, ServerCatalogs.KEY_MANAGERS, ServerCatalogs.UPSTREAM_AUTHORITIES));
-    assertThat(pages).isEqualTo(10);
+    assertThat(pages).isEqualTo(11);
   }
 }

@@ -31,21 +31,33 @@ import dev.signet.common.proto.BundleProtos;
 import dev.signet.server.api.Unary;
 import dev.signet.server.bundle.TrustBundles;
 import dev.signet.server.entrycache.EntryCache;
+import dev.signet.ca.CaException;
+import dev.signet.proto.spire.api.server.bundle.v1.PublishJWTAuthorityRequest;
+import dev.signet.proto.spire.api.server.bundle.v1.PublishJWTAuthorityResponse;
+import dev.signet.server.api.localauthority.LocalAuthorityService;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * {@code spire.api.server.bundle.v1.Bundle}: our own trust bundle (anyone may read it; admins may
- * append authorities) and federated bundles (CRUD for admins, read for agents).
+ * append authorities), downstream servers' JWT keys, and federated bundles (CRUD for admins, read for agents).
  */
 public final class BundleService extends BundleGrpc.BundleImplBase {
   private final TrustDomain ownDomain;
   private final TrustBundles bundles;
   private final DataStore dataStore;
   private final EntryCache entryCache;
+  private final Function<JwtAuthority, List<JwtAuthority>> jwtPublisher;
 
-  public BundleService(TrustDomain ownDomain, TrustBundles bundles, DataStore dataStore, EntryCache entryCache) {
+  /**
+   * @param jwtPublisher takes a downstream server's JWT key into our bundle (and to our own upstream, if any) and
+   *     returns the JWT authorities to answer with ({@code CaManager::publishJwtAuthority})
+   */
+  public BundleService(TrustDomain ownDomain, TrustBundles bundles, DataStore dataStore, EntryCache entryCache,
+      Function<JwtAuthority, List<JwtAuthority>> jwtPublisher) {
+    this.jwtPublisher = jwtPublisher;
     this.ownDomain = ownDomain;
     this.bundles = bundles;
     this.dataStore = dataStore;
@@ -79,6 +91,38 @@ public final class BundleService extends BundleGrpc.BundleImplBase {
       return next;
     }));
     Unary.reply(out, BundleProtos.toProto(updated));
+  }
+
+  /**
+   * SPIRE's nested topology: a downstream server of this trust domain publishes its JWT key so that JWT-SVIDs it
+   * signs verify everywhere in the trust domain. Only callers with a downstream entry's X509-SVID get here
+   * ({@code MethodPolicy}); a key that does not parse (no key ID, not a PKIX EC or RSA key) or that reuses the
+   * key ID of a different key is INVALID_ARGUMENT.
+   */
+  @Override
+  public void publishJWTAuthority(PublishJWTAuthorityRequest request, StreamObserver<PublishJWTAuthorityResponse> out) {
+    if (!request.hasJwtAuthority()) {
+      throw InputValidation.invalid("missing JWT authority");
+    }
+    JwtAuthority key;
+    try {
+      key = BundleProtos.fromProto(dev.signet.proto.spire.api.types.Bundle.newBuilder()
+          .setTrustDomain(ownDomain.name()).addJwtAuthorities(request.getJwtAuthority()).build())
+          .jwtAuthorities().getFirst();
+    } catch (IllegalArgumentException e) { // ProtoConversionException included
+      throw InputValidation.invalid("invalid JWT authority: " + e.getMessage());
+    }
+    List<JwtAuthority> keys;
+    try {
+      keys = ApiErrors.call(() -> jwtPublisher.apply(key));
+    } catch (IllegalArgumentException e) {
+      throw InputValidation.invalid("invalid JWT authority: " + e.getMessage());
+    } catch (CaException e) {
+      throw LocalAuthorityService.statusOf(e);
+    }
+    var asProto = BundleProtos.toProto(new Bundle(ownDomain, List.of(), keys, 0, java.time.Duration.ZERO));
+    Unary.reply(out, PublishJWTAuthorityResponse.newBuilder()
+        .addAllJwtAuthorities(asProto.getJwtAuthoritiesList()).build());
   }
 
   @Override

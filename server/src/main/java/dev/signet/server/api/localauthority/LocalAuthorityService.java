@@ -121,7 +121,8 @@ public final class LocalAuthorityService extends LocalAuthorityGrpc.LocalAuthori
     }
   }
 
-  static StatusRuntimeException statusOf(CaException e) {
+  /** The gRPC status for a refusal of the CA (its kind chooses the code). */
+  public static StatusRuntimeException statusOf(CaException e) {
     Status status = switch (e.kind()) {
       case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
       case NOT_FOUND -> Status.NOT_FOUND;

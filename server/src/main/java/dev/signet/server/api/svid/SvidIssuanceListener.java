@@ -4,18 +4,34 @@ import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.server.api.Listeners;
 import java.security.cert.X509Certificate;
 
-/** Told about every X509-SVID the SVID API signs for an agent's workload (the trust scores listen). */
+/**
+ * Told about every X509-SVID the SVID API signs for an agent's workload (the trust scores listen), and about
+ * every intermediate CA it signs for a downstream server (the audit trail records those).
+ */
 @FunctionalInterface
 public interface SvidIssuanceListener {
   void issued(SpiffeId spiffeId, SpiffeId agentId, X509Certificate leaf);
+
+  /** A downstream server ({@code downstreamId}, the SPIFFE ID of its X509-SVID) got the intermediate {@code ca}. */
+  default void downstreamCaIssued(SpiffeId downstreamId, X509Certificate ca) {}
 
   SvidIssuanceListener NONE = (spiffeId, agentId, leaf) -> {};
 
   /** Tells this listener, then {@code next}; a failure of one is logged and does not stop the other. */
   default SvidIssuanceListener andThen(SvidIssuanceListener next) {
-    return (spiffeId, agentId, leaf) -> {
-      Listeners.isolated("svid issued", () -> issued(spiffeId, agentId, leaf));
-      Listeners.isolated("svid issued", () -> next.issued(spiffeId, agentId, leaf));
+    SvidIssuanceListener first = this;
+    return new SvidIssuanceListener() {
+      @Override
+      public void issued(SpiffeId spiffeId, SpiffeId agentId, X509Certificate leaf) {
+        Listeners.isolated("svid issued", () -> first.issued(spiffeId, agentId, leaf));
+        Listeners.isolated("svid issued", () -> next.issued(spiffeId, agentId, leaf));
+      }
+
+      @Override
+      public void downstreamCaIssued(SpiffeId downstreamId, X509Certificate ca) {
+        Listeners.isolated("downstream ca issued", () -> first.downstreamCaIssued(downstreamId, ca));
+        Listeners.isolated("downstream ca issued", () -> next.downstreamCaIssued(downstreamId, ca));
+      }
     };
   }
 }

@@ -31,6 +31,11 @@ import dev.signet.server.ca.SvidIssuer;
 import dev.signet.server.endpoint.Caller;
 import dev.signet.server.entrycache.EntryCache;
 import dev.signet.server.ratelimit.PerKeyRateLimiter;
+import com.google.protobuf.ByteString;
+import dev.signet.common.bundle.Bundle;
+import dev.signet.common.bundle.DerCodec;
+import dev.signet.proto.spire.api.server.svid.v1.NewDownstreamX509CARequest;
+import dev.signet.proto.spire.api.server.svid.v1.NewDownstreamX509CAResponse;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.security.cert.X509Certificate;
@@ -39,14 +44,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.stream.Collectors;
 
 /**
  * {@code spire.api.server.svid.v1.SVID}: SVID issuance. For agents the registration entry decides the
  * ID, DNS names and TTL; the CSR contributes only its public key, and a CSR that asks for anything
- * else (CA rights, other SANs) is refused rather than silently narrowed.
+ * else (CA rights, other SANs) is refused rather than silently narrowed. Downstream servers of the same trust
+ * domain get intermediate CAs ({@link #newDownstreamX509CA}).
  */
 public final class SvidService extends SVIDGrpc.SVIDImplBase {
+  private static final Logger LOG = LoggerFactory.getLogger(SvidService.class);
   private final TrustDomain trustDomain;
   private final DataStore dataStore;
   private final SvidIssuer issuer;
@@ -54,16 +64,16 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
   private final PerKeyRateLimiter signLimiter;
   private final Clock clock;
   private final SvidIssuanceListener issuance;
+  private final Supplier<Bundle> ownBundle;
 
-  /** @param signLimiter null when {@code ratelimit.signing} is off */
+  /**
+   * @param signLimiter null when {@code ratelimit.signing} is off
+   * @param ownBundle our trust domain's bundle, whose X.509 authorities a downstream server is sent
+   */
   public SvidService(TrustDomain trustDomain, DataStore dataStore, SvidIssuer issuer, EntryCache entryCache,
-      PerKeyRateLimiter signLimiter, Clock clock) {
-    this(trustDomain, dataStore, issuer, entryCache, signLimiter, clock, SvidIssuanceListener.NONE);
-  }
-
-  public SvidService(TrustDomain trustDomain, DataStore dataStore, SvidIssuer issuer, EntryCache entryCache,
-      PerKeyRateLimiter signLimiter, Clock clock, SvidIssuanceListener issuance) {
+      PerKeyRateLimiter signLimiter, Clock clock, SvidIssuanceListener issuance, Supplier<Bundle> ownBundle) {
     this.issuance = issuance;
+    this.ownBundle = ownBundle;
     this.trustDomain = trustDomain;
     this.dataStore = dataStore;
     this.issuer = issuer;
@@ -138,6 +148,42 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
     JwtSvid svid = issuer.issueJwtSvid(entry.spiffeId(), audience, issuer.jwtTtl(entry.jwtSvidTtl()),
         entry.attributes().jwtSvidIncludeJti());
     Unary.reply(out, NewJWTSVIDResponse.newBuilder().setSvid(toProto(svid)).build());
+  }
+
+  /**
+   * SPIRE's nested topology: signs the intermediate CA of a downstream server of this trust domain. Security:
+   * the caller must present an X509-SVID whose SPIFFE ID is that of a registration entry marked
+   * {@code downstream} (the authorization interceptor checks it, and it is checked again here so that this CA is
+   * never signed on a path that skipped the interceptor); the CSR only supplies the key and must be properly
+   * signed. TTL: the downstream's {@code preferred_ttl}, else our {@code ca_ttl}, never past our active CA.
+   */
+  @Override
+  public void newDownstreamX509CA(NewDownstreamX509CARequest request, StreamObserver<NewDownstreamX509CAResponse> out) {
+    SpiffeId downstream = downstreamCaller();
+    limit(1);
+    if (request.getCsr().isEmpty()) {
+      throw InputValidation.invalid("missing CSR");
+    }
+    if (request.getPreferredTtl() < 0) {
+      throw InputValidation.invalid("preferred_ttl " + request.getPreferredTtl() + " is negative");
+    }
+    ParsedCsr csr = issuer.parseDownstreamCaCsr(request.getCsr().toByteArray(), trustDomain);
+    List<X509Certificate> chain = issuer.issueDownstreamCa(csr.publicKey(), Duration.ofSeconds(request.getPreferredTtl()));
+    NewDownstreamX509CAResponse.Builder response = NewDownstreamX509CAResponse.newBuilder();
+    chain.forEach(c -> response.addCaCertChain(ByteString.copyFrom(DerCodec.encoded(c))));
+    ownBundle.get().x509Authorities().forEach(a ->
+        response.addX509Authorities(ByteString.copyFrom(DerCodec.encoded(a.certificate()))));
+    LOG.info("signed downstream x509 ca for {}: serial {}, valid until {}", downstream,
+        chain.getFirst().getSerialNumber().toString(16), chain.getFirst().getNotAfter().toInstant());
+    issuance.downstreamCaIssued(downstream, chain.getFirst());
+    Unary.reply(out, response.build());
+  }
+
+  private SpiffeId downstreamCaller() {
+    if (Caller.current() instanceof Caller.X509 x509 && entryCache.index().isDownstream(x509.id())) {
+      return x509.id();
+    }
+    throw Status.PERMISSION_DENIED.withDescription("caller is not a downstream workload").asRuntimeException();
   }
 
   private void limit(int svids) {

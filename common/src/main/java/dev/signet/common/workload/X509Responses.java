@@ -1,4 +1,4 @@
-package dev.signet.gateway.x509;
+package dev.signet.common.workload;
 
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.bundle.BundleFormatException;

@@ -1,4 +1,4 @@
-package dev.signet.gateway.x509;
+package dev.signet.common.workload;
 
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.spiffe.SpiffeId;
@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the gateway presents and trusts, as one immutable snapshot: its own X509-SVID and the X.509 bundles
+ * What a Workload API client (the gateway, a downstream server) presents and trusts, as one immutable snapshot: its own X509-SVID and the X.509 bundles
  * the Workload API sent with it (its own trust domain's and the federated ones). A rotation replaces the
  * whole snapshot, so an SVID is never paired with the bundles of another update.
  */

@@ -1,4 +1,4 @@
-package dev.signet.gateway.x509;
+package dev.signet.common.workload;
 
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.workload.WorkloadApiClient;
@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the Workload API's {@code FetchX509SVID} stream and keeps the newest {@link X509Context}. Every
  * update is handed to the listeners (the gateway rebuilds its TLS contexts from it: new handshakes use the
- * new SVID and bundles, open connections keep theirs). When the stream ends or fails (agent restart), it is
+ * new SVID and bundles, open connections keep theirs; a downstream server's {@code UpstreamAuthority "spire"}
+ * presents it to the upstream server and re-reads the upstream bundle). When the stream ends or fails (agent restart), it is
  * opened again after a growing pause (up to {@link #MAX_RETRY}) and the last good context stays in force. A
  * response that cannot be used is logged and ignored, never half applied.
  *
@@ -44,7 +45,7 @@ public final class X509Source implements AutoCloseable {
   private final List<Runnable> withdrawalListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch first = new CountDownLatch(1);
   private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "signet-gateway-x509-source");
+    Thread thread = new Thread(r, "signet-x509-source");
     thread.setDaemon(true);
     return thread;
   });
