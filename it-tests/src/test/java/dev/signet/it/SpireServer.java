@@ -24,13 +24,10 @@ public final class SpireServer extends AdminServer {
   private final Path config;
   private RunningProcess process;
   private int starts;
-<<<<<<< HEAD
   private String trustDomain = SignetServer.TRUST_DOMAIN;
   private String serverBlocks = "";
   private Map<String, String> environment = Map.of();
-=======
   private String extraPlugins = "";
->>>>>>> nested
 
   public SpireServer(Workspace workspace) {
     super(workspace, "spire-bootstrap.crt");
@@ -39,7 +36,6 @@ public final class SpireServer extends AdminServer {
     this.config = workspace.path("spire-server.conf");
   }
 
-<<<<<<< HEAD
   /** Serves another trust domain than {@link SignetServer#TRUST_DOMAIN} (for federation with Signet). */
   public SpireServer withTrustDomain(String name) {
     this.trustDomain = name;
@@ -63,14 +59,12 @@ public final class SpireServer extends AdminServer {
     return trustDomain;
   }
 
-=======
   /** Adds plugin blocks (HCL, e.g. an {@code UpstreamAuthority}) to the server's config. */
   public SpireServer withPlugins(String hcl) {
     this.extraPlugins = hcl;
     return this;
   }
 
->>>>>>> nested
   @Override
   public int port() {
     return port;
@@ -148,13 +142,8 @@ public final class SpireServer extends AdminServer {
             }
         %s
         }
-<<<<<<< HEAD
         """.formatted(port, socket, trustDomain, dataDir, serverBlocks, dataDir.resolve("datastore.sqlite3"),
-        dataDir.resolve("keys.json"));
-=======
-        """.formatted(port, socket, SignetServer.TRUST_DOMAIN, dataDir, dataDir.resolve("datastore.sqlite3"),
         dataDir.resolve("keys.json"), extraPlugins);
->>>>>>> nested
     try {
       Files.createDirectories(socket.getParent());
       Files.writeString(config, conf);
