@@ -38,7 +38,7 @@ class OidcDiscoveryEndToEndTest extends OneWorkspaceTest {
   private static final String WORKLOAD = SignetServer.id("/ns/prod/sa/billing");
 
   private SignetServer server;
-  private ServingTlsPki pki;
+  private WebPki pki;
   private HttpClient https;
   private String issuer;
 
@@ -48,7 +48,7 @@ class OidcDiscoveryEndToEndTest extends OneWorkspaceTest {
     int port = Workspace.freePort();
     issuer = "https://localhost:" + port;
     server = new SignetServer(workspace).withServerBlocks("    jwt_issuer = \"" + issuer + "\"").start();
-    pki = new ServingTlsPki(workspace.path("tls"));
+    pki = new WebPki(workspace.path("tls"));
     Path conf = workspace.path("oidc-discovery-provider.conf");
     Files.writeString(conf, """
         log_level = "debug"
@@ -63,7 +63,7 @@ class OidcDiscoveryEndToEndTest extends OneWorkspaceTest {
             address = "unix://%s"
             poll_interval = "1s"
         }
-        """.formatted(pki.certificate(), pki.key(), port, server.socket()));
+        """.formatted(pki.servingCertificate(), pki.servingKey(), port, server.socket()));
     RunningProcess provider = workspace.start("oidc-discovery",
         List.of(Distribution.get().serverBin(), "oidc-discovery", "-config", conf.toString()));
     https = HttpClient.newBuilder().sslContext(pki.clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
@@ -171,7 +171,7 @@ class OidcDiscoveryEndToEndTest extends OneWorkspaceTest {
 
   private List<String> python(String issuerUrl, String audience, String token) {
     Path script = Path.of("..", "tools", "peers", "oidc", "validate_jwt.py").toAbsolutePath().normalize();
-    return List.of(SpirePeers.pySpiffePython(), script.toString(), issuerUrl, pki.caCertificate().toString(),
+    return List.of(SpirePeers.pySpiffePython(), script.toString(), issuerUrl, pki.rootCertificate(),
         audience, token);
   }
 

@@ -1,18 +1,24 @@
 package dev.signet.it;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A private Web PKI made by openssl in a directory, standing in for a public CA: a root CA and a TLS serving
  * certificate for {@code 127.0.0.1} and {@code localhost} (EC P-256, {@code serverAuth}, key as PKCS#8), for
- * {@code https_web} bundle endpoints. Clients trust the root through {@code SSL_CERT_FILE}, as Go programs
- * (SPIRE) and signet-server read it.
+ * {@code https_web} bundle endpoints and the OIDC discovery provider. Clients trust the root through
+ * {@code SSL_CERT_FILE}, as Go programs (SPIRE) and signet-server read it, or through {@link #clientContext()}.
  */
 final class WebPki {
   private final Path dir;
@@ -66,6 +72,24 @@ final class WebPki {
 
   String servingKey() {
     return path("serving.key");
+  }
+
+  /** TLS that trusts this root only. */
+  SSLContext clientContext() {
+    try (InputStream in = Files.newInputStream(Path.of(rootCertificate()))) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setCertificateEntry("root", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot trust the test web root", e);
+    }
   }
 
   private String path(String file) {
