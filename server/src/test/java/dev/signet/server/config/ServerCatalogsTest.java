@@ -46,7 +46,7 @@ class ServerCatalogsTest {
   void theBuiltInsCarrySpiresNames() {
     assertThat(ServerCatalogs.DATA_STORES.names()).containsExactly("sql");
     assertThat(ServerCatalogs.KEY_MANAGERS.names()).containsExactly("disk", "memory");
-    assertThat(ServerCatalogs.UPSTREAM_AUTHORITIES.names()).containsExactly("disk");
+    assertThat(ServerCatalogs.UPSTREAM_AUTHORITIES.names()).containsExactly("disk", "spire");
     assertThatThrownBy(() -> parse(CONFIG.replace("DataStore \"sql\" { plugin_data { database_type = \"h2\" } }", "")))
         .isInstanceOf(ConfigException.class).hasMessage("a DataStore plugin is required (DataStore \"sql\")");
   }
