@@ -2,8 +2,8 @@ package dev.signet.server.api;
 
 import static dev.signet.server.api.ServerFixture.TD;
 import static dev.signet.server.api.ServerFixture.entry;
+import static dev.signet.server.api.StatusAssertions.assertCode;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.signet.common.bundle.Bundle;
@@ -27,7 +27,6 @@ import dev.signet.proto.spire.api.types.Entry;
 import dev.signet.proto.spire.api.types.JWTKey;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * The upstream half of SPIRE's nested topology over the real TCP endpoint: {@code NewDownstreamX509CA} and
@@ -60,11 +58,6 @@ class DownstreamApiTest {
   @AfterAll
   void stop() {
     fixture.close();
-  }
-
-  private static void assertCode(Executable call, Status.Code code) {
-    assertThatThrownBy(call::execute).isInstanceOfSatisfying(StatusRuntimeException.class,
-        e -> assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code));
   }
 
   private ServerFixture.Identity workloadSvid(Entry spec) {
@@ -189,8 +182,10 @@ class DownstreamApiTest {
   @Test
   void aDownstreamJwtKeyJoinsOurBundleAndTheAnswerListsAllKeys() {
     KeyPair key = KeyType.EC_P256.generate();
+    // one message for both calls: jwtKey reads the clock, and an expiry one second later is another authority
+    JWTKey published = jwtKey("downstream-key-1", key);
     PublishJWTAuthorityResponse response = bundles(fixture.mtls(downstream)).publishJWTAuthority(
-        PublishJWTAuthorityRequest.newBuilder().setJwtAuthority(jwtKey("downstream-key-1", key)).build());
+        PublishJWTAuthorityRequest.newBuilder().setJwtAuthority(published).build());
 
     Bundle bundle = fixture.bundle();
     assertThat(bundle.findJwtAuthority("downstream-key-1")).map(JwtAuthority::publicKey).contains(key.getPublic());
@@ -201,7 +196,7 @@ class DownstreamApiTest {
     // publishing the same key again changes nothing
     long sequence = bundle.sequenceNumber();
     bundles(fixture.mtls(downstream)).publishJWTAuthority(
-        PublishJWTAuthorityRequest.newBuilder().setJwtAuthority(jwtKey("downstream-key-1", key)).build());
+        PublishJWTAuthorityRequest.newBuilder().setJwtAuthority(published).build());
     assertThat(fixture.bundle().sequenceNumber()).isEqualTo(sequence);
   }
 
