@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -22,7 +20,6 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class WebPki {
   private final Path dir;
-  private final String openssl = Distribution.requireTool("openssl");
 
   WebPki(Path dir) {
     this.dir = dir;
@@ -49,14 +46,14 @@ final class WebPki {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path("root.key"));
-    openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path("serving.sec1.key"));
-    openssl("pkcs8", "-topk8", "-nocrypt", "-in", path("serving.sec1.key"), "-out", path("serving.key"));
-    openssl("req", "-x509", "-new", "-key", path("root.key"), "-subj", "/O=Test Web PKI/CN=Test Web Root", "-days",
+    OpenSsl.run("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path("root.key"));
+    OpenSsl.run("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path("serving.sec1.key"));
+    OpenSsl.run("pkcs8", "-topk8", "-nocrypt", "-in", path("serving.sec1.key"), "-out", path("serving.key"));
+    OpenSsl.run("req", "-x509", "-new", "-key", path("root.key"), "-subj", "/O=Test Web PKI/CN=Test Web Root", "-days",
         "2", "-config", ext.toString(), "-extensions", "ca", "-out", path("root.crt"));
-    openssl("req", "-new", "-key", path("serving.key"), "-subj", "/O=Test Web PKI/CN=127.0.0.1", "-config",
+    OpenSsl.run("req", "-new", "-key", path("serving.key"), "-subj", "/O=Test Web PKI/CN=127.0.0.1", "-config",
         ext.toString(), "-out", path("serving.csr"));
-    openssl("x509", "-req", "-in", path("serving.csr"), "-CA", path("root.crt"), "-CAkey", path("root.key"),
+    OpenSsl.run("x509", "-req", "-in", path("serving.csr"), "-CA", path("root.crt"), "-CAkey", path("root.key"),
         "-CAcreateserial", "-days", "1", "-extfile", ext.toString(), "-extensions", "serving", "-out",
         path("serving.crt"));
   }
@@ -94,11 +91,5 @@ final class WebPki {
 
   private String path(String file) {
     return dir.resolve(file).toString();
-  }
-
-  private void openssl(String... args) {
-    List<String> command = new ArrayList<>(List.of(openssl));
-    command.addAll(List.of(args));
-    Distribution.run(Duration.ofSeconds(30), command).requireOk();
   }
 }

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,7 +12,6 @@ import java.util.List;
  */
 final class X509PopPki {
   private final Path dir;
-  private final String openssl = Distribution.requireTool("openssl");
 
   /** Makes root CA -> intermediate CA -> node certificate ({@code /O=Fleet/CN=<nodeCn>}) in {@code dir}. */
   X509PopPki(Path dir, String nodeCn) {
@@ -42,9 +39,9 @@ final class X509PopPki {
       throw new UncheckedIOException(e);
     }
     for (String name : List.of("root", "intermediate", "node")) {
-      openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path(name + ".key"));
+      OpenSsl.run("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path(name + ".key"));
     }
-    openssl("req", "-x509", "-new", "-key", path("root.key"), "-subj", "/O=Fleet/CN=Fleet Root", "-days", "2",
+    OpenSsl.run("req", "-x509", "-new", "-key", path("root.key"), "-subj", "/O=Fleet/CN=Fleet Root", "-days", "2",
         "-config", ext.toString(), "-extensions", "ca", "-out", path("root.crt"));
     signed("intermediate", "/O=Fleet/CN=Fleet Issuing", "root", "ca", ext);
     signed("node", "/O=Fleet/CN=" + nodeCn, "intermediate", "node", ext);
@@ -77,20 +74,14 @@ final class X509PopPki {
   }
 
   private void signed(String name, String subject, String issuer, String section, Path ext) {
-    openssl("req", "-new", "-key", path(name + ".key"), "-subj", subject, "-config", ext.toString(),
+    OpenSsl.run("req", "-new", "-key", path(name + ".key"), "-subj", subject, "-config", ext.toString(),
         "-out", path(name + ".csr"));
-    openssl("x509", "-req", "-in", path(name + ".csr"), "-CA", path(issuer + ".crt"), "-CAkey",
+    OpenSsl.run("x509", "-req", "-in", path(name + ".csr"), "-CA", path(issuer + ".crt"), "-CAkey",
         path(issuer + ".key"), "-CAcreateserial", "-days", "1", "-extfile", ext.toString(), "-extensions", section,
         "-out", path(name + ".crt"));
   }
 
   private String path(String file) {
     return dir.resolve(file).toString();
-  }
-
-  private void openssl(String... args) {
-    List<String> command = new ArrayList<>(List.of(openssl));
-    command.addAll(List.of(args));
-    Distribution.run(Duration.ofSeconds(30), command).requireOk();
   }
 }

@@ -2,6 +2,7 @@ package dev.signet.server.api;
 
 import static dev.signet.server.api.ServerFixture.TD;
 import static dev.signet.server.api.ServerFixture.entry;
+import static dev.signet.server.api.StatusAssertions.assertCode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,7 +41,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.function.Executable;
 
 /** Who may call what, tried over the real sockets with real and forged credentials. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -58,11 +58,6 @@ class AuthorizationApiTest {
   @AfterAll
   void stop() {
     fixture.close();
-  }
-
-  private static void assertCode(Executable call, Status.Code code) {
-    assertThatThrownBy(call::execute).isInstanceOfSatisfying(StatusRuntimeException.class,
-        e -> assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code));
   }
 
   private static EntryGrpc.EntryBlockingStub entries(ManagedChannel channel) {
