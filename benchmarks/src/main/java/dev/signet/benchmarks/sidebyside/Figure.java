@@ -21,6 +21,8 @@ enum Figure {
   MINT_CPU("server CPU time (user + system) per minted SVID", "µs"),
   BATCH_NEW_RATE("BatchNewX509SVID by an attested load client, 4 connections, 10 SVIDs per call", "SVIDs/s"),
   BATCH_NEW_CPU("server CPU time per SVID through BatchNewX509SVID", "µs"),
+  HANDSHAKE_RATE("full TLS 1.3 mTLS handshakes on the agent endpoint (agent SVID, ALPN h2), 2 JDK clients", "/s"),
+  HANDSHAKE_CPU("server CPU time per full mTLS handshake on the agent endpoint", "µs"),
   CLI_AGENT_LIST("admin CLI `agent list` wall time", "ms"),
   CLI_ENTRY_SHOW("admin CLI `entry show -spiffeID` wall time", "ms"),
   SEED_RATE("entries created through BatchCreateEntry in batches of 500 (seeding)", "/s"),

@@ -18,7 +18,7 @@ import java.util.function.DoubleSupplier;
  * One system's turn in one round, always in this order on a fresh server and agent: server start and idle
  * memory; 100 entries under the agent's node (one for the caller's uid) and the agent's first start with a join
  * token; agent memory; go-spiffe fetches; agent restart on its stored identity; propagation; 1,000 entries and
- * agent memory; issuance (Mint, BatchNew); CLI calls; seeding entries under another node, entry lookups and
+ * agent memory; issuance (Mint, BatchNew); TLS handshakes on the agent endpoint; CLI calls; seeding entries under another node, entry lookups and
  * server memory.
  */
 final class SystemRound {
@@ -101,9 +101,15 @@ final class SystemRound {
     Throughput.Rate mint = MintLoad.perSecond(deployment.adminSocket(), serverPid, 4, settings.loadSeconds());
     figures.put(Figure.MINT_RATE, mint.perSecond());
     figures.put(Figure.MINT_CPU, mint.serverCpuMicrosPerUnit());
-    Throughput.Rate batchNew = BatchNewLoad.perSecond(admin, deployment.port(), serverPid, 4, 10, settings.loadSeconds());
+    LoadAgent loadAgent = LoadAgent.attest(admin, deployment.port());
+    Throughput.Rate batchNew = BatchNewLoad.perSecond(admin, loadAgent, deployment.port(), serverPid, 4, 10,
+        settings.loadSeconds());
     figures.put(Figure.BATCH_NEW_RATE, batchNew.perSecond());
     figures.put(Figure.BATCH_NEW_CPU, batchNew.serverCpuMicrosPerUnit());
+    Throughput.Rate handshakes = HandshakeLoad.perSecond(loadAgent, deployment.port(), serverPid, 2,
+        settings.loadSeconds());
+    figures.put(Figure.HANDSHAKE_RATE, handshakes.perSecond());
+    figures.put(Figure.HANDSHAKE_CPU, handshakes.serverCpuMicrosPerUnit());
 
     log(name, "CLI");
     figures.put(Figure.CLI_AGENT_LIST, medianOf(3, () -> deployment.cliMillis("agent", "list")));

@@ -10,15 +10,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
-import java.util.Date;
 import java.util.HexFormat;
-import java.util.Locale;
-import org.bouncycastle.asn1.DERUTCTime;
-import org.bouncycastle.asn1.x509.Time;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -105,22 +97,13 @@ public final class Certificates {
     }
   }
 
-  private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'", Locale.ROOT)
-      .withZone(ZoneOffset.UTC);
-  private static final Instant UTC_TIME_START = Instant.parse("1950-01-01T00:00:00Z");
-  private static final Instant UTC_TIME_END = Instant.parse("2050-01-01T00:00:00Z");
-
-  /**
-   * The certificate time BouncyCastle's {@code new Time(Date)} makes (RFC 5280 §4.1.2.5: UTCTime for
-   * 1950–2049, else GeneralizedTime; whole seconds, fractions dropped), byte for byte, without the
-   * SimpleDateFormat that constructor creates on every call.
-   */
-  static Time time(Instant instant) {
-    if (instant.isBefore(UTC_TIME_START) || !instant.isBefore(UTC_TIME_END)) {
-      return new Time(Date.from(instant));
+  private static final ThreadLocal<CertificateFactory> X509_FACTORY = ThreadLocal.withInitial(() -> {
+    try {
+      return CertificateFactory.getInstance("X.509");
+    } catch (CertificateException e) {
+      throw new IllegalStateException("the JDK has no X.509 certificate factory", e);
     }
-    return new Time(new DERUTCTime(UTC_TIME.format(instant.truncatedTo(ChronoUnit.SECONDS))));
-  }
+  });
 
   /** Converts BouncyCastle's holder to a JDK certificate. */
   static X509Certificate toCertificate(X509CertificateHolder holder) {
@@ -131,10 +114,10 @@ public final class Certificates {
     }
   }
 
-  /** A certificate we built, parsed by the JDK. */
+  /** A certificate we built, parsed by the JDK (a factory per thread: looking one up costs a provider search). */
   static X509Certificate parse(byte[] der) {
     try {
-      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+      return (X509Certificate) X509_FACTORY.get().generateCertificate(new ByteArrayInputStream(der));
     } catch (CertificateException e) {
       throw new IllegalStateException("a certificate we built cannot be parsed: " + e.getMessage(), e);
     }

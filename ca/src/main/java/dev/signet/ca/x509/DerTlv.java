@@ -6,6 +6,8 @@ final class DerTlv {
   static final int BIT_STRING = 0x03;
   static final int OCTET_STRING = 0x04;
   static final int UTF8_STRING = 0x0C;
+  static final int UTC_TIME = 0x17;
+  static final int GENERALIZED_TIME = 0x18;
   static final int SEQUENCE = 0x30;
   static final int SET = 0x31;
 
@@ -50,5 +52,36 @@ final class DerTlv {
       bytes[i] = (byte) c;
     }
     return of(tag, bytes);
+  }
+
+  /**
+   * A certificate time (RFC 5280 §4.1.2.5): UTCTime {@code YYMMDDHHMMSSZ} for the years 1950–2049, else
+   * GeneralizedTime {@code YYYYMMDDHHMMSSZ}; whole seconds (fractions dropped), UTC.
+   */
+  static byte[] time(java.time.Instant instant) {
+    java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0,
+        java.time.ZoneOffset.UTC);
+    int year = t.getYear();
+    if (year < 0 || year > 9999) {
+      throw new IllegalArgumentException("certificate time " + instant + " is outside the years 0000-9999");
+    }
+    boolean utc = year >= 1950 && year < 2050;
+    byte[] out = new byte[utc ? 13 : 15];
+    int at = utc ? digits(out, 0, year % 100, 2) : digits(out, 0, year, 4);
+    at = digits(out, at, t.getMonthValue(), 2);
+    at = digits(out, at, t.getDayOfMonth(), 2);
+    at = digits(out, at, t.getHour(), 2);
+    at = digits(out, at, t.getMinute(), 2);
+    at = digits(out, at, t.getSecond(), 2);
+    out[at] = 'Z';
+    return of(utc ? UTC_TIME : GENERALIZED_TIME, out);
+  }
+
+  private static int digits(byte[] out, int at, int value, int count) {
+    for (int i = count - 1; i >= 0; i--) {
+      out[at + i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    return at + count;
   }
 }

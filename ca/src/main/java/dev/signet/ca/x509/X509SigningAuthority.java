@@ -2,10 +2,13 @@ package dev.signet.ca.x509;
 
 import dev.signet.ca.CaRandom;
 import dev.signet.ca.SigningAuthority;
+import dev.signet.ca.crypto.JcaCache;
 import dev.signet.common.spiffe.TrustDomain;
 import dev.signet.common.svid.X509SvidValidator;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +35,7 @@ public final class X509SigningAuthority implements SigningAuthority {
   private final byte[] authorityKeyIdExtensionDer;
   private final String authorityId;
   private final String signatureAlgorithm;
+  private final byte[] signatureAlgorithmDer;
   private final Instant notAfter;
   private final TrustDomain trustDomain;
 
@@ -48,6 +52,7 @@ public final class X509SigningAuthority implements SigningAuthority {
     this.authorityKeyIdExtensionDer = X509SvidEncoder.extension(Extension.authorityKeyIdentifier, false,
         new AuthorityKeyIdentifier(subjectKeyId));
     this.signatureAlgorithm = Certificates.signatureAlgorithm(privateKey);
+    this.signatureAlgorithmDer = X509SvidEncoder.der(contentSigner().getAlgorithmIdentifier());
     this.notAfter = certificate.getNotAfter().toInstant();
     this.trustDomain = X509SvidValidator.spiffeIdOf(certificate).trustDomain();
   }
@@ -83,6 +88,27 @@ public final class X509SigningAuthority implements SigningAuthority {
   /** A fresh JCA signer for one certificate ({@link Certificates#signer}), nonces from {@link CaRandom}. */
   ContentSigner contentSigner() {
     return Certificates.signer(signingKey, signatureAlgorithm);
+  }
+
+  /** The DER AlgorithmIdentifier of this CA's signatures (shared: callers must not modify it). */
+  byte[] signatureAlgorithmDer() {
+    return signatureAlgorithmDer;
+  }
+
+  /**
+   * Signs {@code data} (a TBSCertificate) with this CA's key, on this thread's cached {@link Signature} of the
+   * chosen provider ({@link JcaCache}), nonces from {@link CaRandom}; the DER signature value. Building a
+   * {@link #contentSigner()} per certificate looks the algorithm up in the provider every time.
+   */
+  byte[] sign(byte[] data) {
+    try {
+      Signature signature = JcaCache.signature(signatureAlgorithm);
+      signature.initSign(signingKey, CaRandom.get());
+      signature.update(data);
+      return signature.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("x509 authority " + authorityId + " cannot sign: " + e.getMessage(), e);
+    }
   }
 
   /** The upstream intermediates above this CA (never the roots); empty when self-signed. */

@@ -61,7 +61,7 @@ final class X509SvidEncoder {
   static byte[] tbsCertificate(byte[] signatureAlgorithm, byte[] issuer, BigInteger serial, Instant notBefore,
       Instant notAfter, byte[] subjectPublicKeyInfo, byte[] subjectKeyId, byte[] authorityKeyIdExtension,
       SpiffeId id, List<String> dnsNames) {
-    byte[] validity = DerTlv.of(DerTlv.SEQUENCE, der(Certificates.time(notBefore)), der(Certificates.time(notAfter)));
+    byte[] validity = DerTlv.of(DerTlv.SEQUENCE, DerTlv.time(notBefore), DerTlv.time(notAfter));
     byte[] subject = dnsNames.isEmpty() ? SUBJECT_WITHOUT_CN : subjectWithCommonName(dnsNames.getFirst());
     byte[] ski = DerTlv.of(DerTlv.SEQUENCE, SKI_OID,
         DerTlv.of(DerTlv.OCTET_STRING, DerTlv.of(DerTlv.OCTET_STRING, subjectKeyId)));

@@ -2,15 +2,12 @@ package dev.signet.ca.x509;
 
 import dev.signet.ca.CaRandom;
 import dev.signet.common.spiffe.SpiffeId;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.operator.ContentSigner;
 
 /**
  * Mints X509-SVIDs with SPIRE's workload profile: subject C=US, O=SPIRE (plus CN = the first DNS name),
@@ -34,12 +31,6 @@ public final class X509SvidMinter {
    */
   public static X509Certificate mint(X509SigningAuthority authority, PublicKey publicKey, SpiffeId id,
       List<String> dnsNames, Duration ttl, Instant now) {
-    return mint(authority, publicKey, id, dnsNames, ttl, now, authority.contentSigner());
-  }
-
-  /** {@link #mint} with a given signer (tests compare signers). */
-  static X509Certificate mint(X509SigningAuthority authority, PublicKey publicKey, SpiffeId id,
-      List<String> dnsNames, Duration ttl, Instant now, ContentSigner signer) {
     if (!id.memberOf(authority.trustDomain()) || id.isTrustDomainId()) {
       throw new IllegalArgumentException("x509-svid id \"" + id + "\" is not a workload id of trust domain \""
           + authority.trustDomain() + "\"");
@@ -55,16 +46,12 @@ public final class X509SvidMinter {
       throw new IllegalArgumentException("x509 authority " + authority.authorityId() + " expired at "
           + authority.notAfter());
     }
-    SubjectPublicKeyInfo subjectKey = SubjectPublicKeyInfo.getInstance(publicKey.getEncoded());
-    byte[] algorithm = X509SvidEncoder.der(signer.getAlgorithmIdentifier());
+    byte[] subjectKeyDer = publicKey.getEncoded();
+    byte[] algorithm = authority.signatureAlgorithmDer();
     byte[] tbs = X509SvidEncoder.tbsCertificate(algorithm, authority.subjectNameDer(), CaRandom.serialNumber(),
-        now.minus(NOT_BEFORE_CUSHION), notAfter, X509SvidEncoder.der(subjectKey),
-        Certificates.subjectKeyId(subjectKey), authority.authorityKeyIdExtensionDer(), id, dnsNames);
-    try (OutputStream out = signer.getOutputStream()) {
-      out.write(tbs);
-    } catch (IOException e) {
-      throw new IllegalStateException("x509-svid cannot be signed: " + e.getMessage(), e);
-    }
-    return Certificates.parse(X509SvidEncoder.certificate(tbs, algorithm, signer.getSignature()));
+        now.minus(NOT_BEFORE_CUSHION), notAfter, subjectKeyDer,
+        Certificates.subjectKeyId(SubjectPublicKeyInfo.getInstance(subjectKeyDer)),
+        authority.authorityKeyIdExtensionDer(), id, dnsNames);
+    return Certificates.parse(X509SvidEncoder.certificate(tbs, algorithm, authority.sign(tbs)));
   }
 }

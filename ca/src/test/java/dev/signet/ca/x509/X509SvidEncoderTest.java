@@ -29,6 +29,8 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x509.TBSCertificate;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.asn1.x509.Time;
+import java.util.Date;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,7 +59,7 @@ class X509SvidEncoderTest {
         PublicKey workload = KeyType.EC_P256.generate().getPublic();
         BigInteger serial = new BigInteger(128, new java.util.Random(dns.size())).setBit(127);
         ContentSigner signer = ca.contentSigner();
-        byte[] algorithm = X509SvidEncoder.der(signer.getAlgorithmIdentifier());
+        byte[] algorithm = ca.signatureAlgorithmDer();
         SubjectPublicKeyInfo key = SubjectPublicKeyInfo.getInstance(workload.getEncoded());
         byte[] ours = X509SvidEncoder.tbsCertificate(algorithm, ca.subjectNameDer(), serial, NOW.minusSeconds(10),
             notAfter, workload.getEncoded(), Certificates.subjectKeyId(key), ca.authorityKeyIdExtensionDer(), ID, dns);
@@ -85,7 +87,7 @@ class X509SvidEncoderTest {
       subject.addRDN(BCStyle.CN, dns.getFirst());
     }
     X509v3CertificateBuilder builder = new X509v3CertificateBuilder(X500Name.getInstance(ca.subjectNameDer()), serial,
-        Certificates.time(notBefore), Certificates.time(notAfter), subject.build(), key);
+        new Time(Date.from(notBefore)), new Time(Date.from(notAfter)), subject.build(), key);
     GeneralName[] names = new GeneralName[1 + dns.size()];
     names[0] = new GeneralName(GeneralName.uniformResourceIdentifier, ID.toString());
     for (int i = 0; i < dns.size(); i++) {

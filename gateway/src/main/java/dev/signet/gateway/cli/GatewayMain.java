@@ -7,7 +7,7 @@ import dev.signet.common.process.TerminationSignals;
 import dev.signet.gateway.GatewayRuntime;
 import dev.signet.gateway.config.GatewayConfig;
 import dev.signet.gateway.config.GatewayConfigLoader;
-import dev.signet.gateway.x509.TlsContexts;
+import dev.signet.server.endpoint.TlsProviders;
 import dev.signet.logging.DaemonLogging;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -105,7 +105,7 @@ public final class GatewayMain {
 
   public static void main(String[] args) {
     // before anything loads Netty's OpenSSL classes: no TLS session resumption in BoringSSL
-    TlsContexts.disableResumption();
+    TlsProviders.disableResumption();
     System.exit(execute(args));
   }
 }

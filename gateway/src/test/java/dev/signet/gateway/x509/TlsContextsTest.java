@@ -17,7 +17,7 @@ class TlsContextsTest {
   @Test
   void boringSslIsUsedWhereItsNativeLibraryIsShipped() throws Exception {
     assertThat(OpenSsl.isAvailable()).as("netty-tcnative: %s", OpenSsl.unavailabilityCause()).isTrue();
-    assertThat(TlsContexts.provider()).isEqualTo(SslProvider.OPENSSL);
+    assertThat(dev.signet.server.endpoint.TlsProviders.provider()).isEqualTo(SslProvider.OPENSSL);
     TestPki pki = new TestPki("example.org");
     assertThat(TlsContexts.server(pki.context("/gateway"), Set.of(), TestPki.CLOCK))
         .isInstanceOf(io.netty.handler.ssl.ReferenceCountedOpenSslContext.class);

@@ -27,6 +27,8 @@ public final class ServerMain {
   private ServerMain() {}
 
   public static void main(String[] args) {
+    // before anything loads Netty's OpenSSL classes: no TLS session resumption in BoringSSL
+    dev.signet.server.endpoint.TlsProviders.disableResumption();
     System.exit(commandLine().execute(args));
   }
 

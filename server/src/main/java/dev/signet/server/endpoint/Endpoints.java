@@ -25,7 +25,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -202,7 +201,7 @@ public final class Endpoints implements AutoCloseable {
         .clientAuth(ClientAuth.OPTIONAL)
         .sessionCacheSize(1)
         .sessionTimeout(1);
-    return GrpcSslContexts.configure(builder, SslProvider.JDK).build();
+    return GrpcSslContexts.configure(builder, TlsProviders.provider()).build();
   }
 
   /**
