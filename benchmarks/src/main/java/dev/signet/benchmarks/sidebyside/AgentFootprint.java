@@ -17,8 +17,9 @@ import java.util.Map;
  * per system and round, a fresh server with 100 entries under the agent's node (one for the caller's uid), the
  * agent's first start with a join token, its memory 5 s after the first SVID, several restarts on its stored
  * identity (fork to the first FetchX509SVID answer naming the workload, the median of the restarts), its memory
- * 5 s after the last restart, and the wall time of the admin CLI's {@code agent list} and {@code entry show}. A
- * benchmark: it prints figures and asserts nothing about them.
+ * 5 s after the last restart, the CPU time an agent used from its fork to that first SVID (median of the
+ * restarts; far less sensitive than wall time to the load of a shared machine), and the wall time of the admin
+ * CLI's {@code agent list} and {@code entry show}. A benchmark: it prints figures and asserts nothing about them.
  *
  * <p>Usage: {@code AgentFootprint PEERS_BIN SIGNET_HOME [rounds (2)] [restarts (3)] [cli calls (5)]
  * [systems: both|signet|spire]}.
@@ -86,13 +87,17 @@ public final class AgentFootprint {
       figures.put(Figure.AGENT_RSS_100, memory.rssMb());
       figures.put(Figure.AGENT_PSS_100, memory.pssMb());
       List<Double> restartMillis = new ArrayList<>();
+      List<Double> restartCpuMillis = new ArrayList<>();
       for (int i = 0; i < restarts; i++) {
         deployment.stopAgent();
         Daemon restarted = deployment.startAgent(null);
         restartMillis.add(firstSvid(restarted, workload, workloadId));
+        // the CPU the agent used until then: unlike wall time, independent of what else shares the cores
+        restartCpuMillis.add(ProcessCpu.micros(restarted.pid()) / 1000.0);
       }
       figures.put(Figure.AGENT_FIRST_SVID_STORED, ResultTable.median(restartMillis));
-      System.err.println(deployment.peer().name() + " restarts: " + restartMillis);
+      figures.put(Figure.AGENT_RESTART_CPU, ResultTable.median(restartCpuMillis));
+      System.err.println(deployment.peer().name() + " restarts: " + restartMillis + " ms, cpu " + restartCpuMillis + " ms");
       SystemRound.settle(5);
       memory = deployment.agent().memory();
       figures.put(Figure.AGENT_RSS_RESTARTED, memory.rssMb());

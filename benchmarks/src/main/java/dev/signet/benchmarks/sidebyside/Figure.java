@@ -10,6 +10,8 @@ enum Figure {
   AGENT_FIRST_SVID_STORED("agent restart to first X509-SVID, stored identity, 100 entries", "ms"),
   AGENT_RSS_100("agent VmRSS after sync, 100 entries", "MB"),
   AGENT_PSS_100("agent PSS after sync, 100 entries", "MB"),
+  AGENT_RESTART_CPU("agent CPU time (user + system) from fork to that first X509-SVID, restart on a stored identity",
+      "ms"),
   AGENT_RSS_RESTARTED("agent VmRSS 5 s after a restart on its stored identity, 100 entries", "MB"),
   FETCH_P50("Workload API FetchX509SVID p50 (go-spiffe, new stream per call)", "µs"),
   FETCH_P99("Workload API FetchX509SVID p99", "µs"),
