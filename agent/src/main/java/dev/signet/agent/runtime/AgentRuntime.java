@@ -41,6 +41,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,13 +146,22 @@ public final class AgentRuntime implements AutoCloseable {
     // let the first sync, run right after, revoke what was deleted meanwhile (see StoredSvids). Otherwise the
     // socket opens after the first sync, as SPIRE's does, so no workload is told it has no identity yet.
     int restored = attested ? 0 : synchronizer.restore();
+    // The first sync starts at once, on the sync thread as every later one (a workload served meanwhile may ask for
+    // one); with stored SVIDs the sockets open while it runs, so it is not delayed by their start.
+    Future<?> firstSync = scheduler.submit(loop::syncOnce);
     if (restored > 0) {
       serveWorkloadApi(callers, " (" + restored + " stored x509-svids, before the first sync)");
     }
-    // On the sync thread, as every later sync: a workload served meanwhile may ask for one (a demand).
-    onSyncThread(scheduler, loop::syncOnce);
+    await(firstSync);
     if (stopped.isDone()) {
-      return; // banned (or no longer accepted) at start-up: the launcher reports why and exits
+      // banned (or no longer accepted) at start-up: nothing is served, the launcher reports why and exits
+      if (workloadApi != null) {
+        workloadApi.setServing(false);
+      }
+      if (adminApi != null) {
+        adminApi.setServing(false);
+      }
+      return;
     }
     if (restored == 0) {
       serveWorkloadApi(callers, "");
@@ -177,10 +187,10 @@ public final class AgentRuntime implements AutoCloseable {
     LOG.info("agent {} serving the workload api on {}{}", identity.state().agentId(), config.socketPath(), detail);
   }
 
-  /** Runs {@code task} on the sync loop's thread and waits for it. */
-  private static void onSyncThread(ScheduledExecutorService scheduler, Runnable task) {
+  /** Waits for the first sync (which handles its own failures; an Error or a bug is rethrown here). */
+  private static void await(Future<?> firstSync) {
     try {
-      scheduler.submit(task).get();
+      firstSync.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted during the first sync", e);

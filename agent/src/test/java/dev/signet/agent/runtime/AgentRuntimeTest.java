@@ -193,8 +193,9 @@ class AgentRuntimeTest {
     try {
       assertThat(held.await(1, TimeUnit.MINUTES)).isTrue(); // the first sync is under way, and held there
 
-      // the socket already serves both stored svids, with the first sync not done
-      assertThat(temp.resolve("public/api.sock")).exists();
+      // the sockets open and serve both stored svids while the first sync is held
+      await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(temp.resolve("public/api.sock"))
+          && Files.exists(temp.resolve("private/admin.sock")));
       assertThat(restarting).isNotDone();
       GetInfoResponse info = debugInfo();
       assertThat(info.getCachedX509SvidsCount()).isEqualTo(2);
