@@ -79,7 +79,11 @@ public final class AgentRuntime implements AutoCloseable {
     lifecycle.pushStep("stopped signal", d -> stopped.complete("closed"));
   }
 
-  /** Attests (or resumes), syncs once, and starts serving the Workload API. */
+  /**
+   * Attests (or resumes), syncs once, and serves the Workload API: after that sync, or, for an agent that resumed
+   * its stored identity and kept workload SVIDs ({@link StoredSvids}), from before it. Returns once the first sync
+   * is done either way.
+   */
   public static AgentRuntime start(AgentConfig config, Clock clock) throws IOException {
     return start(config, clock, name -> {});
   }
