@@ -36,6 +36,28 @@ if command -v strip >/dev/null 2>&1; then
 else
   echo "jlink-runtime: strip not found (binutils); native symbol tables kept" >&2
 fi
+# java.security names the providers of the full JDK; those whose module the image lacks (XMLDSig, SunPCSC,
+# SunPKCS11, ...) are dropped from the list. Left in, the first lookup that walks the whole list (Security.getProviders(),
+# or any algorithm no earlier provider offers) looks for each missing one with a ServiceLoader scan of the class path,
+# which instantiates every provider found there: BouncyCastle's alone loads ~1,000 classes, seconds of an agent's start
+# on a busy host, for a provider the JVM then discards.
+present="$("$output/bin/java" --list-modules | sed 's/@.*//')"
+security="$output/conf/security/java.security"
+n=0
+while IFS= read -r line || [[ -n "$line" ]]; do
+  if [[ "$line" =~ ^security\.provider\.[0-9]+=([A-Za-z0-9]+) ]]; then
+    case "${BASH_REMATCH[1]}" in
+      XMLDSig) module=java.xml.crypto ;; SunPCSC) module=java.smartcardio ;; SunPKCS11) module=jdk.crypto.cryptoki ;;
+      JdkSASL) module=jdk.security.jgss ;; SunJGSS) module=java.security.jgss ;; SunSASL) module=java.security.sasl ;;
+      JdkLDAP) module=java.naming ;; *) module=java.base ;;
+    esac
+    grep -qx "$module" <<<"$present" || continue
+    n=$((n + 1))
+    line="security.provider.$n=${BASH_REMATCH[1]}${line#*=${BASH_REMATCH[1]}}"
+  fi
+  printf '%s\n' "$line"
+done < "$security" > "$security.new"
+mv "$security.new" "$security"
 # The base CDS archive for compact object headers (lib/server/classes_coh.jsa); without it the JVM runs with
 # class-data sharing off and no dynamic archive can be made or used. --enable-native-access as the launcher
 # passes it, else the archived module graph is not used ("optimized module handling" off).

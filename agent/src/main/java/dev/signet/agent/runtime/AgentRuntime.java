@@ -13,6 +13,7 @@ import dev.signet.agent.sync.EntrySynchronizer;
 import dev.signet.agent.sync.PushWatcher;
 import dev.signet.agent.sync.ServerApi;
 import dev.signet.agent.sync.ServerJwtSvidSource;
+import dev.signet.agent.sync.StoredSvids;
 import dev.signet.agent.sds.SecretDiscoveryService;
 import dev.signet.agent.workload.CallerAttestor;
 import dev.signet.agent.workload.IdentitySnapshot;
@@ -38,7 +39,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +79,11 @@ public final class AgentRuntime implements AutoCloseable {
     lifecycle.pushStep("stopped signal", d -> stopped.complete("closed"));
   }
 
-  /** Attests (or resumes), syncs once, and starts serving the Workload API. */
+  /**
+   * Attests (or resumes), syncs once, and serves the Workload API: after that sync, or, for an agent that resumed
+   * its stored identity and kept workload SVIDs ({@link StoredSvids}), from before it. Returns once the first sync
+   * is done either way.
+   */
   public static AgentRuntime start(AgentConfig config, Clock clock) throws IOException {
     return start(config, clock, name -> {});
   }
@@ -112,7 +119,7 @@ public final class AgentRuntime implements AutoCloseable {
     identity = new AgentIdentity(config.serverAddress(), config.serverPort(), config.trustDomain(), store,
         config.insecureBootstrap(), clock, metrics);
     Optional<Bundle> bootstrap = BootstrapBundle.load(config);
-    identity.establish(bootstrap, nodeAttestor());
+    boolean attested = identity.establish(bootstrap, nodeAttestor());
     ServerApi api = lifecycle.push("server connection", new ServerApi(identity.connect(), CALL_DEADLINE));
     // Sync, renewal and push reconnection run here; awaited before the connection they use closes.
     ScheduledExecutorService scheduler = lifecycle.pushExecutor("sync loop",
@@ -125,9 +132,10 @@ public final class AgentRuntime implements AutoCloseable {
         orDefault(config.jwtSvidCacheMaxSize(), JwtSvidCache.DEFAULT_MAX_SIZE));
     cache = new WorkloadIdentityCache(IdentitySnapshot.empty(Bundle.ofX509(config.trustDomain(),
         identity.state().bundle())));
+    StoredSvids stored = new StoredSvids(store.svidCacheFile(), () -> identity.state().agentId());
     EntrySynchronizer synchronizer = new EntrySynchronizer(api, config.trustDomain(), cache, jwtSvids,
         config.workloadKeyType(), clock,
-        orDefault(config.x509SvidCacheMaxSize(), EntrySynchronizer.DEFAULT_X509_SVID_CACHE_MAX_SIZE));
+        orDefault(config.x509SvidCacheMaxSize(), EntrySynchronizer.DEFAULT_X509_SVID_CACHE_MAX_SIZE), stored);
     loop = new SyncLoop(synchronizer, identity, api, config.syncInterval(), scheduler, clock, this::stop,
         this::reattestor, metrics);
     if (metrics.enabled()) {
@@ -137,26 +145,68 @@ public final class AgentRuntime implements AutoCloseable {
       metrics.gauge("jwt_svid_cache_size", () -> jwtSvids.size());
     }
     cache.onDemand(loop::syncSoon); // a workload matched an entry beyond x509_svid_cache_max_size
-    loop.syncOnce();
-    if (stopped.isDone()) {
-      return; // banned (or no longer accepted) at start-up: the launcher reports why and exits
-    }
     CallerAttestor callers = new CallerAttestor(LinuxProcFs.system(), attestors, metrics);
-    WorkloadApiService service = lifecycle.push("workload api handlers",
-        new WorkloadApiService(cache, callers, jwtSvids, clock));
-    workloadApi = lifecycle.push("workload api",
-        WorkloadApiServer.start(config.socketPath(), service, config.workloadApiMaxCallsPerUid(),
-            new SecretDiscoveryService(config.sds(), cache, callers), metrics));
-    if (config.adminSocketPath() != null) {
-      adminApi = lifecycle.push("admin api", AdminApiServer.start(config.adminSocketPath(),
-          new DelegatedIdentityService(cache, callers, jwtSvids, config.authorizedDelegates()),
-          new DebugService(info(), clock), LoggerService.forRootLogger(config.logLevel())));
+    // Resumed on a stored identity: serve the SVIDs the last run held (still valid, this agent's) at once, and
+    // let the first sync, run right after, revoke what was deleted meanwhile (see StoredSvids). Otherwise the
+    // socket opens after the first sync, as SPIRE's does, so no workload is told it has no identity yet.
+    int restored = attested ? 0 : synchronizer.restore();
+    // The first sync starts at once, on the sync thread as every later one (a workload served meanwhile may ask for
+    // one); with stored SVIDs the sockets open while it runs, so it is not delayed by their start.
+    Future<?> firstSync = scheduler.submit(loop::syncOnce);
+    if (restored > 0) {
+      serveWorkloadApi(callers, " (" + restored + " stored x509-svids, before the first sync)");
+    }
+    await(firstSync);
+    if (stopped.isDone()) {
+      // banned (or no longer accepted) at start-up: nothing is served, the launcher reports why and exits
+      if (workloadApi != null) {
+        workloadApi.setServing(false);
+      }
+      if (adminApi != null) {
+        adminApi.setServing(false);
+      }
+      return;
+    }
+    if (restored == 0) {
+      serveWorkloadApi(callers, "");
     }
     loop.start();
     PushWatcher push = new PushWatcher(api, loop::syncSoon, scheduler);
     lifecycle.pushStep("push stream", d -> push.stop());
     push.start();
-    LOG.info("agent {} serving the workload api on {}", identity.state().agentId(), config.socketPath());
+  }
+
+  /** Opens the Workload API socket (and the admin socket, when configured): from here workloads are served. */
+  private void serveWorkloadApi(CallerAttestor callers, String detail) throws IOException {
+    WorkloadApiService service = lifecycle.push("workload api handlers",
+        new WorkloadApiService(cache, callers, jwtSvids, clock));
+    workloadApi = lifecycle.push("workload api",
+        WorkloadApiServer.start(config.socketPath(), service, config.workloadApiMaxCallsPerUid(),
+            new SecretDiscoveryService(config.sds(), cache, callers), telemetry.metrics()));
+    if (config.adminSocketPath() != null) {
+      adminApi = lifecycle.push("admin api", AdminApiServer.start(config.adminSocketPath(),
+          new DelegatedIdentityService(cache, callers, jwtSvids, config.authorizedDelegates()),
+          new DebugService(info(), clock), LoggerService.forRootLogger(config.logLevel())));
+    }
+    LOG.info("agent {} serving the workload api on {}{}", identity.state().agentId(), config.socketPath(), detail);
+  }
+
+  /** Waits for the first sync (which handles its own failures; an Error or a bug is rethrown here). */
+  private static void await(Future<?> firstSync) {
+    try {
+      firstSync.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted during the first sync", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("first sync failed", e.getCause());
+    }
   }
 
   /** As SPIRE: a cache size of 0 means the default. */

@@ -32,6 +32,8 @@ import java.util.Optional;
  */
 public final class AgentStateStore {
   static final String STATE = "agent_state.json";
+  /** The workload SVIDs the agent holds ({@code dev.signet.agent.sync.StoredSvids}), cleared with the state. */
+  static final String SVID_CACHE = "svid_cache.json";
   private static final List<String> LEGACY = List.of("agent_svid.pem", "agent_svid.key", "bundle.pem",
       "reattestable");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,11 +51,19 @@ public final class AgentStateStore {
   }
 
   /**
-   * The secret files a store in {@code dir} keeps (its state file, and the key file of the earlier
-   * four-file layout), for the start-up check of their modes.
+   * The secret files a store in {@code dir} keeps (its state file, the workload SVIDs and their keys, and the key
+   * file of the earlier four-file layout), for the start-up check of their modes.
    */
   public static List<Path> secretFiles(Path dir) {
-    return List.of(dir.resolve(STATE), dir.resolve("agent_svid.key"));
+    return List.of(dir.resolve(STATE), dir.resolve(SVID_CACHE), dir.resolve("agent_svid.key"));
+  }
+
+  /**
+   * Where the workload SVIDs are kept beside the state; empty for a memory store, which keeps nothing across a
+   * restart. {@link #clear()} deletes that file with the state.
+   */
+  public Optional<Path> svidCacheFile() {
+    return Optional.ofNullable(dir).map(d -> d.resolve(SVID_CACHE));
   }
 
   /** A store that keeps the state in memory only. */
@@ -98,7 +108,7 @@ public final class AgentStateStore {
       return;
     }
     try {
-      deleteAll(List.of(STATE));
+      deleteAll(List.of(STATE, SVID_CACHE));
       deleteAll(LEGACY);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clear agent state in " + dir, e);

@@ -65,8 +65,10 @@ public final class EntrySynchronizer {
   private final Clock clock;
   private final AuthorizedEntryFetcher fetcher;
   private final SvidCachePolicy policy;
+  private final StoredSvids stored;
   private TaintedAuthorities tainted = TaintedAuthorities.NONE;
   private Map<String, HeldSvid> held = Map.of();
+  private Map<TrustDomain, Bundle> federated = Map.of();
   private volatile Bundle bundle;
 
   /** With SPIRE's default {@code x509_svid_cache_max_size} (1000). */
@@ -75,8 +77,16 @@ public final class EntrySynchronizer {
     this(api, trustDomain, cache, jwtCache, keyType, clock, DEFAULT_X509_SVID_CACHE_MAX_SIZE);
   }
 
+  /** Keeping nothing in the data directory ({@link StoredSvids#none()}). */
   public EntrySynchronizer(ServerApi api, TrustDomain trustDomain, WorkloadIdentityCache cache, JwtSvidCache jwtCache,
       KeyType keyType, Clock clock, int x509SvidCacheMaxSize) {
+    this(api, trustDomain, cache, jwtCache, keyType, clock, x509SvidCacheMaxSize, StoredSvids.none());
+  }
+
+  /** Writing the SVIDs it holds to {@code stored} after every sync that changed them. */
+  public EntrySynchronizer(ServerApi api, TrustDomain trustDomain, WorkloadIdentityCache cache, JwtSvidCache jwtCache,
+      KeyType keyType, Clock clock, int x509SvidCacheMaxSize, StoredSvids stored) {
+    this.stored = stored;
     this.fetcher = new AuthorizedEntryFetcher(api);
     this.policy = new SvidCachePolicy(x509SvidCacheMaxSize);
     this.api = api;
@@ -96,6 +106,9 @@ public final class EntrySynchronizer {
    * @throws StatusRuntimeException when the server cannot be reached or refuses the agent
    */
   public synchronized Result sync() {
+    Map<String, HeldSvid> before = held;
+    Map<TrustDomain, Bundle> federatedBefore = federated;
+    Bundle bundleBefore = bundle;
     Bundle own = BundleProtos.fromProto(api.bundles().getBundle(GetBundleRequest.getDefaultInstance()));
     if (!own.trustDomain().equals(trustDomain)) {
       throw Status.INTERNAL.withDescription("server sent the bundle of \"" + own.trustDomain() + "\", expected \""
@@ -104,7 +117,7 @@ public final class EntrySynchronizer {
     bundle = own;
     tainted = TaintedAuthorities.of(own, tainted);
     List<AuthorizedEntry> entries = fetcher.fetch();
-    Map<TrustDomain, Bundle> federated = federatedBundles(entries);
+    federated = federatedBundles(entries);
     Instant now = clock.instant();
     Set<String> demanded = cache.demanded();
     Set<String> pinned = new HashSet<>(cache.activeEntryIds());
@@ -146,7 +159,33 @@ public final class EntrySynchronizer {
     if (dropped > 0) {
       LOG.info("dropped {} cached jwt-svids signed by tainted keys {}", dropped, tainted.jwtKeyIds());
     }
+    // after the workloads have the new snapshot: the write never delays an SVID
+    if (!held.equals(before) || !federated.equals(federatedBefore) || !own.equals(bundleBefore)) {
+      stored.save(new StoredSvids.Contents(own, federated, List.copyOf(held.values())));
+    }
     return new Result(own, entries.size(), issued.size());
+  }
+
+  /**
+   * Serves the SVIDs kept by an earlier run of this agent ({@link StoredSvids}: only those still valid, for this
+   * agent) until the first sync replaces them, and holds them so that sync re-issues only what changed. Call
+   * before the first sync, and only when the agent resumed its stored identity.
+   *
+   * @return how many SVIDs are now served
+   */
+  public synchronized int restore() {
+    Optional<StoredSvids.Contents> contents = stored.load(trustDomain, clock.instant());
+    if (contents.isEmpty() || contents.get().svids().isEmpty()) {
+      return 0;
+    }
+    Map<String, HeldSvid> restored = new LinkedHashMap<>();
+    contents.get().svids().forEach(svid -> restored.put(svid.entry().id(), svid));
+    held = Map.copyOf(restored);
+    bundle = contents.get().bundle();
+    federated = contents.get().federated();
+    List<AuthorizedEntry> entries = contents.get().svids().stream().map(HeldSvid::entry).toList();
+    cache.update(snapshot(bundle, federated, entries, List.of()));
+    return held.size();
   }
 
   /** The bundle of the last successful sync, if any. */

@@ -117,6 +117,19 @@ class AgentRuntimeTest {
     http.close();
   }
 
+  /** The agent's Debug API GetInfo over its admin socket. */
+  private GetInfoResponse debugInfo() throws Exception {
+    var group = UnixSockets.newEventLoopGroup(1);
+    ManagedChannel admin = UnixSockets.channel(temp.resolve("private/admin.sock"), group);
+    try {
+      return DebugGrpc.newBlockingStub(admin).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .getInfo(GetInfoRequest.getDefaultInstance());
+    } finally {
+      admin.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    }
+  }
+
   private HttpResponse<String> get(String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path)).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -151,6 +164,52 @@ class AgentRuntimeTest {
     assertThat(get("/live").statusCode()).isEqualTo(503);
     assertThat(get("/ready").statusCode()).isEqualTo(503);
     assertThat(AgentStateStore.disk(temp.resolve("data")).load()).isEmpty();
+    assertThat(temp.resolve("data/svid_cache.json")).doesNotExist(); // a banned agent keeps no workload svid
+  }
+
+  @Test
+  void aRestartedAgentServesItsStoredSvidsBeforeItsFirstSyncAndThatSyncRevokesDeletedEntries() throws Exception {
+    server.put(server.entry("e2", "/db", 1, "unix:uid:4243"));
+    clock.advance(Duration.ofSeconds(6)); // past sync_interval: the next tick syncs and gets e2's svid
+    await().atMost(Duration.ofMinutes(1)).until(() -> runtime.cache().current().identities().size() == 2);
+    runtime.close();
+    runtime = null;
+    server.entries.remove("e2"); // deleted while the agent is down
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch released = new CountDownLatch(1);
+    server.beforeAuthorizedEntries = () -> {
+      held.countDown();
+      Threads.awaitUninterruptibly(released);
+    };
+    AgentConfig config = AgentConfigLoader.parse(HclDocument.parse(conf, "agent.conf"), AgentFlags.NONE).config();
+    java.util.concurrent.CompletableFuture<AgentRuntime> restarting =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return AgentRuntime.start(config, clock);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    try {
+      assertThat(held.await(1, TimeUnit.MINUTES)).isTrue(); // the first sync is under way, and held there
+
+      // the sockets open and serve both stored svids while the first sync is held
+      await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(temp.resolve("public/api.sock"))
+          && Files.exists(temp.resolve("private/admin.sock")));
+      assertThat(restarting).isNotDone();
+      GetInfoResponse info = debugInfo();
+      assertThat(info.getCachedX509SvidsCount()).isEqualTo(2);
+      assertThat(info.getLastSyncSuccess()).isZero();
+      assertThat(server.issuedCount("e1")).isEqualTo(1);
+    } finally {
+      released.countDown();
+    }
+    runtime = restarting.get(1, TimeUnit.MINUTES);
+
+    // the first sync ended e2 and re-issued nothing
+    assertThat(runtime.cache().current().identities()).extracting(i -> i.spiffeId().toString())
+        .containsExactly("spiffe://example.org/web");
+    assertThat(server.issuedCount("e1")).isEqualTo(1);
   }
 
   @Test

@@ -77,18 +77,23 @@ class AgentStateStoreTest {
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files).hasSize(1).allSatisfy(f -> assertThat(mode(f)).as(f.toString()).isEqualTo("rw-------"));
     }
-    assertThat(AgentStateStore.secretFiles(dir)).contains(dir.resolve("agent_state.json"));
+    assertThat(AgentStateStore.secretFiles(dir)).contains(dir.resolve("agent_state.json"),
+        dir.resolve("svid_cache.json"));
   }
 
   @Test
-  void clearForgetsTheIdentity() {
+  void clearForgetsTheIdentityAndTheWorkloadSvids() throws Exception {
     AgentStateStore store = AgentStateStore.disk(temp);
     store.save(state(false));
+    assertThat(store.svidCacheFile()).contains(temp.resolve("svid_cache.json"));
+    Files.writeString(temp.resolve("svid_cache.json"), "{}");
 
     store.clear();
 
     assertThat(store.load()).isEmpty();
     assertThat(temp.resolve("agent_state.json")).doesNotExist();
+    assertThat(temp.resolve("svid_cache.json")).doesNotExist();
+    assertThat(AgentStateStore.memory().svidCacheFile()).isEmpty();
   }
 
   @Test

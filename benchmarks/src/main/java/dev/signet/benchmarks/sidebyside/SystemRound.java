@@ -132,7 +132,7 @@ final class SystemRound {
     memory(deployment.server(), Figure.SERVER_RSS_SEEDED, Figure.SERVER_PSS_SEEDED);
   }
 
-  private static List<Entry> otherUids(String agentPath, int from, int to) {
+  static List<Entry> otherUids(String agentPath, int from, int to) {
     List<Entry> entries = new ArrayList<>();
     for (int i = from; i < to; i++) {
       entries.add(AdminApi.entry(agentPath, "/sync/" + i, "unix", "uid:" + (10_000 + i)));
@@ -146,16 +146,16 @@ final class SystemRound {
     figures.put(pss, memory.pssMb());
   }
 
-  private static boolean alive(Daemon daemon) {
+  static boolean alive(Daemon daemon) {
     daemon.requireAlive();
     return true;
   }
 
-  private static double millisSince(Daemon daemon, long nanos) {
+  static double millisSince(Daemon daemon, long nanos) {
     return TimeUnit.NANOSECONDS.toMillis(nanos - daemon.startedNanos());
   }
 
-  private static double medianOf(int calls, DoubleSupplier call) {
+  static double medianOf(int calls, DoubleSupplier call) {
     List<Double> times = new ArrayList<>();
     for (int i = 0; i < calls; i++) {
       times.add(call.getAsDouble());
@@ -169,7 +169,7 @@ final class SystemRound {
     return (System.nanoTime() - start) / 1e6;
   }
 
-  private static void settle(int seconds) {
+  static void settle(int seconds) {
     try {
       Thread.sleep(Duration.ofSeconds(seconds));
     } catch (InterruptedException e) {
@@ -186,7 +186,7 @@ final class SystemRound {
     }
   }
 
-  private static int callerUid() {
+  static int callerUid() {
     try {
       return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     } catch (IOException e) {

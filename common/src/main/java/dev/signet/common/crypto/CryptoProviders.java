@@ -20,7 +20,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class CryptoProviders {
   private static final Logger LOG = LoggerFactory.getLogger(CryptoProviders.class);
-  private static final BouncyCastleProvider BOUNCY_CASTLE = new BouncyCastleProvider();
+  /**
+   * Built on first use only: constructing BouncyCastle's provider registers every algorithm it has (post-quantum
+   * ones included, ~1,000 classes), seconds of an agent's start on a busy host, and an agent on ACCP never
+   * needs it.
+   */
+  private static final class BouncyCastle {
+    static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();
+  }
+
   private static volatile Selection current;
 
   private CryptoProviders() {}
@@ -41,7 +49,7 @@ public final class CryptoProviders {
 
     /** Whether the native, vetted provider (ACCP) is in use. */
     public boolean isNative() {
-      return provider != BOUNCY_CASTLE;
+      return !(provider instanceof BouncyCastleProvider);
     }
   }
 
@@ -67,7 +75,7 @@ public final class CryptoProviders {
    * structures. Never installed in the JVM's provider list.
    */
   public static Provider bouncyCastle() {
-    return BOUNCY_CASTLE;
+    return BouncyCastle.PROVIDER;
   }
 
   /**
@@ -90,8 +98,8 @@ public final class CryptoProviders {
     Selection selection;
     if (mode == CryptoProviderMode.BOUNCYCASTLE) {
       uninstall(nativeProvider);
-      selection = new Selection(BOUNCY_CASTLE, mode, null);
-      LOG.info("crypto provider: {} ({} = \"{}\"); the native provider is not used", describe(BOUNCY_CASTLE),
+      selection = new Selection(BouncyCastle.PROVIDER, mode, null);
+      LOG.info("crypto provider: {} ({} = \"{}\"); the native provider is not used", describe(BouncyCastle.PROVIDER),
           CryptoProviderMode.CONFIG_KEY, mode);
     } else {
       Throwable error = nativeProvider.loadingError().orElse(null);
@@ -101,9 +109,9 @@ public final class CryptoProviders {
               + " crypto provider, which cannot load: " + error, error);
         }
         uninstall(nativeProvider);
-        selection = new Selection(BOUNCY_CASTLE, mode, String.valueOf(error));
+        selection = new Selection(BouncyCastle.PROVIDER, mode, String.valueOf(error));
         LOG.warn("crypto provider: amazon corretto crypto provider cannot load ({}); falling back to {}, which is"
-            + " slower; set {} = \"accp\" to refuse to start instead", error, describe(BOUNCY_CASTLE),
+            + " slower; set {} = \"accp\" to refuse to start instead", error, describe(BouncyCastle.PROVIDER),
             CryptoProviderMode.CONFIG_KEY);
       } else {
         Provider provider = nativeProvider.provider();
