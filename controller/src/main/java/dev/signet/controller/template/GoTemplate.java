@@ -111,7 +111,7 @@ public final class GoTemplate {
   /** {@code .A.B} (with {@code key} null) or {@code index .A.B "key"}. */
   private record Action(FieldPath path, String key) implements Part {
     static Action parse(String source, String action) {
-      if (action.startsWith(".")) {
+      if (action.startsWith(".") && action.chars().noneMatch(Character::isWhitespace)) {
         return new Action(FieldPath.parse(source, action), null);
       }
       List<String> words = Words.split(source, action);
