@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class ControllerManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerManager.class);
   private static final long DEBOUNCE_MILLIS = 50;
+  private static final long CLOSE_WAIT_SECONDS = 10;
   private final ControllerConfig config;
   private final KubernetesClient kube;
   private final EntryClient entries;
@@ -140,9 +141,18 @@ public final class ControllerManager implements AutoCloseable {
     return resources.stream().filter(r -> config.handlesClass(SpireResources.className(r))).toList();
   }
 
+  /** Stops the loop (letting a running pass finish its current call) and then the informers. */
   @Override
   public void close() {
-    loop.shutdownNow();
+    loop.shutdown();
+    try {
+      if (!loop.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        loop.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      loop.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
     if (cache != null) {
       cache.close();
     }
