@@ -3,6 +3,7 @@ package dev.signet.controller;
 import dev.signet.common.logging.LogOutput;
 import dev.signet.controller.config.ControllerConfig;
 import dev.signet.controller.config.ControllerConfigLoader;
+import dev.signet.controller.federation.GrpcFederationClient;
 import dev.signet.controller.server.GrpcEntryClient;
 import dev.signet.logging.DaemonLogging;
 import dev.signet.proto.transport.AdminClient;
@@ -15,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code signet-controller-manager [--config=FILE]}: spire-controller-manager's command line. The Kubernetes API is
+ * {@code signet-controller-manager --config=FILE}: spire-controller-manager's command line ({@code validate
+ * --config=FILE} checks the file and exits). The Kubernetes API is
  * found as fabric8 finds it (in-cluster service account, else {@code KUBECONFIG} or {@code ~/.kube/config}); the
  * server through its admin socket ({@code spireServerSocketPath}). Exit status 1 for a bad configuration, 2 when the
  * informers cannot list (API unreachable, CRDs missing, RBAC).
@@ -28,15 +30,18 @@ public final class ControllerMain {
 
   public static void main(String[] args) throws InterruptedException {
     String configPath = null;
+    boolean validateOnly = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
-      if (arg.startsWith("--config=") || arg.startsWith("-config=")) {
+      if (i == 0 && arg.equals("validate")) {
+        validateOnly = true;
+      } else if (arg.startsWith("--config=") || arg.startsWith("-config=")) {
         configPath = arg.substring(arg.indexOf('=') + 1);
       } else if ((arg.equals("--config") || arg.equals("-config")) && i + 1 < args.length) {
         configPath = args[++i];
       } else if (arg.equals("-h") || arg.equals("--help")) {
-        System.out.println("usage: signet-controller-manager --config=FILE (a spire-controller-manager"
-            + " ControllerManagerConfig YAML file)");
+        System.out.println("usage: signet-controller-manager [validate] --config=FILE (a spire-controller-manager"
+            + " ControllerManagerConfig YAML file; validate checks it and exits)");
         return;
       } else {
         System.err.println("signet-controller-manager: unknown argument \"" + arg + "\"");
@@ -55,11 +60,16 @@ public final class ControllerMain {
       System.exit(1);
       return;
     }
+    if (validateOnly) {
+      System.out.println("configuration " + configPath + " is valid");
+      return;
+    }
     DaemonLogging.apply(config.logLevel(), LogOutput.DEFAULT);
     CountDownLatch stop = new CountDownLatch(1);
     try (AdminClient admin = new AdminClient(config.serverSocketPath());
         KubernetesClient kube = new KubernetesClientBuilder().build();
-        ControllerManager manager = new ControllerManager(config, kube, new GrpcEntryClient(admin))) {
+        ControllerManager manager = new ControllerManager(config, kube, new GrpcEntryClient(admin),
+            new GrpcFederationClient(admin))) {
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "shutdown"));
       if (!manager.start(SYNC_TIMEOUT_SECONDS)) {
         LOG.error("the informers did not list pods, nodes, namespaces, endpoints and the spire.spiffe.io resources"

@@ -2,6 +2,10 @@ package dev.signet.controller;
 
 import dev.signet.controller.config.ControllerConfig;
 import dev.signet.controller.crd.Owner;
+import dev.signet.controller.federation.FederationClient;
+import dev.signet.controller.federation.FederationReconciler;
+import dev.signet.controller.federation.FederationRenderer;
+import dev.signet.proto.spire.api.types.FederationRelationship;
 import dev.signet.controller.k8s.ClusterCache;
 import dev.signet.controller.k8s.SpireResources;
 import dev.signet.controller.k8s.StatusWriter;
@@ -30,8 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reconcile loop: informer events (and every {@code gcInterval} while idle) schedule one pass on a single
- * thread; bursts of events coalesce into one pass. A pass reads the informer caches, lists the server's entries,
- * plans ({@link EntryPlanner}), applies ({@link EntryApplier}) and writes the resources' statuses.
+ * thread; bursts of events coalesce into one pass. A pass reads the informer caches, brings the federation
+ * relationships in step ({@link FederationReconciler}), lists the server's entries, plans ({@link EntryPlanner}),
+ * applies ({@link EntryApplier}) and writes the resources' statuses.
  *
  * <p>Security: no pass runs before every informer has listed once, so a half-filled cache never makes the
  * controller delete entries of pods it simply has not seen yet.
@@ -46,6 +51,7 @@ public final class ControllerManager implements AutoCloseable {
   private final EntryPlanner planner;
   private final EntryApplier applier;
   private final StatusWriter statuses;
+  private final FederationReconciler federation;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "reconcile");
     thread.setDaemon(true);
@@ -55,13 +61,15 @@ public final class ControllerManager implements AutoCloseable {
   private final AtomicLong passes = new AtomicLong();
   private ClusterCache cache;
 
-  public ControllerManager(ControllerConfig config, KubernetesClient kube, EntryClient entries) {
+  public ControllerManager(ControllerConfig config, KubernetesClient kube, EntryClient entries,
+      FederationClient federationClient) {
     this.config = config;
     this.kube = kube;
     this.entries = entries;
     this.planner = new EntryPlanner(config);
     this.applier = new EntryApplier(entries, config.entryIdPrefix());
     this.statuses = new StatusWriter(kube);
+    this.federation = new FederationReconciler(federationClient);
   }
 
   /** Starts the informers and the loop; false if the caches did not fill within {@code syncTimeoutSeconds}. */
@@ -103,6 +111,18 @@ public final class ControllerManager implements AutoCloseable {
   }
 
   private void reconcile() {
+    if (config.reconcileClusterFederatedTrustDomains()) {
+      Map<Owner, FederationRelationship> relationships = new HashMap<>();
+      for (GenericKubernetesResource resource : mine(cache.clusterFederatedTrustDomains())) {
+        try {
+          relationships.put(SpireResources.owner(resource),
+              FederationRenderer.render(SpireResources.clusterFederatedTrustDomain(resource)));
+        } catch (IllegalArgumentException e) {
+          LOG.warn("{} \"{}\": {}", resource.getKind(), resource.getMetadata().getName(), e.getMessage());
+        }
+      }
+      federation.reconcile(relationships);
+    }
     Map<Owner, GenericKubernetesResource> byOwner = new HashMap<>();
     List<ClusterSpiffeIdResource> spiffeIds = new ArrayList<>();
     if (config.reconcileClusterSpiffeIds()) {

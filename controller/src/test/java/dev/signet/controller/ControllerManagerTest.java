@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.signet.controller.entry.Entries;
+import dev.signet.controller.federation.FakeFederationClient;
 import dev.signet.controller.k8s.MockCluster;
 import dev.signet.controller.k8s.SpireResources;
 import dev.signet.controller.server.FakeEntryClient;
@@ -27,6 +28,7 @@ class ControllerManagerTest {
   private MockCluster cluster;
   private KubernetesClient kube;
   private final FakeEntryClient server = new FakeEntryClient();
+  private final FakeFederationClient federation = new FakeFederationClient();
   private ControllerManager manager;
   private String nodeA;
 
@@ -37,7 +39,7 @@ class ControllerManagerTest {
     kube.namespaces().resource(Fixtures.namespace("shop", Map.of("team", "a"))).create();
     kube.namespaces().resource(Fixtures.namespace("kube-system", Map.of())).create();
     nodeA = kube.nodes().resource(Fixtures.node("node-a", "node-uid-a")).create().getMetadata().getUid();
-    manager = new ControllerManager(Fixtures.config(), kube, server);
+    manager = new ControllerManager(Fixtures.config(), kube, server, federation);
     assertThat(manager.start(30)).isTrue();
   }
 
@@ -120,6 +122,16 @@ class ControllerManagerTest {
     await().atMost(WAIT).untilAsserted(() -> assertThat(spiffeIds()).containsExactly("spiffe://example.org/nested"));
     await().atMost(WAIT).untilAsserted(() -> assertThat(status(SpireResources.CLUSTER_STATIC_ENTRY, "nested"))
         .isEqualTo(Map.of("rendered", true, "masked", false, "set", true)));
+  }
+
+  @Test
+  void aClusterFederatedTrustDomainBecomesAFederationRelationship() {
+    cluster.create(SpireResources.CLUSTER_FEDERATED_TRUST_DOMAIN, "partner", Map.of(
+        "trustDomain", "partner.org", "bundleEndpointURL", "https://partner.example/bundle",
+        "bundleEndpointProfile", Map.of("type", "https_spiffe", "endpointSPIFFEID", "spiffe://partner.org/spire/server")));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(federation.relationships).containsKey("partner.org"));
+    kube.genericKubernetesResources(SpireResources.CLUSTER_FEDERATED_TRUST_DOMAIN).withName("partner").delete();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(federation.relationships).isEmpty());
   }
 
   private List<String> spiffeIds() {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * fabric8 informers over everything an entry depends on: pods, nodes, namespaces, endpoints (for
- * {@code autoPopulateDNSNames}) and the two entry-declaring custom resources. Any add, update or delete calls
+ * {@code autoPopulateDNSNames}) and the three spire.spiffe.io custom resources. Any add, update or delete calls
  * {@code onChange}; the reconcile pass then reads the informers' caches, never the API server directly.
  */
 public final class ClusterCache implements AutoCloseable {
@@ -27,6 +27,7 @@ public final class ClusterCache implements AutoCloseable {
   private final SharedIndexInformer<Endpoints> endpoints;
   private final SharedIndexInformer<GenericKubernetesResource> clusterSpiffeIds;
   private final SharedIndexInformer<GenericKubernetesResource> clusterStaticEntries;
+  private final SharedIndexInformer<GenericKubernetesResource> clusterFederatedTrustDomains;
 
   /** Starts the informers (without waiting for their first list; see {@link #awaitSynced}). */
   public ClusterCache(KubernetesClient client, Runnable onChange) {
@@ -38,6 +39,8 @@ public final class ClusterCache implements AutoCloseable {
         onChange);
     clusterStaticEntries = add(
         client.genericKubernetesResources(SpireResources.CLUSTER_STATIC_ENTRY).runnableInformer(0), onChange);
+    clusterFederatedTrustDomains = add(
+        client.genericKubernetesResources(SpireResources.CLUSTER_FEDERATED_TRUST_DOMAIN).runnableInformer(0), onChange);
     informers.forEach(i -> started.add(i.start().toCompletableFuture()));
   }
 
@@ -106,6 +109,10 @@ public final class ClusterCache implements AutoCloseable {
 
   public List<GenericKubernetesResource> clusterStaticEntries() {
     return clusterStaticEntries.getStore().list();
+  }
+
+  public List<GenericKubernetesResource> clusterFederatedTrustDomains() {
+    return clusterFederatedTrustDomains.getStore().list();
   }
 
   @Override

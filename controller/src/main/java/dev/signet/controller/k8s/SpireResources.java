@@ -1,5 +1,6 @@
 package dev.signet.controller.k8s;
 
+import dev.signet.controller.crd.ClusterFederatedTrustDomainSpec;
 import dev.signet.controller.crd.ClusterSpiffeIdSpec;
 import dev.signet.controller.crd.ClusterStaticEntrySpec;
 import dev.signet.controller.crd.Owner;
@@ -56,6 +57,11 @@ public final class SpireResources {
   /** A ClusterStaticEntry's spec; throws {@link IllegalArgumentException} for a spec of the wrong shape. */
   public static StaticEntryResource clusterStaticEntry(GenericKubernetesResource resource) {
     return new StaticEntryResource(owner(resource), spec(resource, ClusterStaticEntrySpec.class));
+  }
+
+  /** A ClusterFederatedTrustDomain's spec; throws {@link IllegalArgumentException} for a spec of the wrong shape. */
+  public static ClusterFederatedTrustDomainSpec clusterFederatedTrustDomain(GenericKubernetesResource resource) {
+    return spec(resource, ClusterFederatedTrustDomainSpec.class);
   }
 
   /** {@code spec.className} of any of the resources ({@code ""} when unset). */
