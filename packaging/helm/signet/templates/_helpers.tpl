@@ -47,3 +47,28 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- define "signet.agent.tokenDir" -}}/var/run/secrets/tokens{{- end -}}
 {{/* Where the trust bundle ConfigMap is mounted in the agent. */}}
 {{- define "signet.agent.bundleDir" -}}/run/signet/bundle{{- end -}}
+
+{{/* The OpenAPI schema of a Kubernetes label selector, for the spire.spiffe.io CRDs. */}}
+{{- define "signet.crd.labelSelector" -}}
+type: object
+properties:
+  matchLabels:
+    type: object
+    additionalProperties:
+      type: string
+  matchExpressions:
+    type: array
+    items:
+      type: object
+      required: ["key", "operator"]
+      properties:
+        key:
+          type: string
+        operator:
+          type: string
+          enum: ["In", "NotIn", "Exists", "DoesNotExist"]
+        values:
+          type: array
+          items:
+            type: string
+{{- end -}}

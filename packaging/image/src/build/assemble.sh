@@ -135,7 +135,7 @@ for argument in "$@"; do
 done
 PRINTER
 chmod +x "$printer"
-for binary in signet-server signet-agent signet-gateway; do
+for binary in signet-server signet-agent signet-gateway signet-controller-manager; do
   SIGNET_JAVA="$printer" SIGNET_CDS=0 SIGNET_JAVA_OPTS="" "$DIST/bin/$binary" \
     | sed "s|$DIST|/opt/signet|g" > "$app/opt/signet/lib/$binary.args"
   grep -q '^"dev\.signet\.' "$app/opt/signet/lib/$binary.args" \

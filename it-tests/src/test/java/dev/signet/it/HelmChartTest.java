@@ -24,7 +24,9 @@ import org.junit.jupiter.api.TestInstance;
  * offline by {@code tools/peers/helm}), the rendered {@code server.conf}, {@code agent.conf} and
  * {@code gateway.conf} accepted by the built binaries' {@code validate}, and the wiring a broken chart would
  * get wrong: the agent's socket hostPath at the path agent.conf names, the projected token where the attestor
- * reads it, probes on the health_checks paths and port, Prometheus annotations on the telemetry port, RBAC.
+ * reads it, probes on the health_checks paths and port, Prometheus annotations on the telemetry port, RBAC;
+ * with the controller manager and the OIDC discovery provider, their sidecars on the server's admin socket, the
+ * spire.spiffe.io CRDs (custom resources checked against them), their configs accepted by the binaries.
  * Helm v4 and kubeconform are the real tools from the Go module proxy ({@code SIGNET_PEERS_BIN}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -144,6 +146,69 @@ class HelmChartTest {
   }
 
   @Test
+  void controllerManagerAndOidcDiscoveryProviderRenderSchemaValidManifestsAndConfigsTheBinariesAccept()
+      throws IOException {
+    RenderedChart chart = render("controller-oidc", "controllerManager.enabled=true", "oidcDiscoveryProvider.enabled=true",
+        "server.jwtIssuer=https://oidc.example.org", "oidcDiscoveryProvider.jwtIssuer=https://oidc.example.org",
+        "controllerManager.clusterSPIFFEIDs.default.spiffeIDTemplate=spiffe://{{ .TrustDomain }}/ns/{{ .PodMeta.Namespace }}/sa/{{ .PodSpec.ServiceAccountName }}",
+        "controllerManager.clusterSPIFFEIDs.default.podSelector.matchLabels.app=web");
+    kubeconform(chart, "controller-oidc");
+
+    assertThat(chart.kinds()).contains("CustomResourceDefinition", "ClusterSPIFFEID");
+    assertThat(chart.kinds().stream().filter("CustomResourceDefinition"::equals)).hasSize(3);
+    for (String crd : List.of("clusterspiffeids", "clusterstaticentries", "clusterfederatedtrustdomains")) {
+      JsonNode definition = chart.one("CustomResourceDefinition", crd + ".spire.spiffe.io");
+      assertThat(definition.path("spec").path("group").asText()).isEqualTo("spire.spiffe.io");
+      assertThat(definition.path("spec").path("scope").asText()).isEqualTo("Cluster");
+      assertThat(definition.path("spec").path("versions").get(0).path("name").asText()).isEqualTo("v1alpha1");
+    }
+    JsonNode identity = chart.one("ClusterSPIFFEID", "default");
+    assertThat(identity.path("spec").path("spiffeIDTemplate").asText())
+        .isEqualTo("spiffe://{{ .TrustDomain }}/ns/{{ .PodMeta.Namespace }}/sa/{{ .PodSpec.ServiceAccountName }}");
+
+    ConfigSection server = chart.hcl("signet-server", "server.conf");
+    assertThat(server.section("server").getString("jwt_issuer", "")).isEqualTo("https://oidc.example.org");
+    String adminSocket = server.section("server").getString("socket_path", "");
+    JsonNode serverPod = chart.one("StatefulSet", "signet-server").path("spec").path("template");
+    JsonNode controller = namedContainer(serverPod, "controller-manager");
+    JsonNode oidc = namedContainer(serverPod, "oidc-discovery-provider");
+    assertThat(mountPath(controller, "socket")).isEqualTo(Path.of(adminSocket).getParent().toString());
+    assertThat(mountPath(oidc, "socket")).isEqualTo(Path.of(adminSocket).getParent().toString());
+    assertThat(controller.path("command").toString()).contains("@/opt/signet/lib/signet-controller-manager.args");
+
+    String controllerConfig = chart.configFile("signet-server-controller-manager", "controller-manager-config.yaml");
+    assertThat(controllerConfig).contains("spireServerSocketPath: \"" + adminSocket + "\"")
+        .contains("trustDomain: \"example.org\"").contains("- \"signet\"");
+    Path controllerConf = Files.writeString(workspace.path("controller-manager-config.yaml"), controllerConfig);
+    CommandResult checked = Distribution.run(TIMEOUT, List.of(
+        Distribution.get().home().resolve("bin/signet-controller-manager").toString(), "validate",
+        "--config=" + controllerConf));
+    assertThat(checked.ok()).as(checked.toString()).isTrue();
+
+    ConfigSection oidcConf = chart.hcl("signet-server-oidc-discovery", "oidc-discovery-provider.conf");
+    assertThat(oidcConf.section("server_api").getString("address", "")).isEqualTo("unix://" + adminSocket);
+    assertThat(oidcConf.getString("insecure_addr", "")).endsWith(":" + containerPort(oidc, "oidc"));
+    assertThat(chart.one("Service", "signet-server-oidc").path("spec").path("ports").get(0).path("targetPort").asText())
+        .isEqualTo("oidc");
+
+    List<String> rules = rules(chart.one("ClusterRole", "signet-server-controller-manager"));
+    assertThat(rules).contains("/pods:watch", "/nodes:list", "/namespaces:watch", "/endpoints:watch",
+        "spire.spiffe.io/clusterspiffeids:watch", "spire.spiffe.io/clusterstaticentries:list",
+        "spire.spiffe.io/clusterspiffeids/status:update", "spire.spiffe.io/clusterstaticentries/status:update");
+    assertThat(chart.one("ClusterRoleBinding", "signet-server-controller-manager").path("subjects").get(0)
+        .path("name").asText()).isEqualTo(serverPod.path("spec").path("serviceAccountName").asText());
+  }
+
+  private static JsonNode namedContainer(JsonNode pod, String name) {
+    for (JsonNode container : pod.path("spec").path("containers")) {
+      if (container.path("name").asText().equals(name)) {
+        return container;
+      }
+    }
+    throw new AssertionError("no container " + name + " in " + pod);
+  }
+
+  @Test
   void insecureBootstrapReplacesTheBundleConfigMap() throws IOException {
     RenderedChart chart = render("insecure", "agent.insecureBootstrap=true", "agent.hostNetwork=true");
     kubeconform(chart, "insecure");
@@ -256,10 +321,22 @@ class HelmChartTest {
     return RenderedChart.parse(template.stdout());
   }
 
-  private void kubeconform(RenderedChart chart, String name) {
+  private void kubeconform(RenderedChart chart, String name) throws IOException {
     Path schemas = SpirePeers.directory("kubernetes-schemas-v" + KUBERNETES);
+    // custom resources the chart creates (ClusterSPIFFEID) are checked against the schemas of the chart's own CRDs
+    Path crdSchemas = Files.createDirectories(workspace.path(name + "-crd-schemas"));
+    for (JsonNode object : chart.objects()) {
+      if (object.path("kind").asText().equals("CustomResourceDefinition")) {
+        String kind = object.path("spec").path("names").path("kind").asText().toLowerCase(java.util.Locale.ROOT);
+        for (JsonNode version : object.path("spec").path("versions")) {
+          Files.writeString(crdSchemas.resolve(kind + "_" + version.path("name").asText() + ".json"),
+              version.path("schema").path("openAPIV3Schema").toString());
+        }
+      }
+    }
     CommandResult check = Distribution.run(TIMEOUT, List.of(SpirePeers.bin("kubeconform"), "-strict", "-summary",
         "-kubernetes-version", KUBERNETES, "-schema-location", schemas + "/{{ .ResourceKind }}{{ .KindSuffix }}.json",
+        "-schema-location", crdSchemas + "/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json",
         workspace.path(name + ".yaml").toString()));
     assertThat(check.ok()).as(check.toString()).isTrue();
     assertThat(check.stdout()).contains("Valid: " + chart.objects().size() + ", Invalid: 0, Errors: 0, Skipped: 0");

@@ -1,5 +1,6 @@
 package dev.signet.server.cli;
 
+import dev.signet.proto.transport.AdminClient;
 import dev.signet.common.cli.RpcErrorText;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.signet.server.cli;
 
+import dev.signet.proto.transport.AdminClient;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.proto.spire.api.server.agent.v1.CreateJoinTokenRequest;
 import dev.signet.proto.spire.api.types.JoinToken;

@@ -3,7 +3,7 @@ package dev.signet.server.oidc;
 import dev.signet.common.bundle.JwtAuthority;
 import dev.signet.common.proto.BundleProtos;
 import dev.signet.proto.spire.api.server.bundle.v1.GetBundleRequest;
-import dev.signet.server.cli.AdminClient;
+import dev.signet.proto.transport.AdminClient;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -10,7 +10,7 @@ import dev.signet.proto.spire.api.server.agent.v1.ListAgentsRequest;
 import dev.signet.proto.spire.api.server.agent.v1.ListAgentsResponse;
 import dev.signet.proto.spire.api.types.Agent;
 import dev.signet.proto.spire.api.types.SPIFFEID;
-import dev.signet.server.cli.AdminClient;
+import dev.signet.proto.transport.AdminClient;
 import dev.signet.server.cli.AdminCommand;
 import dev.signet.server.cli.Printer;
 import java.time.Instant;

@@ -10,7 +10,7 @@ import dev.signet.proto.spire.api.server.bundle.v1.GetFederatedBundleRequest;
 import dev.signet.proto.spire.api.server.bundle.v1.ListFederatedBundlesRequest;
 import dev.signet.proto.spire.api.server.bundle.v1.ListFederatedBundlesResponse;
 import dev.signet.proto.spire.api.types.Bundle;
-import dev.signet.server.cli.AdminClient;
+import dev.signet.proto.transport.AdminClient;
 import dev.signet.server.cli.AdminCommand;
 import dev.signet.server.cli.Printer;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import dev.signet.proto.spire.api.server.entry.v1.ListEntriesResponse;
 import dev.signet.proto.spire.api.types.Entry;
 import dev.signet.proto.spire.api.types.FederatesWithMatch;
 import dev.signet.proto.spire.api.types.SelectorMatch;
-import dev.signet.server.cli.AdminClient;
+import dev.signet.proto.transport.AdminClient;
 import dev.signet.server.cli.AdminCommand;
 import dev.signet.server.cli.Printer;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.signet.server.cli.entry;
 import dev.signet.proto.spire.api.server.entry.v1.BatchUpdateEntryRequest;
 import dev.signet.proto.spire.api.server.entry.v1.BatchUpdateEntryResponse;
 import dev.signet.proto.spire.api.types.Entry;
-import dev.signet.server.cli.AdminClient;
+import dev.signet.proto.transport.AdminClient;
 import dev.signet.server.cli.AdminCommand;
 import dev.signet.server.cli.Printer;
 import picocli.CommandLine.Command;

@@ -13,7 +13,7 @@ import dev.signet.proto.spire.api.types.FederationRelationship;
 import dev.signet.proto.spire.api.types.HTTPSSPIFFEProfile;
 import dev.signet.proto.spire.api.types.HTTPSWebProfile;
 import dev.signet.proto.spire.api.types.Status;
-import dev.signet.server.cli.AdminClient;
+import dev.signet.proto.transport.AdminClient;
 import dev.signet.server.cli.AdminCommand;
 import dev.signet.server.cli.Printer;
 import dev.signet.server.cli.bundle.BundleFormat;

@@ -1,7 +1,7 @@
 package dev.signet.server.cli.localauthority;
 
 import dev.signet.proto.spire.api.server.localauthority.v1.*;
-import dev.signet.server.cli.AdminClient;
+import dev.signet.proto.transport.AdminClient;
 import dev.signet.server.cli.AdminCommand;
 import dev.signet.server.cli.Printer;
 import java.time.Instant;

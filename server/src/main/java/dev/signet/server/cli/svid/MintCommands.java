@@ -12,7 +12,7 @@ import dev.signet.proto.spire.api.server.svid.v1.MintJWTSVIDResponse;
 import dev.signet.proto.spire.api.server.svid.v1.MintX509SVIDRequest;
 import dev.signet.proto.spire.api.server.svid.v1.MintX509SVIDResponse;
 import dev.signet.proto.spire.api.types.SPIFFEID;
-import dev.signet.server.cli.AdminClient;
+import dev.signet.proto.transport.AdminClient;
 import dev.signet.server.cli.AdminCommand;
 import dev.signet.server.cli.Printer;
 import dev.signet.server.cli.bundle.BundlePem;

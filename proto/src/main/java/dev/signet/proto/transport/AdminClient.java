@@ -1,4 +1,4 @@
-package dev.signet.server.cli;
+package dev.signet.proto.transport;
 
 import dev.signet.proto.spire.api.server.agent.v1.AgentGrpc;
 import dev.signet.proto.spire.api.server.bundle.v1.BundleGrpc;
@@ -6,14 +6,16 @@ import dev.signet.proto.spire.api.server.entry.v1.EntryGrpc;
 import dev.signet.proto.spire.api.server.localauthority.v1.LocalAuthorityGrpc;
 import dev.signet.proto.spire.api.server.svid.v1.SVIDGrpc;
 import dev.signet.proto.spire.api.server.trustdomain.v1.TrustDomainGrpc;
-import dev.signet.proto.transport.UnixSockets;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthGrpc;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** A gRPC client for the server's admin socket, closed after one CLI command. */
+/**
+ * A gRPC client for the server's admin socket (the server CLI, the OIDC discovery provider and the Kubernetes
+ * controller share it). Every call carries a deadline; {@link #close()} releases the channel and its event loop.
+ */
 public final class AdminClient implements AutoCloseable {
   private static final long DEADLINE_SECONDS = 30;
   private final EventLoopGroup group = UnixSockets.newEventLoopGroup(1);
