@@ -124,6 +124,18 @@ public interface DataStore extends AutoCloseable {
 
   Optional<StoredBundle> fetchBundle(String trustDomain);
 
+  /**
+   * Read-modify-write of one bundle that servers sharing the database cannot interleave: {@code change}
+   * receives the stored bundle (empty when there is none) with its row locked for the rest of the
+   * transaction, and returns the bundle to store, or empty to leave it as it is. Returns what is stored
+   * afterwards (empty only when there was none and {@code change} made none). Two servers that each add
+   * their own CA to the shared bundle at the same moment both land: a plain fetch then {@link #setBundle}
+   * would lose one of them. {@code change} may run more than once (the transaction is retried when a
+   * concurrent first insert of the same trust domain wins), so it must be free of side effects.
+   */
+  Optional<StoredBundle> updateBundle(String trustDomain,
+      java.util.function.Function<Optional<StoredBundle>, Optional<StoredBundle>> change);
+
   /** All bundles, ordered by trust domain. */
   List<StoredBundle> listBundles();
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@code signet-agent} process attested to a {@link SignetServer} (or a real {@code spire-server}, see
@@ -27,6 +28,8 @@ public final class SignetAgent {
   private String joinToken;
   private String extraPlugins = "";
   private String extraBlocks = "";
+  private String serverAddress = "127.0.0.1";
+  private Map<String, String> environment = Map.of();
   private String nodeAttestor = "NodeAttestor \"join_token\" {\n    plugin_data {}\n}";
 
   public SignetAgent(Workspace workspace, AdminServer server, String name) {
@@ -60,17 +63,28 @@ public final class SignetAgent {
     writeConfig();
     starts++;
     process = workspace.start(name + "-" + starts,
-        command(List.of("-trustBundle", server.writeBootstrapBundle().toString())));
+        command(List.of("-trustBundle", server.writeBootstrapBundle().toString())), environment);
     return process;
   }
 
-  /** Adds plugin blocks (HCL, e.g. another {@code WorkloadAttestor}) to the agent's config. */
+  /**
+   * Dials the server as {@code address} (an IP address or a DNS name) with these variables added to the
+   * agent's environment (e.g. {@code SIGNET_JAVA_OPTS} with {@code -Djdk.net.hosts.file} for a name with
+   * several addresses).
+   */
+  public SignetAgent withServerAddress(String address, Map<String, String> variables) {
+    this.serverAddress = address;
+    this.environment = Map.copyOf(variables);
+    return this;
+  }
+
   /** Adds top-level blocks (HCL, e.g. {@code telemetry { ... }}) to the agent's config. */
   public SignetAgent withBlocks(String hcl) {
     this.extraBlocks = hcl;
     return this;
   }
 
+  /** Adds plugin blocks (HCL, e.g. another {@code WorkloadAttestor}) to the agent's config. */
   public SignetAgent withPlugins(String hcl) {
     this.extraPlugins = hcl;
     return this;
@@ -119,7 +133,7 @@ public final class SignetAgent {
   private SignetAgent launch(List<String> extra) {
     writeConfig();
     starts++;
-    process = workspace.start(name + "-" + starts, command(extra));
+    process = workspace.start(name + "-" + starts, command(extra), environment);
     awaitServing();
     return this;
   }
@@ -152,7 +166,7 @@ public final class SignetAgent {
         agent {
             data_dir = "%s"
             log_level = "DEBUG"
-            server_address = "127.0.0.1"
+            server_address = "%s"
             server_port = "%d"
             socket_path = "%s"
             trust_domain = "%s"
@@ -170,7 +184,7 @@ public final class SignetAgent {
         %s
         }
         %s
-        """.formatted(dataDir, server.port(), socket, server.trustDomain(), nodeAttestor, dataDir, extraPlugins,
+        """.formatted(dataDir, serverAddress, server.port(), socket, server.trustDomain(), nodeAttestor, dataDir, extraPlugins,
             extraBlocks);
     try {
       Files.writeString(config, conf); // the data dir is the daemon's to create (0700)

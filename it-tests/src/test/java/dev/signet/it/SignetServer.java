@@ -16,7 +16,9 @@ public final class SignetServer extends AdminServer {
   public static final String TRUST_DOMAIN = "example.org";
   private static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
 
-  private final int port = Workspace.freePort();
+  private int port = Workspace.freePort();
+  private String bindAddress = "127.0.0.1";
+  private String dataStore;
   private final Path dataDir;
   private final Path socket;
   private final Path config;
@@ -56,6 +58,29 @@ public final class SignetServer extends AdminServer {
   /** Adds plugin blocks (HCL, e.g. another {@code NodeAttestor}) to the server's config. */
   public SignetServer withPlugins(String hcl) {
     this.extraPlugins = hcl;
+    return this;
+  }
+
+  /**
+   * Listens on {@code address:port} (servers of one HA group on 127.0.0.1 and 127.0.0.2 with one port, so that
+   * one DNS name with both addresses reaches either).
+   */
+  public SignetServer withListener(String address, int port) {
+    this.bindAddress = address;
+    this.port = port;
+    return this;
+  }
+
+  /** Uses PostgreSQL through this libpq connection string instead of the server's own SQLite file. */
+  public SignetServer withPostgres(String connectionString) {
+    this.dataStore = """
+            DataStore "sql" {
+                plugin_data {
+                    database_type = "postgres"
+                    connection_string = "%s"
+                }
+            }
+        """.formatted(connectionString);
     return this;
   }
 
@@ -146,7 +171,7 @@ public final class SignetServer extends AdminServer {
   private void writeConfig() {
     String conf = """
         server {
-            bind_address = "127.0.0.1"
+            bind_address = "%s"
             bind_port = "%d"
             socket_path = "%s"
             trust_domain = "%s"
@@ -158,12 +183,7 @@ public final class SignetServer extends AdminServer {
         %s
         }
         plugins {
-            DataStore "sql" {
-                plugin_data {
-                    database_type = "sqlite3"
-                    connection_string = "%s"
-                }
-            }
+        %s
             NodeAttestor "join_token" {
                 plugin_data {}
             }
@@ -175,7 +195,15 @@ public final class SignetServer extends AdminServer {
         %s
         }
         %s
-        """.formatted(port, socket, trustDomain, dataDir, x509SvidTtl, serverBlocks, dataDir.resolve("datastore.sqlite3"),
+        """.formatted(bindAddress, port, socket, trustDomain, dataDir, x509SvidTtl, serverBlocks, dataStore != null ? dataStore
+            : """
+                DataStore "sql" {
+                    plugin_data {
+                        database_type = "sqlite3"
+                        connection_string = "%s"
+                    }
+                }
+            """.formatted(dataDir.resolve("datastore.sqlite3")),
         dataDir.resolve("keys.json"), extraPlugins, extraBlocks);
     try {
       Files.writeString(config, conf); // the data dir is the daemon's to create (0700)

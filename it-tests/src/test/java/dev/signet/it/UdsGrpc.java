@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -46,7 +47,15 @@ public final class UdsGrpc implements AutoCloseable {
   private final EpollEventLoopGroup group = new EpollEventLoopGroup(1);
   private final ManagedChannel channel;
 
+  private final Duration deadline;
+
   public UdsGrpc(Path socket) {
+    this(socket, Duration.ofSeconds(10));
+  }
+
+  /** A client whose calls wait up to {@code deadline} for their answer. */
+  public UdsGrpc(Path socket, Duration deadline) {
+    this.deadline = deadline;
     channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
         .eventLoopGroup(group)
         .channelType(EpollDomainSocketChannel.class)
@@ -65,7 +74,7 @@ public final class UdsGrpc implements AutoCloseable {
     headers.put(Metadata.Key.of("workload.spiffe.io", Metadata.ASCII_STRING_MARSHALLER), "true");
     return ClientCalls.blockingUnaryCall(
         io.grpc.ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)),
-        method, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), request);
+        method, CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS), request);
   }
 
   /** {@code grpc.health.v1.Health/Check} for the whole server: true when SERVING. */
@@ -87,6 +96,20 @@ public final class UdsGrpc implements AutoCloseable {
 
   /** {@code BatchCreateEntry} with one entry; returns the new entry's id (fails on a non-OK result). */
   public String createEntry(String parentId, String spiffeId, String... selectors) {
+    ByteString result = createEntryResult(parentId, spiffeId, selectors);
+    Pb.requireOkStatus("BatchCreateEntry", result, 1);
+    return Pb.field(Pb.field(result, 2), 1).toStringUtf8();
+  }
+
+  /**
+   * {@code BatchCreateEntry} with one entry; returns the result's status code (0 OK, 6 ALREADY_EXISTS, 14
+   * UNAVAILABLE…). A failure of the call itself throws {@link io.grpc.StatusRuntimeException}.
+   */
+  public long createEntryCode(String parentId, String spiffeId, String... selectors) {
+    return Pb.varint(Pb.field(createEntryResult(parentId, spiffeId, selectors), 1), 1);
+  }
+
+  private ByteString createEntryResult(String parentId, String spiffeId, String... selectors) {
     Pb entry = Pb.message().message(2, Pb.spiffeId(spiffeId)).message(3, Pb.spiffeId(parentId));
     for (String selector : selectors) {
       int colon = selector.indexOf(':');
@@ -97,8 +120,7 @@ public final class UdsGrpc implements AutoCloseable {
     if (result.size() != 1) {
       throw new AssertionError("BatchCreateEntry: expected one result, got " + result.size());
     }
-    Pb.requireOkStatus("BatchCreateEntry", result.get(0), 1);
-    return Pb.field(Pb.field(result.get(0), 2), 1).toStringUtf8();
+    return result.get(0);
   }
 
   /** One unary call of {@code fullMethod} with {@code request}; the response's bytes. */

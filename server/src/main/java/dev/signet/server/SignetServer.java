@@ -85,6 +85,11 @@ public final class SignetServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SignetServer.class);
   private static final Duration ROTATION_CHECK = Duration.ofSeconds(10);
   private static final Duration EVENT_POLL = Duration.ofSeconds(1);
+  /**
+   * The poll period on a database other servers may share (PostgreSQL): one indexed query per period, short
+   * enough that a change made through another server reaches this server's agents well within a second.
+   */
+  private static final Duration SHARED_EVENT_POLL = Duration.ofMillis(100);
   private static final Duration FEDERATION_CHECK = Duration.ofSeconds(10);
   private static final Duration POLICY_CHECK = Duration.ofSeconds(1);
 
@@ -157,7 +162,7 @@ public final class SignetServer implements AutoCloseable {
         tuning.dataStore().apply(SqlDataStore.open(config.dataStore(), config.dataDir(), clock)), metrics));
     TrustBundles bundles = new TrustBundles(dataStore, config.trustDomain());
     ca = new CaManager(new CaConfig(config.trustDomain(), config.caSubject().toX500Name(), config.caKeyType(),
-        config.jwtKeyType(), config.caTtl()), keyManager(), upstream(), new DataStoreJournal(dataStore),
+        config.jwtKeyType(), config.caTtl()), keyManager(), upstream(), DataStoreJournal.forServer(dataStore, config.dataDir()),
         bundles::updateOwn, clock);
     ca.rotate();
     CaMetrics caMetrics = new CaMetrics(ca, metrics, config.trustDomain().toString());
@@ -233,11 +238,14 @@ public final class SignetServer implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     }), AuditTrail.ANCHOR_INTERVAL.toMillis(), AuditTrail.ANCHOR_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    // Another server sharing the database changed entries or bundles (its new CA): this server's agents hear of
+    // it through their push streams within one poll period.
+    Duration eventPoll = sharedDatabase() && tuning.eventPoll().equals(EVENT_POLL) ? SHARED_EVENT_POLL : tuning.eventPoll();
     background.scheduleWithFixedDelay(guard("datastore event poll", () -> {
       if (entryCache.pollEvents()) {
-        bundles.reload();
+        bundles.reloadChanged();
       }
-    }), tuning.eventPoll().toMillis(), tuning.eventPoll().toMillis(), TimeUnit.MILLISECONDS);
+    }), eventPoll.toMillis(), eventPoll.toMillis(), TimeUnit.MILLISECONDS);
     federation.scheduleWithFixedDelay(guard("federated bundle refresh", federatedBundles::refreshDue),
         FEDERATION_CHECK.toMillis(), FEDERATION_CHECK.toMillis(), TimeUnit.MILLISECONDS);
 
@@ -278,6 +286,11 @@ public final class SignetServer implements AutoCloseable {
     }
     files.add(config.dataDir().resolve(AuditKey.FILE_NAME)); // whoever reads it can forge the trail's MACs
     return files;
+  }
+
+  /** Whether other servers may write to this server's database (only the embedded ones are private). */
+  private boolean sharedDatabase() {
+    return config.dataStore().databaseType() == dev.signet.datastore.sql.DatabaseType.POSTGRES;
   }
 
   /** Ready to serve: an active CA and a datastore that answers. */

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
- * One TLS connection to the server: without a client certificate for attestation, with the agent SVID
- * (mTLS) for everything after. A renewed agent SVID needs a new connection, because a TLS connection
+ * One TLS channel to the server: without a client certificate for attestation, with the agent SVID
+ * (mTLS) for everything after. {@code server_address} may be a DNS name with one address per server (high
+ * availability): the channel connects to each and spreads calls over those that answer, as SPIRE's agent does. A renewed agent SVID needs a new connection, because a TLS connection
  * keeps the certificate it was opened with.
  */
 public final class ServerConnection implements AutoCloseable {
@@ -40,13 +41,22 @@ public final class ServerConnection implements AutoCloseable {
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build the TLS context for the server connection", e);
     }
-    ManagedChannel channel = NettyChannelBuilder.forAddress(host, port)
+    // As spire-agent dials "dns:///server_address:port" with round_robin: every address behind the name is
+    // connected and calls are spread over the servers that answer, so a server that dies is skipped at once.
+    ManagedChannel channel = NettyChannelBuilder.forTarget(target(host, port))
+        .defaultLoadBalancingPolicy("round_robin")
         .sslContext(context)
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveWithoutCalls(true)
         .maxInboundMessageSize(64 * 1024 * 1024)
         .build();
     return new ServerConnection(channel);
+  }
+
+  /** The gRPC target of {@code host:port} through the DNS resolver (an IPv6 literal in brackets). */
+  static String target(String host, int port) {
+    boolean ipv6 = host.indexOf(':') >= 0 && !host.startsWith("[");
+    return "dns:///" + (ipv6 ? "[" + host + "]" : host) + ":" + port;
   }
 
   /**

@@ -91,11 +91,16 @@ public final class FakeSpireServer implements AutoCloseable {
    * does not verify) a client certificate, so a real agent can connect to {@link #port()}.
    */
   public FakeSpireServer(String trustDomain, Clock clock, boolean tls) throws IOException {
+    this(trustDomain, clock, tls, new InetSocketAddress("127.0.0.1", 0));
+  }
+
+  /** A fake listening on {@code address} (two fakes on 127.0.0.1 and 127.0.0.2 with one port: an HA pair). */
+  public FakeSpireServer(String trustDomain, Clock clock, boolean tls, InetSocketAddress address) throws IOException {
     this.trustDomain = TrustDomain.parse(trustDomain);
     this.ca = TestCertificate.ca(trustDomain).validity(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z")).issue();
     this.bundle = Bundle.ofX509(this.trustDomain, List.of(ca.certificate()));
     this.clock = clock;
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
     if (tls) {
       TestCertificate.Issued serverSvid = TestCertificate.leaf(this.trustDomain.idString() + "/spire/server", ca)
           .validity(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z")).issue();
@@ -104,7 +109,7 @@ public final class FakeSpireServer implements AutoCloseable {
           .trustManager(InsecureTrustManagerFactory.INSTANCE), SslProvider.JDK).build());
     }
     this.server = builder.addService(new Bundles()).addService(new Entries()).addService(new Svids()).build().start();
-    this.channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    this.channel = NettyChannelBuilder.forAddress(address.getHostString(), server.getPort()).usePlaintext().build();
   }
 
   /** A ServerApi talking to this fake; closing it closes only its own channel wrapper. */

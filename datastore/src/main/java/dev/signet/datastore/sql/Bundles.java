@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Trust bundles (own and federated) as opaque bytes keyed by trust domain name. */
 final class Bundles {
@@ -41,8 +42,45 @@ final class Bundles {
     return bundle;
   }
 
+  /**
+   * Locks the bundle's row, applies {@code change} and stores its answer. A trust domain without a row has
+   * nothing to lock: two first inserts race on the primary key and the loser's transaction is re-run
+   * ({@link Upserts}), when it finds and locks the winner's row.
+   */
+  static Optional<StoredBundle> update(Tx tx, String trustDomain,
+      Function<Optional<StoredBundle>, Optional<StoredBundle>> change, Instant now) throws SQLException {
+    Optional<StoredBundle> current = fetch(tx.connection(), trustDomain, tx.rowLock());
+    Optional<StoredBundle> next = change.apply(current);
+    if (next.isEmpty()) {
+      return current;
+    }
+    StoredBundle bundle = next.get();
+    if (!bundle.trustDomain().equals(trustDomain)) {
+      throw DataStoreException.invalid("bundle of \"" + bundle.trustDomain()
+          + "\" cannot replace the bundle of \"" + trustDomain + "\"");
+    }
+    if (current.isPresent()) {
+      try (PreparedStatement s = tx.connection().prepareStatement(
+          "UPDATE bundles SET data = ?, updated_at = ? WHERE trust_domain = ?")) {
+        s.setBytes(1, bundle.data());
+        s.setLong(2, now.toEpochMilli());
+        s.setString(3, trustDomain);
+        s.executeUpdate();
+      }
+    } else {
+      Upserts.insertOrRetry(() -> insert(tx.connection(), bundle, now));
+    }
+    tx.changed(ChangeEvent.Kind.BUNDLE, trustDomain);
+    return next;
+  }
+
   static Optional<StoredBundle> fetch(Connection c, String trustDomain) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT trust_domain, data FROM bundles WHERE trust_domain = ?")) {
+    return fetch(c, trustDomain, "");
+  }
+
+  private static Optional<StoredBundle> fetch(Connection c, String trustDomain, String lock) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT trust_domain, data FROM bundles WHERE trust_domain = ?"
+        + lock)) {
       s.setString(1, trustDomain);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? Optional.of(new StoredBundle(rs.getString(1), rs.getBytes(2))) : Optional.empty();

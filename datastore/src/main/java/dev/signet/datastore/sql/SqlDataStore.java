@@ -303,6 +303,13 @@ public final class SqlDataStore implements DataStore {
   }
 
   @Override
+  public Optional<StoredBundle> updateBundle(String trustDomain,
+      java.util.function.Function<Optional<StoredBundle>, Optional<StoredBundle>> change) {
+    return tx.write(() -> "update bundle \"" + trustDomain + "\"",
+        t -> Bundles.update(t, trustDomain, change, clock.instant()));
+  }
+
+  @Override
   public Optional<StoredBundle> fetchBundle(String trustDomain) {
     return tx.read(() -> "fetch bundle \"" + trustDomain + "\"", c -> Bundles.fetch(c, trustDomain));
   }

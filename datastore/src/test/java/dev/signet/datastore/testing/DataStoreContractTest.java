@@ -288,6 +288,35 @@ public abstract class DataStoreContractTest {
     assertThat(store.consumeJoinToken("fresh", clock.instant())).isFalse();
   }
 
+  /** Servers sharing a database each add their own CA to the one bundle: no addition may be lost. */
+  @Test
+  void concurrentBundleUpdatesLoseNothingIncludingTheFirstInsert() throws Exception {
+    int writers = 12;
+
+    concurrently(writers, i -> store.updateBundle("example.org", stored -> {
+      String before = stored.map(b -> new String(b.data(), StandardCharsets.UTF_8)).orElse("");
+      return Optional.of(new StoredBundle("example.org", (before + "[ca " + i + "]").getBytes(StandardCharsets.UTF_8)));
+    }));
+
+    String data = new String(store.fetchBundle("example.org").orElseThrow().data(), StandardCharsets.UTF_8);
+    for (int i = 0; i < writers; i++) {
+      assertThat(data).contains("[ca " + i + "]");
+    }
+    assertThat(data.length() - data.replace("[", "").length()).as("one addition per writer in %s", data).isEqualTo(writers);
+  }
+
+  @Test
+  void bundleUpdateThatChangesNothingWritesNothingAndOneForAnotherDomainIsRefused() {
+    store.createBundle(bundle("example.org"));
+    long events = store.latestEventId();
+
+    assertThat(store.updateBundle("example.org", stored -> Optional.empty())).contains(bundle("example.org"));
+    assertThat(store.updateBundle("absent.org", stored -> Optional.empty())).isEmpty();
+    assertThat(store.latestEventId()).isEqualTo(events);
+    expect(Kind.INVALID_ARGUMENT, () -> store.updateBundle("example.org", stored -> Optional.of(bundle("other.org"))));
+    assertThat(store.fetchBundle("example.org")).contains(bundle("example.org"));
+  }
+
   @Test
   void concurrentReadModifyWriteUpdatesLoseNothing() throws Exception {
     String id = store.createEntry(entry("/a", "/p", "unix:uid:1")).entryId();

@@ -129,6 +129,24 @@ public final class PostgresTestServer implements AutoCloseable {
     return new SqlConfig(DatabaseType.POSTGRES, dsn, maxOpenConns, 1, Duration.ZERO, false);
   }
 
+  /**
+   * Stops the server (an outage: {@code pg_ctl stop -m immediate}, no shutdown checkpoint) and keeps its data;
+   * {@link #resume()} starts it again on the same port.
+   */
+  public synchronized void suspend() throws IOException, InterruptedException {
+    if (running) {
+      running = false;
+      run(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "immediate", "-w", "stop"));
+    }
+  }
+
+  /** Starts a {@link #suspend() suspended} server again on the same port and data. */
+  public synchronized void resume() throws IOException, InterruptedException {
+    if (!running) {
+      startServer();
+    }
+  }
+
   /** Stops the server (fast shutdown) and deletes its directory. */
   @Override
   public synchronized void close() throws IOException {
@@ -148,6 +166,10 @@ public final class PostgresTestServer implements AutoCloseable {
   private void initAndStart() throws IOException, InterruptedException {
     run(List.of(binDir.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", "postgres", "-A", "trust",
         "-E", "UTF8", "--no-sync"));
+    startServer();
+  }
+
+  private void startServer() throws IOException, InterruptedException {
     String options = "-p " + port + " -c listen_addresses=127.0.0.1 -k " + baseDir
         + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
     run(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-l",

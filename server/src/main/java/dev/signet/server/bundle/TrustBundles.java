@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -38,10 +39,21 @@ public final class TrustBundles implements BundleSource {
     reload();
   }
 
-  /** Re-reads every bundle from the datastore (after changes made by other servers). */
+  /** Re-reads every bundle from the datastore. */
   public void reload() {
     snapshot.set(dataStore.listBundles().stream().map(TrustBundles::decode)
         .collect(Collectors.toUnmodifiableMap(Bundle::trustDomain, b -> b)));
+  }
+
+  /**
+   * Re-reads every bundle after another server sharing the database changed some, and tells the listeners
+   * about each bundle that differs (so this server's agents hear of another server's new CA at once).
+   */
+  public synchronized void reloadChanged() {
+    Map<TrustDomain, Bundle> before = snapshot.get();
+    reload();
+    snapshot.get().values().stream().filter(b -> !b.equals(before.get(b.trustDomain())))
+        .forEach(b -> listeners.forEach(listener -> listener.accept(b)));
   }
 
   @Override
@@ -68,16 +80,29 @@ public final class TrustBundles implements BundleSource {
 
   /**
    * Applies {@code change} to a bundle, stores it with the next sequence number, and notifies; a bundle
-   * that did not exist is stored at sequence number 0.
+   * that did not exist is stored at sequence number 0. The read, the change and the write are one datastore
+   * transaction with the bundle's row locked ({@link DataStore#updateBundle}), so servers sharing a database
+   * that each add their own CA at the same moment never drop one another's.
    */
   public synchronized Bundle update(TrustDomain trustDomain, UnaryOperator<Bundle> change) {
-    Optional<Bundle> stored = dataStore.fetchBundle(trustDomain.name()).map(TrustBundles::decode);
-    Bundle current = stored.orElse(Bundle.empty(trustDomain));
-    Bundle changed = change.apply(current);
-    if (changed.equals(current)) {
-      return current;
+    AtomicReference<Bundle> result = new AtomicReference<>();
+    AtomicBoolean changed = new AtomicBoolean();
+    dataStore.updateBundle(trustDomain.name(), stored -> {
+      Bundle current = stored.map(TrustBundles::decode).orElse(Bundle.empty(trustDomain));
+      Bundle next = change.apply(current);
+      changed.set(!next.equals(current));
+      if (!changed.get()) {
+        result.set(current);
+        return Optional.empty();
+      }
+      result.set(next.withSequenceNumber(stored.isPresent() ? current.sequenceNumber() + 1 : 0));
+      return Optional.of(encode(result.get()));
+    });
+    if (changed.get()) {
+      reload();
+      listeners.forEach(listener -> listener.accept(result.get()));
     }
-    return store(changed.withSequenceNumber(stored.isPresent() ? current.sequenceNumber() + 1 : 0));
+    return result.get();
   }
 
   /** Stores {@code bundle} as it is, sequence number included (an administrator's {@code bundle set}), and notifies. */

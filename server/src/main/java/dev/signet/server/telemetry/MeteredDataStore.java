@@ -54,6 +54,7 @@ public final class MeteredDataStore implements DataStore {
       "bundle_create",
       "bundle_set",
       "bundle_fetch",
+      "bundle_update",
       "bundle_list",
       "bundle_delete",
       "ca_journal_set",
@@ -232,6 +233,12 @@ public final class MeteredDataStore implements DataStore {
   @Override
   public Optional<StoredBundle> fetchBundle(String trustDomain) {
     return call("bundle_fetch", () -> delegate.fetchBundle(trustDomain));
+  }
+
+  @Override
+  public Optional<StoredBundle> updateBundle(String trustDomain,
+      java.util.function.Function<Optional<StoredBundle>, Optional<StoredBundle>> change) {
+    return call("bundle_update", () -> delegate.updateBundle(trustDomain, change));
   }
 
   @Override
