@@ -3,6 +3,7 @@ package dev.signet.common.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
 import dev.signet.common.config.hcl.HclParser;
 import dev.signet.common.config.hcl.HclSyntaxException;
 
@@ -14,7 +15,9 @@ import dev.signet.common.config.hcl.HclSyntaxException;
  */
 class HclFuzzTest {
   @FuzzTest
-  void parse(String text) {
+  void parse(byte[] bytes) {
+    // Jazzer reads only a byte[] parameter raw, so the seed files stay plain text
+    String text = bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     try {
       HclDocument document = HclDocument.parse(text, "fuzz.conf");
       assertThat(document.tree()).isNotNull();

@@ -3,6 +3,7 @@ package dev.signet.common.svid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Test;
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.bundle.JwksCodec;
 import dev.signet.common.spiffe.TrustDomain;
@@ -33,7 +34,9 @@ class JwtSvidFuzzTest {
   }
 
   @FuzzTest
-  void validate(String token) {
+  void validate(byte[] bytes) {
+    // Jazzer reads only a byte[] parameter raw, so the seed files stay plain text
+    String token = bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     JwtSvidClaims claims;
     try {
       claims = JwtSvidValidator.validate(token, BUNDLES, "fuzz", NOW);
@@ -43,5 +46,23 @@ class JwtSvidFuzzTest {
     assertThat(claims.subject().memberOf(TD)).isTrue();
     assertThat(claims.audience()).contains("fuzz");
     assertThat(claims.expiresAt()).isAfter(NOW);
+  }
+
+  /** The signed seeds get through every check, so the fuzzer starts from inputs that reach the claim checks. */
+  @Test
+  void theSignedSeedsValidate() {
+    for (String name : java.util.List.of("valid-es256", "valid-ps256")) {
+      String token = new String(seed("validate", name), StandardCharsets.US_ASCII);
+      assertThat(JwtSvidValidator.validate(token, BUNDLES, "fuzz", NOW).subject())
+          .hasToString("spiffe://example.org/workload");
+    }
+  }
+
+  private static byte[] seed(String method, String name) {
+    try (java.io.InputStream in = JwtSvidFuzzTest.class.getResourceAsStream("JwtSvidFuzzTestInputs/" + method + "/" + name)) {
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.signet.attestors.node.awsiid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Test;
 import dev.signet.attestors.node.AttestResult;
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.common.config.ConfigSection;
@@ -65,5 +66,22 @@ class AwsIidFuzzTest {
       return;
     }
     assertThat(result.agentId().toString()).startsWith("spiffe://example.org/spire/agent/aws_iid/123456789012/");
+  }
+
+  /** Both signed seeds attest, so the fuzzer starts from payloads whose signatures verify. */
+  @Test
+  void theSignedSeedsAttest() {
+    for (String name : List.of("valid-encapsulated", "valid-detached")) {
+      assertThat(SERVER.attest(TD, seed("payload", name), challenge -> new byte[0]).agentId()).hasToString(
+          "spiffe://example.org/spire/agent/aws_iid/123456789012/us-east-1/i-0123456789abcdef0");
+    }
+  }
+
+  private static byte[] seed(String method, String name) {
+    try (java.io.InputStream in = AwsIidFuzzTest.class.getResourceAsStream("AwsIidFuzzTestInputs/" + method + "/" + name)) {
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.signet.attestors.node.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Test;
 import dev.signet.attestors.node.AttestResult;
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.common.spiffe.TrustDomain;
@@ -79,5 +80,20 @@ class PsatFuzzTest {
       return;
     }
     assertThat(result.agentId().toString()).isEqualTo("spiffe://example.org/spire/agent/k8s_psat/prod/node-uid-1");
+  }
+
+  /** The seed payload attests, so the fuzzer starts from the whole path. */
+  @Test
+  void theSeedPayloadAttests() {
+    assertThat(attestor.attest(TD, seed("payload", "bound-token"), challenge -> new byte[0]).agentId())
+        .hasToString("spiffe://example.org/spire/agent/k8s_psat/prod/node-uid-1");
+  }
+
+  private static byte[] seed(String method, String name) {
+    try (java.io.InputStream in = PsatFuzzTest.class.getResourceAsStream("PsatFuzzTestInputs/" + method + "/" + name)) {
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

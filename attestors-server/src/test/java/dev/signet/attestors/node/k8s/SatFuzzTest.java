@@ -3,6 +3,7 @@ package dev.signet.attestors.node.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Test;
 import dev.signet.attestors.node.AttestResult;
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.common.bundle.PemCodec;
@@ -57,5 +58,22 @@ class SatFuzzTest {
       return;
     }
     assertThat(result.agentId().toString()).isEqualTo("spiffe://example.org/spire/agent/k8s_sat/prod/" + AGENT_UUID);
+  }
+
+  /** The signed seeds attest, so the fuzzer starts from tokens whose signatures verify. */
+  @Test
+  void theSignedSeedsAttest() {
+    for (String name : List.of("legacy-rsa-token", "bound-ec-token")) {
+      assertThat(SERVER.attest(TD, seed("payload", name), challenge -> new byte[0]).selectors())
+          .extracting(Object::toString).contains("k8s_sat:agent_sa:spire-agent");
+    }
+  }
+
+  private static byte[] seed(String method, String name) {
+    try (java.io.InputStream in = SatFuzzTest.class.getResourceAsStream("SatFuzzTestInputs/" + method + "/" + name)) {
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

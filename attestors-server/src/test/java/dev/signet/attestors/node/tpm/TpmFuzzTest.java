@@ -3,6 +3,8 @@ package dev.signet.attestors.node.tpm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.signet.attestors.node.AttestResult;
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.common.config.ConfigSection;
@@ -74,5 +76,20 @@ class TpmFuzzTest {
       return;
     }
     throw new AssertionError("a quote verified without the AK's private key");
+  }
+
+  /** The trusted seed reaches the credential challenge, so the fuzzer starts past the payload checks. */
+  @Test
+  void theSeedPayloadReachesTheChallenge() {
+    assertThatThrownBy(() -> SERVER.attest(TD, seed("payload", "rsa-ek-and-ak"), challenge -> WRONG_SECRET))
+        .hasMessageContaining("credential activation answer is wrong");
+  }
+
+  private static byte[] seed(String method, String name) {
+    try (java.io.InputStream in = TpmFuzzTest.class.getResourceAsStream("TpmFuzzTestInputs/" + method + "/" + name)) {
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.signet.attestors.node.x509pop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Test;
 import dev.signet.attestors.node.AttestResult;
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.common.config.ConfigSection;
@@ -54,5 +55,20 @@ class X509PopFuzzTest {
       return;
     }
     assertThat(result.agentId().memberOf(TD)).isTrue();
+  }
+
+  /** The seed payload attests with the honest agent, so the fuzzer starts from the whole path. */
+  @Test
+  void theSeedPayloadAttests() {
+    assertThat(SERVER.attest(TD, seed("payload", "valid-node"), AGENT::answer).agentId().path())
+        .startsWith("/spire/agent/x509pop/");
+  }
+
+  private static byte[] seed(String method, String name) {
+    try (java.io.InputStream in = X509PopFuzzTest.class.getResourceAsStream("X509PopFuzzTestInputs/" + method + "/" + name)) {
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -3,6 +3,8 @@ package dev.signet.attestors.workload.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Test;
+import java.nio.charset.StandardCharsets;
 import dev.signet.attestors.workload.FakeProc;
 import dev.signet.attestors.workload.WorkloadAttestationException;
 import dev.signet.common.config.ConfigSection;
@@ -53,8 +55,9 @@ class DockerInspectFuzzTest {
   }
 
   @FuzzTest
-  void inspect(String json) {
-    engine.container(ID, json == null ? "" : json);
+  void inspect(byte[] json) {
+    // Jazzer reads only a byte[] parameter raw, so the seed files stay plain JSON
+    engine.container(ID, json == null ? "" : new String(json, StandardCharsets.UTF_8));
     List<Selector> selectors;
     try {
       selectors = attestor.attest(42);
@@ -62,5 +65,21 @@ class DockerInspectFuzzTest {
       return;
     }
     assertThat(selectors).allSatisfy(selector -> assertThat(selector.type()).isEqualTo("docker"));
+  }
+
+  /** The seed document gives its selectors, so the fuzzer starts from the whole path. */
+  @Test
+  void theSeedDocumentGivesSelectors() throws WorkloadAttestationException {
+    engine.container(ID, new String(seed("inspect", "labels-image-env"), StandardCharsets.UTF_8));
+    assertThat(attestor.attest(42)).extracting(Selector::toString).contains("docker:label:app:billing",
+        "docker:env:APP_ENV=prod", "docker:container_name:billing-api");
+  }
+
+  private static byte[] seed(String method, String name) {
+    try (java.io.InputStream in = DockerInspectFuzzTest.class.getResourceAsStream("DockerInspectFuzzTestInputs/" + method + "/" + name)) {
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

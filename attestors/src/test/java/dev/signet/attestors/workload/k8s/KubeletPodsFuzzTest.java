@@ -3,6 +3,8 @@ package dev.signet.attestors.workload.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Test;
+import java.nio.charset.StandardCharsets;
 import dev.signet.attestors.workload.FakeProc;
 import dev.signet.attestors.workload.WorkloadAttestationException;
 import dev.signet.common.config.ConfigSection;
@@ -56,8 +58,9 @@ class KubeletPodsFuzzTest {
   }
 
   @FuzzTest
-  void pods(String json) {
-    podList = json == null ? "" : json;
+  void pods(byte[] json) {
+    // Jazzer reads only a byte[] parameter raw, so the seed files stay plain JSON
+    podList = json == null ? "" : new String(json, StandardCharsets.UTF_8);
     List<Selector> selectors;
     try {
       selectors = new K8sWorkloadAttestor(config, proc.procFs()).attest(5);
@@ -65,5 +68,21 @@ class KubeletPodsFuzzTest {
       return;
     }
     assertThat(selectors).isNotEmpty().allSatisfy(selector -> assertThat(selector.type()).isEqualTo("k8s"));
+  }
+
+  /** The seed pod list gives the pod's selectors, so the fuzzer starts from the whole path. */
+  @Test
+  void theSeedPodListGivesSelectors() throws WorkloadAttestationException {
+    podList = new String(seed("pods", "pod-with-container"), StandardCharsets.UTF_8);
+    assertThat(new K8sWorkloadAttestor(config, proc.procFs()).attest(5)).extracting(Selector::toString)
+        .contains("k8s:sa:api-sa", "k8s:ns:payments");
+  }
+
+  private static byte[] seed(String method, String name) {
+    try (java.io.InputStream in = KubeletPodsFuzzTest.class.getResourceAsStream("KubeletPodsFuzzTestInputs/" + method + "/" + name)) {
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
