@@ -117,6 +117,11 @@ final class IidSignature {
     } catch (CMSException e) {
       throw AttestationException.denied(AwsIid.NAME + ": failed verification of the instance identity signature"
           + " with the AWS certificate for region \"" + region + "\": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // BouncyCastle's answer to a signer info naming a digest or signature algorithm it does not know (found by
+      // AwsIidFuzzTest): the agent sent it, so it is a malformed payload, not our failure
+      throw AttestationException.invalid(AwsIid.NAME + ": the rsa2048 signature names an unusable algorithm: "
+          + e.getMessage());
     } catch (OperatorCreationException | CertificateEncodingException e) {
       throw new AttestationException(AttestationException.Kind.INTERNAL, AwsIid.NAME
           + ": cannot use the AWS certificate for region \"" + region + "\": " + e.getMessage(), e);
