@@ -98,7 +98,13 @@ final class IidSignature {
       throw AttestationException.denied(AwsIid.NAME + ": the rsa2048 signature covers content of type "
           + signedData.getSignedContentTypeOID() + ", not data");
     }
-    Collection<SignerInformation> signers = signedData.getSignerInfos().getSigners();
+    Collection<SignerInformation> signers;
+    try {
+      signers = signedData.getSignerInfos().getSigners();
+    } catch (IllegalArgumentException e) { // the signer infos are decoded only now (found by AwsIidFuzzTest)
+      throw AttestationException.invalid(AwsIid.NAME + ": the rsa2048 signature has a malformed signer info: "
+          + e.getMessage());
+    }
     if (signers.size() != 1) {
       throw AttestationException.denied(AwsIid.NAME + ": the rsa2048 signature has " + signers.size()
           + " signers; exactly one is expected");

@@ -52,4 +52,16 @@ class IidSignatureTest {
             e -> assertThat(e.kind()).isEqualTo(AttestationException.Kind.INVALID_ARGUMENT))
         .hasMessageContaining("unusable algorithm");
   }
+
+  /** Found by AwsIidFuzzTest: BouncyCastle decodes the signer infos lazily and threw IllegalArgumentException. */
+  @Test
+  void aMalformedSignerInfoIsInvalidArgument() throws IOException {
+    IidSignature signature = signature("malformed-signer-info");
+    X509Certificate certificate = certificate();
+
+    assertThatThrownBy(() -> signature.verify(certificate, "us-east-1"))
+        .isInstanceOfSatisfying(AttestationException.class,
+            e -> assertThat(e.kind()).isEqualTo(AttestationException.Kind.INVALID_ARGUMENT))
+        .hasMessageContaining("malformed signer info");
+  }
 }

@@ -39,6 +39,7 @@ class PsatFuzzTest {
   private static KubernetesMockServer server;
   private static KubernetesClient client;
   private static PsatNodeAttestor attestor;
+  private static String nodeUid;
 
   @BeforeAll
   static void start() {
@@ -48,15 +49,16 @@ class PsatFuzzTest {
     server.init();
     client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(server.createClient().getConfiguration())
         .withRequestRetryBackoffLimit(0).build()).build();
-    client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1").withUid("node-uid-1")
-        .endMetadata().build()).create();
-    client.pods().inNamespace("spire").resource(new PodBuilder().withNewMetadata().withName("spire-agent-abc")
-        .withNamespace("spire").withUid("pod-uid-1").endMetadata().withNewSpec().withNodeName("node-1")
-        .withServiceAccountName("spire-agent").endSpec().build()).create();
+    // the mock server in CRUD mode assigns the uids itself
+    nodeUid = client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1").endMetadata().build())
+        .create().getMetadata().getUid();
+    String podUid = client.pods().inNamespace("spire").resource(new PodBuilder().withNewMetadata()
+        .withName("spire-agent-abc").withNamespace("spire").endMetadata().withNewSpec().withNodeName("node-1")
+        .withServiceAccountName("spire-agent").endSpec().build()).create().getMetadata().getUid();
     TokenReview review = new TokenReviewBuilder().withNewStatus().withAuthenticated(true)
         .withAudiences("spire-server").withNewUser().withUsername("system:serviceaccount:spire:spire-agent")
         .addToExtra("authentication.kubernetes.io/pod-name", List.of("spire-agent-abc"))
-        .addToExtra("authentication.kubernetes.io/pod-uid", List.of("pod-uid-1")).endUser().endStatus().build();
+        .addToExtra("authentication.kubernetes.io/pod-uid", List.of(podUid)).endUser().endStatus().build();
     server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews").andReturn(201, review).always();
     attestor = new PsatNodeAttestor(Map.of("prod", new PsatCluster("prod", Set.of("spire:spire-agent"),
         List.of("spire-server"), "", Set.of(), Set.of())), Map.of("prod", client));
@@ -79,14 +81,14 @@ class PsatFuzzTest {
       assertThat(refused.kind()).isNotEqualTo(AttestationException.Kind.INTERNAL);
       return;
     }
-    assertThat(result.agentId().toString()).isEqualTo("spiffe://example.org/spire/agent/k8s_psat/prod/node-uid-1");
+    assertThat(result.agentId().toString()).isEqualTo("spiffe://example.org/spire/agent/k8s_psat/prod/" + nodeUid);
   }
 
   /** The seed payload attests, so the fuzzer starts from the whole path. */
   @Test
   void theSeedPayloadAttests() {
     assertThat(attestor.attest(TD, seed("payload", "bound-token"), challenge -> new byte[0]).agentId())
-        .hasToString("spiffe://example.org/spire/agent/k8s_psat/prod/node-uid-1");
+        .hasToString("spiffe://example.org/spire/agent/k8s_psat/prod/" + nodeUid);
   }
 
   private static byte[] seed(String method, String name) {
