@@ -98,7 +98,8 @@ public final class CsrParser {
       } else {
         throw new InvalidCsrException("csr key algorithm " + algorithm.getAlgorithm() + " is not supported (ec or rsa)");
       }
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+      // IllegalStateException: BouncyCastle's answer to a key BIT STRING with unused bits (found by fuzzing)
       throw new InvalidCsrException("csr public key is malformed: " + e.getMessage(), e);
     }
   }
@@ -112,7 +113,8 @@ public final class CsrParser {
     try {
       valid = verify(algorithm, key, csr.toASN1Structure().getCertificationRequestInfo().getEncoded(ASN1Encoding.DER),
           csr.getSignature());
-    } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
+    } catch (GeneralSecurityException | IOException | IllegalArgumentException | IllegalStateException e) {
+      // IllegalStateException: a signature BIT STRING with unused bits (see checkKeyStrength)
       throw new InvalidCsrException("csr signature cannot be verified: " + e.getMessage(), e);
     }
     if (!valid) {

@@ -7,6 +7,10 @@ import dev.signet.common.crypto.KeyType;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.pkcs.CertificationRequest;
+import org.bouncycastle.asn1.pkcs.CertificationRequestInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -43,6 +47,33 @@ class CsrParserTest {
     byte[] der = TestCsr.forKey(KeyType.EC_P256.generate()).uri("spiffe://example.org/w").der();
     der[der.length - 5] ^= 0x01;
     assertThatThrownBy(() -> CsrParser.parse(der)).isInstanceOf(InvalidCsrException.class);
+  }
+
+  /** Found by CsrParserFuzzTest: BouncyCastle threw IllegalStateException, which escaped as an internal error. */
+  @Test
+  void aPublicKeyBitStringWithUnusedBitsIsRefused() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    KeyPair key = generator.generateKeyPair();
+    CertificationRequest valid = CertificationRequest.getInstance(TestCsr.forKey(key).der());
+    CertificationRequestInfo info = valid.getCertificationRequestInfo();
+    SubjectPublicKeyInfo padded = new SubjectPublicKeyInfo(info.getSubjectPublicKeyInfo().getAlgorithm(),
+        new DERBitString(info.getSubjectPublicKeyInfo().getPublicKeyData().getBytes(), 2));
+    byte[] der = new CertificationRequest(new CertificationRequestInfo(info.getSubject(), padded,
+        info.getAttributes()), valid.getSignatureAlgorithm(), valid.getSignature()).getEncoded();
+    assertThatThrownBy(() -> CsrParser.parse(der)).isInstanceOf(InvalidCsrException.class)
+        .hasMessageContaining("public key is malformed");
+  }
+
+  /** The same for the signature's BIT STRING, read after the key checks. */
+  @Test
+  void aSignatureBitStringWithUnusedBitsIsRefused() throws Exception {
+    CertificationRequest valid = CertificationRequest.getInstance(
+        TestCsr.forKey(KeyType.EC_P256.generate()).uri("spiffe://example.org/w").der());
+    byte[] der = new CertificationRequest(valid.getCertificationRequestInfo(), valid.getSignatureAlgorithm(),
+        new DERBitString(valid.getSignature().getBytes(), 3)).getEncoded();
+    assertThatThrownBy(() -> CsrParser.parse(der)).isInstanceOf(InvalidCsrException.class)
+        .hasMessageContaining("signature");
   }
 
   @Test

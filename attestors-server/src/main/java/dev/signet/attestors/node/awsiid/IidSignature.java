@@ -98,7 +98,13 @@ final class IidSignature {
       throw AttestationException.denied(AwsIid.NAME + ": the rsa2048 signature covers content of type "
           + signedData.getSignedContentTypeOID() + ", not data");
     }
-    Collection<SignerInformation> signers = signedData.getSignerInfos().getSigners();
+    Collection<SignerInformation> signers;
+    try {
+      signers = signedData.getSignerInfos().getSigners();
+    } catch (IllegalArgumentException e) { // the signer infos are decoded only now (found by AwsIidFuzzTest)
+      throw AttestationException.invalid(AwsIid.NAME + ": the rsa2048 signature has a malformed signer info: "
+          + e.getMessage());
+    }
     if (signers.size() != 1) {
       throw AttestationException.denied(AwsIid.NAME + ": the rsa2048 signature has " + signers.size()
           + " signers; exactly one is expected");
@@ -117,6 +123,11 @@ final class IidSignature {
     } catch (CMSException e) {
       throw AttestationException.denied(AwsIid.NAME + ": failed verification of the instance identity signature"
           + " with the AWS certificate for region \"" + region + "\": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // BouncyCastle's answer to a signer info naming a digest or signature algorithm it does not know (found by
+      // AwsIidFuzzTest): the agent sent it, so it is a malformed payload, not our failure
+      throw AttestationException.invalid(AwsIid.NAME + ": the rsa2048 signature names an unusable algorithm: "
+          + e.getMessage());
     } catch (OperatorCreationException | CertificateEncodingException e) {
       throw new AttestationException(AttestationException.Kind.INTERNAL, AwsIid.NAME
           + ": cannot use the AWS certificate for region \"" + region + "\": " + e.getMessage(), e);

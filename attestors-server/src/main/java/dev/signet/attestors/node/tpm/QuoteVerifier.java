@@ -68,10 +68,18 @@ final class QuoteVerifier {
 
   private static boolean signatureValid(TpmPublicArea ak, byte[] attest, byte[] signatureBytes) {
     TPMT_SIGNATURE signature;
+    byte[] canonical;
     try {
       signature = TPMT_SIGNATURE.fromBytes(signatureBytes);
+      canonical = signature.toBytes();
     } catch (RuntimeException e) { // TSS.Java's parsers throw assorted runtime exceptions on bad input
       throw AttestationException.invalid(TpmProtocol.NAME + ": malformed quote signature: " + e);
+    }
+    // TSS.Java leaves a field null when its length runs past the end (found by TpmFuzzTest): only a structure
+    // that marshals back to exactly the bytes sent is read on.
+    if (!Arrays.equals(canonical, signatureBytes)) {
+      throw AttestationException.invalid(TpmProtocol.NAME + ": malformed quote signature: not a canonical"
+          + " TPMT_SIGNATURE");
     }
     try {
       if (signature.signature instanceof TPMS_SIGNATURE_ECDSA ecdsa && TPM_ALG_ID.SHA256.equals(ecdsa.hash)
