@@ -78,7 +78,8 @@ class NestedSpireInteropEndToEndTest implements ProcessLogsOnFailure.WithWorkspa
     createDownstreamEntry(upstream);
     SpireServer downstream = new SpireServer(workspace)
         .withPlugins(upstreamAuthority(upstream, upstreamAgent.socket())).start();
-    downstream.createEntry(DOWNSTREAM_NODE, WORKLOAD, "unix:uid:" + Uids.current());
+    // a short SVID lifetime: the workload's next SVID, after the rotation, comes within the test's patience
+    downstream.createEntry(DOWNSTREAM_NODE, WORKLOAD, "unix:uid:" + Uids.current(), "-x509SVIDTTL", "20");
     SignetAgent downstreamAgent = new SignetAgent(workspace, downstream, "downstream-agent")
         .attestAndStart(DOWNSTREAM_NODE);
 
@@ -96,7 +97,8 @@ class NestedSpireInteropEndToEndTest implements ProcessLogsOnFailure.WithWorkspa
     upstreamAgent.awaitServing(DOWNSTREAM_SERVER, Duration.ofSeconds(60));
     SignetServer downstream = new SignetServer(workspace)
         .withPlugins(upstreamAuthority(upstream, upstreamAgent.socket())).start();
-    downstream.createEntryOverGrpc(DOWNSTREAM_NODE, WORKLOAD, "unix:uid:" + Uids.current());
+    // a short SVID lifetime: the workload's next SVID, after the rotation, comes within the test's patience
+    downstream.createEntry(DOWNSTREAM_NODE, WORKLOAD, "unix:uid:" + Uids.current(), "-x509SVIDTTL", "20");
     SignetAgent downstreamAgent = new SignetAgent(workspace, downstream, "downstream-agent")
         .attestAndStart(DOWNSTREAM_NODE);
 

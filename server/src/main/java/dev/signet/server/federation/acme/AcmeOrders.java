@@ -1,5 +1,6 @@
 package dev.signet.server.federation.acme;
 
+import dev.signet.common.crypto.KeyType;
 import dev.signet.common.tls.SvidKeyManager;
 import dev.signet.server.config.ServerConfig;
 import java.net.URI;
@@ -87,7 +88,9 @@ final class AcmeOrders {
     TlsAlpn01Challenge challenge = authorization.findChallenge(TlsAlpn01Challenge.class)
         .orElseThrow(() -> new AcmeException("the acme ca offers no tls-alpn-01 challenge for \"" + domain
             + "\" (the only kind the bundle endpoint answers)"));
-    KeyPair validationKey = ecP256();
+    // RSA: acme4j 3.5 signs the validation certificate with SHA256withRSA whatever the key (the key only proves
+    // nothing; the CA checks the acmeIdentifier extension and the name)
+    KeyPair validationKey = KeyType.RSA_2048.generate();
     X509Certificate validation = challenge.createCertificate(validationKey, authorization.getIdentifier());
     challenges.offer(domain, new SvidKeyManager.KeyMaterial(validationKey.getPrivate(), List.of(validation)));
     try {
