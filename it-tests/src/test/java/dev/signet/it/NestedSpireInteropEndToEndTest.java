@@ -25,10 +25,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * downstream of signet-server (SPIRE's own {@code UpstreamAuthority "spire"} through a signet-agent), and a
  * signet-server downstream of a {@code spire-server} (our {@code UpstreamAuthority "spire"} through a
  * {@code spire-agent}). In both, a workload of the downstream gets an SVID that verifies against the upstream's
- * roots alone, and the downstream's JWT keys reach the upstream's bundle.
+ * roots alone, the downstream's JWT keys reach the upstream's bundle, and an upstream CA rotation ({@code
+ * localauthority x509 prepare}/{@code activate} through the upstream's own CLI, then through the downstream's) reaches
+ * the downstream's workload: first the new upstream root in its bundle, then an SVID that chains to that root, on one
+ * Workload API stream that never fails.
  */
 @ExtendWith(ProcessLogsOnFailure.class)
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 class NestedSpireInteropEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
   private static final String UPSTREAM_NODE = SignetServer.id("/node/upstream-host");
   private static final String DOWNSTREAM_SERVER = SignetServer.id("/nested/downstream-server");
@@ -75,12 +78,14 @@ class NestedSpireInteropEndToEndTest implements ProcessLogsOnFailure.WithWorkspa
     createDownstreamEntry(upstream);
     SpireServer downstream = new SpireServer(workspace)
         .withPlugins(upstreamAuthority(upstream, upstreamAgent.socket())).start();
-    downstream.createEntry(DOWNSTREAM_NODE, WORKLOAD, "unix:uid:" + Uids.current());
+    // a short SVID lifetime: the workload's next SVID, after the rotation, comes within the test's patience
+    downstream.createEntry(DOWNSTREAM_NODE, WORKLOAD, "unix:uid:" + Uids.current(), "-x509SVIDTTL", "20");
     SignetAgent downstreamAgent = new SignetAgent(workspace, downstream, "downstream-agent")
         .attestAndStart(DOWNSTREAM_NODE);
 
     assertWorkloadChainsTo(downstreamAgent, pem(upstream.admin("bundle", "show").requireOk()));
     assertJwtKeysPublished(downstream, upstream);
+    assertUpstreamRotationReachesTheWorkload(upstream, downstream, downstreamAgent);
   }
 
   @Test
@@ -92,12 +97,72 @@ class NestedSpireInteropEndToEndTest implements ProcessLogsOnFailure.WithWorkspa
     upstreamAgent.awaitServing(DOWNSTREAM_SERVER, Duration.ofSeconds(60));
     SignetServer downstream = new SignetServer(workspace)
         .withPlugins(upstreamAuthority(upstream, upstreamAgent.socket())).start();
-    downstream.createEntryOverGrpc(DOWNSTREAM_NODE, WORKLOAD, "unix:uid:" + Uids.current());
+    // a short SVID lifetime: the workload's next SVID, after the rotation, comes within the test's patience
+    downstream.createEntry(DOWNSTREAM_NODE, WORKLOAD, "unix:uid:" + Uids.current(), "-x509SVIDTTL", "20");
     SignetAgent downstreamAgent = new SignetAgent(workspace, downstream, "downstream-agent")
         .attestAndStart(DOWNSTREAM_NODE);
 
     assertWorkloadChainsTo(downstreamAgent, pem(upstream.admin("bundle", "show").requireOk()));
     assertJwtKeysPublished(downstream, upstream);
+    assertUpstreamRotationReachesTheWorkload(upstream, downstream, downstreamAgent);
+  }
+
+  /**
+   * The upstream prepares a new X.509 authority: its root reaches the downstream workload's bundle. The upstream
+   * activates it and the downstream rotates to a CA of its own signed under it: the workload's SVID then chains to
+   * the new root alone. One Workload API stream watches it all and sees no error.
+   */
+  private static void assertUpstreamRotationReachesTheWorkload(AdminServer upstream, AdminServer downstream,
+      SignetAgent downstreamAgent) throws Exception {
+    java.util.Set<X509Certificate> before = new HashSet<>(pem(upstream.admin("bundle", "show").requireOk()));
+    try (X509Watch watch = new X509Watch(downstreamAgent.address())) {
+      watch.awaitSpiffeId(WORKLOAD, Duration.ofSeconds(30));
+      long started = System.nanoTime();
+      upstream.admin("localauthority", "x509", "prepare").requireOk();
+      List<X509Certificate> added = pem(upstream.admin("bundle", "show").requireOk()).stream()
+          .filter(c -> !before.contains(c)).toList();
+      assertThat(added).as("the upstream prepared one new root").hasSize(1);
+      X509Certificate newRoot = added.getFirst();
+      Poll.until("the new upstream root in the downstream workload's bundle", Duration.ofSeconds(90),
+          () -> watch.updates().stream().filter(u -> u.nanos() > started).anyMatch(u -> bundleOf(u).contains(newRoot)));
+
+      upstream.admin("localauthority", "x509", "activate", "-authorityID", preparedAuthority(upstream)).requireOk();
+      downstream.admin("localauthority", "x509", "prepare").requireOk();
+      downstream.admin("localauthority", "x509", "activate", "-authorityID", preparedAuthority(downstream))
+          .requireOk();
+
+      X509Bundle onlyNewRoot = new X509Bundle(TD, java.util.Set.of(newRoot));
+      X509Svid rotated = Poll.value("a downstream workload SVID chaining to the new upstream root",
+          Duration.ofSeconds(90), () -> watch.latest(WORKLOAD).filter(svid -> chainsTo(svid, onlyNewRoot)));
+      assertThat(rotated.getSpiffeId().toString()).isEqualTo(WORKLOAD);
+      assertThat(watch.errors()).isEmpty();
+    }
+  }
+
+  /** The prepared X.509 authority's ID, from {@code localauthority x509 show -output json} (SPIRE's CLI or ours). */
+  private static String preparedAuthority(AdminServer server) {
+    var prepared = AdminServer.json(server.admin("localauthority", "x509", "show", "-output", "json").requireOk())
+        .path("prepared");
+    String id = prepared.path("authority_id").asText(prepared.path("authorityId").asText(""));
+    assertThat(id).as("a prepared authority").isNotBlank();
+    return id;
+  }
+
+  private static java.util.Set<X509Certificate> bundleOf(X509Watch.Update update) {
+    try {
+      return update.context().getX509BundleSet().getBundleForTrustDomain(TD).getX509Authorities();
+    } catch (io.spiffe.exception.BundleNotFoundException e) {
+      return java.util.Set.of();
+    }
+  }
+
+  private static boolean chainsTo(X509Svid svid, X509Bundle bundle) {
+    try {
+      X509SvidValidator.verifyChain(svid.getChain(), bundle);
+      return true;
+    } catch (java.security.cert.CertificateException | io.spiffe.exception.BundleNotFoundException e) {
+      return false;
+    }
   }
 
   private static void assertWorkloadChainsTo(SignetAgent agent, List<X509Certificate> upstreamRoots)

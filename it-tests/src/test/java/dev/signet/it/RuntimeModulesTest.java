@@ -32,16 +32,34 @@ class RuntimeModulesTest {
     }
     assertTrue(runtime.contains("java.base"), "no MODULES in runtime/release: " + runtime);
 
-    List<String> command = new ArrayList<>(List.of(jdeps(), "--print-module-deps", "--ignore-missing-deps",
-        "--multi-release", "25"));
+    List<Path> lib;
     try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
-      jars.filter(j -> j.toString().endsWith(".jar")).sorted().forEach(j -> command.add(j.toString()));
+      lib = jars.filter(j -> j.toString().endsWith(".jar")).sorted().toList();
     }
+    // A modular jar (acme4j) is analysed as a module whose `requires` must resolve: the jars that have a module
+    // name go on the module path too (all of lib/ cannot: some jars have classes in the unnamed package).
+    String modulePath = String.join(java.io.File.pathSeparator,
+        lib.stream().filter(RuntimeModulesTest::named).map(Path::toString).toList());
+    List<String> command = new ArrayList<>(List.of(jdeps(), "--module-path", modulePath, "--print-module-deps",
+        "--ignore-missing-deps", "--multi-release", "25"));
+    lib.forEach(j -> command.add(j.toString()));
     CommandResult jdeps = Distribution.run(Duration.ofMinutes(5), command).requireOk();
     String[] lines = jdeps.stdout().strip().split("\n");
     Set<String> needed = new TreeSet<>(List.of(lines[lines.length - 1].strip().split(",")));
     needed.removeAll(runtime);
     assertEquals(Set.of(), needed, "modules lib/ needs that packaging/src/build/runtime-modules.txt lacks");
+  }
+
+  /** Whether {@code jar} has a module name: a module-info, or an Automatic-Module-Name in its manifest. */
+  private static boolean named(Path jar) {
+    try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile(), false, java.util.zip.ZipFile.OPEN_READ,
+        Runtime.version())) {
+      java.util.jar.Manifest manifest = file.getManifest();
+      return file.getJarEntry("module-info.class") != null
+          || manifest != null && manifest.getMainAttributes().getValue("Automatic-Module-Name") != null;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static String jdeps() throws IOException {

@@ -45,8 +45,9 @@ class SpireShippedConfigsEndToEndTest implements ProcessLogsOnFailure.WithWorksp
    * gives and why. {@code server_full.conf} enables every option and plugin, {@code agent_full.conf} likewise.
    */
   static final Map<String, String> DOCUMENTED_REFUSALS = Map.of(
-      // Signet has no ACME client; a certificate from ACME tooling goes in serving_cert_file instead
-      "conf/server/server_full.conf", "federation.bundle_endpoint: acme is not supported by signet (no ACME client)",
+      // it lists UpstreamAuthority "disk", "ejbca", ... at once; SPIRE's validate does not load the plugin catalog,
+      // whose UpstreamAuthority constraint (catalog.MaybeOne) makes SPIRE's run refuse the file as well
+      "conf/server/server_full.conf", "only one UpstreamAuthority plugin may be configured",
       // it lists NodeAttestor "aws_iid", "azure_msi", ... at once; SPIRE's validate does not load the plugin catalog,
       // whose NodeAttestor constraint (catalog.ExactlyOne) makes SPIRE's run refuse the file as well
       "conf/agent/agent_full.conf", "only one NodeAttestor plugin may be configured");

@@ -50,6 +50,7 @@ import dev.signet.server.endpoint.ServerTlsContexts;
 import dev.signet.server.entrycache.EntryCache;
 import dev.signet.server.health.HealthListener;
 import dev.signet.server.push.EntryPushService;
+import dev.signet.server.bundle.BundlePruner;
 import dev.signet.server.federation.BundleEndpointClient;
 import dev.signet.server.federation.BundleEndpointServer;
 import dev.signet.server.federation.ConfiguredRelationships;
@@ -246,6 +247,9 @@ public final class SignetServer implements AutoCloseable {
         bundles.reloadChanged();
       }
     }), eventPoll.toMillis(), eventPoll.toMillis(), TimeUnit.MILLISECONDS);
+    BundlePruner pruner = new BundlePruner(bundles, clock);
+    background.scheduleWithFixedDelay(guard("bundle pruning", pruner::pruneOwn), tuning.rotationCheck().toMillis(),
+        BundlePruner.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     federation.scheduleWithFixedDelay(guard("federated bundle refresh", federatedBundles::refreshDue),
         FEDERATION_CHECK.toMillis(), FEDERATION_CHECK.toMillis(), TimeUnit.MILLISECONDS);
 
@@ -262,7 +266,8 @@ public final class SignetServer implements AutoCloseable {
     }
     if (config.federation().bundleEndpoint() != null) {
       bundleEndpoint = lifecycle.push("bundle endpoint", BundleEndpointServer.start(
-          config.federation().bundleEndpoint(), bundles::own, serverSvid.keyManager(), federation));
+          config.federation().bundleEndpoint(), bundles::own, serverSvid.keyManager(), federation, config.dataDir(),
+          WebPkiTrust.lazily(System.getenv()), clock));
     }
     if (config.healthChecks() != null) {
       var settings = config.healthChecks();

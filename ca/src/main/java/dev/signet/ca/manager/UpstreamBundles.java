@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Adds what an upstream server of the same trust domain trusts to our own bundle. Authorities are only ever
  * added (or their taint taken over), never removed here: a root the upstream drops may still anchor SVIDs we
- * issued. (Signet does not prune expired bundle authorities yet, so they stay until an operator removes them.)
+ * issued. Expired ones are dropped by the server's bundle pruning ({@code BundlePruner}), a day after they expire.
  * An authority already present unchanged is skipped, so re-reading an unchanged upstream bundle does not move our
  * sequence number.
  */

@@ -17,7 +17,9 @@ import java.util.Map;
  * SPIRE's {@code server.federation} block: {@code bundle_endpoint { address, port, refresh_hint, profile
  * "https_spiffe" {} | profile "https_web" { serving_cert_file { cert_file_path, key_file_path,
  * file_sync_interval } } }} and {@code federates_with "<td>" { bundle_endpoint_url, bundle_endpoint_profile
- * "https_spiffe" { endpoint_spiffe_id } | "https_web" {} }}. ACME is not available here and is refused.
+ * "https_spiffe" { endpoint_spiffe_id } | "https_web" {} }}. {@code acme { directory_url, domain_name, email,
+ * tos_accepted }} is read where SPIRE reads it: inside {@code profile "https_web"}, or (SPIRE's deprecated form)
+ * directly in {@code bundle_endpoint}, which then serves {@code https_web}; both at once are refused, as SPIRE does.
  */
 final class FederationConfig {
   private FederationConfig() {}
@@ -44,10 +46,14 @@ final class FederationConfig {
     if (profiles.size() > 1) {
       throw new ConfigException("federation.bundle_endpoint: only one profile may be set, got " + profiles.keySet());
     }
-    if (block.has("acme")) {
-      throw acmeUnsupported();
+    if (block.has("acme") && !profiles.isEmpty()) {
+      throw new ConfigException("federation.bundle_endpoint: either acme or profile can be set, not both");
     }
     try {
+      if (block.has("acme")) {
+        return new ServerConfig.BundleEndpointSettings(address, port, refreshHint, FederationRelationship.HTTPS_WEB,
+            null, null, null, acme(block.section("acme")));
+      }
       if (profiles.isEmpty() || profiles.containsKey(FederationRelationship.HTTPS_SPIFFE)) {
         return new ServerConfig.BundleEndpointSettings(address, port, refreshHint, FederationRelationship.HTTPS_SPIFFE,
             null, null, null);
@@ -57,8 +63,17 @@ final class FederationConfig {
         throw new ConfigException("federation.bundle_endpoint: unknown profile " + profiles.keySet()
             + " (https_spiffe or https_web)");
       }
+      if (web.has("acme") && web.has("serving_cert_file")) {
+        throw new ConfigException("federation.bundle_endpoint profile \"https_web\": either acme or serving_cert_file "
+            + "can be set, not both");
+      }
       if (web.has("acme")) {
-        throw acmeUnsupported();
+        return new ServerConfig.BundleEndpointSettings(address, port, refreshHint, FederationRelationship.HTTPS_WEB,
+            null, null, null, acme(web.section("acme")));
+      }
+      if (!web.has("serving_cert_file")) {
+        throw new ConfigException("federation.bundle_endpoint profile \"https_web\": acme or serving_cert_file is "
+            + "required");
       }
       ConfigSection files = web.section("serving_cert_file");
       return new ServerConfig.BundleEndpointSettings(address, port, refreshHint, FederationRelationship.HTTPS_WEB,
@@ -69,10 +84,15 @@ final class FederationConfig {
     }
   }
 
-  private static ConfigException acmeUnsupported() {
-    return new ConfigException("federation.bundle_endpoint: acme is not supported by signet (no ACME client); "
-        + "use profile \"https_web\" { serving_cert_file { cert_file_path, key_file_path } } with a certificate "
-        + "from your ACME tooling, or profile \"https_spiffe\"");
+  private static ServerConfig.AcmeSettings acme(ConfigSection acme) {
+    String directory = acme.getString("directory_url", ServerConfig.AcmeSettings.LETS_ENCRYPT.toString());
+    try {
+      return new ServerConfig.AcmeSettings(new URI(directory), acme.getString("domain_name", ""),
+          acme.getString("email", ""), acme.getBool("tos_accepted", false));
+    } catch (URISyntaxException e) {
+      throw new ConfigException("federation.bundle_endpoint.acme.directory_url \"" + directory + "\" is not a url: "
+          + e.getReason());
+    }
   }
 
   private static FederationRelationship relationship(String trustDomain, ConfigSection block) {

@@ -15,6 +15,7 @@ import dev.signet.common.spiffe.TrustDomain;
 import dev.signet.datastore.FederationRelationship;
 import dev.signet.datastore.sql.SqlConfig;
 import dev.signet.common.telemetry.TelemetryConfig;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -152,11 +153,12 @@ public record ServerConfig(
 
   /**
    * {@code federation.bundle_endpoint}: where this server serves its bundle. Profile {@code https_spiffe}
-   * presents the server's SVID; {@code https_web} presents the certificate and key in {@code certFile} and
-   * {@code keyFile}, re-read every {@code fileSyncInterval}.
+   * presents the server's SVID; {@code https_web} presents either the certificate and key in {@code certFile} and
+   * {@code keyFile}, re-read every {@code fileSyncInterval}, or, when {@code acme} is set, a certificate this
+   * server obtains and renews from an ACME CA.
    */
   public record BundleEndpointSettings(String address, int port, Duration refreshHint, String profile, Path certFile,
-      Path keyFile, Duration fileSyncInterval) {
+      Path keyFile, Duration fileSyncInterval, AcmeSettings acme) {
     public BundleEndpointSettings {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("federation.bundle_endpoint.port " + port + " is out of range");
@@ -167,6 +169,45 @@ public record ServerConfig(
       if (fileSyncInterval != null && (fileSyncInterval.isNegative() || fileSyncInterval.isZero())) {
         throw new IllegalArgumentException("federation.bundle_endpoint serving_cert_file.file_sync_interval must be "
             + "positive");
+      }
+      if (acme != null && certFile != null) {
+        throw new IllegalArgumentException("federation.bundle_endpoint: acme and serving_cert_file exclude each other");
+      }
+    }
+
+    /** A bundle endpoint that serves a certificate from files, or the server's SVID ({@code https_spiffe}). */
+    public BundleEndpointSettings(String address, int port, Duration refreshHint, String profile, Path certFile,
+        Path keyFile, Duration fileSyncInterval) {
+      this(address, port, refreshHint, profile, certFile, keyFile, fileSyncInterval, null);
+    }
+  }
+
+  /**
+   * SPIRE's {@code acme { directory_url, domain_name, email, tos_accepted }}: the ACME CA whose certificate for
+   * {@code domainName} the {@code https_web} bundle endpoint serves. The account is registered with
+   * {@code email}; the CA's terms of service are agreed to only when {@code tosAccepted} says so.
+   */
+  public record AcmeSettings(URI directoryUrl, String domainName, String email, boolean tosAccepted) {
+    /** SPIRE's default directory, Let's Encrypt's production CA. */
+    public static final URI LETS_ENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
+    /** Letters, digits and inner hyphens in dot-separated labels: also what makes it safe as a file name. */
+    private static final java.util.regex.Pattern DNS_NAME =
+        java.util.regex.Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+
+    public AcmeSettings {
+      if (!"https".equalsIgnoreCase(directoryUrl.getScheme()) || directoryUrl.getHost() == null) {
+        throw new IllegalArgumentException("federation.bundle_endpoint.acme.directory_url \"" + directoryUrl
+            + "\" must be an https url");
+      }
+      if (domainName.isBlank()) {
+        throw new IllegalArgumentException("federation.bundle_endpoint.acme.domain_name must be configured");
+      }
+      if (!DNS_NAME.matcher(domainName).matches()) {
+        throw new IllegalArgumentException("federation.bundle_endpoint.acme.domain_name \"" + domainName
+            + "\" is not a dns name");
+      }
+      if (email.isBlank()) {
+        throw new IllegalArgumentException("federation.bundle_endpoint.acme.email must be configured");
       }
     }
   }

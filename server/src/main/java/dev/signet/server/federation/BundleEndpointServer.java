@@ -9,19 +9,29 @@ import dev.signet.common.bundle.PemCodec;
 import dev.signet.common.tls.SvidKeyManager;
 import dev.signet.server.config.ServerConfig;
 import dev.signet.server.endpoint.ServerTlsContexts;
+import dev.signet.server.federation.acme.AcmeCertificates;
+import dev.signet.server.federation.acme.AcmeKeyManager;
+import dev.signet.server.federation.acme.TlsAlpnConnectionSelector;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.CertificateException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509KeyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,15 +40,22 @@ import org.slf4j.LoggerFactory;
  * the trust domain's bundle as a SPIFFE bundle (JWKS with {@code spiffe_sequence} and
  * {@code spiffe_refresh_hint}) over TLS. Profile {@code https_spiffe} authenticates with the server's own
  * (rotating) SVID; {@code https_web} with a certificate and key from files, re-read every sync interval so
- * a renewed certificate is picked up without a restart. No client certificate is asked for.
+ * a renewed certificate is picked up without a restart, or with a certificate obtained from an ACME CA
+ * ({@code acme {}}; {@link AcmeCertificates}), whose tls-alpn-01 challenges are answered on this same port.
+ * No client certificate is asked for.
  */
 public final class BundleEndpointServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BundleEndpointServer.class);
 
-  private final WebServer server;
+  /** How often an {@code acme} endpoint looks whether its certificate is due for renewal (or a retry). */
+  static final Duration ACME_CHECK = Duration.ofSeconds(5);
 
-  private BundleEndpointServer(WebServer server) {
+  private final WebServer server;
+  private final ScheduledExecutorService acmeLoop;
+
+  private BundleEndpointServer(WebServer server, ScheduledExecutorService acmeLoop) {
     this.server = server;
+    this.acmeLoop = acmeLoop;
   }
 
   /**
@@ -46,25 +63,47 @@ public final class BundleEndpointServer implements AutoCloseable {
    *
    * @param serverSvid the server's SVID key manager, for {@code https_spiffe}
    * @param scheduler re-reads the {@code https_web} certificate files
+   * @param dataDir where an {@code acme} endpoint keeps its account key and certificate
+   * @param webTrust the Web PKI roots that authenticate an {@code acme} endpoint's ACME directory
+   * @param clock decides when an {@code acme} certificate is renewed
    */
   public static BundleEndpointServer start(ServerConfig.BundleEndpointSettings settings, Supplier<Bundle> bundle,
-      SvidKeyManager serverSvid, ScheduledExecutorService scheduler) throws IOException {
-    SvidKeyManager keys = serverSvid;
-    if (settings.profile().equals("https_web")) {
-      keys = new SvidKeyManager(servingCertificate(settings));
-      SvidKeyManager files = keys;
+      SvidKeyManager serverSvid, ScheduledExecutorService scheduler, Path dataDir, Supplier<SSLContext> webTrust,
+      Clock clock) throws IOException {
+    X509KeyManager keys = serverSvid;
+    AcmeCertificates acme = null;
+    if (settings.acme() != null) {
+      AcmeKeyManager acmeKeys = new AcmeKeyManager();
+      acme = new AcmeCertificates(settings.acme(), dataDir, acmeKeys, webTrust, clock);
+      keys = acmeKeys;
+    } else if (settings.profile().equals("https_web")) {
+      SvidKeyManager files = new SvidKeyManager(servingCertificate(settings));
+      keys = files;
       long every = settings.fileSyncInterval().toMillis();
       scheduler.scheduleWithFixedDelay(FatalErrors.PROCESS.guard("bundle endpoint certificate reload",
           () -> reload(settings, files)), every, every, TimeUnit.MILLISECONDS);
     }
-    WebServer server = WebServer.builder().host(settings.address()).port(settings.port())
+    WebServerConfig.Builder builder = WebServer.builder().host(settings.address()).port(settings.port())
         .tls(Tls.builder().sslContext(ServerTlsContexts.of(keys, null)).clientAuth(TlsClientAuth.NONE).build())
         .routing(routing -> routing.get("/*", (req, res) -> res.status(Status.OK_200)
             .header(HeaderNames.CONTENT_TYPE, "application/json")
-            .send(JwksCodec.encode(withHint(bundle.get(), settings)).getBytes(StandardCharsets.UTF_8))))
-        .build().start();
-    LOG.info("bundle endpoint ({}) listening on https://{}:{}", settings.profile(), settings.address(), server.port());
-    return new BundleEndpointServer(server);
+            .send(JwksCodec.encode(withHint(bundle.get(), settings)).getBytes(StandardCharsets.UTF_8))));
+    if (acme != null) {
+      builder.addConnectionSelector(new TlsAlpnConnectionSelector());
+    }
+    WebServer server = builder.build().start();
+    LOG.info("bundle endpoint ({}{}) listening on https://{}:{}", settings.profile(), acme == null ? "" : ", acme",
+        settings.address(), server.port());
+    ScheduledExecutorService acmeLoop = null;
+    if (acme != null) {
+      // Orders block for minutes at worst (the CA validates at its pace): a thread of their own, started only
+      // now that the port answers the CA's tls-alpn-01 validation.
+      acmeLoop = Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("signet-bundle-endpoint-acme").daemon().factory());
+      acmeLoop.scheduleWithFixedDelay(FatalErrors.PROCESS.guard("bundle endpoint acme certificate", acme::check),
+          0, ACME_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return new BundleEndpointServer(server, acmeLoop);
   }
 
   private static Bundle withHint(Bundle bundle, ServerConfig.BundleEndpointSettings settings) {
@@ -103,6 +142,9 @@ public final class BundleEndpointServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (acmeLoop != null) {
+      acmeLoop.shutdownNow(); // an order in flight is interrupted; the stored certificate stays for the next start
+    }
     server.stop();
   }
 }

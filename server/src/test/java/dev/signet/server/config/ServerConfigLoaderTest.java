@@ -132,12 +132,54 @@ class ServerConfigLoaderTest {
     assertThat(parse(MINIMAL).config().federation()).isEqualTo(ServerConfig.FederationSettings.NONE);
   }
 
+  @Test
+  void theBundleEndpointServesHttpsWebFromAnAcmeCaWhereSpireReadsAcme() {
+    ServerConfig.BundleEndpointSettings profiled = parse(withFederation("""
+        federation {
+          bundle_endpoint {
+            port = 8443
+            profile "https_web" {
+              acme {
+                domain_name = "bundle.example.org"
+                email = "ops@example.org"
+                directory_url = "https://ca.example.net/dir"
+                tos_accepted = true
+              }
+            }
+          }
+        }
+        """)).config().federation().bundleEndpoint();
+    assertThat(profiled).isEqualTo(new ServerConfig.BundleEndpointSettings("0.0.0.0", 8443, Duration.ofMinutes(5),
+        "https_web", null, null, null, new ServerConfig.AcmeSettings(URI.create("https://ca.example.net/dir"),
+            "bundle.example.org", "ops@example.org", true)));
+    // SPIRE's deprecated form: acme directly in bundle_endpoint, Let's Encrypt and no ToS agreement by default
+    ServerConfig.BundleEndpointSettings direct = parse(withFederation("""
+        federation {
+          bundle_endpoint {
+            acme {
+              domain_name = "bundle.example.org"
+              email = "ops@example.org"
+            }
+          }
+        }
+        """)).config().federation().bundleEndpoint();
+    assertThat(direct.profile()).isEqualTo("https_web");
+    assertThat(direct.acme()).isEqualTo(new ServerConfig.AcmeSettings(ServerConfig.AcmeSettings.LETS_ENCRYPT,
+        "bundle.example.org", "ops@example.org", false));
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "acme|bundle_endpoint { profile \"https_web\" { acme { domain_name = \"x.org\" } } }|acme is not supported",
+      "acme without email|bundle_endpoint { profile \"https_web\" { acme { domain_name = \"x.org\" } } }|acme.email must be configured",
+      "acme without domain|bundle_endpoint { acme { email = \"a@x.org\" } }|acme.domain_name must be configured",
+      "acme domain a path|bundle_endpoint { acme { domain_name = \"../x\" \\n email = \"a@x.org\" } }|domain_name \"../x\" is not a dns name",
+      "acme plain http|bundle_endpoint { acme { domain_name = \"x.org\" \\n email = \"a@x.org\" \\n directory_url = \"http://ca.org/dir\" } }|directory_url \"http://ca.org/dir\" must be an https url",
+      "acme unknown key|bundle_endpoint { acme { domain_name = \"x.org\" \\n email = \"a@x.org\" \\n tos = true } }|acme.tos",
+      "acme and profile|bundle_endpoint { acme { domain_name = \"x.org\" \\n email = \"a@x.org\" } \\n profile \"https_spiffe\" {} }|either acme or profile",
+      "acme and files|bundle_endpoint { profile \"https_web\" { acme { domain_name = \"x.org\" \\n email = \"a@x.org\" } \\n serving_cert_file { cert_file_path = \"c\" \\n key_file_path = \"k\" } } }|either acme or serving_cert_file",
       "two profiles|bundle_endpoint { profile \"https_web\" {} \\n profile \"https_spiffe\" {} }|only one profile",
       "unknown profile|bundle_endpoint { profile \"https_gopher\" {} }|unknown profile",
-      "web without files|bundle_endpoint { profile \"https_web\" {} }|serving_cert_file",
+      "web without files|bundle_endpoint { profile \"https_web\" {} }|acme or serving_cert_file is required",
       "no endpoint profile|federates_with \"a.org\" { bundle_endpoint_url = \"https://a.org\" }|exactly one bundle_endpoint_profile",
       "spiffe without id|federates_with \"a.org\" { bundle_endpoint_url = \"https://a.org\" \\n bundle_endpoint_profile \"https_spiffe\" {} }|endpoint_spiffe_id",
       "plain http|federates_with \"a.org\" { bundle_endpoint_url = \"http://a.org\" \\n bundle_endpoint_profile \"https_web\" {} }|must use https",
