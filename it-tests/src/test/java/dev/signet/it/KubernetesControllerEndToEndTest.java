@@ -30,7 +30,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * pod and ClusterSPIFFEID; the controller runs from the distribution with spire-controller-manager's config file
  * and talks to the server over its admin socket. A matched pod gets its entry (spire-controller-manager's shape);
  * the pod going takes the entry away; an entry made with {@code entry create} is left alone; the resource's status
- * reports what was done.
+ * reports what was done. And an agent on a node of that cluster (attested with {@code k8s_psat} through a fake API
+ * server that knows the node by the same UID) serves a pod's entry to a process in the pod's container cgroup
+ * (cgroup v1, {@code kubepods/besteffort/pod<uid>/<container id>}), the pod found through a fake kubelet.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(ProcessLogsOnFailure.class)
@@ -41,6 +43,10 @@ class KubernetesControllerEndToEndTest implements ProcessLogsOnFailure.WithWorks
   private SignetServer server;
   private MockCluster cluster;
   private KubernetesClient kube;
+  private ServiceAccountTokens tokens;
+  private FakeKubernetesApi api;
+  private FakeKubelet kubelet;
+  private final List<Path> cgroups = new java.util.ArrayList<>();
 
   @Override
   public List<Workspace> workspaces() {
@@ -50,7 +56,20 @@ class KubernetesControllerEndToEndTest implements ProcessLogsOnFailure.WithWorks
   @BeforeAll
   void start() throws IOException {
     workspace = new Workspace("controller");
-    server = new SignetServer(workspace).start();
+    tokens = new ServiceAccountTokens();
+    api = new FakeKubernetesApi(tokens);
+    kubelet = new FakeKubelet();
+    server = new SignetServer(workspace).withPlugins("""
+        NodeAttestor "k8s_psat" {
+            plugin_data {
+                clusters = {
+                    "demo" = {
+                        service_account_allow_list = ["spire:spire-agent"]
+                        kube_config_file = "%s"
+                    }
+                }
+            }
+        }""".formatted(api.writeKubeconfig(workspace.path("api-kubeconfig")))).start();
     cluster = new MockCluster();
     kube = cluster.client();
     Path kubeconfig = cluster.writeKubeconfig(workspace.path("kubeconfig"));
@@ -81,6 +100,19 @@ class KubernetesControllerEndToEndTest implements ProcessLogsOnFailure.WithWorks
     }
     if (cluster != null) {
       cluster.close();
+    }
+    if (api != null) {
+      api.close();
+    }
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    for (Path cgroup : cgroups.reversed()) {
+      try {
+        Files.deleteIfExists(cgroup);
+      } catch (IOException e) {
+        System.err.println("cgroup " + cgroup + " left behind: " + e);
+      }
     }
   }
 
@@ -125,5 +157,70 @@ class KubernetesControllerEndToEndTest implements ProcessLogsOnFailure.WithWorks
     Poll.until("the entry to go with the pod", WAIT,
         () -> !server.admin("entry", "show", "-spiffeID", workload).stdout().contains(workload));
     assertThat(server.admin("entry", "show", "-entryID", handMade).requireOk().stdout()).contains(handMade);
+  }
+
+  @Test
+  void anAgentOnTheNodeServesThePodItsEntryInThePodsContainerCgroupOnly() throws IOException {
+    Path pids = Path.of("/sys/fs/cgroup/pids");
+    assertThat(Files.isWritable(pids)).as("needs root and a writable cgroup v1 pids hierarchy at " + pids).isTrue();
+    kube.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("pay").endMetadata().build()).create();
+    String nodeUid = kube.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-2").endMetadata().build())
+        .create().getMetadata().getUid();
+    cluster.create(SpireResources.CLUSTER_SPIFFE_ID, "pay", Map.of(
+        "spiffeIDTemplate", "spiffe://{{ .TrustDomain }}/ns/{{ .PodMeta.Namespace }}/sa/{{ .PodSpec.ServiceAccountName }}",
+        "podSelector", Map.of("matchLabels", Map.of("app", "pay"))));
+    String podUid = kube.pods().resource(new PodBuilder().withNewMetadata().withNamespace("pay").withName("pay-0")
+        .withLabels(Map.of("app", "pay")).endMetadata().withNewSpec().withNodeName("node-2")
+        .withServiceAccountName("pay").endSpec().build()).create().getMetadata().getUid();
+    String workload = SignetServer.id("/ns/pay/sa/pay");
+    Poll.until("the pod's entry", WAIT, () -> server.admin("entry", "show", "-spiffeID", workload).stdout()
+        .contains(workload));
+
+    // the node as the server's k8s_psat attestor sees it (same UID), the agent's own pod on it
+    String agentPodUid = java.util.UUID.randomUUID().toString();
+    api.addNode("node-2", nodeUid, Map.of());
+    api.addPod("spire", "spire-agent-node-2", agentPodUid, "node-2", "10.0.0.12");
+    String containerId = randomContainerId();
+    kubelet.addPod("pay", "pay-0", podUid, "pay", Map.of("app", "pay"), "app", containerId, "pay:1");
+    Path podCgroup = pids.resolve("kubepods").resolve("besteffort").resolve("pod" + podUid);
+    for (Path dir : List.of(pids.resolve("kubepods"), pids.resolve("kubepods/besteffort"), podCgroup,
+        podCgroup.resolve(containerId))) {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectory(dir);
+        cgroups.add(dir);
+      }
+    }
+    Path token = Files.writeString(workspace.path("node-2.token"),
+        tokens.projected("spire", "spire-agent", "spire-agent-node-2", agentPodUid, "spire-server") + "\n");
+    SignetAgent agent = new SignetAgent(workspace, server, "node-2").withPlugins("""
+        WorkloadAttestor "k8s" {
+            plugin_data {
+                kubelet_read_only_port = %d
+                node_name = "127.0.0.1"
+            }
+        }""".formatted(kubelet.port())).attestWith("""
+        NodeAttestor "k8s_psat" {
+            plugin_data {
+                cluster = "demo"
+                token_path = "%s"
+            }
+        }""".formatted(token));
+    assertThat(server.agentIds()).contains(SignetServer.id("/spire/agent/k8s_psat/demo/" + nodeUid));
+
+    String fetch = Distribution.get().agentBin() + " api fetch x509 -socketPath " + agent.socket();
+    CommandResult inside = Poll.value("the pod's SVID at a process in its container", WAIT, () -> {
+      CommandResult result = Distribution.run(Duration.ofSeconds(60), List.of("sh", "-c",
+          "echo $$ > " + podCgroup.resolve(containerId).resolve("cgroup.procs") + " && exec " + fetch));
+      return result.ok() && result.stdout().contains(workload) ? java.util.Optional.of(result)
+          : java.util.Optional.empty();
+    });
+    assertThat(inside.stdout()).contains("SPIFFE ID:\t\t" + workload);
+    assertThat(agent.fetchX509(null).output()).doesNotContain(workload);
+  }
+
+  private static String randomContainerId() {
+    byte[] random = new byte[32];
+    java.util.concurrent.ThreadLocalRandom.current().nextBytes(random);
+    return java.util.HexFormat.of().formatHex(random);
   }
 }

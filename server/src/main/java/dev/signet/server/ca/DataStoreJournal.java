@@ -5,7 +5,7 @@ import dev.signet.datastore.DataStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
+import dev.signet.common.files.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -59,12 +59,8 @@ public final class DataStoreJournal implements JournalStore {
   private static String instanceId(Path file) {
     try {
       if (!Files.exists(file)) {
-        try {
-          Files.writeString(file, UUID.randomUUID() + "\n", StandardCharsets.US_ASCII,
-              java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
-        } catch (FileAlreadyExistsException raced) {
-          // another start wrote it first: read theirs
-        }
+        // owner-only like everything in the data dir, and whole or absent after a crash
+        AtomicFiles.write(file, (UUID.randomUUID() + "\n").getBytes(StandardCharsets.US_ASCII));
       }
       String id = Files.readString(file, StandardCharsets.US_ASCII).strip();
       if (!ID.matcher(id).matches()) {
