@@ -18,7 +18,7 @@ import java.util.function.DoubleSupplier;
  * One system's turn in one round, always in this order on a fresh server and agent: server start and idle
  * memory; 100 entries under the agent's node (one for the caller's uid) and the agent's first start with a join
  * token; agent memory; go-spiffe fetches; agent restart on its stored identity; propagation; 1,000 entries and
- * agent memory; issuance (Mint, BatchNew); TLS handshakes on the agent endpoint; CLI calls; seeding entries under another node, entry lookups and
+ * agent memory; issuance (Mint, BatchNew); TLS handshakes on the agent endpoint; a first sync of 1,000 entries; CLI calls; seeding entries under another node, entry lookups and
  * server memory.
  */
 final class SystemRound {
@@ -110,6 +110,8 @@ final class SystemRound {
         settings.loadSeconds());
     figures.put(Figure.HANDSHAKE_RATE, handshakes.perSecond());
     figures.put(Figure.HANDSHAKE_CPU, handshakes.serverCpuMicrosPerUnit());
+    log(name, "an agent's first sync of 1,000 entries");
+    figures.put(Figure.AGENT_SYNC_1000, AgentSyncLoad.firstSyncMillis(admin, deployment.port(), 1_000));
 
     log(name, "CLI");
     figures.put(Figure.CLI_AGENT_LIST, medianOf(3, () -> deployment.cliMillis("agent", "list")));

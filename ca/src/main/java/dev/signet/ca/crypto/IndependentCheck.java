@@ -15,8 +15,10 @@ import java.security.interfaces.ECKey;
  * <p>Security decision: a faulty signature (a provider bug, a fault in the hardware) is never released,
  * since a wrong signature is at best an outage for everyone who trusts the CA and, for some faults, leaks
  * the key. The check covers CA certificates (self-signed roots and intermediates), which are few and
- * long-lived; leaf X509-SVIDs are not checked, because the second provider's verification costs more than
- * the whole issuance on ACCP (figures in benchmarks/RESULTS.md, "Vetted crypto provider").
+ * long-lived, and one X509-SVID per authority before its first issuance
+ * ({@code CredentialValidator.validateMinting}); each leaf X509-SVID is not checked, because the second
+ * provider's verification costs more than the whole issuance on ACCP (figures in benchmarks/RESULTS.md,
+ * "Vetted crypto provider").
  */
 public final class IndependentCheck {
   private IndependentCheck() {}

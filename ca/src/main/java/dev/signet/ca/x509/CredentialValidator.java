@@ -4,6 +4,7 @@ import com.nimbusds.jose.JWSObject;
 import dev.signet.ca.CaException;
 import dev.signet.ca.CaException.Kind;
 import dev.signet.ca.CaRandom;
+import dev.signet.ca.crypto.IndependentCheck;
 import dev.signet.ca.jwt.JwtSigningAuthority;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
@@ -15,9 +16,11 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import dev.signet.common.crypto.CryptoProviders;
+import dev.signet.common.crypto.KeyType;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -33,14 +36,21 @@ import org.bouncycastle.asn1.x509.Extension;
  *
  * <p>Security decision: an SVID is checked to chain to its authority structurally (issuer name and AKI equal
  * the CA's subject and SKI, validity inside the CA's) rather than by re-verifying the signature we just
- * made, which would double the ECDSA cost of every issuance. What a signature check would catch, a
- * certificate whose key is not the CA's key, is caught once per authority by {@link #validateKeyPair}.
+ * made, which would double the ECDSA cost of every issuance. Issuance checks each authority once, before its
+ * first SVID, with {@link #validateMinting} (a minted SVID parsed, validated and verified by a second
+ * provider), and then releases SVIDs without parsing them back: the encoder writes every SVID from the same
+ * code and the same authority fields, and only the key, serial, times, ID and DNS names vary, each checked
+ * on the way in.
  */
 public final class CredentialValidator {
   private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
   private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
   private static final int KEY_CERT_SIGN = 5;
   private static final int CRL_SIGN = 6;
+
+  /** The path of the SVID {@link #validateMinting} mints (never served: its key is thrown away). */
+  private static final String MINTING_CHECK_PATH = "/signet/credential-check";
+  private static final Duration MINTING_CHECK_TTL = Duration.ofMinutes(1);
 
   private CredentialValidator() {}
 
@@ -92,6 +102,28 @@ public final class CredentialValidator {
     } catch (CertificateParsingException e) {
       throw new CaException(Kind.INTERNAL, "minted x509-svid \"" + id + "\" has unreadable extended key usages", e);
     }
+  }
+
+  /**
+   * Proves that {@code authority} mints valid X509-SVIDs, once per authority, so that issuance need not parse
+   * and check each SVID it signs: one SVID for a throw-away key is minted, parsed by the JDK, checked by
+   * {@link #validateX509Svid}, and its signature verified under the CA certificate's key by the second
+   * provider ({@link IndependentCheck}), which also proves the CA's private key matches its certificate.
+   *
+   * @throws CaException with {@link Kind#INTERNAL} when any of it fails (the authority must not sign)
+   */
+  public static void validateMinting(X509SigningAuthority authority, Instant now) {
+    SpiffeId id = authority.trustDomain().id(MINTING_CHECK_PATH);
+    X509Certificate svid;
+    try {
+      svid = X509SvidMinter.mint(authority, KeyType.EC_P256.generate().getPublic(), id, List.of("check.invalid"),
+          MINTING_CHECK_TTL, now);
+      IndependentCheck.verify(svid, authority.publicKey());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new CaException(Kind.INTERNAL, "x509 authority " + authority.authorityId() + " cannot mint a valid"
+          + " x509-svid: " + e.getMessage(), e);
+    }
+    validateX509Svid(svid, authority, id);
   }
 
   /** A JWT-SVID: kid of {@code authority}, {@code sub} and {@code aud} as recorded, expiry within the key's. */

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 
 /**
  * An X.509 CA that signs X509-SVIDs: its certificate, its private key (a key object, never re-decoded) and,
@@ -52,7 +52,7 @@ public final class X509SigningAuthority implements SigningAuthority {
     this.authorityKeyIdExtensionDer = X509SvidEncoder.extension(Extension.authorityKeyIdentifier, false,
         new AuthorityKeyIdentifier(subjectKeyId));
     this.signatureAlgorithm = Certificates.signatureAlgorithm(privateKey);
-    this.signatureAlgorithmDer = X509SvidEncoder.der(contentSigner().getAlgorithmIdentifier());
+    this.signatureAlgorithmDer = X509SvidEncoder.der(new DefaultSignatureAlgorithmIdentifierFinder().find(signatureAlgorithm));
     this.notAfter = certificate.getNotAfter().toInstant();
     this.trustDomain = X509SvidValidator.spiffeIdOf(certificate).trustDomain();
   }
@@ -85,11 +85,6 @@ public final class X509SigningAuthority implements SigningAuthority {
     return signingKey;
   }
 
-  /** A fresh JCA signer for one certificate ({@link Certificates#signer}), nonces from {@link CaRandom}. */
-  ContentSigner contentSigner() {
-    return Certificates.signer(signingKey, signatureAlgorithm);
-  }
-
   /** The DER AlgorithmIdentifier of this CA's signatures (shared: callers must not modify it). */
   byte[] signatureAlgorithmDer() {
     return signatureAlgorithmDer;
@@ -98,7 +93,7 @@ public final class X509SigningAuthority implements SigningAuthority {
   /**
    * Signs {@code data} (a TBSCertificate) with this CA's key, on this thread's cached {@link Signature} of the
    * chosen provider ({@link JcaCache}), nonces from {@link CaRandom}; the DER signature value. Building a
-   * {@link #contentSigner()} per certificate looks the algorithm up in the provider every time.
+   * BouncyCastle content signer per certificate would look the algorithm up in the provider every time.
    */
   byte[] sign(byte[] data) {
     try {

@@ -2,6 +2,7 @@ package dev.signet.ca.x509;
 
 import dev.signet.ca.CaRandom;
 import dev.signet.common.spiffe.SpiffeId;
+import java.math.BigInteger;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -15,7 +16,8 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
  * keyAgreement (critical), EKU serverAuth+clientAuth, basic constraints CA:false (critical), SKI and AKI,
  * NotBefore = now − 10 s (clock skew), NotAfter = min(now + ttl, CA NotAfter), a random positive 128-bit
  * serial. The caller has already decided the ID and DNS names (from the registration entry). The DER is
- * written by {@link X509SvidEncoder}, signed, and parsed back by the JDK into the certificate returned.
+ * written by {@link X509SvidEncoder} and signed; {@link #mintEncoded} returns it unparsed (the issuance path),
+ * {@link #mint} parsed by the JDK.
  */
 public final class X509SvidMinter {
   /** How far NotBefore is backdated to absorb clock skew (SPIRE's NotBeforeCushion). */
@@ -30,6 +32,16 @@ public final class X509SvidMinter {
    *     not positive, the CA has expired, or a DNS name is not ASCII
    */
   public static X509Certificate mint(X509SigningAuthority authority, PublicKey publicKey, SpiffeId id,
+      List<String> dnsNames, Duration ttl, Instant now) {
+    return mintEncoded(authority, publicKey, id, dnsNames, ttl, now).certificate();
+  }
+
+  /**
+   * Signs an X509-SVID for {@code publicKey} with {@code authority}, without parsing it back.
+   *
+   * @throws IllegalArgumentException as {@link #mint}
+   */
+  public static MintedX509Svid mintEncoded(X509SigningAuthority authority, PublicKey publicKey, SpiffeId id,
       List<String> dnsNames, Duration ttl, Instant now) {
     if (!id.memberOf(authority.trustDomain()) || id.isTrustDomainId()) {
       throw new IllegalArgumentException("x509-svid id \"" + id + "\" is not a workload id of trust domain \""
@@ -48,10 +60,12 @@ public final class X509SvidMinter {
     }
     byte[] subjectKeyDer = publicKey.getEncoded();
     byte[] algorithm = authority.signatureAlgorithmDer();
-    byte[] tbs = X509SvidEncoder.tbsCertificate(algorithm, authority.subjectNameDer(), CaRandom.serialNumber(),
+    BigInteger serialNumber = CaRandom.serialNumber();
+    byte[] tbs = X509SvidEncoder.tbsCertificate(algorithm, authority.subjectNameDer(), serialNumber,
         now.minus(NOT_BEFORE_CUSHION), notAfter, subjectKeyDer,
         Certificates.subjectKeyId(SubjectPublicKeyInfo.getInstance(subjectKeyDer)),
         authority.authorityKeyIdExtensionDer(), id, dnsNames);
-    return Certificates.parse(X509SvidEncoder.certificate(tbs, algorithm, authority.sign(tbs)));
+    return new MintedX509Svid(X509SvidEncoder.certificate(tbs, algorithm, authority.sign(tbs)), id, serialNumber,
+        Instant.ofEpochSecond(notAfter.getEpochSecond()));
   }
 }

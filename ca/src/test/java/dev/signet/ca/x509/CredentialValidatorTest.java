@@ -75,6 +75,28 @@ class CredentialValidatorTest {
   }
 
   @Test
+  void anAuthorityThatMintsValidSvidsPassesTheMintingCheck() {
+    CredentialValidator.validateMinting(ca, NOW);
+    CredentialValidator.validateMinting(selfSignedCa(KeyType.RSA_2048, Duration.ofHours(24)), NOW);
+  }
+
+  @Test
+  void anAuthorityWhoseKeyIsNotItsCertificatesFailsTheMintingCheck() {
+    X509SigningAuthority wrongKey = X509SigningAuthority.selfSigned(ca.certificate(),
+        KeyType.EC_P256.generate().getPrivate());
+    assertThatThrownBy(() -> CredentialValidator.validateMinting(wrongKey, NOW))
+        .isInstanceOfSatisfying(CaException.class, e -> assertThat(e.kind()).isEqualTo(CaException.Kind.INTERNAL))
+        .hasMessageContaining("cannot mint a valid x509-svid").hasMessageContaining("does not verify");
+  }
+
+  @Test
+  void anExpiredAuthorityFailsTheMintingCheck() {
+    assertThatThrownBy(() -> CredentialValidator.validateMinting(ca, ca.notAfter().plusSeconds(1)))
+        .isInstanceOfSatisfying(CaException.class, e -> assertThat(e.kind()).isEqualTo(CaException.Kind.INTERNAL))
+        .hasMessageContaining("expired");
+  }
+
+  @Test
   void mismatchedKeyPairsAreRefused() {
     assertThatThrownBy(() -> CredentialValidator.validateKeyPair(ca.publicKey(), KeyType.EC_P256.generate().getPrivate()))
         .isInstanceOf(CaException.class);

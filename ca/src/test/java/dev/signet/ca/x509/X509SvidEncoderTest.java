@@ -58,7 +58,7 @@ class X509SvidEncoderTest {
           Instant.parse("2050-01-01T00:00:00Z"))) {
         PublicKey workload = KeyType.EC_P256.generate().getPublic();
         BigInteger serial = new BigInteger(128, new java.util.Random(dns.size())).setBit(127);
-        ContentSigner signer = ca.contentSigner();
+        ContentSigner signer = Certificates.signer(ca.signingKey(), ca.signatureAlgorithm());
         byte[] algorithm = ca.signatureAlgorithmDer();
         SubjectPublicKeyInfo key = SubjectPublicKeyInfo.getInstance(workload.getEncoded());
         byte[] ours = X509SvidEncoder.tbsCertificate(algorithm, ca.subjectNameDer(), serial, NOW.minusSeconds(10),

@@ -85,6 +85,22 @@ class X509SvidMinterTest {
   }
 
   @Test
+  void anUnparsedSvidReportsWhatItsCertificateHolds() throws Exception {
+    X509SigningAuthority ca = selfSignedCa(KeyType.EC_P256, Duration.ofHours(2));
+    Instant now = NOW.plusMillis(999);
+    for (Duration ttl : List.of(Duration.ofMillis(90_500), Duration.ofDays(7))) {
+      MintedX509Svid minted = X509SvidMinter.mintEncoded(ca, KeyType.EC_P256.generate().getPublic(), ID,
+          List.of("a.example.org"), ttl, now);
+      X509Certificate parsed = minted.certificate();
+      assertThat(parsed.getEncoded()).isEqualTo(minted.der());
+      assertThat(minted.id()).isEqualTo(ID);
+      assertThat(minted.serialNumber()).isEqualTo(parsed.getSerialNumber());
+      assertThat(minted.notAfter()).as("ttl %s", ttl).isEqualTo(parsed.getNotAfter().toInstant());
+      CredentialValidator.validateX509Svid(parsed, ca, ID);
+    }
+  }
+
+  @Test
   void serialNumbersDiffer() {
     X509SigningAuthority ca = selfSignedCa(KeyType.EC_P256, Duration.ofHours(2));
     var key = KeyType.EC_P256.generate().getPublic();

@@ -5,6 +5,7 @@ import dev.signet.common.bundle.DerCodec;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.proto.spire.api.types.X509SVID;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,10 +15,17 @@ public final class SvidProtos {
 
   /** The API form of an issued chain (leaf first). */
   public static X509SVID toProto(SpiffeId id, List<X509Certificate> chain) {
+    X509Certificate leaf = chain.getFirst();
+    return toProto(id, DerCodec.encoded(leaf), leaf.getNotAfter().toInstant(), chain.subList(1, chain.size()));
+  }
+
+  /** The API form of a leaf given as DER (expiring at {@code notAfter}) followed by {@code caChain}. */
+  public static X509SVID toProto(SpiffeId id, byte[] leafDer, Instant notAfter, List<X509Certificate> caChain) {
     X509SVID.Builder builder = X509SVID.newBuilder()
         .setId(SpiffeIdProtos.toProto(id))
-        .setExpiresAt(chain.getFirst().getNotAfter().toInstant().getEpochSecond());
-    chain.forEach(cert -> builder.addCertChain(ByteString.copyFrom(DerCodec.encoded(cert))));
+        .setExpiresAt(notAfter.getEpochSecond())
+        .addCertChain(ByteString.copyFrom(leafDer));
+    caChain.forEach(cert -> builder.addCertChain(ByteString.copyFrom(DerCodec.encoded(cert))));
     return builder.build();
   }
 

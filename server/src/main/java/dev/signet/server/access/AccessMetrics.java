@@ -11,7 +11,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.security.cert.X509Certificate;
+import java.math.BigInteger;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,7 +111,7 @@ public final class AccessMetrics implements AgentLifecycleListener, SvidIssuance
   }
 
   @Override
-  public void issued(SpiffeId spiffeId, SpiffeId agentId, X509Certificate leaf) {
+  public void issued(SpiffeId spiffeId, SpiffeId agentId, BigInteger serialNumber, Instant notAfter) {
     issuedSvids.increment();
   }
 

@@ -4,7 +4,9 @@ import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.server.api.agent.AgentLifecycleListener;
 import dev.signet.server.api.svid.SvidIssuanceListener;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +40,9 @@ public final class AuditedEvents implements AgentLifecycleListener, SvidIssuance
   }
 
   @Override
-  public void issued(SpiffeId spiffeId, SpiffeId agentId, X509Certificate leaf) {
+  public void issued(SpiffeId spiffeId, SpiffeId agentId, BigInteger serialNumber, Instant notAfter) {
     write(agentId.toString(), "svid.x509.issue", "spiffe_id=" + spiffeId + " serial="
-        + leaf.getSerialNumber().toString(16) + " not_after=" + leaf.getNotAfter().toInstant());
+        + serialNumber.toString(16) + " not_after=" + notAfter);
   }
 
   @Override

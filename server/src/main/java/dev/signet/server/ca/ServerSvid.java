@@ -52,7 +52,7 @@ public final class ServerSvid {
 
   private SvidKeyManager.KeyMaterial mint() {
     KeyPair key = KeyType.EC_P256.generate();
-    List<X509Certificate> chain = issuer.issueX509Svid(key.getPublic(), serverId, List.of(), ttl);
+    List<X509Certificate> chain = issuer.issueX509Svid(key.getPublic(), serverId, List.of(), ttl).chain();
     issuedBy = issuer.activeAuthorityCertificate();
     return new SvidKeyManager.KeyMaterial(key.getPrivate(), chain);
   }

@@ -7,6 +7,7 @@ import dev.signet.ca.manager.CaManager;
 import dev.signet.ca.x509.CredentialValidator;
 import dev.signet.ca.x509.CsrParser;
 import dev.signet.ca.x509.InvalidCsrException;
+import dev.signet.ca.x509.MintedX509Svid;
 import dev.signet.ca.x509.ParsedCsr;
 import dev.signet.ca.x509.X509SigningAuthority;
 import dev.signet.ca.x509.X509SvidMinter;
@@ -21,7 +22,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import dev.signet.common.telemetry.Metrics;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,6 +36,8 @@ public final class SvidIssuer {
   private final Duration agentTtl;
   private final String jwtIssuer;
   private final Metrics metrics;
+  /** The last authority {@link #checkedActiveX509} proved. */
+  private volatile X509SigningAuthority mintingChecked;
 
   public SvidIssuer(CaManager ca, Clock clock, Duration defaultX509Ttl, Duration defaultJwtTtl, Duration agentTtl,
       String jwtIssuer) {
@@ -137,19 +139,15 @@ public final class SvidIssuer {
   }
 
   /** Issues a workload X509-SVID; returns the chain leaf first, without the root. */
-  public List<X509Certificate> issueX509Svid(PublicKey key, SpiffeId id, List<String> dnsNames, Duration ttl) {
-    X509SigningAuthority authority = activeX509();
-    X509Certificate leaf = X509SvidMinter.mint(authority, key, id, dnsNames, ttl, clock.instant());
-    CredentialValidator.validateX509Svid(leaf, authority, id);
-    List<X509Certificate> chain = new ArrayList<>(1 + authority.upstreamChain().size());
-    chain.add(leaf);
-    chain.addAll(authority.chainWithoutRoot());
+  public IssuedX509Svid issueX509Svid(PublicKey key, SpiffeId id, List<String> dnsNames, Duration ttl) {
+    X509SigningAuthority authority = checkedActiveX509();
+    MintedX509Svid leaf = X509SvidMinter.mintEncoded(authority, key, id, dnsNames, ttl, clock.instant());
     metrics.increment("server_ca_sign_x509_svid");
-    return chain;
+    return new IssuedX509Svid(leaf, authority.chainWithoutRoot());
   }
 
   /** Issues an agent SVID with {@code agent_ttl}. */
-  public List<X509Certificate> issueAgentSvid(PublicKey key, SpiffeId agentId) {
+  public IssuedX509Svid issueAgentSvid(PublicKey key, SpiffeId agentId) {
     return issueX509Svid(key, agentId, List.of(), agentTtl);
   }
 
@@ -172,6 +170,19 @@ public final class SvidIssuer {
   /** The certificate of the active X.509 authority. */
   public X509Certificate activeAuthorityCertificate() {
     return activeX509().certificate();
+  }
+
+  /**
+   * The active X.509 authority, proven by {@link CredentialValidator#validateMinting} before its first SVID
+   * (two threads may both check a new authority; the check has no side effect).
+   */
+  private X509SigningAuthority checkedActiveX509() {
+    X509SigningAuthority authority = activeX509();
+    if (authority != mintingChecked) {
+      CredentialValidator.validateMinting(authority, clock.instant());
+      mintingChecked = authority;
+    }
+    return authority;
   }
 
   private X509SigningAuthority activeX509() {

@@ -3,7 +3,6 @@ package dev.signet.server.trust;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.server.api.svid.SvidIssuanceListener;
 import java.math.BigInteger;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -29,11 +28,11 @@ public final class IssuedSvids implements SvidIssuanceListener {
   }
 
   @Override
-  public void issued(SpiffeId spiffeId, SpiffeId agentId, X509Certificate leaf) {
+  public void issued(SpiffeId spiffeId, SpiffeId agentId, BigInteger serialNumber, Instant notAfter) {
     if (newest.size() >= MAX_IDENTITIES && !newest.containsKey(spiffeId)) {
       return;
     }
-    Issued issued = new Issued(leaf.getSerialNumber(), clock.instant(), leaf.getNotAfter().toInstant(), agentId);
+    Issued issued = new Issued(serialNumber, clock.instant(), notAfter, agentId);
     newest.merge(spiffeId, issued, (old, now) -> now.issuedAt().isBefore(old.issuedAt()) ? old : now);
   }
 

@@ -3,9 +3,8 @@ package dev.signet.server.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.common.spiffe.SpiffeId;
-import dev.signet.common.testing.TestCertificate;
 import dev.signet.common.time.ManualClock;
-import java.security.cert.X509Certificate;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -15,12 +14,11 @@ class IssuedSvidsTest {
   private static final SpiffeId AGENT = SpiffeId.parse("spiffe://example.org/spire/agent/x509pop/n1");
   private final ManualClock clock = new ManualClock(Instant.now());
   private final IssuedSvids issued = new IssuedSvids(clock);
-  private final TestCertificate.Issued ca = TestCertificate.ca("example.org")
-      .validity(clock.instant().minusSeconds(60), clock.instant().plusSeconds(86_400)).issue();
+  private long serial = 1;
 
-  private X509Certificate svid(Duration ttl) {
-    return TestCertificate.leaf(WEB.toString(), ca).validity(clock.instant(), clock.instant().plus(ttl)).issue()
-        .certificate();
+  /** An X509-SVID for WEB valid for {@code ttl} from now, signed for AGENT. */
+  private void issue(Duration ttl) {
+    issued.issued(WEB, AGENT, BigInteger.valueOf(serial++), clock.instant().plus(ttl));
   }
 
   @Test
@@ -30,9 +28,9 @@ class IssuedSvidsTest {
 
   @Test
   void theNewestSvidCountsAndAnExpiredOneWithoutRenewalIsOverdue() {
-    issued.issued(WEB, AGENT, svid(Duration.ofMinutes(5)));
+    issue(Duration.ofMinutes(5));
     clock.advance(Duration.ofSeconds(1));
-    issued.issued(WEB, AGENT, svid(Duration.ofHours(1)));
+    issue(Duration.ofHours(1));
     assertThat(issued.newest(WEB).orElseThrow().notAfter()).as("the one issued last is the newest")
         .isAfter(clock.instant().plus(Duration.ofMinutes(30)));
     assertThat(issued.rotationFactor(WEB, clock.instant()).orElseThrow().impact()).isZero();
@@ -42,7 +40,7 @@ class IssuedSvidsTest {
     assertThat(overdue.impact()).isEqualTo(-15);
     assertThat(overdue.detail()).contains("overdue");
 
-    issued.issued(WEB, AGENT, svid(Duration.ofHours(1)));
+    issue(Duration.ofHours(1));
     assertThat(issued.rotationFactor(WEB, clock.instant()).orElseThrow().impact()).as("renewed").isZero();
   }
 }

@@ -39,8 +39,8 @@ import dev.signet.server.api.Paging;
 import dev.signet.server.api.Unary;
 import dev.signet.server.api.convert.EntryConverter;
 import dev.signet.common.proto.PermissionDenied;
-import dev.signet.common.proto.SvidProtos;
 import dev.signet.server.authz.AuthorizationInterceptor;
+import dev.signet.server.ca.IssuedX509Svid;
 import dev.signet.server.ca.SvidIssuer;
 import dev.signet.server.endpoint.Caller;
 import dev.signet.server.entrycache.EntryCache;
@@ -51,7 +51,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -239,10 +238,9 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
       throw Status.PERMISSION_DENIED.withDescription(
           "failed to attest: attestation data has already been used to attest an agent").asRuntimeException();
     }
-    List<X509Certificate> chain = issuer.issueAgentSvid(key, agentId);
-    X509Certificate leaf = chain.get(0);
-    AttestedNode node = new AttestedNode(agentId, type, leaf.getSerialNumber().toString(),
-        leaf.getNotAfter().toInstant(), "", null, result.canReattest(), false, result.selectors());
+    IssuedX509Svid svid = issuer.issueAgentSvid(key, agentId);
+    AttestedNode node = new AttestedNode(agentId, type, svid.leaf().serialNumber().toString(),
+        svid.leaf().notAfter(), "", null, result.canReattest(), false, result.selectors());
     ApiErrors.call(() -> {
       if (existing.isPresent()) {
         dataStore.updateNodeSerials(agentId, node.certSerialNumber(), node.certNotAfter(), "", null);
@@ -254,7 +252,7 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
     });
     lifecycle.attested(agentId, type, existing.isPresent());
     return AttestAgentResponse.Result.newBuilder()
-        .setSvid(SvidProtos.toProto(agentId, chain))
+        .setSvid(svid.toProto())
         .setReattestable(result.canReattest())
         .build();
   }
@@ -272,11 +270,10 @@ public final class AgentService extends AgentGrpc.AgentImplBase {
       throw InputValidation.invalid("missing CSR");
     }
     PublicKey key = issuer.csrPublicKey(request.getParams().getCsr().toByteArray());
-    List<X509Certificate> chain = issuer.issueAgentSvid(key, node.spiffeId());
-    X509Certificate leaf = chain.get(0);
+    IssuedX509Svid svid = issuer.issueAgentSvid(key, node.spiffeId());
     ApiErrors.call(() -> dataStore.updateNodeSerials(node.spiffeId(), node.certSerialNumber(), node.certNotAfter(),
-        leaf.getSerialNumber().toString(), leaf.getNotAfter().toInstant()));
-    Unary.reply(out, RenewAgentResponse.newBuilder().setSvid(SvidProtos.toProto(node.spiffeId(), chain)).build());
+        svid.leaf().serialNumber().toString(), svid.leaf().notAfter()));
+    Unary.reply(out, RenewAgentResponse.newBuilder().setSvid(svid.toProto()).build());
   }
 
   @Override

@@ -25,8 +25,8 @@ import dev.signet.server.api.InputValidation;
 import dev.signet.server.api.Paging;
 import dev.signet.server.api.Unary;
 import dev.signet.server.api.convert.EntryConverter;
-import dev.signet.common.proto.SvidProtos;
 import dev.signet.server.authz.AuthorizationInterceptor;
+import dev.signet.server.ca.IssuedX509Svid;
 import dev.signet.server.ca.SvidIssuer;
 import dev.signet.server.endpoint.Caller;
 import dev.signet.server.entrycache.EntryCache;
@@ -94,9 +94,9 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
     SpiffeId id = InputValidation.inTrustDomain("CSR URI SAN", InputValidation.spiffeId("CSR URI SAN",
         csr.uriSans().get(0)), trustDomain);
     csr.dnsSans().forEach(InputValidation::dnsName);
-    List<X509Certificate> chain = issuer.issueX509Svid(csr.publicKey(), id, csr.dnsSans(),
+    IssuedX509Svid svid = issuer.issueX509Svid(csr.publicKey(), id, csr.dnsSans(),
         issuer.x509Ttl(InputValidation.ttlSeconds("ttl", request.getTtl())));
-    Unary.reply(out, MintX509SVIDResponse.newBuilder().setSvid(SvidProtos.toProto(id, chain)).build());
+    Unary.reply(out, MintX509SVIDResponse.newBuilder().setSvid(svid.toProto()).build());
   }
 
   @Override
@@ -127,12 +127,12 @@ public final class SvidService extends SVIDGrpc.SVIDImplBase {
         RegistrationEntry entry = authorizedEntry(authorized, params.getEntryId());
         ParsedCsr csr = issuer.parseCsr(params.getCsr().toByteArray());
         checkCsrAsksOnlyFor(csr, entry);
-        List<X509Certificate> chain = issuer.issueX509Svid(csr.publicKey(), entry.spiffeId(), entry.dnsNames(),
+        IssuedX509Svid svid = issuer.issueX509Svid(csr.publicKey(), entry.spiffeId(), entry.dnsNames(),
             issuer.x509Ttl(entry.x509SvidTtl()));
-        result.setSvid(SvidProtos.toProto(entry.spiffeId(), chain));
+        result.setSvid(svid.toProto());
         AttestedNode agent = AuthorizationInterceptor.AGENT_NODE.get();
         if (agent != null) {
-          issuance.issued(entry.spiffeId(), agent.spiffeId(), chain.getFirst());
+          issuance.issued(entry.spiffeId(), agent.spiffeId(), svid.leaf().serialNumber(), svid.leaf().notAfter());
         }
       }));
       response.addResults(result);
