@@ -18,6 +18,13 @@ public final class FuzzedAttestation {
     return input == null ? new byte[0] : input;
   }
 
+  /** For the attestors that never challenge the agent: a challenge fails the test, naming {@code plugin}. */
+  public static Challenger noChallenge(String plugin) {
+    return challenge -> {
+      throw new AssertionError(plugin + " sent a challenge");
+    };
+  }
+
   /**
    * Runs {@code attestation}: its result, or empty when it was refused with a kind other than {@code INTERNAL};
    * an {@code INTERNAL} refusal fails the test.
