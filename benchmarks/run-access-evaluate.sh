@@ -3,11 +3,8 @@
 # every decision audited) over loopback keep-alive HTTP/1.1. Targets: p99 <= 2 ms, >= 5k decisions/s.
 # Build first: ./mvnw -q install -DskipTests. Args: [connections=8] [seconds=20] [warmup=10]
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")"
-ROOT="$(cd .. && pwd)"
-JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
-CP="target/classes:$(cat target/classpath.txt)"
-BIN="$ROOT/packaging/target/signet/bin"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+BIN="$DIST/bin"
 WORK="$(mktemp -d /tmp/signet-evaluate.XXXXXX)"
 "$JAVA" -cp "$CP" dev.signet.benchmarks.BenchmarkPolicies "$WORK/policies"
 cat > "$WORK/server.conf" <<CONF

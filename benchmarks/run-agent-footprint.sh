@@ -5,10 +5,7 @@
 # Arguments: [rounds (2)] [restarts per round (3)] [CLI calls (5)] [systems: both|signet|spire (both)]
 # Build first: ./mvnw -q -o -pl packaging,benchmarks -am package -DskipTests
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")"
-JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
-CP="target/classes:$(cat target/classpath.txt)"
-PEERS="$(../tools/go-peers)"
-exec "$JAVA" --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile="$PWD/logback-quiet.xml" -cp "$CP" \
-  dev.signet.benchmarks.sidebyside.AgentFootprint "$PEERS" "$(cd ../packaging/target/signet && pwd)" \
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+PEERS="$(go_peers)"
+exec "${QUIET_JAVA[@]}" dev.signet.benchmarks.sidebyside.AgentFootprint "$PEERS" "$DIST" \
   "${1:-2}" "${2:-3}" "${3:-5}" "${4:-both}"

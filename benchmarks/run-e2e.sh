@@ -3,14 +3,11 @@
 # defaults), then measures entry -> workload propagation, agent resident memory with 100 SVIDs, and
 # agent cold start (resuming its stored identity). Build first: ./mvnw -q install -DskipTests
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")"
-ROOT="$(cd .. && pwd)"
-JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
-CP="target/classes:$(cat target/classpath.txt)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 run() { "$JAVA" --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile="$ROOT/packaging/src/dist/conf/logback.xml" -cp "$CP" "$@" 2>/dev/null; }
 WORK="$(mktemp -d /tmp/signet-e2e.XXXXXX)"
 export SIGNET_DEMO_DIR="$WORK" SIGNET_DEMO_PORT="${SIGNET_DEMO_PORT:-18443}" SPIFFE_ENDPOINT_SOCKET="$WORK/agent.sock"
-"$ROOT/packaging/target/signet/bin/signet-demo" > "$WORK/demo.log" 2>&1 &
+"$DIST/bin/signet-demo" > "$WORK/demo.log" 2>&1 &
 DEMO=$!
 stop() { kill "$DEMO" 2>/dev/null || true; wait "$DEMO" 2>/dev/null || true; pkill -f "$WORK" 2>/dev/null || true; }
 trap stop EXIT
@@ -26,6 +23,6 @@ AGENT_PID="$(pgrep -f "AgentMain run.*$WORK" | head -1)"
 grep -E "VmRSS|VmHWM" "/proc/$AGENT_PID/status" | tr -s ' \t' ' ' | tr '\n' ' '; echo "(agent, $(grep -cE 'synced' "$WORK/demo.log") syncs)"
 echo "== agent cold start (stored identity)"
 kill "$AGENT_PID"; sleep 1
-run dev.signet.benchmarks.AgentColdStart "$WORK/agent2.sock" "$ROOT/packaging/target/signet/bin/signet-agent" run \
-  -config "$ROOT/packaging/target/signet/conf/agent/agent.conf" -dataDir "$WORK/agent" -serverPort "$SIGNET_DEMO_PORT" \
+run dev.signet.benchmarks.AgentColdStart "$WORK/agent2.sock" "$DIST/bin/signet-agent" run \
+  -config "$DIST/conf/agent/agent.conf" -dataDir "$WORK/agent" -serverPort "$SIGNET_DEMO_PORT" \
   -trustBundle "$WORK/bootstrap.crt" -socketPath "$WORK/agent2.sock"

@@ -4,10 +4,8 @@
 # ./mvnw -q install -DskipTests.
 # Arguments: [signet home (default: this checkout's packaging/target/signet)] [calls] [concurrency...]
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")"
-JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
-CP="target/classes:$(cat target/classpath.txt)"
-HOME_DIR="${1:-../packaging/target/signet}"; CALLS="${2:-2000}"; shift $(( $# > 2 ? 2 : $# )) || true
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+HOME_DIR="${1:-$DIST}"; CALLS="${2:-2000}"; shift $(( $# > 2 ? 2 : $# )) || true
 WORK="$(mktemp -d /tmp/signet-create.XXXXXX)"
 DB="${DB:-sqlite3}"
 cat > "$WORK/server.conf" <<CONF

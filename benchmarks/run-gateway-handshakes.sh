@@ -6,10 +6,7 @@
 # SIGNET_GATEWAY_LOAD names another gateway load driver taking the same arguments (run-gateway-keepalive.sh).
 # Build first: ./mvnw -q -o -pl benchmarks -am package -DskipTests
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")"
-JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
-CP="target/classes:$(cat target/classpath.txt)"
-SIGNET_GHOSTUNNEL="$(../tools/go-peers)/ghostunnel"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+SIGNET_GHOSTUNNEL="$(go_peers)/ghostunnel"
 export SIGNET_GHOSTUNNEL
-"$JAVA" --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile="$PWD/logback-quiet.xml" -cp "$CP" \
-  "${SIGNET_GATEWAY_LOAD:-dev.signet.benchmarks.GatewayHandshakeLoad}" "${1:-20}" "${2:-4}" "${3:-1}"
+"${QUIET_JAVA[@]}" "${SIGNET_GATEWAY_LOAD:-dev.signet.benchmarks.GatewayHandshakeLoad}" "${1:-20}" "${2:-4}" "${3:-1}"

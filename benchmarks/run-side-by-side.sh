@@ -7,10 +7,7 @@
 # Arguments: [rounds (2)] [seeded entries (20000)] [fetch calls (2000)] [propagation entries (20)] [load seconds (5)]
 # Build first: ./mvnw -q -o -pl packaging,benchmarks -am package -DskipTests
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")"
-JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
-CP="target/classes:$(cat target/classpath.txt)"
-PEERS="$(../tools/go-peers)"
-exec "$JAVA" --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile="$PWD/logback-quiet.xml" -cp "$CP" \
-  dev.signet.benchmarks.sidebyside.SideBySide "$PEERS" "$(cd ../packaging/target/signet && pwd)" \
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+PEERS="$(go_peers)"
+exec "${QUIET_JAVA[@]}" dev.signet.benchmarks.sidebyside.SideBySide "$PEERS" "$DIST" \
   "${1:-2}" "${2:-20000}" "${3:-2000}" "${4:-20}" "${5:-5}"

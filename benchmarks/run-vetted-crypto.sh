@@ -4,7 +4,5 @@
 # (dev.signet.benchmarks.VettedCryptoLoad). Argument: seconds per figure (default 5).
 # Build first: ./mvnw -q install -DskipTests
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")"
-JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
-CP="target/classes:$(cat target/classpath.txt)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.signet.benchmarks.VettedCryptoLoad "${1:-5}"

@@ -4,8 +4,6 @@
 # cgroup v1 pids cgroup: root). Build first: ./mvnw -q install -DskipTests.
 # Arguments: [sequentialCalls] [concurrency] [seconds] [unix|docker|k8s]
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")"
-JAVA="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
-CP="target/classes:$(cat target/classpath.txt)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 exec "$JAVA" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile=../packaging/src/dist/conf/logback.xml \
   -cp "$CP" dev.signet.benchmarks.WorkloadFetchLoad "$@"

@@ -22,24 +22,40 @@ type exchange struct {
 	Received  string `json:"received"`
 }
 
-func authorizer(want string) (tlsconfig.Authorizer, error) {
+// mtlsMode is one side's spiffetls mutual TLS mode (MTLSServerWithSourceOptions or MTLSClientWithSourceOptions):
+// SVID and bundles from the Workload API at socket, the peer authorized only as the SPIFFE ID want.
+func mtlsMode[M any](socket, want string,
+	mode func(tlsconfig.Authorizer, ...workloadapi.X509SourceOption) M) (M, error) {
 	id, err := spiffeid.FromString(want)
 	if err != nil {
-		return nil, fmt.Errorf("bad -authorize: %w", err)
+		var none M
+		return none, fmt.Errorf("bad -authorize: %w", err)
 	}
-	return tlsconfig.AuthorizeID(id), nil
+	return mode(tlsconfig.AuthorizeID(id), workloadapi.WithClientOptions(workloadapi.WithAddr(socket))), nil
+}
+
+// seen reads the peer's line from an authenticated connection: what this side saw.
+func seen(conn net.Conn) (*exchange, error) {
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	peer, err := spiffetls.PeerIDFromConn(conn)
+	if err != nil {
+		return nil, err
+	}
+	return &exchange{PeerID: peer.String(), Received: strings.TrimSpace(line)}, nil
 }
 
 // serveMTLS listens with spiffetls (mutual TLS, SVID and bundles from the Workload API), prints the address as a
 // first JSON line, accepts one connection from a client with the authorized SPIFFE ID, answers its line and
 // returns what it saw.
 func serveMTLS(ctx context.Context, socket, address, want string) (*exchange, error) {
-	authorize, err := authorizer(want)
+	mode, err := mtlsMode(socket, want, spiffetls.MTLSServerWithSourceOptions)
 	if err != nil {
 		return nil, err
 	}
-	listener, err := spiffetls.ListenWithMode(ctx, "tcp", address, spiffetls.MTLSServerWithSourceOptions(authorize,
-		workloadapi.WithClientOptions(workloadapi.WithAddr(socket))))
+	listener, err := spiffetls.ListenWithMode(ctx, "tcp", address, mode)
 	if err != nil {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
@@ -64,29 +80,24 @@ func serveMTLS(ctx context.Context, socket, address, want string) (*exchange, er
 
 func answer(conn net.Conn) (*exchange, error) {
 	defer conn.Close()
-	line, err := bufio.NewReader(conn).ReadString('\n')
-	if err != nil {
-		return nil, fmt.Errorf("read: %w", err)
-	}
-	peer, err := spiffetls.PeerIDFromConn(conn)
+	saw, err := seen(conn)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := fmt.Fprintf(conn, "hello %s\n", peer); err != nil {
+	if _, err := fmt.Fprintf(conn, "hello %s\n", saw.PeerID); err != nil {
 		return nil, err
 	}
-	return &exchange{PeerID: peer.String(), Received: strings.TrimSpace(line)}, nil
+	return saw, nil
 }
 
 // dialMTLS connects with spiffetls to a server that must present the authorized SPIFFE ID, sends one line and
 // returns the server's answer.
 func dialMTLS(ctx context.Context, socket, address, want string) (*exchange, error) {
-	authorize, err := authorizer(want)
+	mode, err := mtlsMode(socket, want, spiffetls.MTLSClientWithSourceOptions)
 	if err != nil {
 		return nil, err
 	}
-	conn, err := spiffetls.DialWithMode(ctx, "tcp", address, spiffetls.MTLSClientWithSourceOptions(authorize,
-		workloadapi.WithClientOptions(workloadapi.WithAddr(socket))))
+	conn, err := spiffetls.DialWithMode(ctx, "tcp", address, mode)
 	if err != nil {
 		return nil, fmt.Errorf("dial: %w", err)
 	}
@@ -94,13 +105,5 @@ func dialMTLS(ctx context.Context, socket, address, want string) (*exchange, err
 	if _, err := fmt.Fprintln(conn, "ping"); err != nil {
 		return nil, fmt.Errorf("write: %w", err)
 	}
-	line, err := bufio.NewReader(conn).ReadString('\n')
-	if err != nil {
-		return nil, fmt.Errorf("read: %w", err)
-	}
-	peer, err := spiffetls.PeerIDFromConn(conn)
-	if err != nil {
-		return nil, err
-	}
-	return &exchange{PeerID: peer.String(), Received: strings.TrimSpace(line)}, nil
+	return seen(conn)
 }

@@ -59,17 +59,8 @@ class KubernetesControllerEndToEndTest implements ProcessLogsOnFailure.WithWorks
     tokens = new ServiceAccountTokens();
     api = new FakeKubernetesApi(tokens);
     kubelet = new FakeKubelet();
-    server = new SignetServer(workspace).withPlugins("""
-        NodeAttestor "k8s_psat" {
-            plugin_data {
-                clusters = {
-                    "demo" = {
-                        service_account_allow_list = ["spire:spire-agent"]
-                        kube_config_file = "%s"
-                    }
-                }
-            }
-        }""".formatted(api.writeKubeconfig(workspace.path("api-kubeconfig")))).start();
+    server = new SignetServer(workspace).withPlugins(KubernetesAttestorPlugins.psatServer("demo",
+        api.writeKubeconfig(workspace.path("api-kubeconfig")), List.of())).start();
     cluster = new MockCluster();
     kube = cluster.client();
     Path kubeconfig = cluster.writeKubeconfig(workspace.path("kubeconfig"));
@@ -198,13 +189,7 @@ class KubernetesControllerEndToEndTest implements ProcessLogsOnFailure.WithWorks
                 kubelet_read_only_port = %d
                 node_name = "127.0.0.1"
             }
-        }""".formatted(kubelet.port())).attestWith("""
-        NodeAttestor "k8s_psat" {
-            plugin_data {
-                cluster = "demo"
-                token_path = "%s"
-            }
-        }""".formatted(token));
+        }""".formatted(kubelet.port())).attestWith(KubernetesAttestorPlugins.agent("k8s_psat", "demo", token));
     assertThat(server.agentIds()).contains(SignetServer.id("/spire/agent/k8s_psat/demo/" + nodeUid));
 
     String fetch = Distribution.get().agentBin() + " api fetch x509 -socketPath " + agent.socket();

@@ -55,18 +55,9 @@ class KubernetesNodeAttestationEndToEndTest implements ProcessLogsOnFailure.With
     api.addPod("spire", "intruder-9qz", "c0ffee00-0000-4000-8000-000000000001", "node-2", "10.0.0.6");
     Path kubeconfig = api.writeKubeconfig(workspace.path("kubeconfig"));
     Path serviceAccountKey = tokens.writePublicKey(workspace.path("sa.pub"));
-    server = new SignetServer(workspace).withPlugins("""
-        NodeAttestor "k8s_psat" {
-            plugin_data {
-                clusters = {
-                    "demo" = {
-                        service_account_allow_list = ["spire:spire-agent"]
-                        kube_config_file = "%1$s"
-                        allowed_node_label_keys = ["topology.kubernetes.io/zone"]
-                    }
-                }
-            }
-        }
+    server = new SignetServer(workspace).withPlugins(KubernetesAttestorPlugins.psatServer("demo", kubeconfig,
+        List.of("topology.kubernetes.io/zone")) + """
+
         NodeAttestor "k8s_sat" {
             plugin_data {
                 clusters = {
@@ -102,22 +93,13 @@ class KubernetesNodeAttestationEndToEndTest implements ProcessLogsOnFailure.With
     }
   }
 
-  private static String attestor(String type, String cluster, Path token) {
-    return """
-        NodeAttestor "%s" {
-            plugin_data {
-                cluster = "%s"
-                token_path = "%s"
-            }
-        }""".formatted(type, cluster, token);
-  }
-
   @Test
   void aPsatAgentIsNamedByItsNodeAndServesWorkloadsOfItsNodeAlias() {
     server.createEntryOverGrpc(SignetServer.id("/spire/server"), NODE_ALIAS, "k8s_psat:agent_node_name:node-1");
     server.createEntryOverGrpc(NODE_ALIAS, WORKLOAD, "unix:uid:" + Uids.current());
     Path token = tokenFile("psat", tokens.projected("spire", "spire-agent", "spire-agent-x7k2p", POD_UID, "spire-server"));
-    SignetAgent agent = new SignetAgent(workspace, server, "psat").attestWith(attestor("k8s_psat", "demo", token));
+    SignetAgent agent = new SignetAgent(workspace, server, "psat")
+        .attestWith(KubernetesAttestorPlugins.agent("k8s_psat", "demo", token));
 
     String agentId = SignetServer.id("/spire/agent/k8s_psat/demo/" + NODE_UID);
     assertThat(server.agentIds()).contains(agentId);
@@ -139,7 +121,8 @@ class KubernetesNodeAttestationEndToEndTest implements ProcessLogsOnFailure.With
   void satAgentsGetAFreshUuidWhetherTheTokenIsVerifiedLocallyOrReviewed() {
     for (String cluster : List.of("demo", "reviewed")) {
       Path token = tokenFile("sat-" + cluster, tokens.legacy("spire", "spire-agent"));
-      new SignetAgent(workspace, server, "sat-" + cluster).attestWith(attestor("k8s_sat", cluster, token));
+      new SignetAgent(workspace, server, "sat-" + cluster)
+          .attestWith(KubernetesAttestorPlugins.agent("k8s_sat", cluster, token));
 
       String agentId = server.agentIds().stream()
           .filter(id -> id.startsWith(SignetServer.id("/spire/agent/k8s_sat/" + cluster + "/"))).findFirst().orElseThrow();
@@ -154,7 +137,7 @@ class KubernetesNodeAttestationEndToEndTest implements ProcessLogsOnFailure.With
     Path token = tokenFile("intruder", tokens.projected("spire", "intruder", "intruder-9qz",
         "c0ffee00-0000-4000-8000-000000000001", "spire-server"));
     RunningProcess refused = new SignetAgent(workspace, server, "intruder")
-        .startAttestingWith(attestor("k8s_psat", "demo", token));
+        .startAttestingWith(KubernetesAttestorPlugins.agent("k8s_psat", "demo", token));
 
     Integer code = refused.awaitExit(Duration.ofSeconds(90));
     assertThat(code).as("the refused agent exits").isNotNull().isNotZero();

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.common.testing.FuzzSeeds;
 
 /**
  * Fuzzes {@link JwksCodec#decode}, the reader of SPIFFE bundle documents fetched from federated bundle
@@ -34,19 +35,10 @@ class JwksFuzzTest {
   /** The seed with both kinds of key decodes to both, so the fuzzer starts from a document that gets through. */
   @Test
   void theSeedBundleDecodes() {
-    Bundle bundle = JwksCodec.decode(TD, new String(seed("decode", "x509-and-jwt-keys-with-hint"),
-        StandardCharsets.UTF_8));
+    Bundle bundle = JwksCodec.decode(TD, FuzzSeeds.text(JwksFuzzTest.class, "decode", "x509-and-jwt-keys-with-hint"));
     assertThat(bundle.x509Authorities()).hasSize(1);
     assertThat(bundle.jwtAuthorities()).hasSize(1);
     assertThat(bundle.sequenceNumber()).isEqualTo(7);
     assertThat(bundle.refreshHint()).isEqualTo(Duration.ofMinutes(5));
-  }
-
-  private static byte[] seed(String method, String name) {
-    try (java.io.InputStream in = JwksFuzzTest.class.getResourceAsStream("JwksFuzzTestInputs/" + method + "/" + name)) {
-      return in.readAllBytes();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

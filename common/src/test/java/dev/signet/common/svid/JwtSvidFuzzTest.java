@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.bundle.JwksCodec;
 import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.common.testing.FuzzSeeds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -52,17 +53,9 @@ class JwtSvidFuzzTest {
   @Test
   void theSignedSeedsValidate() {
     for (String name : java.util.List.of("valid-es256", "valid-ps256")) {
-      String token = new String(seed("validate", name), StandardCharsets.US_ASCII);
+      String token = FuzzSeeds.text(JwtSvidFuzzTest.class, "validate", name);
       assertThat(JwtSvidValidator.validate(token, BUNDLES, "fuzz", NOW).subject())
           .hasToString("spiffe://example.org/workload");
-    }
-  }
-
-  private static byte[] seed(String method, String name) {
-    try (java.io.InputStream in = JwtSvidFuzzTest.class.getResourceAsStream("JwtSvidFuzzTestInputs/" + method + "/" + name)) {
-      return in.readAllBytes();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Test;
-import dev.signet.attestors.node.AttestResult;
-import dev.signet.attestors.node.AttestationException;
+import dev.signet.attestors.node.FuzzedAttestation;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.common.testing.FuzzSeeds;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,32 +56,18 @@ class AwsIidFuzzTest {
 
   @FuzzTest
   void payload(byte[] payload) {
-    AttestResult result;
-    try {
-      result = SERVER.attest(TD, payload == null ? new byte[0] : payload, challenge -> {
-        throw new AssertionError("aws_iid sent a challenge");
-      });
-    } catch (AttestationException refused) {
-      assertThat(refused.kind()).isNotEqualTo(AttestationException.Kind.INTERNAL);
-      return;
-    }
-    assertThat(result.agentId().toString()).startsWith("spiffe://example.org/spire/agent/aws_iid/123456789012/");
+    FuzzedAttestation.of(() -> SERVER.attest(TD, FuzzedAttestation.bytes(payload),
+        FuzzedAttestation.noChallenge("aws_iid"))).ifPresent(result -> assertThat(result.agentId().toString())
+        .startsWith("spiffe://example.org/spire/agent/aws_iid/123456789012/"));
   }
 
   /** Both signed seeds attest, so the fuzzer starts from payloads whose signatures verify. */
   @Test
   void theSignedSeedsAttest() {
     for (String name : List.of("valid-encapsulated", "valid-detached")) {
-      assertThat(SERVER.attest(TD, seed("payload", name), challenge -> new byte[0]).agentId()).hasToString(
+      byte[] seed = FuzzSeeds.bytes(AwsIidFuzzTest.class, "payload", name);
+      assertThat(SERVER.attest(TD, seed, challenge -> new byte[0]).agentId()).hasToString(
           "spiffe://example.org/spire/agent/aws_iid/123456789012/us-east-1/i-0123456789abcdef0");
-    }
-  }
-
-  private static byte[] seed(String method, String name) {
-    try (java.io.InputStream in = AwsIidFuzzTest.class.getResourceAsStream("AwsIidFuzzTestInputs/" + method + "/" + name)) {
-      return in.readAllBytes();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 }

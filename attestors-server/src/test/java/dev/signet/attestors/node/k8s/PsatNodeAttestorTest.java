@@ -11,24 +11,12 @@ import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.TrustDomain;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenReview;
-import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -42,22 +30,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PsatNodeAttestorTest {
   private static final TrustDomain TD = TrustDomain.parse("example.org");
-  private static final String TOKEN_REVIEWS = "/apis/authentication.k8s.io/v1/tokenreviews";
 
   @TempDir Path temp;
-  private KubernetesMockServer server;
+  private PsatMockApi api;
   private KubernetesClient client;
   private String nodeUid;
   private String podUid;
 
   @BeforeEach
   void start() {
-    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-        new KubernetesMixedDispatcher(responses), false);
-    server.init();
-    client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(server.createClient().getConfiguration())
-        .withRequestRetryBackoffLimit(0).build()).build();
+    api = new PsatMockApi();
+    client = api.client();
     nodeUid = client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-1").withUid("node-uid-1")
         .addToLabels("topology.kubernetes.io/zone", "eu-1a").addToLabels("secret-label", "x").endMetadata().build())
         .create().getMetadata().getUid();
@@ -69,21 +52,11 @@ class PsatNodeAttestorTest {
 
   @AfterEach
   void stop() {
-    client.close();
-    server.destroy();
+    api.close();
   }
 
   private void tokenReviewAnswers(boolean authenticated, String username, String podName, String podUid) {
-    tokenReviewAnswers(authenticated, username, podName, podUid, List.of("spire-server"));
-  }
-
-  private void tokenReviewAnswers(boolean authenticated, String username, String podName, String podUid,
-      List<String> audiences) {
-    TokenReview review = new TokenReviewBuilder().withNewStatus().withAuthenticated(authenticated)
-        .withAudiences(audiences).withNewUser().withUsername(username)
-        .addToExtra("authentication.kubernetes.io/pod-name", List.of(podName))
-        .addToExtra("authentication.kubernetes.io/pod-uid", List.of(podUid)).endUser().endStatus().build();
-    server.expect().post().withPath(TOKEN_REVIEWS).andReturn(201, review).always();
+    api.tokenReviewAnswers(authenticated, username, podName, podUid, List.of("spire-server"));
   }
 
   private PsatNodeAttestor attestor(List<String> allowed) {
@@ -120,25 +93,25 @@ class PsatNodeAttestorTest {
     assertDenied(() -> attestor(List.of("spire:spire-agent")).attest(TD, payload("staging"), c -> new byte[0]),
         "not configured");
 
-    server.clearExpectations();
+    api.server().clearExpectations();
     tokenReviewAnswers(false, "", "", "");
     assertDenied(() -> attestor(List.of("spire:spire-agent")).attest(TD, payload("prod"), c -> new byte[0]),
         "token review");
 
-    server.clearExpectations();
+    api.server().clearExpectations();
     tokenReviewAnswers(true, "system:serviceaccount:spire:spire-agent", "spire-agent-abc", "an-older-pod-uid");
     assertDenied(() -> attestor(List.of("spire:spire-agent")).attest(TD, payload("prod"), c -> new byte[0]),
         "no longer exists");
 
     // A review for another audience, or with none (valid for the API server's own audience only), is refused.
     for (List<String> audiences : List.of(List.of("vault"), List.<String>of())) {
-      server.clearExpectations();
-      tokenReviewAnswers(true, "system:serviceaccount:spire:spire-agent", "spire-agent-abc", podUid, audiences);
+      api.server().clearExpectations();
+      api.tokenReviewAnswers(true, "system:serviceaccount:spire:spire-agent", "spire-agent-abc", podUid, audiences);
       assertDenied(() -> attestor(List.of("spire:spire-agent")).attest(TD, payload("prod"), c -> new byte[0]),
           "audiences");
     }
 
-    server.clearExpectations();
+    api.server().clearExpectations();
     tokenReviewAnswers(true, "system:node:node-1", "spire-agent-abc", podUid);
     assertDenied(() -> attestor(List.of("spire:spire-agent")).attest(TD, payload("prod"), c -> new byte[0]),
         "not a service account");
@@ -152,7 +125,7 @@ class PsatNodeAttestorTest {
           .isInstanceOf(AttestationException.class)
           .satisfies(e -> assertThat(((AttestationException) e).kind()).isEqualTo(AttestationException.Kind.INVALID_ARGUMENT));
     }
-    server.destroy();
+    api.server().destroy();
     assertThatThrownBy(() -> attestor.attest(TD, payload("prod"), c -> new byte[0]))
         .isInstanceOf(AttestationException.class)
         .satisfies(e -> assertThat(((AttestationException) e).kind()).isEqualTo(AttestationException.Kind.UNAVAILABLE));
@@ -174,9 +147,9 @@ class PsatNodeAttestorTest {
 
   /** The body of the TokenReview the attestor posted (earlier requests are the test's own CRUD set-up). */
   private String tokenReviewRequestBody() throws InterruptedException {
-    for (var request = server.takeRequest(1, TimeUnit.SECONDS); request != null;
-        request = server.takeRequest(1, TimeUnit.SECONDS)) {
-      if (request.getPath().equals(TOKEN_REVIEWS) && request.getMethod().equals("POST")) {
+    for (var request = api.server().takeRequest(1, TimeUnit.SECONDS); request != null;
+        request = api.server().takeRequest(1, TimeUnit.SECONDS)) {
+      if (request.getPath().equals(PsatMockApi.TOKEN_REVIEWS) && request.getMethod().equals("POST")) {
         return request.getBody().readUtf8();
       }
     }

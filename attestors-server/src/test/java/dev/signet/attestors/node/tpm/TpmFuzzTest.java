@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import dev.signet.attestors.node.AttestResult;
+import dev.signet.attestors.node.FuzzedAttestation;
 import dev.signet.attestors.node.AttestationException;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.spiffe.TrustDomain;
+import dev.signet.common.testing.FuzzSeeds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,14 +44,10 @@ class TpmFuzzTest {
 
   @FuzzTest
   void payload(byte[] payload) {
-    AttestResult result;
-    try {
-      result = SERVER.attest(TD, payload == null ? new byte[0] : payload, challenge -> WRONG_SECRET);
-    } catch (AttestationException refused) {
-      assertThat(refused.kind()).isNotEqualTo(AttestationException.Kind.INTERNAL);
-      return;
-    }
-    throw new AssertionError("attested without the EK's TPM: " + result);
+    FuzzedAttestation.of(() -> SERVER.attest(TD, FuzzedAttestation.bytes(payload), challenge -> WRONG_SECRET))
+        .ifPresent(result -> {
+          throw new AssertionError("attested without the EK's TPM: " + result);
+        });
   }
 
   @FuzzTest
@@ -81,15 +78,8 @@ class TpmFuzzTest {
   /** The trusted seed reaches the credential challenge, so the fuzzer starts past the payload checks. */
   @Test
   void theSeedPayloadReachesTheChallenge() {
-    assertThatThrownBy(() -> SERVER.attest(TD, seed("payload", "rsa-ek-and-ak"), challenge -> WRONG_SECRET))
+    byte[] seed = FuzzSeeds.bytes(TpmFuzzTest.class, "payload", "rsa-ek-and-ak");
+    assertThatThrownBy(() -> SERVER.attest(TD, seed, challenge -> WRONG_SECRET))
         .hasMessageContaining("credential activation answer is wrong");
-  }
-
-  private static byte[] seed(String method, String name) {
-    try (java.io.InputStream in = TpmFuzzTest.class.getResourceAsStream("TpmFuzzTestInputs/" + method + "/" + name)) {
-      return in.readAllBytes();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

@@ -9,14 +9,14 @@ import dev.signet.attestors.workload.FakeProc;
 import dev.signet.attestors.workload.WorkloadAttestationException;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.spiffe.Selector;
+import dev.signet.common.testing.FuzzSeeds;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fuzzes the docker workload attestor with the container inspection document a daemon answers (served chunked
@@ -25,13 +25,12 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class DockerInspectFuzzTest {
   private static final String ID = "9a3b0c6f1e2d4c5b8a7f6e5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a291";
-  private static Path temp;
+  @TempDir static Path temp;
   private static FakeDockerEngine engine;
   private static DockerWorkloadAttestor attestor;
 
   @BeforeAll
   static void start() throws IOException {
-    temp = Files.createTempDirectory("docker-fuzz");
     engine = new FakeDockerEngine(temp.resolve("docker.sock"));
     FakeProc proc = new FakeProc(temp.resolve("proc")).process(42, new int[] {0, 0}, new int[] {0, 0}, List.of(), 1000)
         .cgroup(42, "0::/system.slice/docker-" + ID + ".scope");
@@ -43,15 +42,6 @@ class DockerInspectFuzzTest {
   @AfterAll
   static void stop() throws Exception {
     engine.close();
-    try (var files = Files.walk(temp)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.delete(path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
   }
 
   @FuzzTest
@@ -70,16 +60,8 @@ class DockerInspectFuzzTest {
   /** The seed document gives its selectors, so the fuzzer starts from the whole path. */
   @Test
   void theSeedDocumentGivesSelectors() throws WorkloadAttestationException {
-    engine.container(ID, new String(seed("inspect", "labels-image-env"), StandardCharsets.UTF_8));
+    engine.container(ID, FuzzSeeds.text(DockerInspectFuzzTest.class, "inspect", "labels-image-env"));
     assertThat(attestor.attest(42)).extracting(Selector::toString).contains("docker:label:app:billing",
         "docker:env:APP_ENV=prod", "docker:container_name:billing-api");
-  }
-
-  private static byte[] seed(String method, String name) {
-    try (java.io.InputStream in = DockerInspectFuzzTest.class.getResourceAsStream("DockerInspectFuzzTestInputs/" + method + "/" + name)) {
-      return in.readAllBytes();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

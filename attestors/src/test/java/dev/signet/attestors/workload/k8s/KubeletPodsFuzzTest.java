@@ -11,14 +11,14 @@ import dev.signet.attestors.workload.FakeProc;
 import dev.signet.attestors.workload.WorkloadAttestationException;
 import dev.signet.common.config.ConfigSection;
 import dev.signet.common.spiffe.Selector;
+import dev.signet.common.testing.FuzzSeeds;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fuzzes the k8s workload attestor with the pod list a kubelet answers ({@code GET /pods} on the read-only port of
@@ -29,14 +29,13 @@ class KubeletPodsFuzzTest {
   private static final String POD = "2ece296c-c5ec-11e7-858e-fa163e451acc";
   private static final String CID = "bc1eb339399eae78dd1115c765fda84b71ac6a954291b223820cfe775d8af778";
   private static volatile String podList = "";
-  private static Path temp;
+  @TempDir static Path temp;
   private static FakeKubelet kubelet;
   private static FakeProc proc;
   private static K8sAttestorConfig config;
 
   @BeforeAll
   static void start() throws IOException {
-    temp = Files.createTempDirectory("kubelet-fuzz");
     proc = new FakeProc(temp.resolve("proc")).process(5, new int[] {0, 0}, new int[] {0, 0}, List.of(), 1)
         .cgroup(5, "0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" + POD.replace('-', '_')
             + ".slice/cri-containerd-" + CID + ".scope");
@@ -48,15 +47,6 @@ class KubeletPodsFuzzTest {
   @AfterAll
   static void stop() throws IOException {
     kubelet.close();
-    try (var files = Files.walk(temp)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.delete(path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
   }
 
   @FuzzTest
@@ -77,16 +67,8 @@ class KubeletPodsFuzzTest {
   /** The seed pod list gives the pod's selectors, so the fuzzer starts from the whole path. */
   @Test
   void theSeedPodListGivesSelectors() throws WorkloadAttestationException {
-    podList = new String(seed("pods", "pod-with-container"), StandardCharsets.UTF_8);
+    podList = FuzzSeeds.text(KubeletPodsFuzzTest.class, "pods", "pod-with-container");
     assertThat(new K8sWorkloadAttestor(config, proc.procFs()).attest(5)).extracting(Selector::toString)
         .contains("k8s:sa:api-sa", "k8s:ns:payments");
-  }
-
-  private static byte[] seed(String method, String name) {
-    try (java.io.InputStream in = KubeletPodsFuzzTest.class.getResourceAsStream("KubeletPodsFuzzTestInputs/" + method + "/" + name)) {
-      return in.readAllBytes();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }
