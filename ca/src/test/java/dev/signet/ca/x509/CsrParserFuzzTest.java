@@ -3,6 +3,7 @@ package dev.signet.ca.x509;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.signet.common.testing.FuzzSeeds;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,10 +33,6 @@ class CsrParserFuzzTest {
   }
 
   private static byte[] seed(String method, String name) {
-    try (java.io.InputStream in = CsrParserFuzzTest.class.getResourceAsStream("CsrParserFuzzTestInputs/" + method + "/" + name)) {
-      return in.readAllBytes();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return FuzzSeeds.bytes(CsrParserFuzzTest.class, method, name);
   }
 }
