@@ -270,7 +270,11 @@ public final class AgentRuntime implements AutoCloseable {
     };
   }
 
-  /** Live while not stopped; ready after the first successful sync and while the agent SVID is valid. */
+  /**
+   * Live while not stopped; ready after the first successful sync, while the agent SVID is valid and while the
+   * sync is not stale ({@link SyncHealth}: no successful sync for three sync intervals, at least a minute). A
+   * stale sync leaves the agent live and serving its cached SVIDs: only readiness reports it.
+   */
   HealthHttpServer.Status health() {
     boolean live = !stopped.isDone();
     Instant now = clock.instant();
@@ -284,6 +288,8 @@ public final class AgentRuntime implements AutoCloseable {
     } else if (!now.isBefore(identity.state().notAfter())
         || now.isBefore(identity.state().leaf().getNotBefore().toInstant())) {
       reason = "agent svid is not valid now (valid until " + identity.state().notAfter() + ")";
+    } else {
+      reason = loop.health().staleReason(now).orElse(null);
     }
     return new HealthHttpServer.Status(live, reason == null, reason);
   }
