@@ -285,9 +285,9 @@ public final class AgentRuntime implements AutoCloseable {
       reason = "agent has no svid yet";
     } else if (loop == null || loop.lastSuccess() == null) {
       reason = "agent has not synced with the server yet";
-    } else if (!now.isBefore(identity.state().notAfter())
-        || now.isBefore(identity.state().leaf().getNotBefore().toInstant())) {
-      reason = "agent svid is not valid now (valid until " + identity.state().notAfter() + ")";
+    } else if (!now.isBefore(identity.expiresAt())) {
+      // on this host's clock, from receipt when the clocks of agent and server disagree (LocalValidity)
+      reason = "agent svid is not valid now (valid until " + identity.expiresAt() + ")";
     } else {
       reason = loop.health().staleReason(now).orElse(null);
     }

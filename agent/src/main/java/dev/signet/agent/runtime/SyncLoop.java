@@ -130,7 +130,7 @@ final class SyncLoop {
 
   private void tickOnce() {
     Instant now = clock.instant();
-    if (!now.isBefore(identity.state().halfLife()) && !now.isBefore(nextRenewalAttempt)) {
+    if (!now.isBefore(identity.renewAt()) && !now.isBefore(nextRenewalAttempt)) {
       try {
         renewAgentSvid();
         nextRenewalAttempt = Instant.MIN;
