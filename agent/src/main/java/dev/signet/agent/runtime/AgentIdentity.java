@@ -28,7 +28,7 @@ import dev.signet.common.telemetry.Metrics;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import dev.signet.agent.sync.LocalValidity;
+import dev.signet.agent.workload.LocalValidity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.signet.agent.sync;
 
+import dev.signet.agent.workload.LocalValidity;
 import dev.signet.common.svid.X509Svid;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.signet.agent.sync;
+package dev.signet.agent.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,11 +1,12 @@
-package dev.signet.agent.sync;
+package dev.signet.agent.workload;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
- * When the agent renews an X509-SVID it was just issued, and until when it holds it, on the agent's own clock.
+ * When the agent renews an SVID it was just issued (X509-SVIDs, its own, JWT-SVIDs), and until when it holds it, on
+ * the agent's own clock.
  *
  * <p>When that clock agrees with the certificate (it received the SVID between its NotBefore and its renewal
  * point), the certificate's own times are used: renewal at half of its lifetime, moved earlier by
