@@ -31,6 +31,8 @@ public final class SignetAgent {
   private String serverAddress = "127.0.0.1";
   private Map<String, String> environment = Map.of();
   private String nodeAttestor = "NodeAttestor \"join_token\" {\n    plugin_data {}\n}";
+  private int healthPort = -1;
+  private int metricsPort = -1;
 
   public SignetAgent(Workspace workspace, AdminServer server, String name) {
     this.workspace = workspace;
@@ -78,10 +80,78 @@ public final class SignetAgent {
     return this;
   }
 
+  /** Starts the agent with these variables added to its environment (e.g. libfaketime's). */
+  public SignetAgent withEnvironment(Map<String, String> variables) {
+    this.environment = Map.copyOf(variables);
+    return this;
+  }
+
+  /**
+   * Generates a join token for {@code nodeAlias} and starts the agent with it without waiting for it to serve,
+   * for start-ups that are to fail; returns the process.
+   */
+  public RunningProcess startWithToken(String nodeAlias) {
+    joinToken = server.generateToken(nodeAlias);
+    writeConfig();
+    starts++;
+    process = workspace.start(name + "-" + starts,
+        command(List.of("-trustBundle", server.writeBootstrapBundle().toString(), "-joinToken", joinToken)),
+        environment);
+    return process;
+  }
+
   /** Adds top-level blocks (HCL, e.g. {@code telemetry { ... }}) to the agent's config. */
   public SignetAgent withBlocks(String hcl) {
     this.extraBlocks = hcl;
     return this;
+  }
+
+  /**
+   * Adds the {@code health_checks} listener ({@code /live}, {@code /ready}) and a Prometheus telemetry listener
+   * on free loopback ports, for {@link #health} and {@link #metrics}; replaces blocks given to {@link #withBlocks}.
+   */
+  public SignetAgent withHealthAndMetrics() {
+    healthPort = Workspace.freePort();
+    metricsPort = Workspace.freePort();
+    return withBlocks("""
+        health_checks {
+            listener_enabled = true
+            bind_address = "127.0.0.1"
+            bind_port = "%d"
+            live_path = "/live"
+            ready_path = "/ready"
+        }
+        """.formatted(healthPort) + Prometheus.telemetryBlock(metricsPort));
+  }
+
+  /** The answer of the {@code health_checks} listener on {@code path} ({@code /live}, {@code /ready}). */
+  public HealthAnswer health(String path) {
+    if (healthPort < 0) {
+      throw new IllegalStateException("the agent was not configured withHealthAndMetrics()");
+    }
+    try {
+      java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + healthPort + path))
+              .timeout(Duration.ofSeconds(10)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      return new HealthAnswer(response.statusCode(), response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot reach the agent's health listener on " + healthPort, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** An HTTP status and body of the health listener. */
+  public record HealthAnswer(int status, String body) {}
+
+  /** One scrape of the agent's Prometheus listener. */
+  public String metrics() {
+    if (metricsPort < 0) {
+      throw new IllegalStateException("the agent was not configured withHealthAndMetrics()");
+    }
+    return Prometheus.scrape(metricsPort);
   }
 
   /** Adds plugin blocks (HCL, e.g. another {@code WorkloadAttestor}) to the agent's config. */

@@ -36,6 +36,19 @@ public final class Spiffe {
             + svids.stream().map(s -> s.getSpiffeId().toString()).toList()));
   }
 
+  /**
+   * The SVID with {@code spiffeId} from one {@code FetchX509SVID} on a new connection to {@code address} (a
+   * workload starting now, not one holding a stream).
+   */
+  public static X509Svid fetchOnce(String address, String spiffeId) {
+    try (io.spiffe.workloadapi.WorkloadApiClient client = io.spiffe.workloadapi.DefaultWorkloadApiClient.newClient(
+        io.spiffe.workloadapi.DefaultWorkloadApiClient.ClientOptions.builder().spiffeSocketPath(address).build())) {
+      return pick(client.fetchX509Context().getX509Svids(), spiffeId);
+    } catch (SocketEndpointAddressException | io.spiffe.exception.X509ContextException | java.io.IOException e) {
+      throw new AssertionError("cannot fetch an X509-SVID from " + address, e);
+    }
+  }
+
   /** The URI SAN (SPIFFE ID) of a certificate. */
   public static String spiffeIdOf(X509Certificate certificate) {
     try {

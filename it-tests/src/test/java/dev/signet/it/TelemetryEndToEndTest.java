@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +51,7 @@ class TelemetryEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
   }
 
   private static String telemetry(int port) {
-    return "telemetry {\n  Prometheus {\n    host = \"127.0.0.1\"\n    port = " + port + "\n  }\n}\n";
+    return Prometheus.telemetryBlock(port);
   }
 
   @BeforeAll
@@ -159,24 +154,11 @@ class TelemetryEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
         .map(line -> line.split("[{ ]", 2)[0]).collect(Collectors.toSet());
   }
 
-  /**
-   * The sum of the samples of {@code series}: a name (every sample of it) or a name with its first labels in the
-   * exposition's (alphabetical) order, {@code name{a="x"}} (every sample whose labels start so).
-   */
   private static double sum(String exposition, String series) {
-    List<String> starts = series.endsWith("}")
-        ? List.of(series + " ", series.substring(0, series.length() - 1) + ",")
-        : List.of(series + " ", series + "{");
-    return exposition.lines().filter(line -> starts.stream().anyMatch(line::startsWith))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    return Prometheus.sum(exposition, series);
   }
 
-  private static String scrape(int port) throws IOException, InterruptedException {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
-    return response.body();
+  private static String scrape(int port) {
+    return Prometheus.scrape(port);
   }
 }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * SPIRE's {@code health_checks} HTTP listener: {@code live_path} answers 200 while the agent runs and 503
  * once it stopped by itself; {@code ready_path} answers 200 only when the agent is ready (it has synced
- * with its server at least once and its own SVID is valid), else 503. Bodies are small JSON objects.
+ * with its server at least once, not too long ago, and its own SVID is valid), else 503 with the reason. Bodies are small JSON objects.
  * Only GET and HEAD are answered; other paths are 404.
  */
 public final class HealthHttpServer implements AutoCloseable {

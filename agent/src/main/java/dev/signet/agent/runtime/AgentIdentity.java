@@ -28,7 +28,9 @@ import dev.signet.common.telemetry.Metrics;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import dev.signet.agent.workload.LocalValidity;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -52,6 +54,8 @@ public final class AgentIdentity {
   private final Clock clock;
   private final Metrics metrics;
   private volatile AgentState state;
+  /** When to renew the agent SVID and when it expires, on this host's clock (see {@link LocalValidity}). */
+  private volatile LocalValidity validity;
   private volatile Supplier<Optional<Bundle>> latestBundle = Optional::empty;
   @GuardedBy("this")
   private SvidKeyManager keyManager;
@@ -89,6 +93,8 @@ public final class AgentIdentity {
     if (stored.isPresent() && stored.get().notAfter().isAfter(clock.instant())
         && stored.get().agentId().memberOf(trustDomain)) {
       state = stored.get();
+      // when the stored SVID was received is not known: its own times apply
+      validity = validityOf(state, state.leaf().getNotBefore().toInstant());
       LOG.info("resuming as {} (agent svid valid until {})", state.agentId(), state.notAfter());
       return false;
     }
@@ -119,6 +125,7 @@ public final class AgentIdentity {
     }
     List<X509Certificate> chain = SvidProtos.chainOf(result.getSvid());
     state = new AgentState(chain, key.getPrivate(), roots, result.getReattestable());
+    validity = validityOf(state, clock.instant());
     store.save(state);
     LOG.info("node attestation succeeded: {} (reattestable={}, valid until {})", state.agentId(),
         result.getReattestable(), state.notAfter());
@@ -168,6 +175,7 @@ public final class AgentIdentity {
         .renewAgent(RenewAgentRequest.newBuilder().setParams(AgentX509SVIDParams.newBuilder()
             .setCsr(ByteString.copyFrom(Csrs.forKey(key)))).build());
     state = state.withSvid(SvidProtos.chainOf(response.getSvid()), key.getPrivate());
+    validity = validityOf(state, clock.instant());
     store.save(state);
     keyManager().update(material());
     LOG.info("agent svid renewed, valid until {}", state.notAfter());
@@ -195,6 +203,24 @@ public final class AgentIdentity {
 
   public AgentState state() {
     return state;
+  }
+
+  /**
+   * When to renew the agent SVID, on this host's clock: at half of its lifetime, counted from its receipt when
+   * the clocks of agent and server disagree ({@link LocalValidity}), so a skewed clock neither renews on every
+   * tick nor too late.
+   */
+  public Instant renewAt() {
+    return validity.renewAt();
+  }
+
+  /** Until when the agent SVID is valid, on this host's clock ({@link LocalValidity}). */
+  public Instant expiresAt() {
+    return validity.expiresAt();
+  }
+
+  private static LocalValidity validityOf(AgentState state, Instant receivedAt) {
+    return LocalValidity.of(state.leaf().getNotBefore().toInstant(), state.notAfter(), receivedAt, Duration.ZERO);
   }
 
   public SpiffeId serverId() {

@@ -270,7 +270,11 @@ public final class AgentRuntime implements AutoCloseable {
     };
   }
 
-  /** Live while not stopped; ready after the first successful sync and while the agent SVID is valid. */
+  /**
+   * Live while not stopped; ready after the first successful sync, while the agent SVID is valid and while the
+   * sync is not stale ({@link SyncHealth}: no successful sync for three sync intervals, at least a minute). A
+   * stale sync leaves the agent live and serving its cached SVIDs: only readiness reports it.
+   */
   HealthHttpServer.Status health() {
     boolean live = !stopped.isDone();
     Instant now = clock.instant();
@@ -281,9 +285,11 @@ public final class AgentRuntime implements AutoCloseable {
       reason = "agent has no svid yet";
     } else if (loop == null || loop.lastSuccess() == null) {
       reason = "agent has not synced with the server yet";
-    } else if (!now.isBefore(identity.state().notAfter())
-        || now.isBefore(identity.state().leaf().getNotBefore().toInstant())) {
-      reason = "agent svid is not valid now (valid until " + identity.state().notAfter() + ")";
+    } else if (!now.isBefore(identity.expiresAt())) {
+      // on this host's clock, from receipt when the clocks of agent and server disagree (LocalValidity)
+      reason = "agent svid is not valid now (valid until " + identity.expiresAt() + ")";
+    } else {
+      reason = loop.health().staleReason(now).orElse(null);
     }
     return new HealthHttpServer.Status(live, reason == null, reason);
   }

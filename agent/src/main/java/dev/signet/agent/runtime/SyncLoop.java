@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 final class SyncLoop {
   private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
   private static final Duration TICK = Duration.ofMillis(250);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   private final EntrySynchronizer synchronizer;
   private final AgentIdentity identity;
@@ -39,7 +38,8 @@ final class SyncLoop {
   private final StatusReporter status = new StatusReporter();
   /** Whether the server has this agent's status since the last (re)connection; sync thread only. */
   private boolean statusPosted;
-  private final Duration interval;
+  private final SyncSchedule schedule;
+  private final SyncHealth health;
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
   private final Consumer<String> stop;
@@ -47,12 +47,9 @@ final class SyncLoop {
   private final AtomicBoolean requested = new AtomicBoolean();
   /** {@link #tick} as the scheduler runs it: an Error ends the process rather than the loop alone. */
   private final Runnable guardedTick = FatalErrors.PROCESS.guard("agent sync loop", this::tick);
-  private Instant nextSync = Instant.MIN;
   private Instant nextRenewalAttempt = Instant.MIN;
-  private Duration backoff = Duration.ZERO;
   private volatile boolean halted;
   private final Metrics metrics;
-  private volatile Instant lastSuccess;
 
   SyncLoop(EntrySynchronizer synchronizer, AgentIdentity identity, ServerApi api, Duration interval,
       ScheduledExecutorService scheduler, Clock clock, Consumer<String> stop,
@@ -60,7 +57,11 @@ final class SyncLoop {
     this(synchronizer, identity, api, interval, scheduler, clock, stop, reattestor, Metrics.NONE);
   }
 
-  /** Timing every sync as SPIRE's {@code manager_sync_fetch_entries_updates} call counter in {@code metrics}. */
+  /**
+   * Timing every sync as SPIRE's {@code manager_sync_fetch_entries_updates} call counter in {@code metrics}, with
+   * gauges of the time since the last successful sync ({@code manager_sync_last_success_age_seconds}) and of the
+   * failed attempts since ({@code manager_sync_consecutive_failures}).
+   */
   SyncLoop(EntrySynchronizer synchronizer, AgentIdentity identity, ServerApi api, Duration interval,
       ScheduledExecutorService scheduler, Clock clock, Consumer<String> stop,
       Supplier<Optional<NodeAttestorClient>> reattestor, Metrics metrics) {
@@ -69,7 +70,13 @@ final class SyncLoop {
     this.synchronizer = synchronizer;
     this.identity = identity;
     this.api = api;
-    this.interval = interval;
+    this.schedule = new SyncSchedule(interval);
+    this.health = new SyncHealth(interval, clock.instant());
+    if (metrics.enabled()) {
+      metrics.gauge("manager_sync_last_success_age_seconds",
+          () -> health.sinceLastSuccess(clock.instant()).toMillis() / 1000.0);
+      metrics.gauge("manager_sync_consecutive_failures", health::consecutiveFailures);
+    }
     this.scheduler = scheduler;
     this.clock = clock;
     this.stop = stop;
@@ -94,7 +101,12 @@ final class SyncLoop {
 
   /** When the last sync succeeded; null before the first success. */
   Instant lastSuccess() {
-    return lastSuccess;
+    return health.lastSuccess().orElse(null);
+  }
+
+  /** How the syncs are going (for the health checks). */
+  SyncHealth health() {
+    return health;
   }
 
   /** True once the loop stopped for good (banned, or unable to prove its identity). */
@@ -118,19 +130,17 @@ final class SyncLoop {
 
   private void tickOnce() {
     Instant now = clock.instant();
-    if (!now.isBefore(identity.state().halfLife()) && !now.isBefore(nextRenewalAttempt)) {
+    if (!now.isBefore(identity.renewAt()) && !now.isBefore(nextRenewalAttempt)) {
       try {
         renewAgentSvid();
         nextRenewalAttempt = Instant.MIN;
       } catch (StatusRuntimeException e) {
         handleFailure("agent svid renewal", e);
-        nextRenewalAttempt = nextSync; // the same growing pause as a failed sync, not every tick
+        nextRenewalAttempt = schedule.nextSync(); // the same growing pause as a failed sync, not every tick
         return;
       }
     }
-    Instant renewal = synchronizer.nextRenewal();
-    boolean due = requested.getAndSet(false) || !now.isBefore(nextSync) || (renewal != null && !now.isBefore(renewal));
-    if (due) {
+    if (schedule.due(now, requested.getAndSet(false), synchronizer.nextRenewal())) {
       runSync();
     }
   }
@@ -139,9 +149,9 @@ final class SyncLoop {
     try {
       EntrySynchronizer.Result result = metrics.timed("manager_sync_fetch_entries_updates", synchronizer::sync);
       identity.bundleChanged(result.bundle());
-      backoff = Duration.ZERO;
-      lastSuccess = clock.instant();
-      nextSync = lastSuccess.plus(interval);
+      Instant now = clock.instant();
+      schedule.succeeded(now);
+      health.succeeded(now);
       if (result.issued() > 0) {
         LOG.info("synced {} entries, {} new x509-svids", result.entries(), result.issued());
       }
@@ -204,11 +214,7 @@ final class SyncLoop {
   }
 
   private void retryLater() {
-    backoff = backoff.isZero() ? Duration.ofMillis(500) : min(backoff.multipliedBy(2), MAX_BACKOFF);
-    nextSync = clock.instant().plus(backoff);
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
+    health.failed();
+    schedule.failed(clock.instant());
   }
 }

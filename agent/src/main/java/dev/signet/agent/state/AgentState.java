@@ -38,12 +38,6 @@ public record AgentState(List<X509Certificate> svidChain, PrivateKey privateKey,
     return leaf().getNotAfter().toInstant();
   }
 
-  /** The instant at which the SVID has lived half of its lifetime: SPIRE's renewal point. */
-  public Instant halfLife() {
-    Instant notBefore = leaf().getNotBefore().toInstant();
-    return notBefore.plus(java.time.Duration.between(notBefore, notAfter()).dividedBy(2));
-  }
-
   public AgentState withSvid(List<X509Certificate> chain, PrivateKey key) {
     return new AgentState(chain, key, bundle, reattestable);
   }

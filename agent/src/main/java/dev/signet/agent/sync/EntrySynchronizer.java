@@ -66,6 +66,7 @@ public final class EntrySynchronizer {
   private final AuthorizedEntryFetcher fetcher;
   private final SvidCachePolicy policy;
   private final StoredSvids stored;
+  private final ClockSkewLog skewLog = new ClockSkewLog();
   private TaintedAuthorities tainted = TaintedAuthorities.NONE;
   private Map<String, HeldSvid> held = Map.of();
   private Map<TrustDomain, Bundle> federated = Map.of();
@@ -146,7 +147,7 @@ public final class EntrySynchronizer {
           svid = svid.retryNoEarlierThan(now.plus(REFUSED_RETRY));
         }
       }
-      if (svid != null && svid.svid().expiresAt().isAfter(now)) {
+      if (svid != null && svid.expiresAt().isAfter(now)) {
         next.put(entry.id(), svid);
       }
     }
@@ -273,7 +274,11 @@ public final class EntrySynchronizer {
           LOG.warn("server issued \"{}\" for entry {} of \"{}\"; discarded", svid.id(), entry.id(), entry.spiffeId());
           continue;
         }
-        issued.put(entry.id(), HeldSvid.issued(entry, svid));
+        HeldSvid fresh = HeldSvid.issued(entry, svid, clock.instant());
+        if (!fresh.expiresAt().equals(svid.expiresAt())) { // LocalValidity anchored it at receipt
+          skewLog.warn(entry, svid, clock.instant());
+        }
+        issued.put(entry.id(), fresh);
       }
     }
     return issued;

@@ -160,7 +160,7 @@ public final class StoredSvids {
       List<X509Certificate> chain = PemCodec.decodeCertificates(node.path("svid_chain").asText());
       X509Svid svid = X509Svid.of(chain, PemCodec.decodePrivateKey(node.path("private_key").asText()));
       if (usable(entry, svid, trustDomain, now)) {
-        svids.add(HeldSvid.issued(entry, svid));
+        svids.add(HeldSvid.restored(entry, svid));
       } else {
         skipped++;
       }

@@ -115,9 +115,16 @@ public final class JwtSvidCache {
     }
   }
 
+  /**
+   * Half the token's lifetime, on this host's clock: counted from its receipt when the clocks of agent and server
+   * disagree ({@link LocalValidity}), so an agent behind its server does not serve a token past its real expiry
+   * and one ahead does not fetch a new token for every request.
+   */
   private static Instant halfLife(JwtSvid svid, Instant fetchedAt) {
     Instant issued = svid.issuedAt() != null ? svid.issuedAt() : fetchedAt;
-    Duration lifetime = Duration.between(issued, svid.expiresAt());
-    return lifetime.isNegative() ? issued : issued.plus(lifetime.dividedBy(2));
+    if (!svid.expiresAt().isAfter(issued)) {
+      return issued;
+    }
+    return LocalValidity.of(issued, svid.expiresAt(), fetchedAt, Duration.ZERO).renewAt();
   }
 }

@@ -92,6 +92,30 @@ class EntrySynchronizerTest {
   }
 
   @Test
+  void anAgentWhoseClockIsFiveMinutesOffKeepsFreshSvidsAndRenewsThemOnceEachHalfLifeOnItsClock() {
+    for (Duration skew : List.of(Duration.ofMinutes(5), Duration.ofMinutes(-5))) {
+      ManualClock agentClock = new ManualClock(NOW.plus(skew));
+      server.ttl = Duration.ofSeconds(60);
+      EntrySynchronizer skewed = new EntrySynchronizer(server.api(), server.trustDomain, cache, jwts, KeyType.EC_P256,
+          agentClock);
+      int before = server.issuedCount("e1");
+      skewed.sync();
+      assertThat(cached()).as("skew %s: the fresh svids are held", skew).containsOnlyKeys("e1", "e2");
+
+      // a sync every 5 s for 2 minutes, both clocks moving together: a 60 s lifetime means 4 or 5 issuances
+      for (int i = 0; i < 24; i++) {
+        clock.advance(Duration.ofSeconds(5));
+        agentClock.advance(Duration.ofSeconds(5));
+        skewed.sync();
+        assertThat(cached()).as("skew %s, sync %d", skew, i).containsOnlyKeys("e1", "e2");
+        assertThat(cached().get("e1").svid().expiresAt()).as("never served past its real expiry")
+            .isAfter(clock.instant());
+      }
+      assertThat(server.issuedCount("e1") - before).as("skew %s: issuances in 2 minutes", skew).isBetween(4, 5);
+    }
+  }
+
+  @Test
   void anUnchangedEntryIsNotReissued() {
     synchronizer.sync();
     Map<String, CachedIdentity> first = cached();

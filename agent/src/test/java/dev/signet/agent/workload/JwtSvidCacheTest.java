@@ -35,6 +35,30 @@ class JwtSvidCacheTest {
   }
 
   @Test
+  void anAgentWhoseClockIsFiveMinutesOffReusesATokenForHalfItsLifetimeFromReceipt() {
+    for (Duration skew : List.of(Duration.ofMinutes(5), Duration.ofMinutes(-5))) {
+      ManualClock agentClock = new ManualClock(clock.instant().plus(skew));
+      List<Instant> minted = new ArrayList<>();
+      JwtSvidCache skewed = new JwtSvidCache((entry, id, audiences) -> {
+        Instant serverNow = clock.instant();
+        minted.add(serverNow);
+        // the server's clock: 5 minutes of a 10-minute token are gone, or yet to come, on the agent's clock
+        return new JwtSvid(id, "token-" + minted.size(), audiences, serverNow.plus(Duration.ofMinutes(10)), serverNow);
+      }, agentClock);
+      JwtSvid first = skewed.fetch("e1", ID, List.of("a"));
+      for (int i = 0; i < 4; i++) { // 4 minutes: within half the lifetime on either clock
+        clock.advance(Duration.ofMinutes(1));
+        agentClock.advance(Duration.ofMinutes(1));
+        assertThat(skewed.fetch("e1", ID, List.of("a"))).as("skew %s, minute %d", skew, i + 1).isSameAs(first);
+      }
+      clock.advance(Duration.ofMinutes(1));
+      agentClock.advance(Duration.ofMinutes(1));
+      assertThat(skewed.fetch("e1", ID, List.of("a"))).as("skew %s: renewed at half life", skew).isNotSameAs(first);
+      assertThat(minted).as("skew %s", skew).hasSize(2);
+    }
+  }
+
+  @Test
   void keyedByEntryAndAudiences() {
     cache.fetch("e1", ID, List.of("a"));
     cache.fetch("e2", ID, List.of("a"));
