@@ -86,20 +86,6 @@ public final class SignetAgent {
     return this;
   }
 
-  /**
-   * Generates a join token for {@code nodeAlias} and starts the agent with it without waiting for it to serve,
-   * for start-ups that are to fail; returns the process.
-   */
-  public RunningProcess startWithToken(String nodeAlias) {
-    joinToken = server.generateToken(nodeAlias);
-    writeConfig();
-    starts++;
-    process = workspace.start(name + "-" + starts,
-        command(List.of("-trustBundle", server.writeBootstrapBundle().toString(), "-joinToken", joinToken)),
-        environment);
-    return process;
-  }
-
   /** Adds top-level blocks (HCL, e.g. {@code telemetry { ... }}) to the agent's config. */
   public SignetAgent withBlocks(String hcl) {
     this.extraBlocks = hcl;

@@ -69,6 +69,42 @@ class SpiffeServerTrustManagerTest {
   }
 
   @Test
+  void aServerCertificateUpToFiveMinutesAheadOfThisClockIsAcceptedAsClockSkew() {
+    X509Certificate[] justRenewed = {TestCertificate.leaf(SERVER.toString(), CA)
+        .validity(TestCertificate.NOW.plus(Duration.ofMinutes(5)), TestCertificate.NOW.plus(Duration.ofHours(1))).issue()
+        .certificate()};
+    assertThatCode(() -> trust(Optional.of(BUNDLE), false).checkServerTrusted(justRenewed, "ECDHE_ECDSA"))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void aServerCertificateMoreThanFiveMinutesAheadIsRefused() {
+    X509Certificate[] postDated = {TestCertificate.leaf(SERVER.toString(), CA)
+        .validity(TestCertificate.NOW.plus(Duration.ofMinutes(5)).plusSeconds(1), TestCertificate.NOW.plus(Duration.ofHours(1)))
+        .issue().certificate()};
+    assertThatThrownBy(() -> trust(Optional.of(BUNDLE), false).checkServerTrusted(postDated, "ECDHE_ECDSA"))
+        .isInstanceOf(CertificateException.class).hasMessageContaining("not a valid X509-SVID");
+  }
+
+  @Test
+  void theAllowanceNeverExtendsExpiry() {
+    // valid from 1 to 2 minutes ahead: accepted now (checked at its NotBefore), refused once it has expired
+    X509Certificate[] shortLived = {TestCertificate.leaf(SERVER.toString(), CA)
+        .validity(TestCertificate.NOW.plus(Duration.ofMinutes(1)), TestCertificate.NOW.plus(Duration.ofMinutes(2)))
+        .issue().certificate()};
+    X509Certificate[] expired = {TestCertificate.leaf(SERVER.toString(), CA)
+        .validity(TestCertificate.NOW.minus(Duration.ofHours(1)), TestCertificate.NOW.minusSeconds(1)).issue()
+        .certificate()};
+    assertThatCode(() -> trust(Optional.of(BUNDLE), false).checkServerTrusted(shortLived, "ECDHE_ECDSA"))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> trust(Optional.of(BUNDLE), false).checkServerTrusted(expired, "ECDHE_ECDSA"))
+        .isInstanceOf(CertificateException.class);
+    clock.advance(Duration.ofSeconds(150));
+    assertThatThrownBy(() -> trust(Optional.of(BUNDLE), false).checkServerTrusted(shortLived, "ECDHE_ECDSA"))
+        .as("expired at 2 min, now 2.5 min").isInstanceOf(CertificateException.class);
+  }
+
+  @Test
   void withoutABundleOnlyInsecureBootstrapProceedsAndOnlyForTheServerId() {
     assertThatThrownBy(() -> trust(Optional.empty(), false).checkServerTrusted(leaf(SERVER.toString(), CA), "ECDHE_ECDSA"))
         .isInstanceOf(CertificateException.class).hasMessageContaining("no trust bundle");
