@@ -173,6 +173,17 @@ public interface DataStore extends AutoCloseable {
   /** Deletes events older than {@code before}; returns how many. Tailing caches must keep up. */
   int pruneEvents(Instant before);
 
+  /**
+   * Starts calling {@code wake} (on a thread of the store's) whenever another writer sharing the database may have
+   * appended change events, so that a reader tailing the log ({@link EventTail}) reads them now rather than at its
+   * next poll. A wake is a hint, never the event itself: it may come without a new event, and a wake lost (a broken
+   * connection, a restart) only delays the reader until its next poll, which is why readers keep one. The default
+   * never wakes: a store no other process writes (embedded H2 or SQLite) has nothing to tell.
+   */
+  default EventSubscription subscribeToEvents(Runnable wake) {
+    return EventSubscription.NONE;
+  }
+
   /** Whether the database answers a trivial query (for readiness checks); never throws. */
   boolean healthy();
 

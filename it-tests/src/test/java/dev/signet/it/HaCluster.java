@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,24 +26,19 @@ final class HaCluster implements AutoCloseable {
   final Workspace workspaceB;
   final SignetServer serverA;
   final SignetServer serverB;
-  private final String jdbcUrl;
+  private final PostgresTestServer.Database database;
   private final Path hostsFile;
 
-  HaCluster(PostgresTestServer postgres, String testName) {
+  HaCluster(PostgresTestServer.Database database, String testName) {
+    this.database = database;
     try {
-      String database = postgres.createDatabase();
-      jdbcUrl = postgres.jdbcUrl(database);
-      String dsn = "host=127.0.0.1 port=" + postgres.port() + " dbname=" + database + " user=" + postgres.user()
-          + " sslmode=disable";
       workspaceA = new Workspace("ha-" + testName + "-a");
       workspaceB = new Workspace("ha-" + testName + "-b");
       hostsFile = workspaceA.path("hosts");
       Files.writeString(hostsFile, "127.0.0.1 " + NAME + "\n127.0.0.2 " + NAME + "\n");
       int port = Workspace.freePort();
-      serverA = new SignetServer(workspaceA).withListener("127.0.0.1", port).withPostgres(dsn);
-      serverB = new SignetServer(workspaceB).withListener("127.0.0.2", port).withPostgres(dsn);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot create the test database", e);
+      serverA = new SignetServer(workspaceA).withListener("127.0.0.1", port).withPostgres(database.dsn());
+      serverB = new SignetServer(workspaceB).withListener("127.0.0.2", port).withPostgres(database.dsn());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -69,7 +63,7 @@ final class HaCluster implements AutoCloseable {
 
   /** A JDBC connection to the shared database, to check what is stored without any server in between. */
   Connection database() throws SQLException {
-    return DriverManager.getConnection(jdbcUrl, "postgres", "");
+    return database.connect();
   }
 
   List<Workspace> workspaces() {

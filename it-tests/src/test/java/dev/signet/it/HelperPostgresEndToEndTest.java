@@ -2,11 +2,12 @@ package dev.signet.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.signet.datastore.testing.PostgresTestServer;
+
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -18,13 +19,11 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +68,7 @@ class HelperPostgresEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces 
 
   @BeforeAll
   void startServerAgentPostgresAndHelpers() throws Exception {
-    Path bin = postgresBin();
+    Path bin = PostgresTestServer.findBinDir(); // PostgreSQL missing is a failure, never a skip
     workspace = new Workspace("helper-pg");
     SignetServer server = new SignetServer(workspace, "20s").start();
     server.admin("entry", "create", "-parentID", NODE, "-spiffeID", POSTGRES_ID,
@@ -331,20 +330,5 @@ class HelperPostgresEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces 
   private static void chown(Path path, String user) throws IOException {
     UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
     Files.setOwner(path, lookup.lookupPrincipalByName(user));
-  }
-
-  /** The newest {@code /usr/lib/postgresql/N/bin}; PostgreSQL missing is a failure, never a skip. */
-  private static Path postgresBin() throws IOException {
-    Path root = Path.of("/usr/lib/postgresql");
-    if (!Files.isDirectory(root)) {
-      throw new AssertionError("PostgreSQL is required: install the Debian package \"postgresql\"");
-    }
-    try (Stream<Path> versions = Files.list(root)) {
-      return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("postgres")))
-          .max(Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName().toString().split("\\.")[0])))
-          .orElseThrow(() -> new AssertionError("no /usr/lib/postgresql/*/bin/postgres: install \"postgresql\""));
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
   }
 }

@@ -11,6 +11,7 @@ import dev.signet.common.lifecycle.Lifecycle;
 import dev.signet.common.lifecycle.LifecycleException;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.datastore.DataStore;
+import dev.signet.datastore.EventTail;
 import dev.signet.datastore.sql.SqlDataStore;
 import dev.signet.server.access.AccessApiContext;
 import dev.signet.server.access.AccessApiServer;
@@ -87,10 +88,12 @@ public final class SignetServer implements AutoCloseable {
   private static final Duration ROTATION_CHECK = Duration.ofSeconds(10);
   private static final Duration EVENT_POLL = Duration.ofSeconds(1);
   /**
-   * The poll period on a database other servers may share (PostgreSQL): one indexed query per period, short
-   * enough that a change made through another server reaches this server's agents well within a second.
+   * The fallback poll period on a database other servers may share (PostgreSQL). A change made through another
+   * server wakes this one at once through PostgreSQL's {@code LISTEN/NOTIFY} ({@link EventTail}); the poll only
+   * bounds the delay when a notification is lost (the listener's connection broke and is being re-opened), and 5 s
+   * is SPIRE's own default period for re-reading its event tables ({@code cache_reload_interval}).
    */
-  private static final Duration SHARED_EVENT_POLL = Duration.ofMillis(100);
+  private static final Duration SHARED_EVENT_POLL = Duration.ofSeconds(5);
   private static final Duration FEDERATION_CHECK = Duration.ofSeconds(10);
   private static final Duration POLICY_CHECK = Duration.ofSeconds(1);
 
@@ -239,14 +242,14 @@ public final class SignetServer implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     }), AuditTrail.ANCHOR_INTERVAL.toMillis(), AuditTrail.ANCHOR_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    // Another server sharing the database changed entries or bundles (its new CA): this server's agents hear of
-    // it through their push streams within one poll period.
+    // Another server sharing the database changed entries or bundles (its new CA): its commit's notification wakes
+    // this read, and this server's agents hear of it through their push streams. Closed before the loops' executor.
     Duration eventPoll = sharedDatabase() && tuning.eventPoll().equals(EVENT_POLL) ? SHARED_EVENT_POLL : tuning.eventPoll();
-    background.scheduleWithFixedDelay(guard("datastore event poll", () -> {
+    lifecycle.push("datastore event tail", EventTail.start(dataStore, background, eventPoll, () -> {
       if (entryCache.pollEvents()) {
         bundles.reloadChanged();
       }
-    }), eventPoll.toMillis(), eventPoll.toMillis(), TimeUnit.MILLISECONDS);
+    }));
     BundlePruner pruner = new BundlePruner(bundles, clock);
     background.scheduleWithFixedDelay(guard("bundle pruning", pruner::pruneOwn), tuning.rotationCheck().toMillis(),
         BundlePruner.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);

@@ -47,7 +47,8 @@ final class Migrations {
     return Flyway.configure(Migrations.class.getClassLoader())
         .dataSource(dataSource)
         .locations(dialect.migrations())
-        .javaMigrations(new V2__Hash_join_tokens(), new V3__Agent_version(), new V4__Entry_attributes())
+        .javaMigrations(new V2__Hash_join_tokens(), new V3__Agent_version(), new V4__Entry_attributes(),
+            new V5__Notify_change_events())
         .table("signet_schema_history");
   }
 

@@ -8,6 +8,7 @@ import dev.signet.datastore.DataStore;
 import dev.signet.datastore.DataStoreException;
 import dev.signet.datastore.DeleteMode;
 import dev.signet.datastore.EntryFilter;
+import dev.signet.datastore.EventSubscription;
 import dev.signet.datastore.FederationRelationship;
 import dev.signet.datastore.JoinToken;
 import dev.signet.datastore.NodeFilter;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,7 @@ public final class SqlDataStore implements DataStore {
   /** Null unless the store is an embedded file; then its files as they were before the open. */
   private final EmbeddedFilePermissions files;
   private final Map<Path, Object> filesBefore;
+  private final Set<EventSubscription> subscriptions = ConcurrentHashMap.newKeySet();
 
   private SqlDataStore(Pools pools, JdbcTarget target, Clock clock, EmbeddedFilePermissions files,
       Map<Path, Object> filesBefore) {
@@ -397,6 +400,24 @@ public final class SqlDataStore implements DataStore {
     return tx.write(() -> "prune events before " + before, t -> events.prune(t.connection(), before));
   }
 
+  /**
+   * On PostgreSQL, a {@link PostgresEventListener} on a connection of its own; closed with the store at the
+   * latest. The embedded databases have one process and nothing to listen to.
+   */
+  @Override
+  public EventSubscription subscribeToEvents(Runnable wake) {
+    Objects.requireNonNull(wake, "wake");
+    if (target.dialect() != SqlDialect.POSTGRES) {
+      return EventSubscription.NONE;
+    }
+    PostgresEventListener listener = PostgresEventListener.start(target, wake);
+    subscriptions.add(listener);
+    return () -> {
+      subscriptions.remove(listener);
+      listener.close();
+    };
+  }
+
   @Override
   public boolean healthy() {
     try (Connection c = pools.reader().getConnection()) {
@@ -412,6 +433,7 @@ public final class SqlDataStore implements DataStore {
     if (pools.isClosed()) {
       return;
     }
+    subscriptions.forEach(EventSubscription::close);
     pools.close();
     if (files != null) {
       try {

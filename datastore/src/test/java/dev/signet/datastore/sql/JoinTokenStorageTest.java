@@ -16,9 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,21 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JoinTokenStorageTest {
   private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
-  private static PostgresTestServer postgres;
+  @RegisterExtension static final PostgresTestServer.PerClass POSTGRES = PostgresTestServer.perClass();
   private final ManualClock clock = new ManualClock(START);
   @TempDir Path dataDir;
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = PostgresTestServer.start();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    if (postgres != null) {
-      postgres.close();
-    }
-  }
 
   @Test
   void theDatabaseFileHoldsTheTokensHashNotTheToken() throws Exception {
@@ -83,7 +70,7 @@ class JoinTokenStorageTest {
 
   @Test
   void migratingAPostgresStoreHashesItsPlaintextTokensWhichStillWorkOnce() throws Exception {
-    migratesAV1Store(postgres.sqlConfig(postgres.createDatabase(), 4), null);
+    migratesAV1Store(POSTGRES.freshDatabase().sqlConfig(4), null);
   }
 
   private void migratesAV1Store(SqlConfig config, Path dir) throws Exception {

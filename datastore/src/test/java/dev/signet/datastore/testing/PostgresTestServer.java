@@ -21,6 +21,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real, throw-away PostgreSQL server for tests, started from Debian's binaries
@@ -29,8 +32,10 @@ import java.util.stream.Stream;
  * PostgreSQL refuses to run as root. Missing binaries are an error, never a reason to skip: a test
  * that silently does not run cannot fail.
  *
- * <p>Typical use: start in {@code @BeforeAll}, {@link #createDatabase()} per test, {@link #close()} in
- * {@code @AfterAll}.
+ * <p>The one way tests get one: {@code @RegisterExtension static final PostgresTestServer.PerClass POSTGRES =
+ * PostgresTestServer.perClass();} starts a server before the class's tests and stops it after them, and
+ * {@link PerClass#freshDatabase()} gives each test an empty {@link Database} with its JDBC URL, libpq connection
+ * string and {@code DataStore "sql"} configuration.
  */
 public final class PostgresTestServer implements AutoCloseable {
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
@@ -100,33 +105,91 @@ public final class PostgresTestServer implements AutoCloseable {
     return port;
   }
 
-  /** JDBC URL of {@code database} on this server. */
-  public String jdbcUrl(String database) {
-    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
-  }
-
   /** The superuser, who needs no password (trust authentication on loopback). */
   public String user() {
     return "postgres";
   }
 
-  /** A fresh, empty database; returns its name. */
-  public String createDatabase() throws SQLException {
-    String name = "signet_test_" + DATABASES.incrementAndGet();
+  /** A fresh, empty database on this server. */
+  public Database createDatabase() throws SQLException {
+    Database database = new Database(this, "signet_test_" + DATABASES.incrementAndGet());
     try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user(), "");
         Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name);
+      s.execute("CREATE DATABASE " + database.name());
     }
-    return name;
+    return database;
+  }
+
+  private String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
   }
 
   /**
-   * A {@code DataStore "sql"} configuration for {@code database}, using SPIRE's libpq key/value
-   * connection string so that parsing is exercised too.
+   * One database of a test server, and the ways to reach it.
+   *
+   * @param name its name, unique per test JVM
    */
-  public SqlConfig sqlConfig(String database, int maxOpenConns) {
-    String dsn = "host=127.0.0.1 port=" + port + " dbname=" + database + " user=" + user() + " sslmode=disable";
-    return new SqlConfig(DatabaseType.POSTGRES, dsn, maxOpenConns, 1, Duration.ZERO, false);
+  public record Database(PostgresTestServer server, String name) {
+    /** Its JDBC URL. */
+    public String jdbcUrl() {
+      return server.jdbcUrl(name);
+    }
+
+    /** SPIRE's libpq key/value connection string, as an operator writes it in {@code server.conf}. */
+    public String dsn() {
+      return "host=127.0.0.1 port=" + server.port + " dbname=" + name + " user=" + server.user() + " sslmode=disable";
+    }
+
+    /** A {@code DataStore "sql"} configuration for it (through {@link #dsn()}, so that parsing is exercised too). */
+    public SqlConfig sqlConfig(int maxOpenConns) {
+      return new SqlConfig(DatabaseType.POSTGRES, dsn(), maxOpenConns, 1, Duration.ZERO, false);
+    }
+
+    /** A superuser connection, to look at or change what is stored with no datastore in between. */
+    public Connection connect() throws SQLException {
+      return DriverManager.getConnection(jdbcUrl(), server.user(), "");
+    }
+  }
+
+  /** A server for the tests of one class: see {@link PerClass}. */
+  public static PerClass perClass() {
+    return new PerClass();
+  }
+
+  /**
+   * A JUnit extension, registered as a static field with {@code @RegisterExtension}, that starts a
+   * PostgreSQL server before the tests of its class and stops it after them.
+   */
+  public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+    private volatile PostgresTestServer server;
+
+    private PerClass() {}
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+      server = start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+      if (server != null) {
+        server.close();
+        server = null;
+      }
+    }
+
+    /** The running server (to suspend and resume it). */
+    public PostgresTestServer server() {
+      if (server == null) {
+        throw new IllegalStateException("the test postgres runs only between beforeAll and afterAll");
+      }
+      return server;
+    }
+
+    /** A fresh, empty database on the running server. */
+    public Database freshDatabase() throws SQLException {
+      return server().createDatabase();
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.signet.datastore.DataStore;
 import dev.signet.datastore.DataStoreException;
 import dev.signet.datastore.DeleteMode;
 import dev.signet.datastore.EntryFilter;
+import dev.signet.datastore.EventSubscription;
 import dev.signet.datastore.FederationRelationship;
 import dev.signet.datastore.JoinToken;
 import dev.signet.datastore.NodeFilter;
@@ -299,6 +300,12 @@ public final class MeteredDataStore implements DataStore {
   @Override
   public int pruneEvents(Instant before) {
     return call("event_prune", () -> delegate.pruneEvents(before));
+  }
+
+  /** Not counted: a subscription, not a call; the reads it causes are. */
+  @Override
+  public EventSubscription subscribeToEvents(Runnable wake) {
+    return delegate.subscribeToEvents(wake);
   }
 
   /** Not counted: the readiness probe, asked at every poll. */

@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.signet.common.telemetry.PrometheusMetrics;
 import dev.signet.datastore.DataStore;
 import dev.signet.datastore.DataStoreException;
+import dev.signet.datastore.EventSubscription;
 import dev.signet.datastore.sql.SqlConfig;
 import dev.signet.datastore.sql.SqlDataStore;
 import dev.signet.common.telemetry.Metrics;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +37,26 @@ class MeteredDataStoreTest {
           // declared: exported at 0 before the first call
           .contains("spire_server_datastore_event_list_total{status=\"OK\"} 0.0");
     }
+  }
+
+  /** A wrapper that kept the interface's default would silently turn a shared store's notifications off. */
+  @Test
+  void anEventSubscriptionIsTheDelegatesOwn() {
+    EventSubscription own = () -> {};
+    List<Runnable> wakes = new ArrayList<>();
+    DataStore delegate = (DataStore) Proxy.newProxyInstance(DataStore.class.getClassLoader(),
+        new Class<?>[] {DataStore.class}, (proxy, method, args) -> {
+          if (!method.getName().equals("subscribeToEvents")) {
+            throw new UnsupportedOperationException(method.getName());
+          }
+          wakes.add((Runnable) args[0]);
+          return own;
+        });
+    Runnable wake = () -> {};
+
+    assertThat(MeteredDataStore.of(delegate, new PrometheusMetrics("spire_server")).subscribeToEvents(wake))
+        .isSameAs(own);
+    assertThat(wakes).containsExactly(wake);
   }
 
   @Test
