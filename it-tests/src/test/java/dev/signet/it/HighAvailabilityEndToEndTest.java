@@ -70,22 +70,25 @@ class HighAvailabilityEndToEndTest implements ProcessLogsOnFailure.WithWorkspace
   void entriesCreatedThroughOneServerReachTheAgentsOfTheOther() {
     String node = SignetServer.id("/node/ha-b");
     SignetAgent agentOfB = cluster.agent("agent-b", cluster.serverB, "127.0.0.2").attestAndStart(node);
+    int warmUp = 3;
     int samples = 40;
     List<Long> millis = new ArrayList<>();
     try (X509Watch watch = new X509Watch(agentOfB.address());
         UdsGrpc adminA = new UdsGrpc(cluster.serverA.socket())) {
-      for (int i = 0; i < samples; i++) {
+      for (int i = 0; i < warmUp + samples; i++) {
         String id = SignetServer.id("/workload/propagated-" + i);
         long created = System.nanoTime();
         adminA.createEntry(node, id, "unix:uid:" + uid);
         long seen = watch.awaitSpiffeId(id, Duration.ofSeconds(30));
-        millis.add(TimeUnit.NANOSECONDS.toMillis(seen - created));
+        if (i >= warmUp) { // the first creates run on JVMs still compiling the path: not what the figure is about
+          millis.add(TimeUnit.NANOSECONDS.toMillis(seen - created));
+        }
       }
       // what A's agent-facing side stored is B's too: the workload of B's agent holds all of them
-      assertThat(watch.updates().getLast().spiffeIds()).hasSize(samples);
+      assertThat(watch.updates().getLast().spiffeIds()).hasSize(warmUp + samples);
     }
     System.out.printf("ha: entry created through server A -> SVID at a workload of server B's agent: p50 %d ms, "
-        + "p99 %d ms, max %d ms (%d samples; B woken by PostgreSQL NOTIFY, 5 s fallback poll; all: %s)%n", HaCluster.quantile(millis, 0.5),
+        + "p99 %d ms, max %d ms (%d samples after 3 warm-up creates; B woken by PostgreSQL NOTIFY, 5 s fallback poll; all: %s)%n", HaCluster.quantile(millis, 0.5),
         HaCluster.quantile(millis, 0.99), HaCluster.quantile(millis, 1.0), samples, millis);
   }
 
