@@ -28,6 +28,11 @@ public final class DataStoreException extends RuntimeException {
     INVALID_ARGUMENT,
     /** The database cannot be reached or timed out; retrying later may succeed. */
     UNAVAILABLE,
+    /**
+     * The database has no room for the write (its disk, or a quota, is full). The transaction was rolled back,
+     * so nothing of it was stored; the same write succeeds once room is made.
+     */
+    NO_SPACE,
     /** An unexpected database failure (schema mismatch, driver bug). */
     INTERNAL
   }

@@ -106,7 +106,16 @@ public final class UdsGrpc implements AutoCloseable {
    * UNAVAILABLE…). A failure of the call itself throws {@link io.grpc.StatusRuntimeException}.
    */
   public long createEntryCode(String parentId, String spiffeId, String... selectors) {
-    return Pb.varint(Pb.field(createEntryResult(parentId, spiffeId, selectors), 1), 1);
+    return createEntryStatus(parentId, spiffeId, selectors).code();
+  }
+
+  /** The per-item status of a batch result ({@code spire.api.types.Status}: code, message). */
+  public record ItemStatus(long code, String message) {}
+
+  /** {@code BatchCreateEntry} with one entry; returns the result's status (a failed call throws). */
+  public ItemStatus createEntryStatus(String parentId, String spiffeId, String... selectors) {
+    ByteString status = Pb.field(createEntryResult(parentId, spiffeId, selectors), 1);
+    return new ItemStatus(Pb.varint(status, 1), Pb.field(status, 2).toStringUtf8());
   }
 
   private ByteString createEntryResult(String parentId, String spiffeId, String... selectors) {

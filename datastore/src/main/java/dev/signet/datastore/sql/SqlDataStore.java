@@ -138,6 +138,11 @@ public final class SqlDataStore implements DataStore {
     }
   }
 
+  /** The store's transactions, for tests that drive a write's failure themselves. */
+  Transactions transactions() {
+    return tx;
+  }
+
   /** The pools, for {@link LegacyH2Import}. */
   Pools pools() {
     return pools;

@@ -9,7 +9,9 @@ import org.sqlite.SQLiteException;
 /**
  * Maps JDBC failures onto {@link DataStoreException} kinds by SQLSTATE (the same codes on H2 and
  * PostgreSQL). The SQLite driver reports no SQLSTATE, only SQLite's extended result code: the codes that
- * matter here are given their SQLSTATE equivalents first ({@link #state}).
+ * matter here are given their SQLSTATE equivalents first ({@link #state}). A full disk (PostgreSQL's
+ * {@code 53100 disk_full}, SQLite's {@code SQLITE_FULL}) is {@link Kind#NO_SPACE}: nothing was written, and
+ * the write can succeed once there is room, so it is not the server's bug (INTERNAL).
  */
 final class SqlErrors {
   private SqlErrors() {}
@@ -39,6 +41,8 @@ final class SqlErrors {
     } else if (state.startsWith("08") || state.equals("HYT00") || state.equals("57014") || state.equals("57P01")
         || state.equals("53300") || e instanceof SQLTransientException) {
       kind = Kind.UNAVAILABLE;
+    } else if (state.equals("53100")) { // disk_full
+      kind = Kind.NO_SPACE;
     } else if (retryable(e) || state.equals("55P03")) {
       kind = Kind.CONFLICT;
     } else {
@@ -59,6 +63,7 @@ final class SqlErrors {
         case SQLITE_CONSTRAINT_FOREIGNKEY -> "23503";
         case SQLITE_CONSTRAINT_NOTNULL -> "23502";
         case SQLITE_CONSTRAINT_CHECK -> "23514";
+        case SQLITE_FULL -> "53100"; // PostgreSQL's disk_full: the file system (or max_page_count) has no room
         case SQLITE_BUSY_SNAPSHOT -> "40001"; // a read snapshot went stale under a writer: retry from the start
         case SQLITE_BUSY, SQLITE_BUSY_RECOVERY, SQLITE_BUSY_TIMEOUT, SQLITE_LOCKED -> "HYT00"; // waited busy_timeout for the writer
         default -> "";

@@ -1,5 +1,6 @@
 package dev.signet.datastore.sql;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -11,6 +12,12 @@ import java.util.function.Supplier;
  * deadlock cycle involves the log), commits, and makes the commit durable ({@link CommitDurability}) before
  * returning, so nothing it acknowledges is lost on a crash; deadlocks and serialization failures are retried a
  * few times, every other failure rolls back and surfaces as a {@link DataStoreException}.
+ *
+ * <p>A connection whose rollback fails is evicted from its pool, never reused: its transaction state is
+ * unknown. SQLite, for one, rolls a transaction back by itself on SQLITE_FULL (a full disk); the driver
+ * still believes a transaction is open, so on that connection every later statement would commit on its
+ * own (a multi-statement write no longer atomic) and every later commit would fail, until a restart
+ * (issue 15, fault 6).
  */
 final class Transactions {
   private static final int MAX_ATTEMPTS = 5;
@@ -43,7 +50,7 @@ final class Transactions {
         return result;
       } catch (SQLException | RuntimeException e) {
         // the pool restores auto-commit, isolation and read-only when the connection is returned
-        rollback(connection, e);
+        rollback(pools.reader(), connection, e);
         throw e;
       }
     } catch (SQLException e) {
@@ -65,7 +72,7 @@ final class Transactions {
           return result;
         } catch (SQLException | RuntimeException e) {
           // the pool restores auto-commit when the connection is returned
-          rollback(connection, e);
+          rollback(pools.writer(), connection, e);
           throw e;
         }
       } catch (SQLException e) {
@@ -77,11 +84,12 @@ final class Transactions {
     }
   }
 
-  private static void rollback(Connection connection, Exception cause) {
+  private static void rollback(HikariDataSource pool, Connection connection, Exception cause) {
     try {
       connection.rollback();
     } catch (SQLException e) {
       cause.addSuppressed(e);
+      pool.evictConnection(connection);
     }
   }
 }

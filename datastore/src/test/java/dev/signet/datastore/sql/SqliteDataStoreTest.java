@@ -169,4 +169,27 @@ class SqliteDataStoreTest extends DataStoreContractTest {
       assertThat(rs.getString(1)).isEqualTo("spiffe://example.org/x");
     }
   }
+
+  /**
+   * SQLite rolls a transaction back by itself on SQLITE_FULL (a full disk); the write's own rollback then fails.
+   * That connection must not serve the next write (found by DiskFullEndToEndTest: every later write failed
+   * "cannot commit - no transaction is active" until a restart, its statements committed one by one).
+   */
+  @Test
+  void aWriteThatSqliteRolledBackByItselfLeavesNoBrokenConnectionBehind() {
+    try (SqlDataStore store = SqlDataStore.open(SqlConfig.defaults(), dataDir.resolve("auto-rollback"), clock)) {
+      assertThatThrownBy(() -> store.transactions().write(() -> "fill the disk", tx -> {
+        tx.connection().createStatement().execute("rollback"); // what SQLite does on SQLITE_FULL
+        throw new org.sqlite.SQLiteException("[SQLITE_FULL] database or disk is full",
+            org.sqlite.SQLiteErrorCode.SQLITE_FULL);
+      })).isInstanceOfSatisfying(DataStoreException.class,
+          e -> assertThat(e.kind()).isEqualTo(DataStoreException.Kind.NO_SPACE));
+
+      RegistrationEntry first = store.createEntry(entry("/after/1", "/p", "unix:uid:1"));
+      RegistrationEntry second = store.createEntry(entry("/after/2", "/p", "unix:uid:2"));
+      assertThat(store.fetchEntry(first.entryId())).contains(first);
+      assertThat(store.fetchEntry(second.entryId())).contains(second);
+      assertThat(store.latestEventId()).isEqualTo(2);
+    }
+  }
 }

@@ -46,6 +46,8 @@ final class Problem extends RuntimeException {
         case NOT_FOUND -> notFound(e.getMessage());
         case ALREADY_EXISTS, CONFLICT, IN_USE -> new Problem(409, "Conflict", e.getMessage());
         case UNAVAILABLE -> unavailable("the datastore did not answer; retry later");
+        case NO_SPACE -> new Problem(507, "Insufficient Storage", "the datastore has no room for the change; nothing "
+            + "was stored");
         case INTERNAL -> new Problem(500, "Internal Server Error", "the datastore failed; see the server's log");
       };
       case CaException e -> switch (e.kind()) {

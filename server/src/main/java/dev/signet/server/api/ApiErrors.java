@@ -17,6 +17,8 @@ public final class ApiErrors {
       case IN_USE -> Status.FAILED_PRECONDITION;
       case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
       case UNAVAILABLE -> Status.UNAVAILABLE;
+      // gRPC's code for "the entire file system is out of space"; clients retry it like a rate limit
+      case NO_SPACE -> Status.RESOURCE_EXHAUSTED;
       case INTERNAL -> Status.INTERNAL;
     };
     return status.withDescription(e.getMessage()).withCause(e).asRuntimeException();
