@@ -11,35 +11,24 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The agent is killed with SIGKILL ten times, alternately right after a sync that made new SVIDs and right
  * after it stored a rotated SVID of its own (it rotates every ~8 s). It attested with a join token, which cannot be used again, so after
  * each restart it must resume from what it stored, with a key that matches its certificate, and serve.
  */
-@ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-class AgentCrashConsistencyEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
+class AgentCrashConsistencyEndToEndTest extends WorkspacePerTest {
   private static final String NODE = SignetServer.id("/node/agent-crash");
   private static final int ROUNDS = 10;
 
-  private final Workspace workspace = new Workspace("agent-crash");
 
-  @Override
-  public List<Workspace> workspaces() {
-    return List.of(workspace);
-  }
-
-  @AfterEach
-  void stopAll() {
-    workspace.close();
+  AgentCrashConsistencyEndToEndTest() {
+    super("agent-crash");
   }
 
   @Test

@@ -15,10 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Fault 8 of issue 15: a thousand agents reconnect at once after a server restart. The agents are the
@@ -33,9 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (calls fail fast "connection refused" meanwhile), and a TLS handshake queued behind a thousand others may
  * be closed; the agent retries both. Figures are printed for RESULTS.md; none is asserted on time.
  */
-@ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-class ReconnectStormEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
+class ReconnectStormEndToEndTest extends WorkspacePerTest {
   private static final int AGENTS = Integer.getInteger("signet.storm.agents", 1000);
   /** Ten workloads per agent: 10,000 SVIDs at once, well over the 500 a second one address may have signed. */
   private static final int ENTRIES_PER_AGENT = 10;
@@ -44,16 +41,9 @@ class ReconnectStormEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces 
       "storm: agents=(\\d+) synced=(\\d+) all_synced_ms=(\\d+) p50_ms=(-?\\d+) calls=(\\d+) svids=(\\d+) failures=\\{(.*)}");
   private static final Pattern GC = Pattern.compile("Pause \\w+ \\([^)]*\\) (\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
-  private final Workspace workspace = new Workspace("storm");
 
-  @Override
-  public List<Workspace> workspaces() {
-    return List.of(workspace);
-  }
-
-  @AfterEach
-  void stopAll() {
-    workspace.close();
+  ReconnectStormEndToEndTest() {
+    super("storm");
   }
 
   @Test

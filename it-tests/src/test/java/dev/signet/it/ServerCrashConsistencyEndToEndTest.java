@@ -18,10 +18,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The server is killed with SIGKILL at random moments, twenty times, while three clients run a mixed
@@ -32,24 +30,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and the audit trail verifies. At the end, a token acknowledged just before a kill attests a real agent,
  * and a ban acknowledged just before a kill holds after the restart.
  */
-@ExtendWith(ProcessLogsOnFailure.class)
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
-class ServerCrashConsistencyEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
+class ServerCrashConsistencyEndToEndTest extends WorkspacePerTest {
   private static final int ROUNDS = 20;
   private static final int WORKERS = 3;
 
-  private final Workspace workspace = new Workspace("crash");
   private final Random random = new Random();
   private SignetServer server;
 
-  @Override
-  public List<Workspace> workspaces() {
-    return List.of(workspace);
-  }
-
-  @AfterEach
-  void stopAll() {
-    workspace.close();
+  ServerCrashConsistencyEndToEndTest() {
+    super("crash");
   }
 
   @Test
