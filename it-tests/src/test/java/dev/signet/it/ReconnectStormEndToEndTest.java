@@ -10,8 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -71,13 +72,8 @@ class ReconnectStormEndToEndTest extends WorkspacePerTest {
     server.start();
     long pid = server.process().pid();
     AtomicLong peakRss = new AtomicLong();
-    AtomicBoolean sampling = new AtomicBoolean(true);
-    Thread sampler = Thread.ofPlatform().name("storm-rss").start(() -> {
-      while (sampling.get()) {
-        peakRss.accumulateAndGet(rssKib(pid), Math::max);
-        Poll.sleep(Duration.ofMillis(100));
-      }
-    });
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    sampler.scheduleAtFixedRate(() -> peakRss.accumulateAndGet(rssKib(pid), Math::max), 0, 100, TimeUnit.MILLISECONDS);
     try {
       touch(go);
       Matcher figures = Poll.value("the storm's figures", Duration.ofMinutes(4), () -> {
@@ -85,7 +81,7 @@ class ReconnectStormEndToEndTest extends WorkspacePerTest {
         Matcher m = STORM.matcher(log(storm));
         return m.find() ? java.util.Optional.of(m) : java.util.Optional.empty();
       });
-      sampling.set(false);
+      sampler.shutdownNow();
       String serverLog = log(server.process());
       assertThat(server.process().isAlive()).as("signet-server alive after the storm").isTrue();
       assertThat(serverLog).as("server log").doesNotContain("OutOfMemoryError");
@@ -103,12 +99,7 @@ class ReconnectStormEndToEndTest extends WorkspacePerTest {
       assertThat(failures).as("refusals other than the rate limit (timeouts, INTERNAL, ...)")
           .doesNotContain("INTERNAL", "DEADLINE_EXCEEDED", "UNKNOWN", "FAILED_PRECONDITION");
     } finally {
-      sampling.set(false);
-      try {
-        sampler.join(Duration.ofSeconds(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      sampler.shutdownNow();
     }
   }
 
