@@ -13,9 +13,10 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Creates N registration entries in one BatchCreateEntry over a server's admin socket, for footprint and
- * propagation measurements: {@code EntrySeeder SOCKET TRUST_DOMAIN PARENT_PATH COUNT SELECTOR_PREFIX}
- * (entry i gets selector {@code <prefix><i>}, e.g. {@code unix:uid:} → {@code unix:uid:20001}).
+ * Creates N registration entries over a server's admin socket, for footprint and propagation measurements:
+ * {@code EntrySeeder SOCKET TRUST_DOMAIN PARENT_PATH COUNT SELECTOR_PREFIX [BATCH [FIRST]]} (entry i, counted from
+ * FIRST, default 0, gets the path {@code /seeded/<i>} and the selector {@code <prefix><i>}, e.g. {@code unix:uid:}
+ * → {@code unix:uid:20001}), in BatchCreateEntry calls of BATCH entries (default: all in one call).
  */
 public final class EntrySeeder {
   private EntrySeeder() {}
@@ -29,19 +30,24 @@ public final class EntrySeeder {
     int separator = selectorPrefix.indexOf(':');
     EventLoopGroup group = UnixSockets.newEventLoopGroup(1);
     ManagedChannel channel = UnixSockets.channel(socket, group);
+    int batch = args.length > 5 ? Integer.parseInt(args[5]) : count;
+    int first = args.length > 6 ? Integer.parseInt(args[6]) : 0;
     try {
-      BatchCreateEntryRequest.Builder request = BatchCreateEntryRequest.newBuilder();
-      for (int i = 0; i < count; i++) {
-        request.addEntries(Entry.newBuilder()
-            .setSpiffeId(SPIFFEID.newBuilder().setTrustDomain(trustDomain).setPath("/seeded/" + i))
-            .setParentId(SPIFFEID.newBuilder().setTrustDomain(trustDomain).setPath(parentPath))
-            .addSelectors(Selector.newBuilder().setType(selectorPrefix.substring(0, separator))
-                .setValue(selectorPrefix.substring(separator + 1) + i)));
-      }
       long start = System.nanoTime();
-      BatchCreateEntryResponse response = EntryGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
-          .batchCreateEntry(request.build());
-      long failed = response.getResultsList().stream().filter(r -> r.getStatus().getCode() != 0).count();
+      long failed = 0;
+      for (int from = first; from < first + count; from += batch) {
+        BatchCreateEntryRequest.Builder request = BatchCreateEntryRequest.newBuilder();
+        for (int i = from; i < Math.min(first + count, from + batch); i++) {
+          request.addEntries(Entry.newBuilder()
+              .setSpiffeId(SPIFFEID.newBuilder().setTrustDomain(trustDomain).setPath("/seeded/" + i))
+              .setParentId(SPIFFEID.newBuilder().setTrustDomain(trustDomain).setPath(parentPath))
+              .addSelectors(Selector.newBuilder().setType(selectorPrefix.substring(0, separator))
+                  .setValue(selectorPrefix.substring(separator + 1) + i)));
+        }
+        BatchCreateEntryResponse response = EntryGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(120, TimeUnit.SECONDS).batchCreateEntry(request.build());
+        failed += response.getResultsList().stream().filter(r -> r.getStatus().getCode() != 0).count();
+      }
       System.out.printf("created %d entries (%d failed) in %d ms%n", count - failed, failed,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     } finally {

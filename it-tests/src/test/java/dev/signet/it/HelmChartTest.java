@@ -113,7 +113,7 @@ class HelmChartTest {
   @Test
   void postgresAndGatewayRenderSchemaValidManifestsAndConfigsTheBinariesAccept() throws IOException {
     RenderedChart chart = render("postgres-gateway", "datastore.postgres.enabled=true", "datastore.postgres.host=db.example",
-        "server.replicas=3", "gateway.enabled=true", "gateway.upstream=billing:8080",
+        "server.replicas=3", "server.javaOpts=-Xmx2g", "gateway.enabled=true", "gateway.upstream=billing:8080",
         "gateway.policies.billing\\.yaml=name: billing");
     kubeconform(chart, "postgres-gateway");
 
@@ -124,6 +124,7 @@ class HelmChartTest {
     JsonNode password = env(server, "SIGNET_DATASTORE_PASSWORD").path("valueFrom").path("secretKeyRef");
     assertThat(password.path("name").asText()).isEqualTo("signet-postgres");
     assertThat(password.path("key").asText()).isEqualTo("password");
+    assertThat(env(server, "SIGNET_JAVA_OPTS").path("value").asText()).isEqualTo("-Xmx2g");
     String serverConf = chart.configFile("signet-server", "server.conf");
     assertThat(serverConf).contains("database_type = \"postgres\"").contains("host=db.example port=5432 dbname=signet")
         .contains("password=${SIGNET_DATASTORE_PASSWORD}").doesNotContain("sqlite3");

@@ -32,9 +32,10 @@ final class EntryReader {
   /** Entries selected by {@code query} (which must select {@link #COLUMNS} from {@code registered_entries e}). */
   static List<Row> read(Connection c, Sql query) throws SQLException {
     Map<Long, Partial> partials = new LinkedHashMap<>();
+    SharedValues shared = new SharedValues();
     try (PreparedStatement s = query.prepare(c); ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
-        partials.put(rs.getLong(1), Partial.from(rs));
+        partials.put(rs.getLong(1), Partial.from(rs, shared));
       }
     }
     if (partials.isEmpty()) {
@@ -45,9 +46,9 @@ final class EntryReader {
       List<Long> chunk = seqs.subList(from, Math.min(seqs.size(), from + IN_CHUNK));
       String in = " WHERE entry_seq IN (" + "?,".repeat(chunk.size() - 1) + "?) ORDER BY entry_seq, ordinal";
       loadChildren(c, new Sql("SELECT entry_seq, type, value FROM entry_selectors" + in).add("", chunk.toArray()),
-          partials, (p, rs) -> p.selectors.add(selector(rs)));
+          partials, (p, rs) -> p.selectors.add(shared.selector(rs.getString(2), rs.getString(3))));
       loadChildren(c, new Sql("SELECT entry_seq, trust_domain FROM entry_federates_with" + in).add("", chunk.toArray()),
-          partials, (p, rs) -> p.federatesWith.add(string(rs, 2)));
+          partials, (p, rs) -> p.federatesWith.add(shared.name(rs.getString(2))));
       loadChildren(c, new Sql("SELECT entry_seq, dns_name FROM entry_dns_names" + in).add("", chunk.toArray()),
           partials, (p, rs) -> p.dnsNames.add(string(rs, 2)));
     }
@@ -58,17 +59,18 @@ final class EntryReader {
   static List<Row> readAll(Connection c) throws SQLException {
     Map<Long, Partial> partials = new HashMap<>();
     List<Long> order = new ArrayList<>();
+    SharedValues shared = new SharedValues();
     try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM registered_entries e ORDER BY e.seq");
         ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
-        partials.put(rs.getLong(1), Partial.from(rs));
+        partials.put(rs.getLong(1), Partial.from(rs, shared));
         order.add(rs.getLong(1));
       }
     }
     loadChildren(c, new Sql("SELECT entry_seq, type, value FROM entry_selectors ORDER BY entry_seq, ordinal"),
-        partials, (p, rs) -> p.selectors.add(selector(rs)));
+        partials, (p, rs) -> p.selectors.add(shared.selector(rs.getString(2), rs.getString(3))));
     loadChildren(c, new Sql("SELECT entry_seq, trust_domain FROM entry_federates_with ORDER BY entry_seq, ordinal"),
-        partials, (p, rs) -> p.federatesWith.add(string(rs, 2)));
+        partials, (p, rs) -> p.federatesWith.add(shared.name(rs.getString(2))));
     loadChildren(c, new Sql("SELECT entry_seq, dns_name FROM entry_dns_names ORDER BY entry_seq, ordinal"),
         partials, (p, rs) -> p.dnsNames.add(string(rs, 2)));
     Map<Long, Partial> ordered = new LinkedHashMap<>();
@@ -91,10 +93,6 @@ final class EntryReader {
   @FunctionalInterface
   private interface ChildReader {
     void read(Partial partial, ResultSet rs) throws SQLException;
-  }
-
-  private static Selector selector(ResultSet rs) throws SQLException {
-    return new Selector(rs.getString(2), rs.getString(3));
   }
 
   private static String string(ResultSet rs, int column) throws SQLException {
@@ -126,11 +124,11 @@ final class EntryReader {
     long createdAt;
     EntryAttributes attributes;
 
-    static Partial from(ResultSet rs) throws SQLException {
+    static Partial from(ResultSet rs, SharedValues shared) throws SQLException {
       Partial p = new Partial();
       p.entryId = rs.getString(2);
-      p.spiffeId = SpiffeId.parse(rs.getString(3));
-      p.parentId = SpiffeId.parse(rs.getString(4));
+      p.spiffeId = shared.spiffeId(rs.getString(3));
+      p.parentId = shared.parentId(rs.getString(4));
       p.x509Ttl = rs.getInt(5);
       p.jwtTtl = rs.getInt(6);
       p.admin = rs.getBoolean(7);
@@ -138,9 +136,9 @@ final class EntryReader {
       p.expiresAt = rs.getLong(9);
       p.revision = rs.getLong(10);
       p.storeSvid = rs.getBoolean(11);
-      p.hint = rs.getString(12);
+      p.hint = SharedValues.hint(rs.getString(12));
       p.createdAt = rs.getLong(13);
-      p.attributes = new EntryAttributes(rs.getBoolean(14), rs.getBoolean(15));
+      p.attributes = SharedValues.attributes(rs.getBoolean(14), rs.getBoolean(15));
       return p;
     }
 
