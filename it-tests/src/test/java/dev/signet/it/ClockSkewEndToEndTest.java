@@ -13,16 +13,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -54,39 +56,54 @@ class ClockSkewEndToEndTest implements ProcessLogsOnFailure.WithWorkspaces {
   private static final Duration WINDOW = Duration.ofSeconds(100);
   private static final Pattern LOG_TIME = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z) ", Pattern.MULTILINE);
 
-  private Workspace workspace;
-  private final int serverMetricsPort = Workspace.freePort();
+  private final Workspace ahead = new Workspace("skew-ahead");
+  private final Workspace behind = new Workspace("skew-behind");
 
   @Override
   public List<Workspace> workspaces() {
-    return Collections.singletonList(workspace);
-  }
-
-  @BeforeEach
-  void createWorkspace(org.junit.jupiter.api.TestInfo test) {
-    workspace = new Workspace("skew-" + test.getTestMethod().orElseThrow().getName());
+    return List.of(ahead, behind);
   }
 
   @AfterEach
   void stopAll() {
-    workspace.close();
+    ahead.close();
+    behind.close();
   }
 
+  /**
+   * Both directions at once, each agent on its own server (the server's counters are per direction): the two
+   * windows overlap instead of following each other, and the machine is idle through most of them.
+   */
   @Test
-  void anAgentFiveMinutesAheadServesValidSvidsAndRotatesThemOncePerHalfLifeWithoutStorming() {
-    // the server's own SVID lives an hour (its default_x509_svid_ttl): one of 60 s would be expired on the agent's
-    // clock, and the agent would refuse the server as any TLS client does
-    servesAndRotatesWithoutStorming("+5m", SKEW);
+  void anAgentFiveMinutesAheadAndOneFiveMinutesBehindServeValidSvidsAndRotateThemWithoutStorming() throws Exception {
+    // ahead: the server's own SVID lives an hour (its default_x509_svid_ttl): one of 60 s would be expired on the
+    // agent's clock, and the agent would refuse the server as any TLS client does.
+    // behind: the server's certificate was minted moments ago (NotBefore 10 s back on the server's clock), so it is
+    // not yet valid on the agent's clock: accepted within SpiffeServerTrustManager's NOT_BEFORE_ALLOWANCE
+    ExecutorService directions = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> aheadRun = directions.submit(() -> servesAndRotatesWithoutStorming(ahead, "+5m", SKEW));
+      Future<?> behindRun = directions.submit(() -> servesAndRotatesWithoutStorming(behind, "-5m", SKEW.negated()));
+      outcome(aheadRun);
+      outcome(behindRun);
+    } finally {
+      directions.shutdownNow();
+    }
   }
 
-  @Test
-  void anAgentFiveMinutesBehindAFreshServerAttestsServesAndRotatesWithoutStorming() {
-    // the server's certificate was minted moments ago (NotBefore 10 s back on the server's clock), so it is not yet
-    // valid on the agent's clock: accepted within SpiffeServerTrustManager's NOT_BEFORE_ALLOWANCE
-    servesAndRotatesWithoutStorming("-5m", SKEW.negated());
+  private static void outcome(Future<?> direction) throws Exception {
+    try {
+      direction.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
   }
 
-  private void servesAndRotatesWithoutStorming(String offset, Duration skew) {
+  private void servesAndRotatesWithoutStorming(Workspace workspace, String offset, Duration skew) {
+    int serverMetricsPort = Workspace.freePort();
     SignetServer server = new SignetServer(workspace, "1h").withServerBlocks("    agent_ttl = \"90s\"")
         .withBlocks(Prometheus.telemetryBlock(serverMetricsPort)).start();
     server.createEntry(NODE, WORKLOAD, "unix:uid:" + Uids.current(), "-x509SVIDTTL", "60");
