@@ -4,7 +4,7 @@
 # agent cold start (resuming its stored identity). Build first: ./mvnw -q install -DskipTests
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-run() { "$JAVA" --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile="$ROOT/packaging/src/dist/conf/logback.xml" -cp "$CP" "$@" 2>/dev/null; }
+run() { "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" "$@" 2>/dev/null; }
 WORK="$(mktemp -d /tmp/signet-e2e.XXXXXX)"
 export SIGNET_DEMO_DIR="$WORK" SIGNET_DEMO_PORT="${SIGNET_DEMO_PORT:-18443}" SPIFFE_ENDPOINT_SOCKET="$WORK/agent.sock"
 "$DIST/bin/signet-demo" > "$WORK/demo.log" 2>&1 &

@@ -41,7 +41,7 @@ for _ in $(seq 1 120); do [ -S "$WORK/api.sock" ] && break; sleep 0.5; done
 sleep 1
 for c in "${@:-1 4}"; do
   for n in $c; do
-    "$JAVA" -cp "$CP" -Dlogback.configurationFile=../packaging/src/dist/conf/logback.xml dev.signet.benchmarks.EntryCreateLoad \
+    "$JAVA" -cp "$CP" dev.signet.benchmarks.EntryCreateLoad \
       "$WORK/api.sock" example.org "$CALLS" "$n" 2>"$WORK/load.err" || { cat "$WORK/load.err" "$WORK/server.log" >&2; exit 1; }
   done
 done

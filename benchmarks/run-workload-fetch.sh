@@ -5,5 +5,5 @@
 # Arguments: [sequentialCalls] [concurrency] [seconds] [unix|docker|k8s]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-exec "$JAVA" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile=../packaging/src/dist/conf/logback.xml \
+exec "$JAVA" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \
   -cp "$CP" dev.signet.benchmarks.WorkloadFetchLoad "$@"

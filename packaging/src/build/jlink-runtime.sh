@@ -8,14 +8,7 @@ set -euo pipefail
 modules_file="$1"
 output="$2"
 
-jdk=""
-for candidate in "${SIGNET_BUILD_JDK:-}" /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25-*; do
-  if [[ -n "$candidate" && -x "$candidate/bin/jlink" ]]; then jdk="$candidate"; break; fi
-done
-if [[ -z "$jdk" ]]; then
-  echo "jlink-runtime: no JDK 25 with jlink under /usr/lib/jvm (set SIGNET_BUILD_JDK)" >&2
-  exit 1
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/build-jdk.sh"
 
 modules="$(grep -v '^[[:space:]]*#' "$modules_file" | awk '{print $1}' | grep -v '^$' | paste -sd, -)"
 # the JDK, its exact version, the modules and this script: a change to any of them rebuilds the image

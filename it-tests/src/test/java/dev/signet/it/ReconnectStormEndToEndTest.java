@@ -54,8 +54,7 @@ class ReconnectStormEndToEndTest extends WorkspacePerTest {
         .withEnvironment(Map.of("SIGNET_JAVA_OPTS", HEAP_LIMIT));
     server.start();
     Path go = workspace.path("storm.go");
-    RunningProcess storm = workspace.start("storm", List.of(javaBin(), "-Xmx1g",
-        "-Dlogback.configurationFile=" + Distribution.get().home().resolve("conf/logback.xml"), "-cp", benchmarksClassPath(),
+    RunningProcess storm = workspace.start("storm", List.of(javaBin(), "-Xmx1g", "-cp", benchmarksClassPath(),
         "dev.signet.benchmarks.sidebyside.ReconnectStorm", server.socket().toString(), Integer.toString(server.port()),
         Integer.toString(AGENTS), Integer.toString(ENTRIES_PER_AGENT), go.toString(), "150"));
     Poll.until("the storm's agents attested and connected", Duration.ofMinutes(5), () -> {

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sets up a daemon's logging from its config at start-up ({@code run}): the root logger's level
  * ({@code log_level}), and its one appender, which writes text or JSON lines ({@code log_format}) to stderr
- * or appends them to {@code log_file}. The levels of other loggers set by {@code conf/logback.xml} (gRPC
- * and Netty at WARN) are kept; only the root's appenders are replaced.
+ * or appends them to {@code log_file}. The levels of other loggers ({@link DefaultLogging}: gRPC and Netty at
+ * WARN) are kept; only the root's appenders are replaced.
  *
  * <p>Text lines are {@code time level [thread] logger: message key="value" ...}. JSON lines are logback's
  * {@link JsonEncoder} objects, one per line, with {@code timestamp} (epoch milliseconds), {@code level},
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * existing one is appended to as it is (an operator who made it group-readable meant it).
  */
 public final class DaemonLogging {
-  /** The text layout: the packaged logback.xml's, plus the fields. */
+  /** The text layout: time, level, thread, logger, message, then the fields. */
   static final String TEXT_PATTERN =
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{0}: %msg%replace( %kvp){'^ $', ''}%n";
   private static final String APPENDER_NAME = "daemon";

@@ -2,7 +2,9 @@ package dev.signet.agent.cli;
 
 import dev.signet.agent.helper.HelperCommand;
 import dev.signet.common.cli.HelpOptions;
+import dev.signet.common.cli.SubcommandsOnDemand;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,10 +24,12 @@ import picocli.CommandLine.Command;
  * ({@link HelpOptions}).
  */
 @Command(name = "signet-agent", mixinStandardHelpOptions = true, version = "signet-agent 0.1.0",
-    description = "Signet agent: SPIRE-compatible node agent and Workload API",
-    subcommands = {RunCommand.class, ValidateCommand.class, AgentMain.Api.class, HealthcheckCommand.class,
-        HelperCommand.class})
+    description = "Signet agent: SPIRE-compatible node agent and Workload API")
 public final class AgentMain {
+  /** The verbs, in the order the usage lists them. */
+  static final List<Class<?>> VERBS = List.of(RunCommand.class, ValidateCommand.class, AgentMain.Api.class,
+      HealthcheckCommand.class, HelperCommand.class);
+
   private final AgentRunner runner;
 
   public AgentMain(AgentRunner runner) {
@@ -37,9 +41,14 @@ public final class AgentMain {
     return runner;
   }
 
-  /** A command line for this agent, writing to the given streams (tests capture them). */
+  /** A command line with every verb for this agent, writing to the given streams (tests capture them). */
   public static CommandLine commandLine(AgentRunner runner, PrintWriter out, PrintWriter err) {
-    CommandLine commandLine = HelpOptions.install(new CommandLine(new AgentMain(runner)));
+    return commandLine(runner, out, err, new String[0]);
+  }
+
+  /** The command line with the verbs {@code args} needs ({@link SubcommandsOnDemand}). */
+  static CommandLine commandLine(AgentRunner runner, PrintWriter out, PrintWriter err, String[] args) {
+    CommandLine commandLine = SubcommandsOnDemand.commandLine(new AgentMain(runner), VERBS, args);
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -48,7 +57,8 @@ public final class AgentMain {
 
   /** Runs {@code args} and returns the exit code. */
   public static int execute(AgentRunner runner, String... args) {
-    return commandLine(runner, new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+    return commandLine(runner, new PrintWriter(System.out, true), new PrintWriter(System.err, true), args)
+        .execute(args);
   }
 
   public static void main(String[] args) {

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.signet.common.bundle.Bundle;
-import dev.signet.common.bundle.JwksCodec;
-import dev.signet.common.bundle.PemCodec;
+import dev.signet.common.bundle.DerCodec;
 import dev.signet.common.files.AtomicFiles;
+import dev.signet.common.proto.BundleProtos;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.SpiffeId;
 import dev.signet.common.spiffe.TrustDomain;
@@ -58,6 +58,12 @@ import org.slf4j.LoggerFactory;
 public final class StoredSvids {
   private static final Logger LOG = LoggerFactory.getLogger(StoredSvids.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * The file's layout: bundles as serialized {@code spire.api.types.Bundle}, chains as concatenated DER, keys as
+   * PKCS#8 DER, all base64. Earlier releases wrote JWKS and PEM (which cost a restart the JOSE library, its JSON
+   * parser and BouncyCastle's PEM reader); such a file is not served, and the first sync re-issues what it held.
+   */
+  private static final int FORMAT = 2;
 
   private final Path file;
   private final Supplier<SpiffeId> agentId;
@@ -115,9 +121,11 @@ public final class StoredSvids {
   private byte[] encode(Contents contents) throws IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("agent_id", agentId.get().toString());
-    root.put("bundle", JwksCodec.encode(contents.bundle()));
+    root.put("format", FORMAT);
+    root.put("bundle", BundleProtos.toProto(contents.bundle()).toByteArray());
     ObjectNode federated = root.putObject("federated_bundles");
-    contents.federated().forEach((domain, bundle) -> federated.put(domain.name(), JwksCodec.encode(bundle)));
+    contents.federated().forEach((domain, bundle) -> federated.put(domain.name(),
+        BundleProtos.toProto(bundle).toByteArray()));
     ArrayNode svids = root.putArray("svids");
     for (HeldSvid held : contents.svids()) {
       AuthorizedEntry entry = held.entry();
@@ -133,8 +141,8 @@ public final class StoredSvids {
       node.put("hint", entry.hint());
       ArrayNode federatesWith = node.putArray("federates_with");
       entry.federatesWith().forEach(td -> federatesWith.add(td.name()));
-      node.put("svid_chain", PemCodec.encodeCertificates(held.svid().chain()));
-      node.put("private_key", PemCodec.encodePrivateKey(held.svid().privateKey()));
+      node.put("svid_chain", DerCodec.concat(held.svid().chain()));
+      node.put("private_key", held.svid().privateKey().getEncoded());
     }
     return JSON.writeValueAsBytes(root);
   }
@@ -147,18 +155,22 @@ public final class StoredSvids {
           agentId.get());
       return Optional.empty();
     }
-    Bundle bundle = JwksCodec.decode(trustDomain, root.path("bundle").asText());
+    if (root.path("format").asInt() != FORMAT) {
+      LOG.info("not serving the stored workload svids: {} is in the format of an earlier release", file);
+      return Optional.empty();
+    }
+    Bundle bundle = bundle(trustDomain, root.path("bundle"));
     Map<TrustDomain, Bundle> federated = new LinkedHashMap<>();
-    root.path("federated_bundles").properties().forEach(field -> {
+    for (Map.Entry<String, JsonNode> field : root.path("federated_bundles").properties()) {
       TrustDomain domain = TrustDomain.parse(field.getKey());
-      federated.put(domain, JwksCodec.decode(domain, field.getValue().asText()));
-    });
+      federated.put(domain, bundle(domain, field.getValue()));
+    }
     List<HeldSvid> svids = new ArrayList<>();
     int skipped = 0;
     for (JsonNode node : root.path("svids")) {
       AuthorizedEntry entry = entryOf(node);
-      List<X509Certificate> chain = PemCodec.decodeCertificates(node.path("svid_chain").asText());
-      X509Svid svid = X509Svid.of(chain, PemCodec.decodePrivateKey(node.path("private_key").asText()));
+      List<X509Certificate> chain = DerCodec.parseCertificates(node.path("svid_chain").binaryValue());
+      X509Svid svid = X509Svid.of(chain, DerCodec.parsePrivateKey(node.path("private_key").binaryValue()));
       if (usable(entry, svid, trustDomain, now)) {
         svids.add(HeldSvid.restored(entry, svid));
       } else {
@@ -169,6 +181,15 @@ public final class StoredSvids {
       LOG.info("not serving {} stored workload svids that are expired, not yet valid or for another identity", skipped);
     }
     return Optional.of(new Contents(bundle, federated, svids));
+  }
+
+  private static Bundle bundle(TrustDomain expected, JsonNode field) throws IOException {
+    Bundle bundle = BundleProtos.fromProto(dev.signet.proto.spire.api.types.Bundle.parseFrom(field.binaryValue()));
+    if (!bundle.trustDomain().equals(expected)) {
+      throw new IllegalArgumentException("stored bundle of \"" + bundle.trustDomain() + "\" where \"" + expected
+          + "\" was expected");
+    }
+    return bundle;
   }
 
   private static boolean usable(AuthorizedEntry entry, X509Svid svid, TrustDomain trustDomain, Instant now) {

@@ -3,13 +3,17 @@ package dev.signet.agent.sync;
 import static dev.signet.common.testing.FileModes.mode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.signet.agent.workload.CachedIdentity;
 import dev.signet.agent.workload.IdentitySnapshot;
 import dev.signet.agent.workload.JwtSvidCache;
 import dev.signet.agent.workload.WorkloadIdentityCache;
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.crypto.KeyType;
+import dev.signet.common.proto.BundleProtos;
 import dev.signet.common.spiffe.SpiffeId;
+import dev.signet.common.spiffe.TrustDomain;
 import dev.signet.common.testing.TestCertificate;
 import dev.signet.common.time.ManualClock;
 import java.nio.file.Files;
@@ -37,6 +41,7 @@ class StoredSvidsTest {
   @TempDir Path temp;
   private final ManualClock clock = new ManualClock(TestCertificate.NOW);
   private FakeSpireServer server;
+  private static final ObjectMapper JSON = new ObjectMapper();
   private Path file;
 
   @BeforeEach
@@ -166,13 +171,33 @@ class StoredSvidsTest {
 
   @Test
   void anUnreadableFileIsIgnoredAndReplacedByTheNextSync() throws Exception {
-    Files.writeString(file, "{\"agent_id\":\"" + AGENT + "\",\"bundle\":\"not a bundle\",\"svids\":[{}]}");
+    Files.writeString(file, "{\"agent_id\":\"" + AGENT + "\",\"format\":2,\"bundle\":\"bm90IGEgYnVuZGxl\",\"svids\":[{}]}");
     WorkloadIdentityCache cache = emptyCache();
     EntrySynchronizer synchronizer = synchronizer(cache, AGENT);
 
     assertThat(synchronizer.restore()).isZero();
     synchronizer.sync();
     assertThat(synchronizer(emptyCache(), AGENT).restore()).isEqualTo(2);
+  }
+
+  @Test
+  void aFileInTheFormatOfAnEarlierReleaseIsNotServed() throws Exception {
+    synchronizer(emptyCache(), AGENT).sync();
+    ObjectNode root = (ObjectNode) JSON.readTree(file.toFile());
+    root.remove("format"); // as release 0.1's JWKS-and-PEM files, which had none
+    Files.write(file, JSON.writeValueAsBytes(root));
+
+    assertThat(synchronizer(emptyCache(), AGENT).restore()).isZero();
+  }
+
+  @Test
+  void aStoredBundleOfAnotherTrustDomainIsNotServed() throws Exception {
+    synchronizer(emptyCache(), AGENT).sync();
+    ObjectNode root = (ObjectNode) JSON.readTree(file.toFile());
+    root.put("bundle", BundleProtos.toProto(Bundle.empty(TrustDomain.parse("evil.org"))).toByteArray());
+    Files.write(file, JSON.writeValueAsBytes(root));
+
+    assertThat(synchronizer(emptyCache(), AGENT).restore()).isZero();
   }
 
   @Test

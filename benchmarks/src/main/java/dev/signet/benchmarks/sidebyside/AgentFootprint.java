@@ -94,6 +94,9 @@ public final class AgentFootprint {
         restartMillis.add(firstSvid(restarted, workload, workloadId));
         // the CPU the agent used until then: unlike wall time, independent of what else shares the cores
         restartCpuMillis.add(ProcessCpu.micros(restarted.pid()) / 1000.0);
+        System.err.println(deployment.peer().name() + " restart " + (i + 1) + " cpu by thread (ms): "
+            + ProcessCpu.microsByThread(restarted.pid()).entrySet().stream().limit(8)
+                .map(entry -> entry.getKey() + " " + entry.getValue() / 1000).toList());
       }
       figures.put(Figure.AGENT_FIRST_SVID_STORED, ResultTable.median(restartMillis));
       figures.put(Figure.AGENT_RESTART_CPU, ResultTable.median(restartCpuMillis));

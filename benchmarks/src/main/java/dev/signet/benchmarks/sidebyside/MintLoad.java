@@ -17,6 +17,17 @@ import java.util.function.IntSupplier;
 final class MintLoad {
   private MintLoad() {}
 
+  /**
+   * The same load against a server already running, for profiling it alone: {@code MintLoad <admin socket>
+   * <server pid> <clients> <seconds>} prints the rate and the server's CPU per SVID.
+   */
+  public static void main(String[] args) {
+    Throughput.Rate rate = perSecond(Path.of(args[0]), Long.parseLong(args[1]), Integer.parseInt(args[2]),
+        Integer.parseInt(args[3]));
+    System.out.printf("MintX509SVID: %.0f SVIDs/s, server CPU %.0f us per SVID%n", rate.perSecond(),
+        rate.serverCpuMicrosPerUnit());
+  }
+
   static Throughput.Rate perSecond(Path adminSocket, long serverPid, int clients, int seconds) {
     List<AdminApi> connections = new ArrayList<>();
     List<IntSupplier> calls = new ArrayList<>();

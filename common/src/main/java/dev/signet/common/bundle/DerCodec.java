@@ -1,5 +1,6 @@
 package dev.signet.common.bundle;
 
+import dev.signet.common.crypto.EncodedKeys;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.security.GeneralSecurityException;
@@ -11,9 +12,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMException;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * DER forms as the Workload API and SPIRE's protos carry them: certificates as one byte string of
@@ -75,9 +73,9 @@ public final class DerCodec {
       throw new BundleFormatException("no PKCS#8 private key found (the input is empty)");
     }
     try {
-      return new JcaPEMKeyConverter().getPrivateKey(PrivateKeyInfo.getInstance(pkcs8));
-    } catch (IllegalArgumentException | PEMException e) {
-      throw new BundleFormatException("PKCS#8 private key is malformed: " + e.getMessage(), e);
+      return EncodedKeys.privateKey(pkcs8);
+    } catch (IllegalArgumentException e) {
+      throw new BundleFormatException(e.getMessage(), e);
     }
   }
 

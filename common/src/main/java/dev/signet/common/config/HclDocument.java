@@ -29,7 +29,10 @@ import java.util.Map;
  * @param origin where the text came from, used in error messages (a file name, or {@code "config"})
  */
 public record HclDocument(String origin, Map<String, Object> tree) {
-  private static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  /** Built on the first JSON document only: Jackson's data binding is a few hundred classes an HCL config never needs. */
+  private static final class Json {
+    static final JsonMapper MAPPER = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  }
 
   public HclDocument {
     tree = Collections.unmodifiableMap(new LinkedHashMap<>(tree));
@@ -96,7 +99,8 @@ public record HclDocument(String origin, Map<String, Object> tree) {
 
   private static Map<String, Object> json(String text, String origin) {
     try {
-      return JSON.readValue(text, JSON.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
+      return Json.MAPPER.readValue(text,
+          Json.MAPPER.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
     } catch (JacksonException e) {
       String message = "invalid JSON: " + e.getOriginalMessage();
       if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {

@@ -5,14 +5,11 @@ import dev.signet.common.bundle.Bundle;
 import dev.signet.common.bundle.DerCodec;
 import dev.signet.common.bundle.JwtAuthority;
 import dev.signet.common.bundle.X509Authority;
+import dev.signet.common.crypto.EncodedKeys;
 import dev.signet.common.spiffe.TrustDomain;
 import dev.signet.proto.spire.api.types.JWTKey;
 import dev.signet.proto.spire.api.types.X509Certificate;
-import java.security.KeyFactory;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
-import java.security.spec.InvalidKeySpecException;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,17 +72,11 @@ public final class BundleProtos {
   }
 
   private static PublicKey publicKey(TrustDomain trustDomain, JWTKey key) {
-    byte[] der = key.getPublicKey().toByteArray();
-    for (String algorithm : new String[] {"EC", "RSA"}) {
-      try {
-        return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
-      } catch (InvalidKeySpecException e) {
-        // not this algorithm: try the next one
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("the JDK lacks " + algorithm, e);
-      }
+    try {
+      return EncodedKeys.publicKey(key.getPublicKey().toByteArray());
+    } catch (IllegalArgumentException e) {
+      throw new ProtoConversionException("bundle \"" + trustDomain + "\": jwt authority \"" + key.getKeyId()
+          + "\" public key is not a PKIX EC or RSA key");
     }
-    throw new ProtoConversionException("bundle \"" + trustDomain + "\": jwt authority \"" + key.getKeyId()
-        + "\" public key is not a PKIX EC or RSA key");
   }
 }

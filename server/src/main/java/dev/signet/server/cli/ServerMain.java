@@ -1,12 +1,14 @@
 package dev.signet.server.cli;
 
 import dev.signet.common.cli.HelpOptions;
+import dev.signet.common.cli.SubcommandsOnDemand;
 import dev.signet.server.cli.agent.AgentCommands;
 import dev.signet.server.cli.bundle.BundleCommands;
 import dev.signet.server.cli.federation.FederationCommands;
 import dev.signet.server.cli.entry.EntryCommands;
 import dev.signet.server.cli.localauthority.LocalAuthorityCommands;
 import dev.signet.server.cli.svid.MintCommands;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
@@ -18,22 +20,29 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "signet-server", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
     version = "signet-server 0.1.0",
-    description = "SPIFFE server: CA and registration API of a trust domain",
-    subcommands = {RunCommand.class, ValidateCommand.class, HealthcheckCommand.class, TokenCommands.class,
-        EntryCommands.class, AgentCommands.class, BundleCommands.class, MintCommands.X509.class,
-        MintCommands.Jwt.class, LocalAuthorityCommands.class, FederationCommands.class,
-        AuditCommands.class, PolicyCommands.class, OidcDiscoveryCommand.class})
+    description = "SPIFFE server: CA and registration API of a trust domain")
 public final class ServerMain {
+  /** The verbs, in the order the usage lists them. */
+  static final List<Class<?>> VERBS = List.of(RunCommand.class, ValidateCommand.class, HealthcheckCommand.class,
+      TokenCommands.class, EntryCommands.class, AgentCommands.class, BundleCommands.class, MintCommands.X509.class,
+      MintCommands.Jwt.class, LocalAuthorityCommands.class, FederationCommands.class, AuditCommands.class,
+      PolicyCommands.class, OidcDiscoveryCommand.class);
+
   private ServerMain() {}
 
   public static void main(String[] args) {
     // before anything loads Netty's OpenSSL classes: no TLS session resumption in BoringSSL
     dev.signet.server.endpoint.TlsProviders.disableResumption();
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(args).execute(args));
   }
 
-  /** The configured command line (also used by tests to run commands in process). */
+  /** The command line with every verb (also used by tests to run commands in process). */
   public static CommandLine commandLine() {
-    return HelpOptions.install(new CommandLine(new ServerMain()).setCaseInsensitiveEnumValuesAllowed(true));
+    return commandLine(new String[0]);
+  }
+
+  /** The command line with the verbs {@code args} needs ({@link SubcommandsOnDemand}). */
+  static CommandLine commandLine(String[] args) {
+    return SubcommandsOnDemand.commandLine(new ServerMain(), VERBS, args).setCaseInsensitiveEnumValuesAllowed(true);
   }
 }
