@@ -1,10 +1,8 @@
 package dev.signet.agent.state;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.signet.common.bundle.PemCodec;
 import dev.signet.common.files.AtomicFiles;
+import dev.signet.common.json.JsonObjects;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,7 +36,6 @@ public final class AgentStateStore {
   static final String SVID_CACHE = "svid_cache.json";
   private static final List<String> LEGACY = List.of("agent_svid.pem", "agent_svid.key", "bundle.pem",
       "reattestable");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
   private volatile AgentState memory;
@@ -125,29 +124,29 @@ public final class AgentStateStore {
     }
   }
 
-  private static byte[] encode(AgentState state) throws IOException {
-    ObjectNode node = JSON.createObjectNode();
+  private static byte[] encode(AgentState state) {
+    Map<String, Object> node = new LinkedHashMap<>();
     node.put("svid_chain", PemCodec.encodeCertificates(state.svidChain()));
     node.put("private_key", PemCodec.encodePrivateKey(state.privateKey()));
     node.put("bundle", PemCodec.encodeCertificates(state.bundle()));
     node.put("reattestable", state.reattestable());
-    return JSON.writeValueAsBytes(node);
+    return JsonObjects.write(node);
   }
 
   private static AgentState decode(byte[] bytes) throws IOException {
-    JsonNode node = JSON.readTree(bytes);
+    Map<String, Object> node = JsonObjects.parse(bytes);
     List<X509Certificate> chain = PemCodec.decodeCertificates(required(node, "svid_chain"));
     PrivateKey key = PemCodec.decodePrivateKey(required(node, "private_key"));
-    List<X509Certificate> bundle = PemCodec.decodeCertificates(node.path("bundle").asText(""));
-    return new AgentState(chain, key, bundle, node.path("reattestable").asBoolean(false));
+    List<X509Certificate> bundle = PemCodec.decodeCertificates(
+        node.get("bundle") instanceof String pem ? pem : "");
+    return new AgentState(chain, key, bundle, Boolean.TRUE.equals(node.get("reattestable")));
   }
 
-  private static String required(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isTextual()) {
+  private static String required(Map<String, Object> node, String field) {
+    if (!(node.get(field) instanceof String value)) {
       throw new IllegalArgumentException(STATE + " has no \"" + field + "\"");
     }
-    return value.asText();
+    return value;
   }
 
   /** The four-file layout of earlier releases, read once for migration. */

@@ -1,12 +1,9 @@
 package dev.signet.agent.sync;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.signet.common.bundle.Bundle;
 import dev.signet.common.bundle.DerCodec;
 import dev.signet.common.files.AtomicFiles;
+import dev.signet.common.json.JsonObjects;
 import dev.signet.common.proto.BundleProtos;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.SpiffeId;
@@ -18,6 +15,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +55,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class StoredSvids {
   private static final Logger LOG = LoggerFactory.getLogger(StoredSvids.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   /**
    * The file's layout: bundles as serialized {@code spire.api.types.Bundle}, chains as concatenated DER, keys as
    * PKCS#8 DER, all base64. Earlier releases wrote JWKS and PEM (which cost a restart the JOSE library, its JSON
@@ -118,59 +115,64 @@ public final class StoredSvids {
     }
   }
 
-  private byte[] encode(Contents contents) throws IOException {
-    ObjectNode root = JSON.createObjectNode();
+  private byte[] encode(Contents contents) {
+    Map<String, Object> root = new LinkedHashMap<>();
     root.put("agent_id", agentId.get().toString());
     root.put("format", FORMAT);
     root.put("bundle", BundleProtos.toProto(contents.bundle()).toByteArray());
-    ObjectNode federated = root.putObject("federated_bundles");
+    Map<String, Object> federated = new LinkedHashMap<>();
     contents.federated().forEach((domain, bundle) -> federated.put(domain.name(),
         BundleProtos.toProto(bundle).toByteArray()));
-    ArrayNode svids = root.putArray("svids");
+    root.put("federated_bundles", federated);
+    List<Map<String, Object>> svids = new ArrayList<>();
     for (HeldSvid held : contents.svids()) {
       AuthorizedEntry entry = held.entry();
-      ObjectNode node = svids.addObject();
+      Map<String, Object> node = new LinkedHashMap<>();
       node.put("entry_id", entry.id());
       node.put("spiffe_id", entry.spiffeId().toString());
-      ArrayNode selectors = node.putArray("selectors");
-      entry.selectors().forEach(s -> selectors.add(s.type() + ":" + s.value()));
-      ArrayNode dnsNames = node.putArray("dns_names");
-      entry.dnsNames().forEach(dnsNames::add);
+      node.put("selectors", entry.selectors().stream().map(s -> s.type() + ":" + s.value()).toList());
+      node.put("dns_names", entry.dnsNames());
       node.put("x509_svid_ttl", entry.x509SvidTtl());
       node.put("revision", entry.revision());
       node.put("hint", entry.hint());
-      ArrayNode federatesWith = node.putArray("federates_with");
-      entry.federatesWith().forEach(td -> federatesWith.add(td.name()));
+      node.put("federates_with", entry.federatesWith().stream().map(TrustDomain::name).toList());
       node.put("svid_chain", DerCodec.concat(held.svid().chain()));
       node.put("private_key", held.svid().privateKey().getEncoded());
+      svids.add(node);
     }
-    return JSON.writeValueAsBytes(root);
+    root.put("svids", svids);
+    return JsonObjects.write(root);
   }
 
   private Optional<Contents> decode(byte[] bytes, TrustDomain trustDomain, Instant now) throws IOException {
-    JsonNode root = JSON.readTree(bytes);
-    String storedFor = root.path("agent_id").asText("");
+    Map<String, Object> root = JsonObjects.parse(bytes);
+    String storedFor = String.valueOf(root.get("agent_id"));
     if (!storedFor.equals(String.valueOf(agentId.get()))) {
       LOG.info("not serving the stored workload svids: they were kept by \"{}\", this agent is \"{}\"", storedFor,
           agentId.get());
       return Optional.empty();
     }
-    if (root.path("format").asInt() != FORMAT) {
+    if (!Integer.valueOf(FORMAT).equals(root.get("format"))) {
       LOG.info("not serving the stored workload svids: {} is in the format of an earlier release", file);
       return Optional.empty();
     }
-    Bundle bundle = bundle(trustDomain, root.path("bundle"));
+    Bundle bundle = bundle(trustDomain, bytes(root, "bundle"));
     Map<TrustDomain, Bundle> federated = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> field : root.path("federated_bundles").properties()) {
-      TrustDomain domain = TrustDomain.parse(field.getKey());
-      federated.put(domain, bundle(domain, field.getValue()));
+    if (root.get("federated_bundles") instanceof Map<?, ?> stored) {
+      for (Map.Entry<?, ?> field : stored.entrySet()) {
+        TrustDomain domain = TrustDomain.parse(String.valueOf(field.getKey()));
+        federated.put(domain, bundle(domain, Base64.getDecoder().decode(String.valueOf(field.getValue()))));
+      }
     }
     List<HeldSvid> svids = new ArrayList<>();
     int skipped = 0;
-    for (JsonNode node : root.path("svids")) {
+    for (Object item : list(root, "svids")) {
+      if (!(item instanceof Map<?, ?> node)) {
+        throw new IllegalArgumentException("stored svid is not an object");
+      }
       AuthorizedEntry entry = entryOf(node);
-      List<X509Certificate> chain = DerCodec.parseCertificates(node.path("svid_chain").binaryValue());
-      X509Svid svid = X509Svid.of(chain, DerCodec.parsePrivateKey(node.path("private_key").binaryValue()));
+      List<X509Certificate> chain = DerCodec.parseCertificates(bytes(node, "svid_chain"));
+      X509Svid svid = X509Svid.of(chain, DerCodec.parsePrivateKey(bytes(node, "private_key")));
       if (usable(entry, svid, trustDomain, now)) {
         svids.add(HeldSvid.restored(entry, svid));
       } else {
@@ -183,8 +185,8 @@ public final class StoredSvids {
     return Optional.of(new Contents(bundle, federated, svids));
   }
 
-  private static Bundle bundle(TrustDomain expected, JsonNode field) throws IOException {
-    Bundle bundle = BundleProtos.fromProto(dev.signet.proto.spire.api.types.Bundle.parseFrom(field.binaryValue()));
+  private static Bundle bundle(TrustDomain expected, byte[] stored) throws IOException {
+    Bundle bundle = BundleProtos.fromProto(dev.signet.proto.spire.api.types.Bundle.parseFrom(stored));
     if (!bundle.trustDomain().equals(expected)) {
       throw new IllegalArgumentException("stored bundle of \"" + bundle.trustDomain() + "\" where \"" + expected
           + "\" was expected");
@@ -197,23 +199,30 @@ public final class StoredSvids {
         && !now.isBefore(svid.leaf().getNotBefore().toInstant()) && now.isBefore(svid.expiresAt());
   }
 
-  private static AuthorizedEntry entryOf(JsonNode node) {
+  private static AuthorizedEntry entryOf(Map<?, ?> node) {
     Set<Selector> selectors = new HashSet<>();
-    node.path("selectors").forEach(s -> selectors.add(Selector.parse(s.asText())));
-    List<String> dnsNames = new ArrayList<>();
-    node.path("dns_names").forEach(d -> dnsNames.add(d.asText()));
-    List<TrustDomain> federatesWith = new ArrayList<>();
-    node.path("federates_with").forEach(td -> federatesWith.add(TrustDomain.parse(td.asText())));
+    list(node, "selectors").forEach(selector -> selectors.add(Selector.parse(String.valueOf(selector))));
+    List<String> dnsNames = list(node, "dns_names").stream().map(String::valueOf).toList();
+    List<TrustDomain> federatesWith = list(node, "federates_with").stream()
+        .map(domain -> TrustDomain.parse(String.valueOf(domain))).toList();
     return new AuthorizedEntry(text(node, "entry_id"), SpiffeId.parse(text(node, "spiffe_id")), selectors, dnsNames,
-        node.path("x509_svid_ttl").asInt(), node.path("revision").asLong(), node.path("hint").asText(""),
-        federatesWith);
+        node.get("x509_svid_ttl") instanceof Number ttl ? ttl.intValue() : 0,
+        node.get("revision") instanceof Number revision ? revision.longValue() : 0,
+        node.get("hint") instanceof String hint ? hint : "", federatesWith);
   }
 
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+  private static String text(Map<?, ?> node, String field) {
+    if (!(node.get(field) instanceof String value) || value.isEmpty()) {
       throw new IllegalArgumentException("stored svid has no \"" + field + "\"");
     }
-    return value.asText();
+    return value;
+  }
+
+  private static byte[] bytes(Map<?, ?> node, String field) {
+    return Base64.getDecoder().decode(text(node, field));
+  }
+
+  private static List<?> list(Map<?, ?> node, String field) {
+    return node.get(field) instanceof List<?> values ? values : List.of();
   }
 }

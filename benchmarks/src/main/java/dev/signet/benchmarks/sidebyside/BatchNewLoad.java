@@ -45,7 +45,7 @@ final class BatchNewLoad {
         calls.add(() -> issued(svid.withDeadlineAfter(30, TimeUnit.SECONDS).batchNewX509SVID(request.build())));
       }
       awaitAuthorized(calls.get(0));
-      return Throughput.measure(calls, 2, seconds, serverPid);
+      return Throughput.measure(calls, seconds, serverPid);
     } finally {
       connections.forEach(ServerConnection::close);
     }

@@ -27,7 +27,7 @@ final class HandshakeLoad {
       SSLContext context = context(agent);
       calls.add(() -> handshake(context, serverPort));
     }
-    return Throughput.measure(calls, 2, seconds, serverPid);
+    return Throughput.measure(calls, seconds, serverPid);
   }
 
   private static SSLContext context(LoadAgent agent) {

@@ -40,7 +40,7 @@ final class MintLoad {
                 SpiffeId.parse(AdminApi.id("/mint/" + c)), List.of()))).build();
         calls.add(() -> admin.svid().mintX509SVID(request).getSvid().getCertChainCount() > 0 ? 1 : 0);
       }
-      return Throughput.measure(calls, 2, seconds, serverPid);
+      return Throughput.measure(calls, seconds, serverPid);
     } finally {
       connections.forEach(AdminApi::close);
     }

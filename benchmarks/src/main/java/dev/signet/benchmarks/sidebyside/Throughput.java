@@ -18,9 +18,14 @@ final class Throughput {
   /** Units per second, and the server's CPU time (user + system) per unit in microseconds. */
   record Rate(double perSecond, double serverCpuMicrosPerUnit) {}
 
-  /** @param calls one call per thread index, run in a loop on that thread */
-  static Rate measure(List<IntSupplier> calls, int warmupSeconds, int seconds, long serverPid) {
-    run(calls, warmupSeconds);
+  /**
+   * @param calls one call per thread index, run in a loop on that thread
+   * @param seconds how long the calls are measured, after a warm-up as long (at least 2 s): a JVM server compiles
+   *     its call path with C2 during its first seconds of load, and that compilation time is a start-up cost, not
+   *     a cost per call (the same warm-up is given to SPIRE's servers)
+   */
+  static Rate measure(List<IntSupplier> calls, int seconds, long serverPid) {
+    run(calls, Math.max(2, seconds));
     long cpuBefore = ProcessCpu.micros(serverPid);
     long start = System.nanoTime();
     long done = run(calls, seconds);

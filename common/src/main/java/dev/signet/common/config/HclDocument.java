@@ -1,10 +1,9 @@
 package dev.signet.common.config;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.signet.common.config.hcl.HclParser;
 import dev.signet.common.config.hcl.HclSyntaxException;
+import dev.signet.common.json.JsonObjects;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -29,15 +28,6 @@ import java.util.Map;
  * @param origin where the text came from, used in error messages (a file name, or {@code "config"})
  */
 public record HclDocument(String origin, Map<String, Object> tree) {
-  /** Built on the first JSON document only: Jackson's data binding is a few hundred classes an HCL config never needs. */
-  private static final class Json {
-    static final JsonMapper MAPPER = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-  }
-
-  public HclDocument {
-    tree = Collections.unmodifiableMap(new LinkedHashMap<>(tree));
-  }
-
   /** Parses HCL (or JSON) text. */
   public static HclDocument parse(String text) {
     return parse(text, "config");
@@ -99,8 +89,7 @@ public record HclDocument(String origin, Map<String, Object> tree) {
 
   private static Map<String, Object> json(String text, String origin) {
     try {
-      return Json.MAPPER.readValue(text,
-          Json.MAPPER.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
+      return JsonObjects.parse(text);
     } catch (JacksonException e) {
       String message = "invalid JSON: " + e.getOriginalMessage();
       if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
@@ -108,6 +97,8 @@ public record HclDocument(String origin, Map<String, Object> tree) {
             + ": " + message, e);
       }
       throw new ConfigException(origin + ": " + message, e);
+    } catch (IOException e) {
+      throw new ConfigException(origin + ": cannot read JSON: " + e.getMessage(), e);
     }
   }
 }
