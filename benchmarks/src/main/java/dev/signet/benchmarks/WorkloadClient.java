@@ -78,6 +78,26 @@ public final class WorkloadClient implements AutoCloseable {
     }
   }
 
+  /**
+   * One FetchX509SVID first response on a new connection: a fingerprint of the leaf certificate served for
+   * {@code spiffeId} (its DER's hash), or empty while the call fails or names no such SVID. A new fingerprint
+   * is a rotation.
+   */
+  public Optional<Integer> leafFingerprint(String spiffeId) {
+    ManagedChannel channel = UnixSockets.channel(socket, group);
+    try {
+      X509SVIDResponse first = SpiffeWorkloadAPIGrpc.newBlockingStub(channel)
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers()))
+          .withDeadlineAfter(2, TimeUnit.SECONDS).fetchX509SVID(X509SVIDRequest.getDefaultInstance()).next();
+      return first.getSvidsList().stream().filter(svid -> svid.getSpiffeId().equals(spiffeId))
+          .map(svid -> svid.getX509Svid().hashCode()).findFirst();
+    } catch (StatusRuntimeException e) {
+      return Optional.empty();
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
   /** Opens one long-lived FetchX509SVID stream that records when each SPIFFE ID first arrives. */
   public void watch() {
     watchChannel = UnixSockets.channel(socket, group);
