@@ -8,36 +8,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 HOME_DIR="${1:-$DIST}"; CALLS="${2:-2000}"; shift $(( $# > 2 ? 2 : $# )) || true
 WORK="$(mktemp -d /tmp/signet-create.XXXXXX)"
 DB="${DB:-sqlite3}"
-cat > "$WORK/server.conf" <<CONF
-server {
-    bind_address = "127.0.0.1"
-    bind_port = "18991"
-    socket_path = "$WORK/api.sock"
-    trust_domain = "example.org"
-    data_dir = "$WORK/data"
-    log_level = "WARN"
-}
-plugins {
-    DataStore "sql" {
-        plugin_data {
-            database_type = "$DB"
-            connection_string = "$WORK/data/datastore$([ "$DB" = sqlite3 ] && echo .sqlite3)"
-        }
-    }
-    NodeAttestor "join_token" {
-        plugin_data {}
-    }
-    KeyManager "disk" {
-        plugin_data {
-            keys_path = "$WORK/data/keys.json"
-        }
-    }
-}
-CONF
-"$HOME_DIR/bin/signet-server" run -config "$WORK/server.conf" > "$WORK/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 120); do [ -S "$WORK/api.sock" ] && break; sleep 0.5; done
+trap 'kill ${SERVER_PID:-} 2>/dev/null; wait ${SERVER_PID:-} 2>/dev/null; rm -rf "$WORK"' EXIT
+start_server "$HOME_DIR" "$WORK" "$DB"
 sleep 1
 for c in "${@:-1 4}"; do
   for n in $c; do

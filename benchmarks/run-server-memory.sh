@@ -9,44 +9,10 @@ set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 label="${1:-server-memory}"; shift || true
 export SIGNET_JAVA_OPTS="$*"
-W="$PWD/target/$label"; rm -rf "$W"; mkdir -p "$W/data"; chmod 700 "$W" "$W/data"
+W="$PWD/target/$label"; rm -rf "$W"
 JCMD="$(dirname "$JAVA")/jcmd"
-PORT=$((20000 + RANDOM % 20000))
-cat > "$W/server.conf" <<CONF
-server {
-    bind_address = "127.0.0.1"
-    bind_port = "$PORT"
-    socket_path = "$W/api.sock"
-    trust_domain = "example.org"
-    data_dir = "$W/data"
-    log_level = "WARN"
-    ca_ttl = "168h"
-    default_x509_svid_ttl = "1h"
-    ratelimit {
-        attestation = false
-        signing = false
-    }
-}
-plugins {
-    DataStore "sql" {
-        plugin_data {
-            database_type = "sqlite3"
-            connection_string = "$W/data/datastore.sqlite3"
-        }
-    }
-    NodeAttestor "join_token" {
-        plugin_data {}
-    }
-    KeyManager "disk" {
-        plugin_data {
-            keys_path = "$W/data/keys.json"
-        }
-    }
-}
-CONF
-"$DIST/bin/signet-server" run -config "$W/server.conf" > "$W/server.log" 2>&1 &
-PID=$!
-for i in $(seq 1 600); do [[ -S "$W/api.sock" ]] && break; sleep 0.2; done
+start_server "$DIST" "$W" || exit 1
+PID=$SERVER_PID
 sleep 5
 figure() {
   local before_gc; before_gc=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)

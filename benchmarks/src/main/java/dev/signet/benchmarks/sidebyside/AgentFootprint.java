@@ -1,7 +1,6 @@
 package dev.signet.benchmarks.sidebyside;
 
 import dev.signet.benchmarks.WorkloadClient;
-import dev.signet.proto.spire.api.types.Entry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,6 @@ import java.util.Map;
  * [systems: both|signet|spire]}.
  */
 public final class AgentFootprint {
-  private static final String WORKLOAD_PATH = "/workload";
   private static final Duration SVID_TIMEOUT = Duration.ofSeconds(120);
 
   private AgentFootprint() {}
@@ -74,11 +72,8 @@ public final class AgentFootprint {
     AdminApi admin = deployment.admin();
     String token = admin.joinToken();
     String agentPath = "/spire/agent/join_token/" + token;
-    List<Entry> entries = new ArrayList<>(List.of(AdminApi.entry(agentPath, WORKLOAD_PATH, "unix",
-        "uid:" + SystemRound.callerUid())));
-    entries.addAll(SystemRound.otherUids(agentPath, 1, 100));
-    admin.create(entries);
-    String workloadId = AdminApi.id(WORKLOAD_PATH);
+    admin.create(SystemRound.workloadAndOthers(agentPath, 100));
+    String workloadId = AdminApi.id(SystemRound.WORKLOAD_PATH);
     try (WorkloadClient workload = new WorkloadClient(deployment.agentSocket())) {
       Daemon agent = deployment.startAgent(token);
       figures.put(Figure.AGENT_FIRST_SVID_JOIN, firstSvid(agent, workload, workloadId));

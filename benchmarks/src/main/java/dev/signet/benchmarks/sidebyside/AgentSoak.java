@@ -1,7 +1,6 @@
 package dev.signet.benchmarks.sidebyside;
 
 import dev.signet.benchmarks.WorkloadClient;
-import dev.signet.proto.spire.api.types.Entry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,6 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Usage: {@code AgentSoak PEERS_BIN SIGNET_HOME [minutes (30)] [ttl seconds (60)] [both|signet|spire]}.
  */
 public final class AgentSoak {
-  private static final String WORKLOAD_PATH = "/workload";
   private static final int ENTRIES = 100;
   private static final Duration SAMPLE = Duration.ofSeconds(10);
 
@@ -88,11 +86,9 @@ public final class AgentSoak {
       AdminApi admin = deployment.admin();
       String token = admin.joinToken();
       String agentPath = "/spire/agent/join_token/" + token;
-      List<Entry> entries = new ArrayList<>(List.of(AdminApi.entry(agentPath, WORKLOAD_PATH, "unix",
-          "uid:" + SystemRound.callerUid())));
-      entries.addAll(SystemRound.otherUids(agentPath, 1, ENTRIES));
-      admin.create(entries.stream().map(entry -> entry.toBuilder().setX509SvidTtl(ttl).build()).toList());
-      String workloadId = AdminApi.id(WORKLOAD_PATH);
+      admin.create(SystemRound.workloadAndOthers(agentPath, ENTRIES).stream()
+          .map(entry -> entry.toBuilder().setX509SvidTtl(ttl).build()).toList());
+      String workloadId = AdminApi.id(SystemRound.WORKLOAD_PATH);
       try (WorkloadClient workload = new WorkloadClient(deployment.agentSocket())) {
         Daemon agent = deployment.startAgent(token);
         workload.awaitFirstSvid(workloadId, Duration.ofSeconds(120), () -> SystemRound.alive(agent));

@@ -22,7 +22,8 @@ import java.util.function.DoubleSupplier;
  * server memory.
  */
 final class SystemRound {
-  private static final String WORKLOAD_PATH = "/workload";
+  /** The harness's own workload: an entry for the caller's uid under each agent. */
+  static final String WORKLOAD_PATH = "/workload";
   private static final Duration SVID_TIMEOUT = Duration.ofSeconds(120);
 
   private final Deployment deployment;
@@ -55,9 +56,7 @@ final class SystemRound {
     String token = admin.joinToken();
     String agentPath = "/spire/agent/join_token/" + token;
     int uid = callerUid();
-    List<Entry> entries = new ArrayList<>(List.of(AdminApi.entry(agentPath, WORKLOAD_PATH, "unix", "uid:" + uid)));
-    entries.addAll(otherUids(agentPath, 1, 100));
-    admin.create(entries);
+    admin.create(workloadAndOthers(agentPath, 100));
     log(name, "100 entries; starting the agent with a join token");
 
     String workloadId = AdminApi.id(WORKLOAD_PATH);
@@ -132,6 +131,14 @@ final class SystemRound {
     }
     settle(5);
     memory(deployment.server(), Figure.SERVER_RSS_SEEDED, Figure.SERVER_PSS_SEEDED);
+  }
+
+  /** The workload's entry ({@link #WORKLOAD_PATH}, the caller's uid) and {@code count - 1} entries of other uids. */
+  static List<Entry> workloadAndOthers(String agentPath, int count) {
+    List<Entry> entries = new ArrayList<>(List.of(AdminApi.entry(agentPath, WORKLOAD_PATH, "unix",
+        "uid:" + callerUid())));
+    entries.addAll(otherUids(agentPath, 1, count));
+    return entries;
   }
 
   static List<Entry> otherUids(String agentPath, int from, int to) {
