@@ -22,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * When the agent syncs: at once on a push signal (coalesced), every {@code sync_interval}, when a
- * workload SVID or the agent SVID reaches its renewal point, and after failures with a growing pause
+ * When the agent syncs: at once on a push signal (coalesced), every {@code sync_interval}, when the agent
+ * SVID reaches its renewal point or a workload SVID its renewal deadline ({@link EntrySynchronizer#renewalDeadline}:
+ * workload SVIDs falling due are otherwise renewed together by the next periodic sync), and after failures with a growing pause
  * (0.5 s doubling to 30 s) while cached SVIDs keep being served. It also handles what the server says
  * about the agent itself: renewal at half life, re-attestation where allowed, and a clean stop when the
  * agent is banned or can no longer prove who it is.
@@ -140,7 +141,7 @@ final class SyncLoop {
         return;
       }
     }
-    if (schedule.due(now, requested.getAndSet(false), synchronizer.nextRenewal())) {
+    if (schedule.due(now, requested.getAndSet(false), synchronizer.renewalDeadline())) {
       runSync();
     }
   }

@@ -45,7 +45,7 @@ final class SyncSchedule {
 
   /**
    * Whether to sync at {@code now}: the timer ran out, or something asks for a sync ({@code requested}, or a
-   * held SVID whose renewal point {@code renewal}, null if none, has passed) and no pause is running.
+   * held SVID whose renewal deadline {@code renewal}, null if none, has passed) and no pause is running.
    */
   boolean due(Instant now, boolean requested, Instant renewal) {
     if (!now.isBefore(nextSync)) {

@@ -199,6 +199,15 @@ public final class EntrySynchronizer {
     return held.values().stream().map(HeldSvid::renewAt).min(Instant::compareTo).orElse(null);
   }
 
+  /**
+   * The instant by which a sync must run for the held SVIDs that fall due ({@link HeldSvid#renewalDeadline}); null
+   * with none held. SVIDs past their renewal point are renewed by whichever sync comes first, so those falling due
+   * between two periodic syncs are renewed in one batch, as SPIRE's agent does, not in a sync each.
+   */
+  public synchronized Instant renewalDeadline() {
+    return held.values().stream().map(HeldSvid::renewalDeadline).min(Instant::compareTo).orElse(null);
+  }
+
   private boolean needsSvid(AuthorizedEntry entry, Instant now) {
     HeldSvid current = held.get(entry.id());
     if (current == null || entry.needsNewSvidComparedTo(current.entry()) || current.dueAt(now)) {

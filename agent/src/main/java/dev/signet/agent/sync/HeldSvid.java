@@ -2,6 +2,7 @@ package dev.signet.agent.sync;
 
 import dev.signet.agent.workload.LocalValidity;
 import dev.signet.common.svid.X509Svid;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,5 +42,19 @@ record HeldSvid(AuthorizedEntry entry, X509Svid svid, Instant renewAt, Instant e
 
   boolean dueAt(Instant now) {
     return !now.isBefore(renewAt);
+  }
+
+  /**
+   * The latest instant a sync renewing this SVID may wait for: a tenth of its lifetime (the span of the renewal
+   * jitter) after its renewal point, or the retry point itself after a refusal. Until then the periodic sync renews
+   * it, together with every other SVID that fell due since the last one, instead of a sync of its own.
+   */
+  Instant renewalDeadline() {
+    if (retrying) {
+      return renewAt;
+    }
+    X509Certificate leaf = svid.chain().getFirst();
+    Duration lifetime = Duration.between(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
+    return renewAt.plus(lifetime.dividedBy(10));
   }
 }

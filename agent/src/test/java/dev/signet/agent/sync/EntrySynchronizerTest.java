@@ -168,6 +168,19 @@ class EntrySynchronizerTest {
   }
 
   @Test
+  void svidsPastTheirRenewalPointWaitForTheNextSyncUntilATenthOfTheirLifetimeLater() {
+    synchronizer.sync(); // e1 and e2, each with its own jitter: renewal between 24 and 30 minutes
+    Instant earliest = synchronizer.nextRenewal();
+
+    assertThat(synchronizer.renewalDeadline()).isEqualTo(earliest.plus(Duration.ofMinutes(6))); // 1 h lifetime
+
+    clock.advance(Duration.ofMinutes(31)); // both due: one sync renews them in one batch
+    long batchesBefore = server.calls.stream().filter("BatchNewX509SVID"::equals).count();
+    assertThat(synchronizer.sync().issued()).isEqualTo(2);
+    assertThat(server.calls.stream().filter("BatchNewX509SVID"::equals).count()).isEqualTo(batchesBefore + 1);
+  }
+
+  @Test
   void aRefusedRenewalKeepsTheOldSvidUntilItExpiresAndIsRetriedLater() {
     synchronizer.sync();
     CachedIdentity first = cached().get("e1");
@@ -181,6 +194,8 @@ class EntrySynchronizerTest {
     assertThat(cached().get("e1").svid()).isSameAs(first.svid());
     // not asked again on every tick: the next attempt waits, but not beyond the retry pause
     assertThat(synchronizer.nextRenewal()).isEqualTo(clock.instant().plus(EntrySynchronizer.REFUSED_RETRY));
+    assertThat(synchronizer.renewalDeadline()).as("a retry is not put off")
+        .isEqualTo(clock.instant().plus(EntrySynchronizer.REFUSED_RETRY));
     clock.advance(Duration.ofSeconds(1));
     synchronizer.sync();
     assertThat(server.calls.stream().filter("BatchNewX509SVID"::equals)).hasSize(2);
