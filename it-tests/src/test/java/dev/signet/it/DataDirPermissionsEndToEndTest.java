@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +31,8 @@ class DataDirPermissionsEndToEndTest implements ProcessLogsOnFailure.WithWorkspa
   private Workspace workspace;
   private SignetServer server;
   private SignetAgent agent;
+  /** The daemons' temporary directory ({@code java.io.tmpdir}, {@code TMPDIR}). */
+  private Path tmp;
 
   @Override
   public List<Workspace> workspaces() {
@@ -37,11 +40,14 @@ class DataDirPermissionsEndToEndTest implements ProcessLogsOnFailure.WithWorkspa
   }
 
   @BeforeEach
-  void startServerAndAgent() {
+  void startServerAndAgent() throws IOException {
     workspace = new Workspace("data-dir-permissions");
-    server = new SignetServer(workspace).start();
+    tmp = workspace.path("tmp");
+    Files.createDirectories(tmp);
+    Map<String, String> ownTmp = Map.of("SIGNET_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp, "TMPDIR", tmp.toString());
+    server = new SignetServer(workspace).withEnvironment(ownTmp).start();
     server.createEntryOverGrpc(NODE, SignetServer.id("/workload/perms"), "unix:uid:" + Uids.current());
-    agent = new SignetAgent(workspace, server, "a").attestAndStart(NODE);
+    agent = new SignetAgent(workspace, server, "a").withEnvironment(ownTmp).attestAndStart(NODE);
   }
 
   @AfterEach
@@ -72,6 +78,17 @@ class DataDirPermissionsEndToEndTest implements ProcessLogsOnFailure.WithWorkspa
       assertThat(files.filter(f -> f.getFileName().toString().startsWith("datastore.sqlite3")).toList()).isNotEmpty()
           .allSatisfy(f -> assertThat(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1))
               .as(f.toString()).doesNotContain(unused));
+    }
+  }
+
+  @Test
+  void neitherDaemonWritesToItsTemporaryDirectory() throws Exception {
+    // the native libraries of ACCP, Netty and SQLite load from lib/native: nothing is unpacked to a temporary file
+    // that the process then maps as code (and that another local user could race to replace)
+    // looked at while both run: a library extracted there is deleted again when the JVM exits normally
+    agent.fetchX509(null).requireOk();
+    try (Stream<Path> files = Files.list(tmp)) {
+      assertThat(files.toList()).isEmpty();
     }
   }
 
