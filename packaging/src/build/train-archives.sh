@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Makes the class-data sharing archives of signet-server and signet-agent (lib/ServerMain.jsa, lib/AgentMain.jsa)
+# Makes the class-data sharing archives of signet-server and signet-agent (lib/ServerMain.jsa, lib/AgentMain.jsa) and
+# the AOT cache of the server daemon (lib/ServerDaemon.aot, from the training server itself)
 # from a training run that does what the daemons and the admin CLI do for real, on loopback in a temp dir:
 # a server is started (without an archive, so none is mapped while one is written), the archive of signet-server
 # is dumped by an `entry create` answered by that server (picocli, the gRPC client, the protobuf messages and the
@@ -22,7 +23,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-rm -f "$dist/lib/ServerMain.jsa" "$dist/lib/AgentMain.jsa"
+rm -f "$dist/lib/ServerMain.jsa" "$dist/lib/AgentMain.jsa" "$dist/lib/ServerDaemon.aot"
 
 fallback() {
   echo "train-archives: $1; archives made from failing CLI calls instead" >&2
@@ -103,7 +104,8 @@ plugins {
 }
 EOF
 
-SIGNET_CDS=0 "$bin/signet-server" run -config "$work/server.conf" >"$work/server.log" 2>&1 &
+# the server daemon's AOT cache (lib/ServerDaemon.aot) is written when this training server exits, at the end
+SIGNET_AOT_DUMP=1 "$bin/signet-server" run -config "$work/server.conf" >"$work/server.log" 2>&1 &
 server=$!
 pids+=("$server")
 await "$server" env SIGNET_CDS=0 "$bin/signet-server" healthcheck -socketPath "$admin" || fallback "the training server did not start"
@@ -131,4 +133,12 @@ await "$agent" fetch || fallback "the restarted training agent served no SVID"
 sleep 2 # the first sync, after the stored SVIDs are served
 kill "$agent"; wait "$agent" 2>/dev/null || true # the archive is written as the JVM exits
 [[ -s "$dist/lib/AgentMain.jsa" ]] || fallback "the agent wrote no archive"
+# the JVM assembles the AOT cache as it exits (a few seconds); without one the daemon uses lib/ServerMain.jsa
+kill "$server"; wait "$server" 2>/dev/null || true
+if [[ -s "$dist/lib/ServerDaemon.aot" ]]; then
+  echo "train-archives: lib/ServerDaemon.aot from the training server"
+else
+  echo "train-archives: the training server wrote no AOT cache; the daemon will use lib/ServerMain.jsa" >&2
+  tail -5 "$work/server.log" >&2 || true
+fi
 echo "train-archives: lib/ServerMain.jsa and lib/AgentMain.jsa from a server, an agent and a restart on 127.0.0.1:$port"

@@ -49,6 +49,7 @@ class TarballEndToEndTest {
     }
     for (String entry : List.of("bin/signet-server", "bin/signet-agent", "bin/signet-gateway", "bin/signet-launcher",
         "runtime/bin/java", "runtime/lib/server/classes_coh.jsa", "lib/ServerMain.jsa", "lib/AgentMain.jsa",
+        "lib/ServerDaemon.aot",
         "conf/server/server.conf", "conf/agent/agent.conf", "systemd/signet-server.service",
         "systemd/signet-agent.service", "NOTICE", "THIRD-PARTY.txt")) {
       assertTrue(Files.exists(home.resolve(entry)), "missing " + entry);
