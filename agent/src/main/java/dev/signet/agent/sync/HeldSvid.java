@@ -21,7 +21,7 @@ record HeldSvid(AuthorizedEntry entry, X509Svid svid, Instant renewAt, Instant e
   static HeldSvid issued(AuthorizedEntry entry, X509Svid svid, Instant receivedAt) {
     Instant notBefore = svid.chain().getFirst().getNotBefore().toInstant();
     Instant notAfter = svid.chain().getFirst().getNotAfter().toInstant();
-    Duration lifetime = Duration.between(notBefore, notAfter);
+    Duration lifetime = lifetimeOf(svid);
     long jitterMillis = ThreadLocalRandom.current().nextLong(Math.max(1, lifetime.toMillis() / 10));
     LocalValidity validity = LocalValidity.of(notBefore, notAfter, receivedAt, Duration.ofMillis(jitterMillis));
     return new HeldSvid(entry, svid, validity.renewAt(), validity.expiresAt(), false);
@@ -53,8 +53,12 @@ record HeldSvid(AuthorizedEntry entry, X509Svid svid, Instant renewAt, Instant e
     if (retrying) {
       return renewAt;
     }
+    return renewAt.plus(lifetimeOf(svid).dividedBy(10));
+  }
+
+  /** NotBefore to NotAfter of the leaf: the span the renewal jitter and the renewal deadline are tenths of. */
+  private static Duration lifetimeOf(X509Svid svid) {
     X509Certificate leaf = svid.chain().getFirst();
-    Duration lifetime = Duration.between(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
-    return renewAt.plus(lifetime.dividedBy(10));
+    return Duration.between(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
   }
 }
