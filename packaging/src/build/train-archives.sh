@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Makes the class-data sharing archives of signet-server and signet-agent (lib/ServerMain.jsa, lib/AgentMain.jsa) and
-# the AOT cache of the server daemon (lib/ServerDaemon.aot, from the training server itself)
-# from a training run that does what the daemons and the admin CLI do for real, on loopback in a temp dir:
-# a server is started (without an archive, so none is mapped while one is written), the archive of signet-server
-# is dumped by an `entry create` answered by that server (picocli, the gRPC client, the protobuf messages and the
-# printer of the success path), an agent attests with a join token, and the agent's archive is dumped by a restart
-# on its stored identity that serves an X509-SVID and syncs (config, logging, ACCP, TLS to the server, the stored
-# SVIDs, the Workload API server, the sync). An archive trained by a CLI call that fails to connect covered about
-# half of the classes the agent loads on start-up; this one covers nine tenths, and about halves the CPU time of a
-# restart to its first SVID (benchmarks/RESULTS.md, issue 16).
-# When any step fails, the archives are made from those failing CLI calls as before, so a build never depends on
-# the training run; the reason is printed.
+# Makes the start-up archives of the distribution from a training run that does what the daemons and the admin CLI do
+# for real, on loopback in a temp dir:
+# - lib/ServerDaemon.aot, the server daemon's AOT cache, written by the training server itself as it exits;
+# - lib/ServerCli.aot, the AOT cache of signet-server's admin verbs (class path: the signet-server-cli jar), from an
+#   `entry create` answered by that server (picocli, the gRPC client, the protobuf messages, the success printer);
+# - lib/ServerMain.jsa, the class-data sharing archive of signet-server's other verbs (whole class path), from a
+#   `validate` of the training configuration;
+# - lib/AgentMain.jsa, the agent's archive: an agent attests with a join token and the archive is dumped by a restart
+#   on its stored identity that serves an X509-SVID and syncs (config, logging, ACCP, TLS to the server, the stored
+#   SVIDs, the Workload API server, the sync). An archive trained by a CLI call that fails to connect covered about
+#   half of the classes the agent loads on start-up; this one covers nine tenths, and about halves the CPU time of a
+#   restart to its first SVID (benchmarks/RESULTS.md, issue 16).
+# The servers' processes are started without an archive (none is mapped while one is written).
+# When any step fails, the CLI archives are made from failing CLI calls instead, so a build never depends on the
+# training run; the reason is printed.
 # Usage: train-archives.sh <distribution directory>
 set -euo pipefail
 dist="$(cd "$1" && pwd)"
@@ -23,11 +26,12 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-rm -f "$dist/lib/ServerMain.jsa" "$dist/lib/AgentMain.jsa" "$dist/lib/ServerDaemon.aot"
+rm -f "$dist/lib/ServerMain.jsa" "$dist/lib/ServerCli.aot" "$dist/lib/AgentMain.jsa" "$dist/lib/ServerDaemon.aot"
 
 fallback() {
   echo "train-archives: $1; archives made from failing CLI calls instead" >&2
-  SIGNET_CDS_DUMP=1 "$bin/signet-server" entry show -socketPath "$work/no-such-dir/api.sock" >/dev/null 2>&1 || true
+  SIGNET_AOT_DUMP=1 "$bin/signet-server" entry show -socketPath "$work/no-such-dir/api.sock" >/dev/null 2>&1 || true
+  SIGNET_CDS_DUMP=1 "$bin/signet-server" validate -config "$work/no-such-dir/server.conf" >/dev/null 2>&1 || true
   SIGNET_CDS_DUMP=1 "$bin/signet-agent" api fetch x509 -socketPath "$work/no-such-dir/api.sock" >/dev/null 2>&1 || true
   exit 0
 }
@@ -117,8 +121,10 @@ for i in 1 2 3; do
   SIGNET_CDS=0 "$bin/signet-server" entry create -socketPath "$admin" -parentID spiffe://example.org/train-node \
     -spiffeID "spiffe://example.org/train/$i" -selector "unix:uid:$((100000 + i))" >/dev/null || fallback "entry create failed"
 done
-SIGNET_CDS_DUMP=1 "$bin/signet-server" entry create -socketPath "$admin" -parentID spiffe://example.org/train-node \
+SIGNET_AOT_DUMP=1 "$bin/signet-server" entry create -socketPath "$admin" -parentID spiffe://example.org/train-node \
   -spiffeID "spiffe://example.org/train/me" -selector "unix:uid:$(id -u)" >/dev/null || fallback "entry create failed"
+[[ -s "$dist/lib/ServerCli.aot" ]] || fallback "the admin CLI wrote no AOT cache"
+SIGNET_CDS_DUMP=1 "$bin/signet-server" validate -config "$work/server.conf" >/dev/null || fallback "validate failed"
 
 fetch() { SIGNET_CDS=0 "$bin/signet-agent" api fetch x509 -socketPath "$work/agent.sock"; }
 SIGNET_CDS=0 "$bin/signet-agent" run -config "$work/agent.conf" -joinToken "$token" >"$work/agent-1.log" 2>&1 &
@@ -141,4 +147,4 @@ else
   echo "train-archives: the training server wrote no AOT cache; the daemon will use lib/ServerMain.jsa" >&2
   tail -5 "$work/server.log" >&2 || true
 fi
-echo "train-archives: lib/ServerMain.jsa and lib/AgentMain.jsa from a server, an agent and a restart on 127.0.0.1:$port"
+echo "train-archives: lib/ServerCli.aot, lib/ServerMain.jsa and lib/AgentMain.jsa from a server, an agent and a restart on 127.0.0.1:$port"

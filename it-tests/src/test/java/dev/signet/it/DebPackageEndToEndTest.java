@@ -113,6 +113,7 @@ class DebPackageEndToEndTest {
     assertTrue(Files.isExecutable(Path.of("/usr/lib/signet/runtime/bin/java")));
     assertTrue(Files.isRegularFile(Path.of("/usr/lib/signet/lib/ServerMain.jsa")));
     assertTrue(Files.isRegularFile(Path.of("/usr/lib/signet/lib/ServerDaemon.aot")));
+    assertTrue(Files.isRegularFile(Path.of("/usr/lib/signet/lib/ServerCli.aot")));
     for (String role : List.of("server", "agent")) {
       // man finds the page by name, and the completion is where bash-completion looks for it
       assertEquals(Path.of("/usr/share/man/man1/signet-" + role + ".1.gz").toString(), run(Duration.ofSeconds(30),

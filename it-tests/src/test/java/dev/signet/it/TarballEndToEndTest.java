@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +53,7 @@ class TarballEndToEndTest {
     }
     for (String entry : List.of("bin/signet-server", "bin/signet-agent", "bin/signet-gateway", "bin/signet-launcher",
         "runtime/bin/java", "runtime/lib/server/classes_coh.jsa", "lib/ServerMain.jsa", "lib/AgentMain.jsa",
-        "lib/ServerDaemon.aot",
+        "lib/ServerDaemon.aot", "lib/ServerCli.aot",
         "conf/server/server.conf", "conf/agent/agent.conf", "systemd/signet-server.service",
         "systemd/signet-agent.service", "NOTICE", "THIRD-PARTY.txt")) {
       assertTrue(Files.exists(home.resolve(entry)), "missing " + entry);
@@ -97,6 +101,48 @@ class TarballEndToEndTest {
     CommandResult validate = asNobody(List.of(home.resolve("bin/signet-server").toString(), "validate", "-config",
         home.resolve("conf/server/server.conf").toString()));
     assertTrue(validate.ok(), validate.toString());
+  }
+
+  @Test
+  void adminVerbsStartFromTheirOwnClassPathAndAotCacheWhereverTheTarballIsUnpacked() {
+    // no server: the call fails, after picocli, logging and the gRPC client have loaded
+    CommandResult call = asNobody(List.of(home.resolve("bin/signet-server").toString(), "agent", "list",
+        "-socketPath", root.resolve("no-such-dir/api.sock").toString()), "SIGNET_JAVA_OPTS=-Xlog:class+load");
+    assertEquals(1, call.exitCode(), call.toString());
+    // picocli (rewritten from Java 5 class files at build time) and gRPC's client come from lib/ServerCli.aot
+    for (String loaded : List.of("picocli.CommandLine ", "io.grpc.internal.ManagedChannelImpl ",
+        "dev.signet.server.cli.ServerMain ")) {
+      assertTrue(call.stdout().lines().anyMatch(line -> line.contains(" " + loaded + "source: shared objects file")),
+          loaded + "not from the AOT cache:\n" + call.stdout().lines().filter(line -> line.contains(loaded)).toList());
+    }
+    // and nothing of the daemon's own dependencies is on the class path
+    for (String daemonOnly : List.of("flyway-core", "h2-", "postgresql-", "kubernetes-client", "helidon-webserver",
+        "ec2-")) {
+      assertTrue(call.stdout().lines().noneMatch(line -> line.contains("/lib/" + daemonOnly)), daemonOnly);
+    }
+  }
+
+  @Test
+  void everyClassFileIsOneTheArchivesCanHold() throws IOException {
+    // the JVM keeps class files older than Java 6 (major version 50) out of CDS archives and AOT caches
+    List<String> old = new ArrayList<>();
+    try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
+      for (Path jar : jars.filter(path -> path.toString().endsWith(".jar")).toList()) {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+          for (ZipEntry entry : Collections.list(zip.entries())) {
+            if (entry.getName().endsWith(".class") && !entry.getName().startsWith("META-INF/")) {
+              try (InputStream in = zip.getInputStream(entry)) {
+                byte[] header = in.readNBytes(8);
+                if (((header[6] & 0xff) << 8 | (header[7] & 0xff)) < 50) {
+                  old.add(jar.getFileName() + "!" + entry.getName());
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), old);
   }
 
   /** Runs {@code command} as nobody from / with PATH=/usr/bin:/bin and nothing else in the environment. */
