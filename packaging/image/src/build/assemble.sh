@@ -122,8 +122,9 @@ rm -rf "$base" "$runtime_root" "$OUT/layer-base.tar" "$OUT/layer-runtime.tar"
 app="$OUT/app"
 mkdir -p "$app/opt/signet" "$app/etc/signet"
 (cd "$DIST" && find . -mindepth 1 -maxdepth 1 ! -name bin ! -name runtime ! -name systemd ! -name data -exec cp -a {} "$app/opt/signet/" \;)
-# the class-data sharing archives were dumped by the build machine's JDK, which the image does not hold
-rm -f "$app"/opt/signet/lib/*.jsa
+# the class-data sharing archives and AOT caches were dumped by the build machine's JDK, which the image does not hold
+# (and the argument files below do not name them)
+rm -f "$app"/opt/signet/lib/*.jsa "$app"/opt/signet/lib/*.aot
 cp "$DIST/conf/server/server.conf" "$DIST/conf/agent/agent.conf" "$DIST/conf/gateway/gateway.conf" "$app/etc/signet/"
 printer="$OUT/java-printer"
 cat > "$printer" <<'PRINTER'

@@ -118,6 +118,11 @@ class OciImageTest {
     assertThat(root.resolve(JAVA.substring(1))).isExecutable();
     assertThat(root.resolve("etc/ssl/certs/ca-certificates.crt")).isNotEmptyFile();
     assertClassPathExists(root, Files.readAllLines(root.resolve("opt/signet/lib/" + name + ".args")));
+    // the build machine's start-up archives are of no use to the image's java (its argument files name none)
+    try (var lib = Files.list(root.resolve("opt/signet/lib"))) {
+      assertThat(lib.map(path -> path.getFileName().toString()))
+          .noneMatch(file -> file.endsWith(".jsa") || file.endsWith(".aot"));
+    }
     prepareDevAndProc(root);
     return root;
   }
