@@ -10,7 +10,9 @@
 #   on its stored identity that serves an X509-SVID and syncs (config, logging, ACCP, TLS to the server, the stored
 #   SVIDs, the Workload API server, the sync). An archive trained by a CLI call that fails to connect covered about
 #   half of the classes the agent loads on start-up; this one covers nine tenths, and about halves the CPU time of a
-#   restart to its first SVID (benchmarks/RESULTS.md, issue 16).
+#   restart to its first SVID (benchmarks/RESULTS.md, issue 16);
+# - lib/AgentCli.aot, the AOT cache of signet-agent's CLI verbs, from an `api fetch x509` answered by that restarted
+#   agent.
 # The servers' processes are started without an archive (none is mapped while one is written).
 # When any step fails, the CLI archives are made from failing CLI calls instead, so a build never depends on the
 # training run; the reason is printed.
@@ -26,13 +28,15 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-rm -f "$dist/lib/ServerMain.jsa" "$dist/lib/ServerCli.aot" "$dist/lib/AgentMain.jsa" "$dist/lib/ServerDaemon.aot"
+rm -f "$dist/lib/ServerMain.jsa" "$dist/lib/ServerCli.aot" "$dist/lib/AgentMain.jsa" "$dist/lib/AgentCli.aot" \
+  "$dist/lib/ServerDaemon.aot"
 
 fallback() {
   echo "train-archives: $1; archives made from failing CLI calls instead" >&2
   SIGNET_AOT_DUMP=1 "$bin/signet-server" entry show -socketPath "$work/no-such-dir/api.sock" >/dev/null 2>&1 || true
   SIGNET_CDS_DUMP=1 "$bin/signet-server" validate -config "$work/no-such-dir/server.conf" >/dev/null 2>&1 || true
   SIGNET_CDS_DUMP=1 "$bin/signet-agent" api fetch x509 -socketPath "$work/no-such-dir/api.sock" >/dev/null 2>&1 || true
+  SIGNET_AOT_DUMP=1 "$bin/signet-agent" api fetch x509 -socketPath "$work/no-such-dir/api.sock" >/dev/null 2>&1 || true
   exit 0
 }
 
@@ -137,6 +141,9 @@ agent=$!
 pids+=("$agent")
 await "$agent" fetch || fallback "the restarted training agent served no SVID"
 sleep 2 # the first sync, after the stored SVIDs are served
+SIGNET_AOT_DUMP=1 "$bin/signet-agent" api fetch x509 -socketPath "$work/agent.sock" >/dev/null \
+  || fallback "the agent CLI's training call failed"
+[[ -s "$dist/lib/AgentCli.aot" ]] || fallback "the agent CLI wrote no AOT cache"
 kill "$agent"; wait "$agent" 2>/dev/null || true # the archive is written as the JVM exits
 [[ -s "$dist/lib/AgentMain.jsa" ]] || fallback "the agent wrote no archive"
 # the JVM assembles the AOT cache as it exits (a few seconds); without one the daemon uses lib/ServerMain.jsa
@@ -147,4 +154,4 @@ else
   echo "train-archives: the training server wrote no AOT cache; the daemon will use lib/ServerMain.jsa" >&2
   tail -5 "$work/server.log" >&2 || true
 fi
-echo "train-archives: lib/ServerCli.aot, lib/ServerMain.jsa and lib/AgentMain.jsa from a server, an agent and a restart on 127.0.0.1:$port"
+echo "train-archives: lib/ServerCli.aot, lib/ServerMain.jsa, lib/AgentMain.jsa and lib/AgentCli.aot from a server, an agent and a restart on 127.0.0.1:$port"

@@ -114,6 +114,7 @@ class DebPackageEndToEndTest {
     assertTrue(Files.isRegularFile(Path.of("/usr/lib/signet/lib/ServerMain.jsa")));
     assertTrue(Files.isRegularFile(Path.of("/usr/lib/signet/lib/ServerDaemon.aot")));
     assertTrue(Files.isRegularFile(Path.of("/usr/lib/signet/lib/ServerCli.aot")));
+    assertTrue(Files.isRegularFile(Path.of("/usr/lib/signet/lib/AgentCli.aot")));
     for (String role : List.of("server", "agent")) {
       // man finds the page by name, and the completion is where bash-completion looks for it
       assertEquals(Path.of("/usr/share/man/man1/signet-" + role + ".1.gz").toString(), run(Duration.ofSeconds(30),

@@ -53,7 +53,7 @@ class TarballEndToEndTest {
     }
     for (String entry : List.of("bin/signet-server", "bin/signet-agent", "bin/signet-gateway", "bin/signet-launcher",
         "runtime/bin/java", "runtime/lib/server/classes_coh.jsa", "lib/ServerMain.jsa", "lib/AgentMain.jsa",
-        "lib/ServerDaemon.aot", "lib/ServerCli.aot",
+        "lib/ServerDaemon.aot", "lib/ServerCli.aot", "lib/AgentCli.aot",
         "conf/server/server.conf", "conf/agent/agent.conf", "systemd/signet-server.service",
         "systemd/signet-agent.service", "NOTICE", "THIRD-PARTY.txt")) {
       assertTrue(Files.exists(home.resolve(entry)), "missing " + entry);
@@ -119,6 +119,17 @@ class TarballEndToEndTest {
     for (String daemonOnly : List.of("flyway-core", "h2-", "postgresql-", "kubernetes-client", "helidon-webserver",
         "ec2-")) {
       assertTrue(call.stdout().lines().noneMatch(line -> line.contains("/lib/" + daemonOnly)), daemonOnly);
+    }
+  }
+
+  @Test
+  void agentCliVerbsStartFromTheirAotCacheWhereverTheTarballIsUnpacked() {
+    CommandResult call = asNobody(List.of(home.resolve("bin/signet-agent").toString(), "healthcheck",
+        "-socketPath", root.resolve("no-such-dir/agent.sock").toString()), "SIGNET_JAVA_OPTS=-Xlog:class+load");
+    assertEquals(1, call.exitCode(), call.toString());
+    for (String loaded : List.of("picocli.CommandLine ", "dev.signet.agent.cli.AgentMain ")) {
+      assertTrue(call.stdout().lines().anyMatch(line -> line.contains(" " + loaded + "source: shared objects file")),
+          loaded + "not from the AOT cache:\n" + call.stdout().lines().filter(line -> line.contains(loaded)).toList());
     }
   }
 
