@@ -110,11 +110,8 @@ class TarballEndToEndTest {
         "-socketPath", root.resolve("no-such-dir/api.sock").toString()), "SIGNET_JAVA_OPTS=-Xlog:class+load");
     assertEquals(1, call.exitCode(), call.toString());
     // picocli (rewritten from Java 5 class files at build time) and gRPC's client come from lib/ServerCli.aot
-    for (String loaded : List.of("picocli.CommandLine ", "io.grpc.internal.ManagedChannelImpl ",
-        "dev.signet.server.cli.ServerMain ")) {
-      assertTrue(call.stdout().lines().anyMatch(line -> line.contains(" " + loaded + "source: shared objects file")),
-          loaded + "not from the AOT cache:\n" + call.stdout().lines().filter(line -> line.contains(loaded)).toList());
-    }
+    assertLoadedFromTheAotCache(call, "picocli.CommandLine", "io.grpc.internal.ManagedChannelImpl",
+        "dev.signet.server.cli.ServerMain");
     // and nothing of the daemon's own dependencies is on the class path
     for (String daemonOnly : List.of("flyway-core", "h2-", "postgresql-", "kubernetes-client", "helidon-webserver",
         "ec2-")) {
@@ -127,10 +124,7 @@ class TarballEndToEndTest {
     CommandResult call = asNobody(List.of(home.resolve("bin/signet-agent").toString(), "healthcheck",
         "-socketPath", root.resolve("no-such-dir/agent.sock").toString()), "SIGNET_JAVA_OPTS=-Xlog:class+load");
     assertEquals(1, call.exitCode(), call.toString());
-    for (String loaded : List.of("picocli.CommandLine ", "dev.signet.agent.cli.AgentMain ")) {
-      assertTrue(call.stdout().lines().anyMatch(line -> line.contains(" " + loaded + "source: shared objects file")),
-          loaded + "not from the AOT cache:\n" + call.stdout().lines().filter(line -> line.contains(loaded)).toList());
-    }
+    assertLoadedFromTheAotCache(call, "picocli.CommandLine", "dev.signet.agent.cli.AgentMain");
   }
 
   @Test
@@ -154,6 +148,15 @@ class TarballEndToEndTest {
       }
     }
     assertEquals(List.of(), old);
+  }
+
+  /** Each class, in the -Xlog:class+load output of {@code call}, came from the AOT cache (not from a jar). */
+  private static void assertLoadedFromTheAotCache(CommandResult call, String... classNames) {
+    for (String name : classNames) {
+      String loaded = " " + name + " source: ";
+      assertTrue(call.stdout().lines().anyMatch(line -> line.contains(loaded + "shared objects file")),
+          name + " not from the AOT cache:\n" + call.stdout().lines().filter(line -> line.contains(loaded)).toList());
+    }
   }
 
   /** Runs {@code command} as nobody from / with PATH=/usr/bin:/bin and nothing else in the environment. */
