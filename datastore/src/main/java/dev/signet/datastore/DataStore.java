@@ -3,6 +3,7 @@ package dev.signet.datastore;
 import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.SpiffeId;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -28,7 +29,18 @@ public interface DataStore extends AutoCloseable {
    */
   RegistrationEntry createEntry(RegistrationEntry entry);
 
+  /**
+   * Stores each entry as {@link #createEntry} would, all in one transaction made durable once: an entry that
+   * fails (a taken id, a twin, earlier in the batch too, an invalid entry) is left out and its failure is its
+   * outcome, and the others are stored. Outcomes are in the order of {@code entries}. Throws, storing nothing,
+   * only when the transaction itself fails.
+   */
+  List<ItemOutcome<RegistrationEntry>> createEntries(List<RegistrationEntry> entries);
+
   Optional<RegistrationEntry> fetchEntry(String entryId);
+
+  /** The stored entries among {@code entryIds}, in the order they were created; ids not stored are left out. */
+  List<RegistrationEntry> fetchEntries(Collection<String> entryIds);
 
   /**
    * Replaces the fields named in {@code mask} ({@link RegistrationEntry#UPDATABLE_FIELDS}; null means

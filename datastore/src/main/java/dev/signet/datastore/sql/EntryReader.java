@@ -25,7 +25,8 @@ final class EntryReader {
   static final String COLUMNS = "e.seq, e.entry_id, e.spiffe_id, e.parent_id, e.x509_svid_ttl, e.jwt_svid_ttl, "
       + "e.admin, e.downstream, e.expires_at, e.revision_number, e.store_svid, e.hint, e.created_at, "
       + "e.disable_x509_svid_prefetch, e.jwt_svid_include_jti";
-  private static final int IN_CHUNK = 500;
+  /** The most values in one IN list. */
+  static final int IN_CHUNK = 500;
 
   private EntryReader() {}
 

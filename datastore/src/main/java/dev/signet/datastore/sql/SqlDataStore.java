@@ -10,6 +10,7 @@ import dev.signet.datastore.DeleteMode;
 import dev.signet.datastore.EntryFilter;
 import dev.signet.datastore.EventSubscription;
 import dev.signet.datastore.FederationRelationship;
+import dev.signet.datastore.ItemOutcome;
 import dev.signet.datastore.JoinToken;
 import dev.signet.datastore.NodeFilter;
 import dev.signet.datastore.Page;
@@ -23,6 +24,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -157,6 +162,14 @@ public final class SqlDataStore implements DataStore {
   }
 
   @Override
+  public List<ItemOutcome<RegistrationEntry>> createEntries(List<RegistrationEntry> entries) {
+    Instant now = clock.instant();
+    return tx.writeEach(() -> "create " + entries.size() + " entries", entries,
+        entry -> "create entry \"" + entry.entryId() + "\" for \"" + entry.spiffeId() + "\"",
+        (t, entry) -> EntryWriter.create(t, entry, now));
+  }
+
+  @Override
   public Optional<RegistrationEntry> fetchEntry(String entryId) {
     if (entryId == null || entryId.isEmpty()) {
       return Optional.empty();
@@ -164,6 +177,24 @@ public final class SqlDataStore implements DataStore {
     return tx.read(() -> "fetch entry \"" + entryId + "\"", c -> EntryReader.read(c, new Sql("SELECT "
         + EntryReader.COLUMNS + " FROM registered_entries e WHERE e.entry_id = ?", entryId))
         .stream().findFirst().map(EntryReader.Row::entry));
+  }
+
+  @Override
+  public List<RegistrationEntry> fetchEntries(Collection<String> entryIds) {
+    List<String> ids = List.copyOf(new LinkedHashSet<>(entryIds));
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return tx.read(() -> "fetch " + ids.size() + " entries", c -> {
+      List<EntryReader.Row> rows = new ArrayList<>();
+      for (int from = 0; from < ids.size(); from += EntryReader.IN_CHUNK) {
+        List<String> chunk = ids.subList(from, Math.min(ids.size(), from + EntryReader.IN_CHUNK));
+        rows.addAll(EntryReader.read(c, new Sql("SELECT " + EntryReader.COLUMNS + " FROM registered_entries e "
+            + "WHERE e.entry_id IN (" + "?,".repeat(chunk.size() - 1) + "?)", chunk.toArray())));
+      }
+      rows.sort(Comparator.comparingLong(EntryReader.Row::seq));
+      return rows.stream().map(EntryReader.Row::entry).toList();
+    });
   }
 
   @Override

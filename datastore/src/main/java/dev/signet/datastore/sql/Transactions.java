@@ -1,9 +1,15 @@
 package dev.signet.datastore.sql;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.signet.datastore.DataStoreException;
+import dev.signet.datastore.ItemOutcome;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -82,6 +88,49 @@ final class Transactions {
         throw SqlErrors.wrap(e, action.get());
       }
     }
+  }
+
+  /** One item's work in {@link #writeEach}. */
+  @FunctionalInterface
+  interface ItemWork<I, T> {
+    T run(Tx tx, I item) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} for each of {@code items} in one transaction, each item behind a savepoint: an item that
+   * fails is rolled back to its savepoint, with its events, and its failure becomes its outcome; the others are
+   * committed together and made durable once. A deadlock or serialization failure retries the whole
+   * transaction, as {@link #write} does; a failed commit throws and stores nothing. {@code describe} names an
+   * item in its failure, {@code action} the whole write.
+   */
+  <I, T> List<ItemOutcome<T>> writeEach(Supplier<String> action, List<I> items, Function<I, String> describe,
+      ItemWork<I, T> work) {
+    return write(action, tx -> {
+      List<ItemOutcome<T>> outcomes = new ArrayList<>(items.size());
+      for (I item : items) {
+        Savepoint savepoint = tx.connection().setSavepoint();
+        int mark = tx.eventMark();
+        try {
+          outcomes.add(ItemOutcome.stored(work.run(tx, item)));
+          tx.connection().releaseSavepoint(savepoint);
+        } catch (DataStoreException e) {
+          undo(tx, savepoint, mark);
+          outcomes.add(ItemOutcome.failed(e));
+        } catch (SQLException e) {
+          if (SqlErrors.retryable(e)) {
+            throw e;
+          }
+          undo(tx, savepoint, mark);
+          outcomes.add(ItemOutcome.failed(SqlErrors.wrap(e, describe.apply(item))));
+        }
+      }
+      return outcomes;
+    });
+  }
+
+  private static void undo(Tx tx, Savepoint savepoint, int eventMark) throws SQLException {
+    tx.connection().rollback(savepoint);
+    tx.discardEventsFrom(eventMark);
   }
 
   private static void rollback(HikariDataSource pool, Connection connection, Exception cause) {

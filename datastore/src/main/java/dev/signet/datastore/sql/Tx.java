@@ -42,4 +42,14 @@ final class Tx {
   List<PendingEvent> events() {
     return events;
   }
+
+  /** How many events are pending, to {@link #discardEventsFrom} later. */
+  int eventMark() {
+    return events.size();
+  }
+
+  /** Forgets the events recorded since {@code mark}: their writes were rolled back to a savepoint. */
+  void discardEventsFrom(int mark) {
+    events.subList(mark, events.size()).clear();
+  }
 }

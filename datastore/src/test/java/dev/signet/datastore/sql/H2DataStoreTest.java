@@ -3,19 +3,25 @@ package dev.signet.datastore.sql;
 import static dev.signet.common.testing.FileModes.mode;
 import static dev.signet.datastore.testing.TestEntries.entry;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.common.time.ManualClock;
 import dev.signet.datastore.DataStore;
+import dev.signet.datastore.EntryFilter;
+import dev.signet.datastore.ItemOutcome;
 import dev.signet.datastore.RegistrationEntry;
 import dev.signet.datastore.testing.DataStoreContractTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
 import java.time.Instant;
 import dev.signet.common.files.ProcessUmask;
 import dev.signet.datastore.JoinToken;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +87,47 @@ class H2DataStoreTest extends DataStoreContractTest {
     assertThat(SqlDataStore.embeddedStoreFiles(H2_FILE, dataDir)).containsExactly(store);
     assertThat(SqlDataStore.embeddedStoreFiles(new SqlConfig(DatabaseType.H2, H2Urls.memory("m"), 2, 1,
         Duration.ZERO, false), dataDir)).isEmpty();
+  }
+
+  @Test
+  void aBatchThatHitsADeadlockRunsAgainFromItsFirstItem() {
+    SqlDataStore sql = (SqlDataStore) store;
+    RegistrationEntry a = entry("/a", "/p", "unix:uid:1");
+    RegistrationEntry b = entry("/b", "/p", "unix:uid:2");
+    AtomicInteger attempts = new AtomicInteger();
+
+    List<ItemOutcome<RegistrationEntry>> outcomes = sql.transactions().writeEach(() -> "a batch", List.of(a, b),
+        e -> "an entry", (tx, e) -> {
+          RegistrationEntry created = EntryWriter.create(tx, e, START);
+          if (e == b && attempts.incrementAndGet() == 1) {
+            throw new SQLException("deadlock detected", "40P01");
+          }
+          return created;
+        });
+
+    assertThat(attempts).hasValue(2);
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.failure()).isNull());
+    assertThat(store.countEntries(EntryFilter.ALL)).isEqualTo(2);
+    assertThat(store.latestEventId()).isEqualTo(2);
+  }
+
+  @Test
+  void aBatchWhoseTransactionFailsStoresNoneOfItsItems() {
+    SqlDataStore sql = (SqlDataStore) store;
+    RegistrationEntry a = entry("/a", "/p", "unix:uid:1");
+    RegistrationEntry b = entry("/b", "/p", "unix:uid:2");
+
+    assertThatThrownBy(() -> sql.transactions().writeEach(() -> "a batch", List.of(a, b), e -> "an entry",
+        (tx, e) -> {
+          RegistrationEntry created = EntryWriter.create(tx, e, START);
+          if (e == b) {
+            throw new IllegalStateException("a bug after the second insert");
+          }
+          return created;
+        })).hasMessage("a bug after the second insert");
+
+    assertThat(store.countEntries(EntryFilter.ALL)).isZero();
+    assertThat(store.latestEventId()).isZero();
   }
 
   @Test

@@ -18,6 +18,7 @@ import dev.signet.datastore.DeleteMode;
 import dev.signet.datastore.EntryAttributes;
 import dev.signet.datastore.EntryFilter;
 import dev.signet.datastore.FederationRelationship;
+import dev.signet.datastore.ItemOutcome;
 import dev.signet.datastore.JoinToken;
 import dev.signet.datastore.MatchBehavior;
 import dev.signet.datastore.NodeFilter;
@@ -124,6 +125,59 @@ public abstract class DataStoreContractTest {
     expect(Kind.INVALID_ARGUMENT, () -> store.createEntry(federated)).hasMessageContaining("\"nowhere.example\"");
     expect(Kind.INVALID_ARGUMENT, () -> store.createEntry(entry("/a", "/p", "unix:uid:1").withEntryId("has space")));
     assertThat(store.countEntries(EntryFilter.ALL)).isZero();
+  }
+
+  @Test
+  void batchCreateStoresEachGoodEntryAndLeavesOutEachBadOneWithItsEvents() {
+    store.createEntry(entry("/taken", "/p", "unix:uid:9").withEntryId("taken"));
+    long eventsBefore = store.latestEventId();
+
+    List<ItemOutcome<RegistrationEntry>> outcomes = store.createEntries(List.of(
+        entry("/a", "/p", "unix:uid:1").withEntryId("a"),
+        entry("/a", "/p", "unix:uid:1"), // a twin of the first, in the same batch
+        entry("/b", "/p", "unix:uid:2").withEntryId("taken"),
+        entry("/c", "/p"), // no selector
+        entry("/d", "/p", "unix:uid:4").withEntryId("has space"),
+        entry("/e", "/p", "unix:uid:5")));
+
+    assertThat(outcomes).hasSize(6);
+    assertThat(outcomes.get(0).stored()).isEqualTo(entry("/a", "/p", "unix:uid:1").withEntryId("a")
+        .withServerFields(0, START.getEpochSecond()));
+    assertThat(outcomes.get(1).failure().kind()).isEqualTo(Kind.ALREADY_EXISTS);
+    assertThat(outcomes.get(1).failure()).hasMessageContaining("\"a\"");
+    assertThat(outcomes.get(2).failure().kind()).isEqualTo(Kind.ALREADY_EXISTS);
+    assertThat(outcomes.get(3).failure().kind()).isEqualTo(Kind.INVALID_ARGUMENT);
+    assertThat(outcomes.get(4).failure().kind()).isEqualTo(Kind.INVALID_ARGUMENT);
+    RegistrationEntry last = outcomes.get(5).stored();
+    assertThat(store.fetchEntry(last.entryId())).contains(last);
+    assertThat(store.fetchEntry("taken").orElseThrow().spiffeId()).isEqualTo(id("/taken"));
+    assertThat(store.countEntries(EntryFilter.ALL)).isEqualTo(3);
+    assertThat(store.listEvents(eventsBefore, 100)).extracting(ChangeEvent::key).containsExactly("a", last.entryId());
+  }
+
+  @Test
+  void fetchEntriesReturnsTheStoredOnesInCreationOrder() {
+    RegistrationEntry a = store.createEntry(entry("/a", "/p", "unix:uid:1"));
+    RegistrationEntry b = store.createEntry(entry("/b", "/p", "unix:uid:2", "unix:gid:3"));
+    RegistrationEntry c = store.createEntry(entry("/c", "/p", "unix:uid:3"));
+    store.deleteEntry(c.entryId());
+
+    assertThat(store.fetchEntries(List.of(b.entryId(), "missing", a.entryId(), c.entryId(), b.entryId())))
+        .containsExactly(a, b);
+    assertThat(store.fetchEntries(List.of())).isEmpty();
+    List<String> many = new ArrayList<>();
+    for (int i = 0; i < 1_100; i++) { // more ids than one IN list holds
+      many.add("absent-" + i);
+    }
+    many.add(c.entryId());
+    many.add(a.entryId());
+    assertThat(store.fetchEntries(many)).containsExactly(a);
+  }
+
+  @Test
+  void batchCreateOfNothingStoresNothing() {
+    assertThat(store.createEntries(List.of())).isEmpty();
+    assertThat(store.latestEventId()).isZero();
   }
 
   @Test

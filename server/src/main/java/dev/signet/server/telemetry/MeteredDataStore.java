@@ -11,6 +11,7 @@ import dev.signet.datastore.DeleteMode;
 import dev.signet.datastore.EntryFilter;
 import dev.signet.datastore.EventSubscription;
 import dev.signet.datastore.FederationRelationship;
+import dev.signet.datastore.ItemOutcome;
 import dev.signet.datastore.JoinToken;
 import dev.signet.datastore.NodeFilter;
 import dev.signet.datastore.Page;
@@ -19,6 +20,7 @@ import dev.signet.datastore.StoredBundle;
 import dev.signet.server.api.ApiErrors;
 import io.grpc.Status;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -115,8 +117,18 @@ public final class MeteredDataStore implements DataStore {
   }
 
   @Override
+  public List<ItemOutcome<RegistrationEntry>> createEntries(List<RegistrationEntry> entries) {
+    return call("registration_entry_create", () -> delegate.createEntries(entries));
+  }
+
+  @Override
   public Optional<RegistrationEntry> fetchEntry(String entryId) {
     return call("registration_entry_fetch", () -> delegate.fetchEntry(entryId));
+  }
+
+  @Override
+  public List<RegistrationEntry> fetchEntries(Collection<String> entryIds) {
+    return call("registration_entry_fetch", () -> delegate.fetchEntries(entryIds));
   }
 
   @Override

@@ -76,6 +76,23 @@ class EntryApiTest extends SharedServerTest {
   }
 
   @Test
+  void aBatchAnswersEachItemInOrderWhereverItFailed() {
+    BatchCreateEntryResponse response = create(
+        entry("/order/a", PARENT),
+        entry("/order/no-selectors", PARENT).clearSelectors(), // refused before the datastore
+        entry("/order/a", PARENT), // refused by the datastore: a twin of the first
+        entry("/order/b", PARENT));
+
+    assertThat(response.getResultsList()).extracting(r -> r.getStatus().getCode()).containsExactly(0,
+        Status.Code.INVALID_ARGUMENT.value(), Status.Code.ALREADY_EXISTS.value(), 0);
+    assertThat(response.getResults(0).getEntry().getSpiffeId().getPath()).isEqualTo("/order/a");
+    assertThat(response.getResults(1).hasEntry()).isFalse();
+    assertThat(response.getResults(2).hasEntry()).isFalse();
+    assertThat(response.getResults(3).getEntry().getSpiffeId().getPath()).isEqualTo("/order/b");
+    assertThat(response.getResults(2).getStatus().getMessage()).contains(response.getResults(0).getEntry().getId());
+  }
+
+  @Test
   void aDuplicateEntryIsAlreadyExists() {
     Entry first = fixture.createEntry(entry("/dup/web", PARENT).build());
     BatchCreateEntryResponse response = create(entry("/dup/web", PARENT));

@@ -5,7 +5,9 @@ import dev.signet.common.spiffe.Selector;
 import dev.signet.common.spiffe.TrustDomain;
 import dev.signet.datastore.AttestedNode;
 import dev.signet.datastore.DataStore;
+import dev.signet.datastore.DataStoreException;
 import dev.signet.datastore.EntryFilter;
+import dev.signet.datastore.ItemOutcome;
 import dev.signet.datastore.Page;
 import dev.signet.datastore.RegistrationEntry;
 import dev.signet.proto.spire.api.server.entry.v1.BatchCreateEntryRequest;
@@ -33,10 +35,15 @@ import dev.signet.server.api.Unary;
 import dev.signet.server.api.convert.EntryConverter;
 import dev.signet.server.authz.AuthorizationInterceptor;
 import dev.signet.server.entrycache.EntryCache;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -45,6 +52,8 @@ import java.util.Set;
  * leaves a partial write.
  */
 public final class EntryService extends EntryGrpc.EntryImplBase {
+  private static final MethodDescriptor<?, ?> METHOD = EntryGrpc.getBatchCreateEntryMethod();
+
   private final TrustDomain trustDomain;
   private final DataStore dataStore;
   private final EntryCache cache;
@@ -84,24 +93,63 @@ public final class EntryService extends EntryGrpc.EntryImplBase {
     Unary.reply(out, EntryConverter.toProto(entry));
   }
 
+  /**
+   * Converts each entry on its own (a malformed one fails alone), then stores the valid ones in one transaction
+   * ({@link DataStore#createEntries}): one durable commit for the batch instead of one per entry. A failure of the
+   * transaction itself fails every entry it held, each with its own status, as SPIRE reports per item.
+   */
   @Override
   public void batchCreateEntry(BatchCreateEntryRequest request, StreamObserver<BatchCreateEntryResponse> out) {
     Paging.checkBatch("entries", request.getEntriesCount());
-    BatchCreateEntryResponse.Builder response = BatchCreateEntryResponse.newBuilder();
-    boolean changed = false;
-    for (Entry proto : request.getEntriesList()) {
-      var result = BatchCreateEntryResponse.Result.newBuilder();
-      result.setStatus(BatchItems.run(EntryGrpc.getBatchCreateEntryMethod(), LogFields.ENTRY_ID, proto.getId(), () -> {
-        RegistrationEntry created = ApiErrors.call(() -> dataStore.createEntry(EntryConverter.fromProto(proto, trustDomain)));
-        result.setEntry(EntryConverter.toProto(created));
-      }));
-      changed |= BatchItems.succeeded(result.getStatus());
-      response.addResults(result);
+    List<Entry> protos = request.getEntriesList();
+    var statuses = new dev.signet.proto.spire.api.types.Status[protos.size()];
+    List<Integer> valid = new ArrayList<>();
+    List<RegistrationEntry> toCreate = new ArrayList<>();
+    for (int i = 0; i < protos.size(); i++) {
+      Entry proto = protos.get(i);
+      RegistrationEntry[] converted = new RegistrationEntry[1];
+      statuses[i] = BatchItems.run(METHOD, LogFields.ENTRY_ID, proto.getId(),
+          () -> converted[0] = EntryConverter.fromProto(proto, trustDomain));
+      if (converted[0] != null) {
+        valid.add(i);
+        toCreate.add(converted[0]);
+      }
     }
-    if (changed) {
+    List<ItemOutcome<RegistrationEntry>> outcomes = created(toCreate);
+    RegistrationEntry[] stored = new RegistrationEntry[protos.size()];
+    for (int k = 0; k < valid.size(); k++) {
+      int i = valid.get(k);
+      ItemOutcome<RegistrationEntry> outcome = outcomes.get(k);
+      statuses[i] = BatchItems.run(METHOD, LogFields.ENTRY_ID, protos.get(i).getId(), () -> {
+        if (outcome.failure() != null) {
+          throw outcome.failure();
+        }
+        stored[i] = outcome.stored();
+      });
+    }
+    BatchCreateEntryResponse.Builder response = BatchCreateEntryResponse.newBuilder();
+    for (int i = 0; i < protos.size(); i++) {
+      var result = response.addResultsBuilder().setStatus(statuses[i]);
+      if (stored[i] != null) {
+        result.setEntry(EntryConverter.toProto(stored[i]));
+      }
+    }
+    if (Arrays.stream(stored).anyMatch(Objects::nonNull)) {
       cache.refresh();
     }
     Unary.reply(out, response.build());
+  }
+
+  /** The outcomes of storing {@code entries}; a failed transaction is every entry's failure. */
+  private List<ItemOutcome<RegistrationEntry>> created(List<RegistrationEntry> entries) {
+    if (entries.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return dataStore.createEntries(entries);
+    } catch (DataStoreException e) {
+      return Collections.nCopies(entries.size(), ItemOutcome.failed(e));
+    }
   }
 
   @Override
