@@ -1,9 +1,10 @@
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -11,9 +12,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 /**
  * For each signed jar of a directory: verifies that every entry outside META-INF is signed and matches its digest
@@ -75,33 +74,19 @@ public final class StripJarSignatures {
   }
 
   private static void strip(Path jar) throws IOException {
-    Path stripped = jar.resolveSibling(jar.getFileName() + ".unsigned");
-    try (ZipFile zip = new ZipFile(jar.toFile());
-        ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(stripped))) {
-      for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
-        ZipEntry entry = entries.nextElement();
-        if (SIGNATURE_FILE.matcher(entry.getName()).matches()) {
-          continue;
-        }
-        ZipEntry copy = new ZipEntry(entry.getName());
-        copy.setTime(entry.getTime());
-        out.putNextEntry(copy);
-        try (InputStream in = zip.getInputStream(entry)) {
-          if (entry.getName().equals(JarFile.MANIFEST_NAME)) {
-            mainSection(in).write(out);
-          } else {
-            in.transferTo(out);
-          }
-        }
-        out.closeEntry();
+    JarRewrite.rewrite(jar, (entry, content) -> {
+      if (SIGNATURE_FILE.matcher(entry.getName()).matches()) {
+        return null;
       }
-    }
-    Files.move(stripped, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return entry.getName().equals(JarFile.MANIFEST_NAME) ? mainSection(content) : content;
+    });
   }
 
-  private static Manifest mainSection(InputStream in) throws IOException {
-    Manifest manifest = new Manifest(in);
+  private static byte[] mainSection(byte[] content) throws IOException {
+    Manifest manifest = new Manifest(new ByteArrayInputStream(content));
     manifest.getEntries().clear();
-    return manifest;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    manifest.write(out);
+    return out.toByteArray();
   }
 }

@@ -11,11 +11,9 @@ import java.net.URLClassLoader;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Enumeration;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 /**
  * Rewrites the class files older than Java 6 (major version below 50) of each jar of a directory as version 52
@@ -56,34 +54,21 @@ public final class UpgradeOldClassFiles {
   }
 
   private static void upgrade(Path jar) throws IOException {
-    Path upgraded = jar.resolveSibling(jar.getFileName() + ".upgraded");
-    int rewritten = 0;
-    try (URLClassLoader jarClasses = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
-        ZipFile zip = new ZipFile(jar.toFile());
-        ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(upgraded))) {
+    int[] rewritten = {0};
+    try (URLClassLoader jarClasses = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
       ClassFile classFiles = ClassFile.of(ClassFile.StackMapsOption.GENERATE_STACK_MAPS,
           ClassFile.ClassHierarchyResolverOption.of(ClassHierarchyResolver.ofResourceParsing(jarClasses)
               .orElse(ClassHierarchyResolver.defaultResolver())));
-      for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
-        ZipEntry entry = entries.nextElement();
-        byte[] bytes;
-        try (InputStream in = zip.getInputStream(entry)) {
-          bytes = in.readAllBytes();
+      JarRewrite.rewrite(jar, (entry, content) -> {
+        if (!isClass(entry) || majorVersion(content) >= OLDEST_ARCHIVABLE) {
+          return content;
         }
-        if (isClass(entry) && majorVersion(bytes) < OLDEST_ARCHIVABLE) {
-          byte[] newer = rewrite(classFiles, bytes, jar, entry.getName());
-          rewritten += newer == bytes ? 0 : 1;
-          bytes = newer;
-        }
-        ZipEntry copy = new ZipEntry(entry.getName());
-        copy.setTime(entry.getTime());
-        out.putNextEntry(copy);
-        out.write(bytes);
-        out.closeEntry();
-      }
+        byte[] newer = rewrite(classFiles, content, jar, entry.getName());
+        rewritten[0] += newer == content ? 0 : 1;
+        return newer;
+      });
     }
-    Files.move(upgraded, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    System.out.println("upgrade-old-classes: " + jar.getFileName() + ": " + rewritten
+    System.out.println("upgrade-old-classes: " + jar.getFileName() + ": " + rewritten[0]
         + " class files rewritten as version " + REWRITTEN_VERSION + " with stack map frames");
   }
 
