@@ -25,8 +25,6 @@ final class EntryReader {
   static final String COLUMNS = "e.seq, e.entry_id, e.spiffe_id, e.parent_id, e.x509_svid_ttl, e.jwt_svid_ttl, "
       + "e.admin, e.downstream, e.expires_at, e.revision_number, e.store_svid, e.hint, e.created_at, "
       + "e.disable_x509_svid_prefetch, e.jwt_svid_include_jti";
-  /** The most values in one IN list. */
-  static final int IN_CHUNK = 500;
 
   private EntryReader() {}
 
@@ -43,9 +41,9 @@ final class EntryReader {
       return List.of();
     }
     List<Long> seqs = new ArrayList<>(partials.keySet());
-    for (int from = 0; from < seqs.size(); from += IN_CHUNK) {
-      List<Long> chunk = seqs.subList(from, Math.min(seqs.size(), from + IN_CHUNK));
-      String in = " WHERE entry_seq IN (" + "?,".repeat(chunk.size() - 1) + "?) ORDER BY entry_seq, ordinal";
+    for (int from = 0; from < seqs.size(); from += Sql.IN_CHUNK) {
+      List<Long> chunk = seqs.subList(from, Math.min(seqs.size(), from + Sql.IN_CHUNK));
+      String in = " WHERE entry_seq IN (" + Sql.markers(chunk.size()) + ") ORDER BY entry_seq, ordinal";
       loadChildren(c, new Sql("SELECT entry_seq, type, value FROM entry_selectors" + in).add("", chunk.toArray()),
           partials, (p, rs) -> p.selectors.add(shared.selector(rs.getString(2), rs.getString(3))));
       loadChildren(c, new Sql("SELECT entry_seq, trust_domain FROM entry_federates_with" + in).add("", chunk.toArray()),

@@ -156,7 +156,7 @@ final class EntryWriter {
     Set<String> known = new HashSet<>();
     if (!entry.federatesWith().isEmpty()) {
       Sql query = new Sql("SELECT trust_domain FROM bundles WHERE trust_domain IN ("
-          + "?,".repeat(entry.federatesWith().size() - 1) + "?)").add("", entry.federatesWith().toArray());
+          + Sql.markers(entry.federatesWith().size()) + ")").add("", entry.federatesWith().toArray());
       try (PreparedStatement s = query.prepare(c); ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           known.add(rs.getString(1));

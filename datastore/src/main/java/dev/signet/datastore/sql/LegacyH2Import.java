@@ -108,7 +108,7 @@ final class LegacyH2Import {
         columns.add(meta.getColumnName(i).toLowerCase(Locale.ROOT));
       }
       String insert = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
-          + "?, ".repeat(n - 1) + "?)";
+          + Sql.markers(n) + ")";
       try (PreparedStatement out = to.prepareStatement(insert)) {
         while (rs.next()) {
           for (int i = 1; i <= n; i++) {

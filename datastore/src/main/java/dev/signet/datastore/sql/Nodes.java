@@ -219,10 +219,10 @@ final class Nodes {
 
   private static Map<String, List<Selector>> selectorsOf(Connection c, List<String> ids) throws SQLException {
     Map<String, List<Selector>> result = new HashMap<>();
-    for (int from = 0; from < ids.size(); from += 500) {
-      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+    for (int from = 0; from < ids.size(); from += Sql.IN_CHUNK) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + Sql.IN_CHUNK));
       Sql query = new Sql("SELECT spiffe_id, type, value FROM node_selectors WHERE spiffe_id IN ("
-          + "?,".repeat(chunk.size() - 1) + "?) ORDER BY spiffe_id, ordinal", chunk.toArray());
+          + Sql.markers(chunk.size()) + ") ORDER BY spiffe_id, ordinal", chunk.toArray());
       try (PreparedStatement s = query.prepare(c); ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           result.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())

@@ -8,6 +8,9 @@ import java.util.List;
 
 /** A statement under construction: text plus positional parameters (String, Long, Integer, Boolean). */
 final class Sql {
+  /** The most values put in one {@code IN (...)} list: longer lists are read in chunks of this size. */
+  static final int IN_CHUNK = 500;
+
   private final StringBuilder text = new StringBuilder();
   private final List<Object> params = new ArrayList<>();
 
@@ -28,6 +31,11 @@ final class Sql {
     text.append(other.text);
     params.addAll(other.params);
     return this;
+  }
+
+  /** {@code n} parameter markers separated by commas, for an {@code IN (...)} or {@code VALUES (...)} list. */
+  static String markers(int n) {
+    return "?,".repeat(n - 1) + "?";
   }
 
   boolean isEmpty() {

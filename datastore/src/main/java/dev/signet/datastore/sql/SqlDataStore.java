@@ -187,10 +187,10 @@ public final class SqlDataStore implements DataStore {
     }
     return tx.read(() -> "fetch " + ids.size() + " entries", c -> {
       List<EntryReader.Row> rows = new ArrayList<>();
-      for (int from = 0; from < ids.size(); from += EntryReader.IN_CHUNK) {
-        List<String> chunk = ids.subList(from, Math.min(ids.size(), from + EntryReader.IN_CHUNK));
+      for (int from = 0; from < ids.size(); from += Sql.IN_CHUNK) {
+        List<String> chunk = ids.subList(from, Math.min(ids.size(), from + Sql.IN_CHUNK));
         rows.addAll(EntryReader.read(c, new Sql("SELECT " + EntryReader.COLUMNS + " FROM registered_entries e "
-            + "WHERE e.entry_id IN (" + "?,".repeat(chunk.size() - 1) + "?)", chunk.toArray())));
+            + "WHERE e.entry_id IN (" + Sql.markers(chunk.size()) + ")", chunk.toArray())));
       }
       rows.sort(Comparator.comparingLong(EntryReader.Row::seq));
       return rows.stream().map(EntryReader.Row::entry).toList();
