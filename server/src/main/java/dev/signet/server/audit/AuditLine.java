@@ -1,10 +1,13 @@
 package dev.signet.server.audit;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -45,12 +48,7 @@ final class AuditLine {
 
   /** The keyed line (with its final LF) for {@code fields}, which must end with {@code prev_hash}. */
   static byte[] keyed(Map<String, Object> fields, AuditKey key) {
-    byte[] object;
-    try {
-      object = JSON.writeValueAsBytes(fields);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("audit record cannot be serialised", e);
-    }
+    byte[] object = compact(fields);
     int body = object.length - 1; // without the closing brace
     byte[] line = Arrays.copyOf(object, body + SUFFIX + 1);
     System.arraycopy(HASH_FIELD, 0, line, body, HASH_FIELD.length);
@@ -62,6 +60,32 @@ final class AuditLine {
     return line;
   }
 
+  /**
+   * The compact serialisation of {@code fields} (strings, and whole numbers as {@link Long} or {@link Integer}) in
+   * their order: what {@link ObjectMapper#writeValueAsBytes} makes of such a map, written by the generator directly,
+   * which spares each record the mapper's serializer lookup (a third of an audited call's cost in the trail).
+   */
+  private static byte[] compact(Map<String, Object> fields) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+    try (JsonGenerator json = JSON.getFactory().createGenerator(bytes)) {
+      json.writeStartObject();
+      for (Map.Entry<String, Object> field : fields.entrySet()) {
+        json.writeFieldName(field.getKey());
+        switch (field.getValue()) {
+          case Long number -> json.writeNumber(number);
+          case Integer number -> json.writeNumber(number);
+          case String text -> json.writeString(text);
+          default -> throw new IllegalArgumentException("audit field " + field.getKey() + " is neither a string nor "
+              + "a whole number: " + field.getValue().getClass().getName());
+        }
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("audit record cannot be serialised", e);
+    }
+    return bytes.toByteArray();
+  }
+
   /** Parses one line (without its LF), refusing duplicate field names and anything but an object. */
   static ObjectNode parse(byte[] line, int from, int to) throws JsonProcessingException {
     JsonNode node;
@@ -69,7 +93,7 @@ final class AuditLine {
       node = JSON.readTree(line, from, to - from);
     } catch (JsonProcessingException e) {
       throw e;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("reading from memory failed", e);
     }
     if (!(node instanceof ObjectNode object)) {

@@ -71,12 +71,14 @@ public final class AuditTrail implements AutoCloseable {
   private final List<Map<String, Object>> owed = new ArrayList<>();
   private long seq;
   private String lastHash;
+  /** Where the file ends after the last whole record: where a failed append is cut back to. */
+  private long end;
   private volatile long headSeq;
   private volatile long anchoredSeq;
   private Instant lastAnchorSave = Instant.MIN;
 
   private AuditTrail(Path file, Clock clock, TrailFile out, AuditKey key, AuditAnchor anchor, long seq,
-      String lastHash) {
+      String lastHash) throws IOException {
     this.file = file;
     this.clock = clock;
     this.out = out;
@@ -85,6 +87,7 @@ public final class AuditTrail implements AutoCloseable {
     this.seq = seq;
     this.headSeq = seq;
     this.lastHash = lastHash;
+    this.end = out.size();
   }
 
   /** Opens (creating 0600) the trail at {@code file}, continuing its chain under {@code key}. */
@@ -303,13 +306,13 @@ public final class AuditTrail implements AutoCloseable {
     record.put("prev_hash", lastHash);
     byte[] line = AuditLine.keyed(record, key);
     String hash = new String(line, line.length - 67, 64, StandardCharsets.US_ASCII);
-    long end = out.size();
     try {
       out.append(ByteBuffer.wrap(line));
     } catch (IOException e) {
       out.truncate(end);
       throw e;
     }
+    end += line.length;
     record.put("hash", hash);
     seq++;
     headSeq = seq;
