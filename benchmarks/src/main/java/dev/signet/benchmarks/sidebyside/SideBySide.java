@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * <p>Usage: {@code SideBySide PEERS_BIN SIGNET_HOME [rounds] [seedEntries] [fetchCalls] [propagationCount]
  * [loadSeconds]}, where PEERS_BIN is the directory {@code tools/go-peers} prints (spire-server, spire-agent,
- * go-spiffe-client) and SIGNET_HOME the distribution ({@code packaging/target/signet}).
+ * go-spiffe-client, spire-api-client) and SIGNET_HOME the distribution ({@code packaging/target/signet}).
  */
 public final class SideBySide {
   private SideBySide() {}
@@ -29,7 +29,8 @@ public final class SideBySide {
     List<Peer> peers = List.of(Peer.spire(peersBin), Peer.signet(Path.of(args[1])));
     int rounds = argument(args, 2, 2);
     SystemRound.Settings settings = new SystemRound.Settings(peersBin.resolve("go-spiffe-client"),
-        argument(args, 3, 20_000), argument(args, 4, 2_000), argument(args, 5, 20), argument(args, 6, 5));
+        peersBin.resolve("spire-api-client"), argument(args, 3, 20_000), argument(args, 4, 2_000), argument(args, 5, 20),
+        argument(args, 6, 5));
     Path work = Files.createTempDirectory(Path.of("/tmp"), "sbs");
     System.err.printf("side by side: %d rounds, work directory %s, %d cores, load average %.2f, %s%n", rounds, work,
         Runtime.getRuntime().availableProcessors(), SystemRound.loadAverage(), Instant.now());

@@ -32,8 +32,12 @@ final class SystemRound {
   private final Settings settings;
   private final Map<Figure, Double> figures = new EnumMap<>(Figure.class);
 
-  /** What a round does: entries seeded for the server's memory, fetch calls, propagation samples, load seconds. */
-  record Settings(Path goSpiffeClient, int seedEntries, int fetchCalls, int propagationCount, int loadSeconds) {}
+  /**
+   * What a round does: the Go clients (go-spiffe for the Workload API, spire-api-sdk for MintX509SVID), entries
+   * seeded for the server's memory, fetch calls, propagation samples, load seconds.
+   */
+  record Settings(Path goSpiffeClient, Path spireApiClient, int seedEntries, int fetchCalls, int propagationCount,
+      int loadSeconds) {}
 
   private SystemRound(Deployment deployment, Settings settings) {
     this.deployment = deployment;
@@ -99,7 +103,8 @@ final class SystemRound {
 
     log(name, "issuance");
     long serverPid = deployment.server().pid();
-    Throughput.Rate mint = MintLoad.perSecond(deployment.adminSocket(), serverPid, 4, settings.loadSeconds());
+    Throughput.Rate mint = MintLoad.perSecond(settings.spireApiClient(), deployment.adminSocket(), serverPid, 4,
+        settings.loadSeconds());
     figures.put(Figure.MINT_RATE, mint.perSecond());
     figures.put(Figure.MINT_CPU, mint.serverCpuMicrosPerUnit());
     LoadAgent loadAgent = LoadAgent.attest(admin, deployment.port());

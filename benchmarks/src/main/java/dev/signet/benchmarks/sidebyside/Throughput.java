@@ -13,6 +13,8 @@ import java.util.function.IntSupplier;
  * The first failure fails the run.
  */
 final class Throughput {
+  private static final int WARM_UP_SECONDS = 30;
+
   private Throughput() {}
 
   /** Units per second, and the server's CPU time (user + system) per unit in microseconds. */
@@ -20,17 +22,26 @@ final class Throughput {
 
   /**
    * @param calls one call per thread index, run in a loop on that thread
-   * @param seconds how long the calls are measured, after a warm-up as long (at least 2 s): a JVM server compiles
-   *     its call path with C2 during its first seconds of load, and that compilation time is a start-up cost, not
-   *     a cost per call (the same warm-up is given to SPIRE's servers)
+   * @param seconds how long the calls are measured, after {@link #warmUpSeconds} of the same calls
    */
   static Rate measure(List<IntSupplier> calls, int seconds, long serverPid) {
-    run(calls, Math.max(2, seconds));
+    run(calls, warmUpSeconds(seconds));
     long cpuBefore = ProcessCpu.micros(serverPid);
     long start = System.nanoTime();
     long done = run(calls, seconds);
     double elapsed = (System.nanoTime() - start) / 1e9;
     return new Rate(done / elapsed, (ProcessCpu.micros(serverPid) - cpuBefore) / (double) Math.max(1, done));
+  }
+
+  /**
+   * The unmeasured load before a measured one: at least {@link #WARM_UP_SECONDS}. A JVM server compiles its call
+   * path with C2 during its first seconds of load, and that compilation is a start-up cost, not a cost per call.
+   * On 2 cores shared with the clients it takes about 30 s: under four Mint clients, Signet's C2 threads spent
+   * 263 µs per SVID in the first 15 s, 45 µs in the next 15 s and 1-3 µs after that (session 17). SPIRE's servers
+   * get the same warm-up.
+   */
+  static int warmUpSeconds(int seconds) {
+    return Math.max(WARM_UP_SECONDS, seconds);
   }
 
   private static long run(List<IntSupplier> calls, int seconds) {
