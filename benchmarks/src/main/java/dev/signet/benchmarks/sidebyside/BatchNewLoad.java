@@ -18,14 +18,20 @@ import java.util.function.IntSupplier;
 
 /**
  * BatchNewX509SVID as an agent calls it, by an attested {@link LoadAgent} that registers entries under its own
- * agent ID and then asks for SVIDs for all of them per call from several mTLS connections: SVIDs per second and
- * the server's CPU time per SVID.
+ * agent ID ({@link #register}) and then asks for SVIDs for all of them per call from several mTLS connections
+ * ({@link #perSecond}, as often as wanted): SVIDs per second and the server's CPU time per SVID.
  */
 final class BatchNewLoad {
-  private BatchNewLoad() {}
+  private final LoadAgent agent;
+  private final BatchNewX509SVIDRequest request;
 
-  static Throughput.Rate perSecond(AdminApi admin, LoadAgent agent, int serverPort, long serverPid, int clients,
-      int entriesPerCall, int seconds) {
+  private BatchNewLoad(LoadAgent agent, BatchNewX509SVIDRequest request) {
+    this.agent = agent;
+    this.request = request;
+  }
+
+  /** Registers {@code entriesPerCall} entries under the agent, each call asks for an SVID for every one. */
+  static BatchNewLoad register(AdminApi admin, LoadAgent agent, int entriesPerCall) {
     List<Entry> entries = new ArrayList<>();
     for (int i = 0; i < entriesPerCall; i++) {
       entries.add(AdminApi.entry(agent.agentPath(), "/batch-load/" + i, "unix", "uid:" + (900_000 + i)));
@@ -35,6 +41,10 @@ final class BatchNewLoad {
     for (String id : admin.create(entries)) {
       request.addParams(NewX509SVIDParams.newBuilder().setEntryId(id).setCsr(csr));
     }
+    return new BatchNewLoad(agent, request.build());
+  }
+
+  Throughput.Rate perSecond(int serverPort, long serverPid, int clients, int seconds) {
     List<ServerConnection> connections = new ArrayList<>();
     try {
       List<IntSupplier> calls = new ArrayList<>();
@@ -42,7 +52,7 @@ final class BatchNewLoad {
         ServerConnection connection = ServerConnection.open("127.0.0.1", serverPort, agent.trust(), agent.svid());
         connections.add(connection);
         SVIDGrpc.SVIDBlockingStub svid = SVIDGrpc.newBlockingStub(connection.channel());
-        calls.add(() -> issued(svid.withDeadlineAfter(30, TimeUnit.SECONDS).batchNewX509SVID(request.build())));
+        calls.add(() -> issued(svid.withDeadlineAfter(30, TimeUnit.SECONDS).batchNewX509SVID(request)));
       }
       awaitAuthorized(calls.get(0));
       return Throughput.measure(calls, seconds, serverPid);

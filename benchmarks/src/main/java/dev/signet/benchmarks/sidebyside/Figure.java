@@ -33,7 +33,9 @@ enum Figure {
   LOOKUP_BY_SELECTOR("ListEntries by one exact selector (1 match) among the seeded entries, median of 20 after 20 untimed", "ms"),
   LOOKUP_BY_PARENT("ListEntries by parent ID, the agent's node (1,001 matches), with the seeded entries, median of 20 after 20 untimed", "ms"),
   SERVER_RSS_SEEDED("server VmRSS with the seeded entries", "MB"),
-  SERVER_PSS_SEEDED("server PSS with the seeded entries", "MB");
+  SERVER_PSS_SEEDED("server PSS with the seeded entries", "MB"),
+  BATCH_NEW_RATE_SEEDED("BatchNewX509SVID as above, with the seeded entries on the server too", "SVIDs/s"),
+  BATCH_NEW_CPU_SEEDED("server CPU time per SVID through BatchNewX509SVID, with the seeded entries", "µs");
 
   private final String label;
   private final String unit;

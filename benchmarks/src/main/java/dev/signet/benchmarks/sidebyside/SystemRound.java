@@ -18,8 +18,9 @@ import java.util.function.DoubleSupplier;
  * One system's turn in one round, always in this order on a fresh server and agent: server start and idle
  * memory; 100 entries under the agent's node (one for the caller's uid) and the agent's first start with a join
  * token; agent memory; go-spiffe fetches; agent restart on its stored identity; propagation; 1,000 entries and
- * agent memory; issuance (Mint, BatchNew); TLS handshakes on the agent endpoint; a first sync of 1,000 entries; CLI calls; seeding entries under another node, entry lookups and
- * server memory.
+ * agent memory; issuance (Mint, BatchNew); TLS handshakes on the agent endpoint; a first sync of 1,000 entries; CLI
+ * calls; seeding entries under another node, entry lookups and server memory; BatchNew again, with the seeded
+ * entries on the server.
  */
 final class SystemRound {
   /** The harness's own workload: an entry for the caller's uid under each agent. */
@@ -108,8 +109,8 @@ final class SystemRound {
     figures.put(Figure.MINT_RATE, mint.perSecond());
     figures.put(Figure.MINT_CPU, mint.serverCpuMicrosPerUnit());
     LoadAgent loadAgent = LoadAgent.attest(admin, deployment.port());
-    Throughput.Rate batchNew = BatchNewLoad.perSecond(admin, loadAgent, deployment.port(), serverPid, 4, 10,
-        settings.loadSeconds());
+    BatchNewLoad batchNewLoad = BatchNewLoad.register(admin, loadAgent, 10);
+    Throughput.Rate batchNew = batchNewLoad.perSecond(deployment.port(), serverPid, 4, settings.loadSeconds());
     figures.put(Figure.BATCH_NEW_RATE, batchNew.perSecond());
     figures.put(Figure.BATCH_NEW_CPU, batchNew.serverCpuMicrosPerUnit());
     Throughput.Rate handshakes = HandshakeLoad.perSecond(loadAgent, deployment.port(), serverPid, 2,
@@ -141,6 +142,11 @@ final class SystemRound {
     }
     settle(5);
     memory(deployment.server(), Figure.SERVER_RSS_SEEDED, Figure.SERVER_PSS_SEEDED);
+
+    log(name, "issuance with the seeded entries");
+    Throughput.Rate batchNewSeeded = batchNewLoad.perSecond(deployment.port(), serverPid, 4, settings.loadSeconds());
+    figures.put(Figure.BATCH_NEW_RATE_SEEDED, batchNewSeeded.perSecond());
+    figures.put(Figure.BATCH_NEW_CPU_SEEDED, batchNewSeeded.serverCpuMicrosPerUnit());
   }
 
   /** The workload's entry ({@link #WORKLOAD_PATH}, the caller's uid) and {@code count - 1} entries of other uids. */
