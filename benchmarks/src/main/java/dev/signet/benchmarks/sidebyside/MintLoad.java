@@ -7,13 +7,17 @@ import java.util.List;
  * MintX509SVID over the admin socket by our spire-api-sdk client ({@code spire-api-client mint},
  * tools/peers/spire-api-client), the generated Go client SPIRE's own CLI uses: several clients, each on its own
  * connection with its own CSR (the SPIFFE ID is the CSR's URI SAN). SVIDs per second and the server's CPU time per
- * SVID, measured after the warm-up {@link Throughput} gives every load.
+ * SVID, twice: in the first seconds of the load (cold: a JVM server has not compiled its issuance path yet), and
+ * after the warm-up {@link Throughput} gives every load (warm).
  */
-final class MintLoad {
-  private MintLoad() {}
+record MintLoad(Throughput.Rate cold, Throughput.Rate warm) {
+  static MintLoad measure(Path client, Path adminSocket, long serverPid, int clients, int seconds) {
+    Throughput.Rate cold = rate(client, adminSocket, serverPid, clients, seconds);
+    mint(client, adminSocket, clients, Throughput.warmUpSeconds(seconds) - seconds);
+    return new MintLoad(cold, rate(client, adminSocket, serverPid, clients, seconds));
+  }
 
-  static Throughput.Rate perSecond(Path client, Path adminSocket, long serverPid, int clients, int seconds) {
-    mint(client, adminSocket, clients, Throughput.warmUpSeconds(seconds));
+  private static Throughput.Rate rate(Path client, Path adminSocket, long serverPid, int clients, int seconds) {
     long cpuBefore = ProcessCpu.micros(serverPid);
     String out = mint(client, adminSocket, clients, seconds);
     long cpu = ProcessCpu.micros(serverPid) - cpuBefore;

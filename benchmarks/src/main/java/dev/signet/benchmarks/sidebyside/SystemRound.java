@@ -104,10 +104,12 @@ final class SystemRound {
 
     log(name, "issuance");
     long serverPid = deployment.server().pid();
-    Throughput.Rate mint = MintLoad.perSecond(settings.spireApiClient(), deployment.adminSocket(), serverPid, 4,
+    MintLoad mint = MintLoad.measure(settings.spireApiClient(), deployment.adminSocket(), serverPid, 4,
         settings.loadSeconds());
-    figures.put(Figure.MINT_RATE, mint.perSecond());
-    figures.put(Figure.MINT_CPU, mint.serverCpuMicrosPerUnit());
+    figures.put(Figure.MINT_RATE_COLD, mint.cold().perSecond());
+    figures.put(Figure.MINT_CPU_COLD, mint.cold().serverCpuMicrosPerUnit());
+    figures.put(Figure.MINT_RATE, mint.warm().perSecond());
+    figures.put(Figure.MINT_CPU, mint.warm().serverCpuMicrosPerUnit());
     LoadAgent loadAgent = LoadAgent.attest(admin, deployment.port());
     BatchNewLoad batchNewLoad = BatchNewLoad.register(admin, loadAgent, 10);
     Throughput.Rate batchNew = batchNewLoad.perSecond(deployment.port(), serverPid, 4, settings.loadSeconds());

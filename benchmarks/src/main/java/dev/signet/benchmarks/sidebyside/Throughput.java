@@ -13,7 +13,7 @@ import java.util.function.IntSupplier;
  * The first failure fails the run.
  */
 final class Throughput {
-  private static final int WARM_UP_SECONDS = 30;
+  private static final int WARM_UP_SECONDS = 60;
 
   private Throughput() {}
 
@@ -36,9 +36,10 @@ final class Throughput {
   /**
    * The unmeasured load before a measured one: at least {@link #WARM_UP_SECONDS}. A JVM server compiles its call
    * path with C2 during its first seconds of load, and that compilation is a start-up cost, not a cost per call.
-   * On 2 cores shared with the clients it takes about 30 s: under four Mint clients, Signet's C2 threads spent
-   * 263 µs per SVID in the first 15 s, 45 µs in the next 15 s and 1-3 µs after that (session 17). SPIRE's servers
-   * get the same warm-up.
+   * On 2 cores shared with the clients it takes 30-45 s: under four Mint clients, Signet's server spent 989-1,141
+   * µs of CPU per SVID in the first 15 s (C2 a quarter of it), 508-612 µs in the next 15 s, 334-459 µs from 30 to
+   * 45 s and 323-387 µs from 45 to 60 s (session 17, three fresh servers). SPIRE's servers get the same warm-up;
+   * {@link MintLoad} also reports the load's cold start.
    */
   static int warmUpSeconds(int seconds) {
     return Math.max(WARM_UP_SECONDS, seconds);
