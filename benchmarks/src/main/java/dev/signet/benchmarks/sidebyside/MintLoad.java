@@ -13,7 +13,10 @@ import java.util.List;
 record MintLoad(Throughput.Rate cold, Throughput.Rate warm) {
   static MintLoad measure(Path client, Path adminSocket, long serverPid, int clients, int seconds) {
     Throughput.Rate cold = rate(client, adminSocket, serverPid, clients, seconds);
-    mint(client, adminSocket, clients, Throughput.warmUpSeconds(seconds) - seconds);
+    int rest = Throughput.warmUpSeconds(seconds) - seconds;
+    if (rest > 0) {
+      mint(client, adminSocket, clients, rest);
+    }
     return new MintLoad(cold, rate(client, adminSocket, serverPid, clients, seconds));
   }
 

@@ -29,8 +29,8 @@ public final class SideBySide {
     List<Peer> peers = List.of(Peer.spire(peersBin), Peer.signet(Path.of(args[1])));
     int rounds = argument(args, 2, 2);
     SystemRound.Settings settings = new SystemRound.Settings(peersBin.resolve("go-spiffe-client"),
-        peersBin.resolve("spire-api-client"), argument(args, 3, 20_000), argument(args, 4, 2_000), argument(args, 5, 20),
-        argument(args, 6, 5));
+        peersBin.resolve("spire-api-client"), argument(args, 3, 20_000), argument(args, 4, 2_000),
+        argument(args, 5, 20), argument(args, 6, 5));
     Path work = Files.createTempDirectory(Path.of("/tmp"), "sbs");
     System.err.printf("side by side: %d rounds, work directory %s, %d cores, load average %.2f, %s%n", rounds, work,
         Runtime.getRuntime().availableProcessors(), SystemRound.loadAverage(), Instant.now());
