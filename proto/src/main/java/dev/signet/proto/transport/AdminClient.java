@@ -6,6 +6,7 @@ import dev.signet.proto.spire.api.server.entry.v1.EntryGrpc;
 import dev.signet.proto.spire.api.server.localauthority.v1.LocalAuthorityGrpc;
 import dev.signet.proto.spire.api.server.svid.v1.SVIDGrpc;
 import dev.signet.proto.spire.api.server.trustdomain.v1.TrustDomainGrpc;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthGrpc;
 import io.netty.channel.EventLoopGroup;
@@ -18,11 +19,31 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AdminClient implements AutoCloseable {
   private static final long DEADLINE_SECONDS = 30;
-  private final EventLoopGroup group = UnixSockets.newEventLoopGroup(1);
-  private final ManagedChannel channel;
+  private final Channel channel;
+  private final Runnable release;
 
+  /** A client on a Netty channel with its own event loop, for a long-lived caller. */
   public AdminClient(Path socket) {
-    this.channel = UnixSockets.channel(socket, group);
+    EventLoopGroup group = UnixSockets.newEventLoopGroup(1);
+    ManagedChannel managed = UnixSockets.channel(socket, group);
+    this.channel = managed;
+    this.release = () -> {
+      managed.shutdownNow();
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    };
+  }
+
+  private AdminClient(Channel channel) {
+    this.channel = channel;
+    this.release = () -> { };
+  }
+
+  /**
+   * A client for a command-line call: each call opens its own connection on the calling thread, with no event
+   * loop to start or stop ({@link OneShotChannel}).
+   */
+  public static AdminClient forCommandLine(Path socket) {
+    return new AdminClient(new OneShotChannel(socket));
   }
 
   public EntryGrpc.EntryBlockingStub entries() {
@@ -55,7 +76,6 @@ public final class AdminClient implements AutoCloseable {
 
   @Override
   public void close() {
-    channel.shutdownNow();
-    group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    release.run();
   }
 }

@@ -27,7 +27,7 @@ public abstract class AdminCommand implements Callable<Integer> {
       System.err.println("Error: " + e.getMessage());
       return 1;
     }
-    try (AdminClient client = new AdminClient(Path.of(options.socketPath))) {
+    try (AdminClient client = AdminClient.forCommandLine(Path.of(options.socketPath))) {
       return run(client, out);
     } catch (StatusRuntimeException e) {
       System.err.println("Error: " + RpcErrorText.describe(e, Path.of(options.socketPath)));

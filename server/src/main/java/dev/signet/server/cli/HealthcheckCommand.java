@@ -28,7 +28,7 @@ public final class HealthcheckCommand implements Callable<Integer> {
     if (verbose) {
       System.out.println("Checking server health...");
     }
-    try (AdminClient client = new AdminClient(Path.of(socketPath))) {
+    try (AdminClient client = AdminClient.forCommandLine(Path.of(socketPath))) {
       HealthCheckResponse response = client.health().check(HealthCheckRequest.getDefaultInstance());
       if (response.getStatus() != HealthCheckResponse.ServingStatus.SERVING) {
         System.err.println("Server is unhealthy: server returned status \"" + response.getStatus() + "\"");

@@ -26,7 +26,7 @@ public final class ServerMain {
   static final List<Class<?>> VERBS = List.of(RunCommand.class, ValidateCommand.class, HealthcheckCommand.class,
       TokenCommands.class, EntryCommands.class, AgentCommands.class, BundleCommands.class, MintCommands.X509.class,
       MintCommands.Jwt.class, LocalAuthorityCommands.class, FederationCommands.class, AuditCommands.class,
-      PolicyCommands.class, OidcDiscoveryCommand.class);
+      PolicyCommands.class, OidcDiscoveryCommand.class, CliTrainingCommand.class);
 
   private ServerMain() {}
 
