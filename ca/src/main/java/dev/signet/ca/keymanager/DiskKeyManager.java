@@ -63,7 +63,6 @@ public final class DiskKeyManager implements KeyManager {
       return config;
     }
   }
-  private static final Provider BC = CryptoProviders.bouncyCastle();
   private final Path keysPath;
   private final Map<String, ManagedKey> keys = new LinkedHashMap<>();
 
@@ -142,10 +141,12 @@ public final class DiskKeyManager implements KeyManager {
       case RSAPrivateCrtKey rsa -> KeyFactory.getInstance("RSA", CryptoProviders.signing())
           .generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
       case ECPrivateKey ec -> {
-        var bcKey = (org.bouncycastle.jce.interfaces.ECPrivateKey) KeyFactory.getInstance("EC", BC)
+        // BouncyCastle's provider is built on first use (~100 ms), not when this class loads with the config
+        Provider bc = CryptoProviders.bouncyCastle();
+        var bcKey = (org.bouncycastle.jce.interfaces.ECPrivateKey) KeyFactory.getInstance("EC", bc)
             .generatePrivate(new PKCS8EncodedKeySpec(ec.getEncoded()));
         var spec = bcKey.getParameters();
-        PublicKey bcPublic = KeyFactory.getInstance("EC", BC)
+        PublicKey bcPublic = KeyFactory.getInstance("EC", bc)
             .generatePublic(new ECPublicKeySpec(spec.getG().multiply(bcKey.getD()).normalize(), spec));
         yield KeyFactory.getInstance("EC", CryptoProviders.signing()).generatePublic(new X509EncodedKeySpec(bcPublic.getEncoded()));
       }

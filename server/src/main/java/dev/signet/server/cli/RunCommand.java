@@ -25,8 +25,10 @@ import picocli.CommandLine.Mixin;
  * Under systemd ({@code Type=notify}) it reports READY=1 once its listeners are up and STOPPING=1 when it
  * begins to stop ({@link SystemdNotifier}).
  */
-@Command(name = "run", description = "Start the server")
+@Command(name = RunCommand.NAME, description = "Start the server")
 public final class RunCommand implements Callable<Integer> {
+  /** The verb. */
+  static final String NAME = "run";
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
   @Mixin

@@ -2,12 +2,15 @@ package dev.signet.server.cli;
 
 import dev.signet.common.cli.HelpOptions;
 import dev.signet.common.cli.SubcommandsOnDemand;
+import dev.signet.common.crypto.CryptoProviders;
+import dev.signet.common.lifecycle.StartupWarmUp;
 import dev.signet.server.cli.agent.AgentCommands;
 import dev.signet.server.cli.bundle.BundleCommands;
 import dev.signet.server.cli.federation.FederationCommands;
 import dev.signet.server.cli.entry.EntryCommands;
 import dev.signet.server.cli.localauthority.LocalAuthorityCommands;
 import dev.signet.server.cli.svid.MintCommands;
+import dev.signet.server.endpoint.TlsProviders;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,8 +35,22 @@ public final class ServerMain {
 
   public static void main(String[] args) {
     // before anything loads Netty's OpenSSL classes: no TLS session resumption in BoringSSL
-    dev.signet.server.endpoint.TlsProviders.disableResumption();
+    TlsProviders.disableResumption();
+    if (args.length > 0 && args[0].equals(RunCommand.NAME)) {
+      warmUpDaemon();
+    }
     System.exit(commandLine(args).execute(args));
+  }
+
+  /**
+   * For {@code run}: the slow first uses that the daemon's start reaches late, made on a thread of their own from
+   * its first moment ({@link StartupWarmUp}) while the main thread sets up logging, reads the config, checks the
+   * native provider and opens the datastore. BouncyCastle's provider checks the CA's first signatures
+   * ({@code IndependentCheck}); BoringSSL serves the TLS endpoint. Neither is touched before, so the warm-up
+   * changes no order of initialization that matters (session resumption is already off).
+   */
+  private static void warmUpDaemon() {
+    StartupWarmUp.start("signet-server", List.of(CryptoProviders::bouncyCastle, TlsProviders::provider));
   }
 
   /** The command line with every verb (also used by tests to run commands in process). */

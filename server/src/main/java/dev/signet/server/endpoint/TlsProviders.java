@@ -30,8 +30,6 @@ public final class TlsProviders {
       "io.netty.handler.ssl.openssl.sessionCacheServer", "false",
       "io.netty.handler.ssl.openssl.sessionCacheClient", "false");
 
-  private static final Logger LOG = LoggerFactory.getLogger(TlsProviders.class);
-
   static {
     disableResumption();
   }
@@ -50,6 +48,8 @@ public final class TlsProviders {
 
   /** Whether Netty's OpenSSL classes loaded before {@link #disableResumption}, checked once. */
   private static final class OpenSslSessions {
+    // here, not in TlsProviders: disableResumption, the first call of every process, does not start the logging
+    private static final Logger LOG = LoggerFactory.getLogger(TlsProviders.class);
     static final boolean RESUMPTION_ON = resumptionOn();
 
     private static boolean resumptionOn() {

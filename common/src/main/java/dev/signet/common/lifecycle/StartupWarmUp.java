@@ -1,0 +1,35 @@
+package dev.signet.common.lifecycle;
+
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Slow first uses that a daemon's start reaches later, made ahead on a thread of their own while the main thread
+ * does the rest of the start: on two cores the second core otherwise idles while, one after the other, the main
+ * thread builds BouncyCastle's provider (registering every algorithm, ~100 ms) and loads BoringSSL (~100 ms)
+ * (issue 23, server start to healthy).
+ *
+ * <p>Each task is the first use of something whose initialization is thread-safe and happens once (a class's static
+ * initializer, a memoized native library load): when the main thread gets there while the task runs, it waits for
+ * that same initialization; when it gets there first, the task finds it done. A task that fails is logged at debug
+ * and otherwise ignored: the main thread's own use fails again and reports it where it matters.
+ */
+public final class StartupWarmUp {
+  private StartupWarmUp() {}
+
+  /** Starts a daemon thread that runs {@code tasks} in order; returns it. */
+  public static Thread start(String name, List<Runnable> tasks) {
+    return Thread.ofPlatform().name(name + "-warm-up").daemon().start(() -> {
+      for (Runnable task : tasks) {
+        try {
+          task.run();
+        } catch (RuntimeException | LinkageError e) {
+          // the logger only now: starting the warm-up must not wait for the logging's own start-up
+          Logger log = LoggerFactory.getLogger(StartupWarmUp.class);
+          log.debug("start-up warm-up: a task failed; its first real use will report it", e);
+        }
+      }
+    });
+  }
+}
