@@ -21,8 +21,10 @@ public final class SubcommandsOnDemand {
    */
   public static CommandLine commandLine(Object root, List<Class<?>> verbs, String... args) {
     CommandLine commandLine = new CommandLine(root);
+    // the first verb that answers: reading a verb's annotation loads the classes of its subcommands, so the verbs
+    // listed after it are not read at all
     List<Class<?>> named = args.length == 0 ? List.of()
-        : verbs.stream().filter(verb -> answersTo(verb, args[0])).toList();
+        : verbs.stream().filter(verb -> answersTo(verb, args[0])).limit(1).toList();
     for (Class<?> verb : named.isEmpty() ? verbs : named) {
       commandLine.addSubcommand(verb);
     }
