@@ -105,13 +105,18 @@ class TarballEndToEndTest {
 
   @Test
   void adminVerbsStartFromTheirOwnClassPathAndAotCacheWhereverTheTarballIsUnpacked() {
-    // no server: the call fails, after picocli, logging and the gRPC client have loaded
+    // no server: the call fails, after picocli and the gRPC client have loaded
     CommandResult call = asNobody(List.of(home.resolve("bin/signet-server").toString(), "agent", "list",
         "-socketPath", root.resolve("no-such-dir/api.sock").toString()), "SIGNET_JAVA_OPTS=-Xlog:class+load");
     assertEquals(1, call.exitCode(), call.toString());
-    // picocli (rewritten from Java 5 class files at build time) and gRPC's client come from lib/ServerCli.aot
-    assertLoadedFromTheAotCache(call, "picocli.CommandLine", "io.grpc.internal.ManagedChannelImpl",
-        "dev.signet.server.cli.ServerMain");
+    // picocli (rewritten from Java 5 class files at build time), the one-shot gRPC client and its HTTP/2 come from
+    // lib/ServerCli.aot
+    assertLoadedFromTheAotCache(call, "picocli.CommandLine", "dev.signet.proto.transport.OneShotChannel",
+        "dev.signet.proto.transport.SingleStreamHttp2", "dev.signet.server.cli.ServerMain");
+    // grpc-java's Netty channel and logback are not started for an admin call
+    for (String unused : List.of("io.grpc.internal.ManagedChannelImpl", "ch.qos.logback.classic.LoggerContext")) {
+      assertTrue(call.stdout().lines().noneMatch(line -> line.contains(" " + unused + " source: ")), unused);
+    }
     // and nothing of the daemon's own dependencies is on the class path
     for (String daemonOnly : List.of("flyway-core", "h2-", "postgresql-", "kubernetes-client", "helidon-webserver",
         "ec2-")) {

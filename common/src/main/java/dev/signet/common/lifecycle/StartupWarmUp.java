@@ -14,8 +14,13 @@ import org.slf4j.LoggerFactory;
  * initializer, a memoized native library load): when the main thread gets there while the task runs, it waits for
  * that same initialization; when it gets there first, the task finds it done. A task that fails is logged at debug
  * and otherwise ignored: the main thread's own use fails again and reports it where it matters.
+ *
+ * <p>The caller has initialized the logging before it starts a warm-up: SLF4J answers a thread that asks for a logger
+ * while another thread initializes it with a stand-in factory, which a daemon's own logging set-up refuses.
  */
 public final class StartupWarmUp {
+  private static final Logger LOG = LoggerFactory.getLogger(StartupWarmUp.class);
+
   private StartupWarmUp() {}
 
   /** Starts a daemon thread that runs {@code tasks} in order; returns it. */
@@ -25,9 +30,7 @@ public final class StartupWarmUp {
         try {
           task.run();
         } catch (RuntimeException | LinkageError e) {
-          // the logger only now: starting the warm-up must not wait for the logging's own start-up
-          Logger log = LoggerFactory.getLogger(StartupWarmUp.class);
-          log.debug("start-up warm-up: a task failed; its first real use will report it", e);
+          LOG.debug("start-up warm-up: a task failed; its first real use will report it", e);
         }
       }
     });

@@ -194,55 +194,85 @@ class OneShotChannelTest {
 
   @Test
   void aPeerThatIsNotHttp2IsAnErrorNotAHang() throws Exception {
+    StatusRuntimeException e = callRawPeer(accepted ->
+        accepted.write(ByteBuffer.wrap("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n".getBytes())));
+
+    assertThat(e.getStatus().getCode()).isIn(Status.Code.INTERNAL, Status.Code.UNAVAILABLE);
+  }
+
+  @Test
+  void aPeerThatResetsTheStreamGivesTheMappedStatus() throws Exception {
+    // an empty SETTINGS, then RST_STREAM(1, REFUSED_STREAM)
+    StatusRuntimeException e = callRawPeer(accepted -> accepted.write(ByteBuffer.allocate(9 + 9 + 4)
+        .put(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0})
+        .put(new byte[] {0, 0, 4, 3, 0, 0, 0, 0, 1}).putInt(7).flip()));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(e.getStatus().getDescription()).contains("reset the stream");
+  }
+
+  @Test
+  void aMalformedSettingsFrameIsInternal() throws Exception {
+    // SETTINGS whose length is not a multiple of six
+    StatusRuntimeException e = callRawPeer(accepted -> accepted.write(ByteBuffer.allocate(9 + 7)
+        .put(new byte[] {0, 0, 7, 4, 0, 0, 0, 0, 0}).put(new byte[7]).flip()));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(e.getStatus().getDescription()).contains("SETTINGS frame of 7 bytes");
+  }
+
+  @Test
+  void aHeaderBlockThatIsNotHpackIsInternal() throws Exception {
+    // HEADERS on stream 1 (END_HEADERS) whose block indexes a table entry that does not exist
+    StatusRuntimeException e = callRawPeer(accepted -> accepted.write(ByteBuffer.allocate(9 + 9 + 2)
+        .put(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0})
+        .put(new byte[] {0, 0, 2, 1, 4, 0, 0, 0, 1}).put((byte) 0xff).put((byte) 0x7f).flip()));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(e.getStatus().getDescription()).contains("cannot decode the response headers");
+  }
+
+  @Test
+  void aFrameLargerThanTheMaximumIsInternal() throws Exception {
+    // a DATA frame of 16,385 bytes, one more than this client allows without having said otherwise
+    StatusRuntimeException e = callRawPeer(accepted -> accepted.write(ByteBuffer.allocate(9 + 9)
+        .put(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0})
+        .put(new byte[] {0, 0x40, 0x01, 0, 0, 0, 0, 0, 1}).flip()));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(e.getStatus().getDescription()).contains("exceeds the maximum");
+  }
+
+  /** What a raw peer on a socket of its own writes first; it then reads what the client sends until it hangs up. */
+  private interface PeerScript {
+    void play(SocketChannel accepted) throws IOException;
+  }
+
+  /** A call to a raw peer playing {@code script}: the failure the call ends with. */
+  private StatusRuntimeException callRawPeer(PeerScript script) throws Exception {
     Path raw = temp.resolve("raw.sock");
     try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       listener.bind(UnixDomainSocketAddress.of(raw));
       Thread peer = Thread.ofVirtual().start(() -> {
         try (SocketChannel accepted = listener.accept()) {
-          accepted.write(ByteBuffer.wrap("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n".getBytes()));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-      OneShotChannel channel = new OneShotChannel(raw);
-
-      assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, ECHO,
-          CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), new byte[1]))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode())
-              .isIn(Status.Code.INTERNAL, Status.Code.UNAVAILABLE));
-      peer.join();
-    }
-  }
-
-  @Test
-  void aPeerThatResetsTheStreamGivesTheMappedStatus() throws Exception {
-    Path raw = temp.resolve("reset.sock");
-    try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-      listener.bind(UnixDomainSocketAddress.of(raw));
-      Thread peer = Thread.ofVirtual().start(() -> {
-        try (SocketChannel accepted = listener.accept()) {
-          // an empty SETTINGS, then RST_STREAM(1, REFUSED_STREAM); then what the client sends is read until it hangs up
-          ByteBuffer frames = ByteBuffer.allocate(9 + 9 + 4);
-          frames.put(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
-          frames.put(new byte[] {0, 0, 4, 3, 0, 0, 0, 0, 1}).putInt(7);
-          accepted.write(frames.flip());
+          script.play(accepted);
           ByteBuffer sink = ByteBuffer.allocate(1024);
           while (accepted.read(sink.clear()) >= 0) {
             // discarded
           }
         } catch (IOException e) {
-          throw new UncheckedIOException(e);
+          // the client hung up while the peer wrote or read: the call's outcome is what is checked
         }
       });
-      OneShotChannel channel = new OneShotChannel(raw);
-
-      assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, ECHO,
-          CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), new byte[1]))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(e.getStatus().getDescription()).contains("reset the stream");
-          });
-      peer.join();
+      try {
+        ClientCalls.blockingUnaryCall(new OneShotChannel(raw), ECHO,
+            CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), new byte[1]);
+        throw new AssertionError("the call to a raw peer succeeded");
+      } catch (StatusRuntimeException e) {
+        return e;
+      } finally {
+        peer.join();
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import dev.signet.server.cli.localauthority.LocalAuthorityCommands;
 import dev.signet.server.cli.svid.MintCommands;
 import dev.signet.server.endpoint.TlsProviders;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
@@ -50,6 +51,10 @@ public final class ServerMain {
    * changes no order of initialization that matters (session resumption is already off).
    */
   private static void warmUpDaemon() {
+    // The logging first, on this thread. SLF4J answers a thread that asks for a logger while another initializes it
+    // with a stand-in factory, and RunCommand's logging set-up (DaemonLogging) refuses to start on that: under load,
+    // a warm-up task that logged first made the daemon exit ("slf4j is not bound to logback").
+    LoggerFactory.getILoggerFactory();
     StartupWarmUp.start("signet-server", List.of(CryptoProviders::bouncyCastle, TlsProviders::provider));
   }
 
