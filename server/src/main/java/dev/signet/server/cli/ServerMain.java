@@ -44,9 +44,9 @@ public final class ServerMain {
   }
 
   /**
-   * For {@code run}: the slow first uses that the daemon's start reaches late, made on a thread of their own from
-   * its first moment ({@link StartupWarmUp}) while the main thread sets up logging, reads the config, checks the
-   * native provider and opens the datastore. BouncyCastle's provider checks the CA's first signatures
+   * For {@code run}: the slow first uses that the daemon's start reaches late, made on a thread of their own
+   * ({@link StartupWarmUp}) once the logging is up, while the main thread reads the config, checks the native
+   * provider and opens the datastore. BouncyCastle's provider checks the CA's first signatures
    * ({@code IndependentCheck}); BoringSSL serves the TLS endpoint. Neither is touched before, so the warm-up
    * changes no order of initialization that matters (session resumption is already off).
    */
